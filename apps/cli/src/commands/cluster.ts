@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { DemoStage } from './demo-stage.js';
+
+/** Registers the @bioscan5m/cluster commands. */
+export function registerClusterCommands(_program: Command): void {}
+
+/** Stages this package adds to `bioscan5m demo`. */
+export const clusterDemoStages: DemoStage[] = [];
