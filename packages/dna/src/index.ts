@@ -1,1 +1,1 @@
-export {};
+export * from './tokenizer/kmer.js';
