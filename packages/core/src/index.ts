@@ -12,3 +12,4 @@ export * from './stats/scanner.js';
 export * from './stats/counts.js';
 export * from './stats/tables.js';
 export * from './stats/compute.js';
+export * from './synth/index.js';
