@@ -14,7 +14,7 @@
  */
 import { Bioscan5mError } from '@bioscan5m/core';
 
-export type Matrix = { data: Float32Array | Float64Array; rows: number; cols: number };
+import type { Matrix } from './matrix.js';
 
 export type ProgressFn = (done: number, total: number) => void;
 

@@ -1,0 +1,56 @@
+/**
+ * UMAP dimensionality reduction via umap-js, with the zero-shot clustering protocol's settings as defaults
+ * (50 components, 30 neighbours, min_dist 0) and a seeded random source so runs repeat exactly.
+ */
+import { UMAP } from 'umap-js';
+import { Bioscan5mError, createRng } from '@bioscan5m/core';
+import type { Matrix } from './matrix.js';
+import type { ProgressFn } from './ward.js';
+
+export interface UmapOptions {
+  /** Output dimensions (default 50). */
+  nComponents?: number;
+  /** Neighbourhood size (default 30). */
+  nNeighbors?: number;
+  /** Minimum distance between embedded points (default 0). */
+  minDist?: number;
+  /** Optimisation epochs; default as umap-learn: 500 for small inputs down to 200 above 10,000 rows. */
+  nEpochs?: number;
+  /** Seed of the random source (default 0). */
+  seed?: number;
+  /** Called after the neighbour graph (done 0) and after each epoch. */
+  onProgress?: ProgressFn;
+}
+
+/** Embeds the rows of `x` in `nComponents` dimensions. */
+export async function umapReduce(x: Matrix, opts: UmapOptions = {}): Promise<Matrix> {
+  const nComponents = opts.nComponents ?? 50;
+  const nNeighbors = opts.nNeighbors ?? 30;
+  if (x.rows <= nNeighbors) {
+    throw new Bioscan5mError(`UMAP with ${nNeighbors} neighbours needs more than ${nNeighbors} rows, got ${x.rows} (skip UMAP or use fewer neighbours)`);
+  }
+  const rng = createRng(opts.seed ?? 0);
+  const umap = new UMAP({
+    nComponents,
+    nNeighbors,
+    minDist: opts.minDist ?? 0,
+    nEpochs: opts.nEpochs ?? (x.rows > 10000 ? 200 : 0),
+    random: () => rng.random(),
+  });
+  const rows: number[][] = new Array(x.rows);
+  for (let i = 0; i < x.rows; i++) rows[i] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols));
+  const epochs = umap.initializeFit(rows);
+  opts.onProgress?.(0, epochs);
+  for (let e = 0; e < epochs; e++) {
+    umap.step();
+    if (opts.onProgress) {
+      opts.onProgress(e + 1, epochs);
+      // Let timers (progress rendering) run between epochs.
+      if (e % 5 === 4) await new Promise((r) => setImmediate(r));
+    }
+  }
+  const emb = umap.getEmbedding();
+  const out = new Float64Array(x.rows * nComponents);
+  for (let i = 0; i < x.rows; i++) out.set(emb[i], i * nComponents);
+  return { data: out, rows: x.rows, cols: nComponents };
+}
