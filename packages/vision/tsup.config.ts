@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // crop-worker is a separate entry: worker threads load it by path next to index.
+  entry: ['src/index.ts', 'src/crop-worker.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
+  shims: true,
   target: 'node20',
 });

@@ -1,1 +1,25 @@
-export {};
+export * from './types.js';
+export * from './geometry.js';
+export { decodeImage, downsample, luminance, ImageReadError, IMAGE_EXTENSIONS } from './image.js';
+export {
+  BuiltinDetector,
+  DEFAULT_BUILTIN_PARAMS,
+  analyseSpecimen,
+  detectionFromAnalysis,
+  strengthMap,
+  type BuiltinDetectorParams,
+  type BuiltinAnalysis,
+  type ScoredComponent,
+} from './builtin-detector.js';
+export { OnnxDetector, decodeDetrOutputs, type OnnxDetectorOptions } from './onnx-detector.js';
+export { createDetector, parseDetectorArg, type DetectorSpec } from './detectors.js';
+export { cropSpecimen, extractPadded, resizeShortSide, type CropOptions, type CropResult } from './crop.js';
+export { measureOrganism, segmentedPixelsInBox } from './measure.js';
+export { assessQuality, edgeSharpness, countFragments, DEFAULT_QUALITY_THRESHOLDS, type QualityReport, type QualityThresholds } from './quality.js';
+export { DescriptorEncoder, OnnxImageEncoder, describe, CLIP_MEAN, CLIP_STD, type OnnxEncoderOptions } from './encoders.js';
+export { IMAGENET_MEAN, IMAGENET_STD } from './onnx.js';
+export { readCocoTruth, evaluateBoxes, polygonArea, type CocoImageTruth, type CocoMetrics, type EvalImage } from './coco.js';
+export { listImages, type ImageFile } from './files.js';
+export { processImage, outputPath, BOXES_HEADER, CROP_FOLDERS, type CropRow } from './process-image.js';
+export { runCropJob, type CropJobOptions, type CropJobSummary } from './crop-job.js';
+export { runEmbedJob, filesListPath, type EmbedJobOptions, type EmbedJobSummary } from './embed-job.js';

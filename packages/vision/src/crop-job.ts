@@ -1,0 +1,232 @@
+/**
+ * `vision crop` over a folder tree: every image -> OUT/cropped, OUT/cropped_256, OUT/original_256 and a BOXES.csv
+ * row. Parallel over worker threads, resumable (finished rows are journalled as they complete, so a killed run
+ * loses nothing), and robust to unreadable images (reported by name, retried on the next run).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Bioscan5mError, createTableWriter, formatCell, readTable } from '@bioscan5m/core';
+import type { CropOptions } from './crop.js';
+import { createDetector, type DetectorSpec } from './detectors.js';
+import { listImages } from './files.js';
+import { ImageReadError } from './image.js';
+import { BOXES_HEADER, processImage, rowToFields, type CropRow } from './process-image.js';
+import type { Detector, ProgressCallback } from './types.js';
+
+export interface CropJobOptions {
+  imagesDir: string;
+  outDir: string;
+  /** BOXES.csv path (default OUT/boxes.csv). */
+  boxesCsv?: string;
+  /** Detector spec (runs in worker threads) or a ready Detector instance (runs in this thread). */
+  detector?: DetectorSpec | Detector;
+  /** Parallel workers (default: available cores). 0 or 1 processes in this thread. */
+  workers?: number;
+  crop?: CropOptions;
+  onProgress?: ProgressCallback;
+  /** Called for each image that cannot be read; the job carries on. */
+  onImageError?: (rel: string, message: string) => void;
+}
+
+export interface CropJobSummary {
+  total: number;
+  /** Already in BOXES.csv (or its journal) from an earlier run. */
+  skipped: number;
+  processed: number;
+  withSpecimen: number;
+  noSpecimen: number;
+  failed: { file: string; message: string }[];
+  boxesCsv: string;
+}
+
+const journalPath = (boxes: string) => `${boxes}.partial`;
+
+function isDetector(d: unknown): d is Detector {
+  return typeof (d as Detector)?.detect === 'function';
+}
+
+/** Rows kept from earlier runs: the finished BOXES.csv plus the journal of an interrupted run. */
+async function loadDone(boxes: string): Promise<Map<string, string[]>> {
+  const done = new Map<string, string[]>();
+  if (existsSync(boxes)) {
+    const t = await readTable(boxes);
+    if (t.header.join(',') !== BOXES_HEADER.join(',')) {
+      throw new Bioscan5mError(`${boxes}: existing file has header '${t.header.join(',')}', expected '${BOXES_HEADER.join(',')}' (move it away or pick another --boxes)`);
+    }
+    for (const r of t.rows) done.set(r[0], r);
+  }
+  const journal = journalPath(boxes);
+  if (existsSync(journal)) {
+    // Lenient: the last line of a killed run may be cut short; such rows are simply redone.
+    const lines = readFileSync(journal, 'utf8').split('\n').slice(1);
+    for (const line of lines) {
+      const t = parseCsvLine(line);
+      if (t && t.length === BOXES_HEADER.length) done.set(t[0], t);
+    }
+  }
+  return done;
+}
+
+/** Parses one journal line written by formatCell (quotes only around fields that need them). */
+function parseCsvLine(line: string): string[] | null {
+  if (!line) return null;
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let s = '';
+      i++;
+      for (;;) {
+        if (i >= line.length) return null;
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            s += '"';
+            i += 2;
+          } else {
+            i++;
+            break;
+          }
+        } else s += line[i++];
+      }
+      out.push(s);
+      if (i < line.length && line[i] !== ',') return null;
+      i++;
+    } else {
+      const j = line.indexOf(',', i);
+      const end = j < 0 ? line.length : j;
+      out.push(line.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+function workerScript(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  if (ext === '.ts') return null; // running from source (tests): no compiled worker
+  const file = path.join(path.dirname(here), `crop-worker${ext}`);
+  return existsSync(file) ? file : null;
+}
+
+export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> {
+  const outDir = path.resolve(opts.outDir);
+  const boxes = path.resolve(opts.boxesCsv ?? path.join(outDir, 'boxes.csv'));
+  const files = listImages(opts.imagesDir, [outDir]);
+  const done = await loadDone(boxes);
+  const todo = files.filter((f) => !done.has(f.rel));
+  const summary: CropJobSummary = {
+    total: files.length,
+    skipped: files.length - todo.length,
+    processed: 0,
+    withSpecimen: 0,
+    noSpecimen: 0,
+    failed: [],
+    boxesCsv: boxes,
+  };
+  const journal = journalPath(boxes);
+  mkdirSync(path.dirname(boxes), { recursive: true });
+  if (!existsSync(journal)) appendFileSync(journal, BOXES_HEADER.join(',') + '\n');
+  const finish = (rel: string, row?: CropRow, error?: string) => {
+    if (row) {
+      const fields = rowToFields(row).map((v) => formatCell(v));
+      appendFileSync(journal, fields.join(',') + '\n');
+      done.set(rel, fields);
+      summary.processed++;
+      if (row.x === undefined) summary.noSpecimen++;
+      else summary.withSpecimen++;
+    } else {
+      summary.failed.push({ file: rel, message: error ?? 'unknown error' });
+      opts.onImageError?.(rel, error ?? 'unknown error');
+    }
+    opts.onProgress?.(summary.skipped + summary.processed + summary.failed.length, files.length);
+  };
+  opts.onProgress?.(summary.skipped, files.length);
+
+  const spec: DetectorSpec | Detector = opts.detector ?? { kind: 'builtin' };
+  const nWorkers = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
+  const script = workerScript();
+  if (isDetector(spec) || nWorkers <= 1 || !script) {
+    const detector = isDetector(spec) ? spec : await createDetector(spec);
+    // Two images in flight: sharp's decode/encode (libuv threads) overlaps the detector's JS.
+    let next = 0;
+    const lane = async () => {
+      while (next < todo.length) {
+        const f = todo[next++];
+        try {
+          finish(f.rel, await processImage(f.path, f.rel, outDir, detector, opts.crop));
+        } catch (err) {
+          if (!(err instanceof ImageReadError)) throw err;
+          finish(f.rel, undefined, err.message);
+        }
+      }
+    };
+    try {
+      await Promise.all([lane(), lane()]);
+    } finally {
+      if (!isDetector(spec)) await detector.dispose?.();
+    }
+  } else {
+    await runWorkers(script, spec, nWorkers, todo, outDir, opts.crop ?? {}, finish);
+  }
+
+  // Final BOXES.csv: every row, sorted by file, written atomically; then the journal goes.
+  const writer = createTableWriter(boxes, [...BOXES_HEADER]);
+  for (const rel of [...done.keys()].sort()) writer.write(done.get(rel)!);
+  writer.close();
+  rmSync(journal, { force: true });
+  return summary;
+}
+
+function runWorkers(
+  script: string,
+  spec: DetectorSpec,
+  n: number,
+  todo: { path: string; rel: string }[],
+  outDir: string,
+  crop: CropOptions,
+  finish: (rel: string, row?: CropRow, error?: string) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let active = n;
+    let failed = false;
+    const workers: Worker[] = [];
+    const feed = (w: Worker) => {
+      if (failed) return;
+      if (next < todo.length) {
+        const id = next++;
+        w.postMessage({ id, path: todo[id].path, rel: todo[id].rel });
+      } else {
+        w.postMessage(null);
+      }
+    };
+    for (let k = 0; k < n; k++) {
+      const w = new Worker(script, { workerData: { spec, outDir, crop } });
+      workers.push(w);
+      w.on('message', (msg: { id: number; row?: CropRow; error?: string; unreadable?: boolean }) => {
+        const rel = todo[msg.id].rel;
+        if (msg.error !== undefined && !msg.unreadable) {
+          failed = true;
+          for (const x of workers) void x.terminate();
+          reject(new Bioscan5mError(`${rel}: ${msg.error}`));
+          return;
+        }
+        finish(rel, msg.row, msg.error);
+        feed(w);
+      });
+      w.on('error', (err) => {
+        failed = true;
+        for (const x of workers) void x.terminate();
+        reject(err);
+      });
+      w.on('exit', () => {
+        if (--active === 0 && !failed) resolve();
+      });
+      feed(w);
+    }
+  });
+}
