@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeNpy } from '@bioscan5m/core';
+import { clusteringScores, wardClustering } from '@bioscan5m/cluster';
+import { main } from '../cli.js';
+import { clusterDemoStages } from './cluster.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-cluster-'));
+
+/** Three groups of points in 4-d, labels with one blank. */
+function fixture() {
+  const n = 60;
+  const data = new Float32Array(n * 4);
+  const species: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const g = i % 3;
+    species.push(i === 5 ? '' : `sp${g}`);
+    for (let j = 0; j < 4; j++) data[i * 4 + j] = (j === g ? 10 : 0) + Math.sin(i * 3.7 + j * 1.3);
+  }
+  const npy = path.join(dir, 'emb.npy');
+  writeNpy(npy, data, [n, 4]);
+  const labels = path.join(dir, 'labels.csv');
+  writeFileSync(labels, `id,species,genus\n${species.map((s, i) => `r${i},${s},G${i % 2}`).join('\n')}\n`);
+  return { npy, labels, data, species, n };
+}
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const code = await main(['node', 'bioscan5m', ...args]);
+  log.mockRestore();
+  error.mockRestore();
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('bioscan5m cluster', () => {
+  it('clusters .npy embeddings, writes one cluster per row and prints sklearn-exact metrics as JSON', async () => {
+    const f = fixture();
+    const assign = path.join(dir, 'assign.csv');
+    const r = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'species', '--label-column', 'genus', '--umap', '0', '--out', assign, '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.n).toBe(f.n);
+    expect(report.clusters).toBe(3); // classes of the first label column (blank excluded)
+    expect(typeof report.seconds).toBe('number');
+    const lines = readFileSync(assign, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('cluster');
+    expect(lines.length).toBe(f.n + 1);
+    const assignments = lines.slice(1).map(Number);
+    const direct = wardClustering({ data: f.data, rows: f.n, cols: 4 }, { nClusters: 3 });
+    expect(assignments).toEqual(Array.from(direct.labels));
+    const keep = f.species.map((s, i) => i).filter((i) => f.species[i] !== '');
+    const want = clusteringScores(keep.map((i) => f.species[i]), keep.map((i) => assignments[i]));
+    expect(report.metrics.species).toMatchObject({ classes: 3, ami: want.ami, ari: want.ari, nmi: want.nmi, n: f.n - 1, unlabelled: 1 });
+    expect(report.metrics.species.ami).toBeCloseTo(1, 12);
+    expect(Object.keys(report.metrics.genus).sort()).toEqual(['ami', 'ari', 'classes', 'completeness', 'homogeneity', 'n', 'nmi', 'unlabelled', 'vMeasure']);
+  });
+
+  it('fails with a clear message when labels and embeddings do not align', async () => {
+    const f = fixture();
+    const short = path.join(dir, 'short.csv');
+    writeFileSync(short, 'species\na\nb\n');
+    const r = await run(['cluster', '--embeddings', f.npy, '--labels', short, '--umap', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/short\.csv has 2 label rows but .*emb\.npy has 60 embedding rows/);
+    expect(r.stderr).not.toMatch(/at .*\.js/);
+    const r2 = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'family', '--umap', '0']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/family/);
+    const r3 = await run(['cluster', '--embeddings', f.npy, '--umap', 'x']);
+    expect(r3.stderr).toMatch(/--umap: expected an integer >= 0, got 'x'/);
+  });
+
+  it('the demo stage clusters the embedded barcodes and writes its outputs', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'cli-cluster-demo-'));
+    const lines: string[] = [];
+    await clusterDemoStages[0].run({ outDir: out, log: (l) => lines.push(l) });
+    const metrics = JSON.parse(readFileSync(path.join(out, 'cluster-metrics.json'), 'utf8'));
+    expect(metrics.ward.metrics.genus.ami).toBeGreaterThan(0.5);
+    expect(metrics.ward.metrics.species.ami).toBeGreaterThan(0.7);
+    expect(lines.join('\n')).toMatch(/AMI genus/);
+    // Its files feed the command itself.
+    const r = await run(['cluster', '--embeddings', path.join(out, 'cluster-kmer4.npy'), '--labels', path.join(out, 'cluster-labels.csv'), '--label-column', 'genus', '--umap', '0', '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).metrics.genus.ami).toBe(metrics.ward.metrics.genus.ami);
+  });
+});
