@@ -13,3 +13,4 @@ export * from './stats/counts.js';
 export * from './stats/tables.js';
 export * from './stats/compute.js';
 export * from './synth/index.js';
+export * from './clean/index.js';
