@@ -39,8 +39,8 @@ function addPairs(
   otherValues: string[],
 ): void {
   for (let i = 0; i < triples.length; i += 3) {
-    const other = otherValues[triples[i]];
-    const split = splitValues[triples[i + 1]];
+    const split = splitValues[triples[i]];
+    const other = otherValues[triples[i + 1]];
     let m = target.get(split);
     if (!m) target.set(split, (m = new Map()));
     m.set(other, (m.get(other) ?? 0) + triples[i + 2]);
