@@ -1,1 +1,3 @@
 export * from './tokenizer/kmer.js';
+export * from './identify/index.js';
+export * from './io/fasta.js';

@@ -1,0 +1,132 @@
+/**
+ * Barcode cleaning for identification: sequences arrive with alignment gaps, lowercase, IUPAC ambiguity codes,
+ * RNA `U` and stray characters. They become a compact code array (A=0, C=1, G=2, T=3, N=4) and a per-sequence
+ * account of what was changed, so callers can report it instead of silently rewriting input.
+ */
+
+export const BASE_A = 0;
+export const BASE_C = 1;
+export const BASE_G = 2;
+export const BASE_T = 3;
+export const BASE_N = 4;
+
+/** What cleaning changed in one sequence (counts of characters). */
+export interface CleaningCounts {
+  /** Alignment gaps and padding removed: `-`, `.`, `~`, whitespace. */
+  gaps: number;
+  /** Lowercase bases upper-cased. */
+  lowercase: number;
+  /** IUPAC ambiguity codes (R Y S W K M B D H V) and `?` turned into N. */
+  ambiguous: number;
+  /** RNA `U` read as `T`. */
+  uracil: number;
+  /** Characters that are no nucleotide code at all (digits, `*`, ...), turned into N. */
+  invalid: number;
+  /** Leading and trailing N removed. */
+  trimmedN: number;
+}
+
+export interface CleanedBarcode {
+  /** Base codes (0..4), leading/trailing N trimmed. */
+  codes: Uint8Array;
+  /** Number of A/C/G/T bases in `codes`. */
+  acgt: number;
+  counts: CleaningCounts;
+}
+
+// Lookup from char code to base code; 255 = gap (dropped), 254 = invalid.
+const GAP = 255;
+const INVALID = 254;
+const TABLE = new Uint8Array(128).fill(INVALID);
+const KIND = new Uint8Array(128); // 0 plain, 1 ambiguity, 2 uracil
+for (const [ch, code] of [
+  ['A', BASE_A],
+  ['C', BASE_C],
+  ['G', BASE_G],
+  ['T', BASE_T],
+  ['U', BASE_T],
+  ['N', BASE_N],
+] as const) {
+  TABLE[ch.charCodeAt(0)] = code;
+  TABLE[ch.toLowerCase().charCodeAt(0)] = code;
+}
+for (const ch of 'RYSWKMBDHV?') {
+  TABLE[ch.charCodeAt(0)] = BASE_N;
+  TABLE[ch.toLowerCase().charCodeAt(0)] = BASE_N;
+  KIND[ch.charCodeAt(0)] = 1;
+  KIND[ch.toLowerCase().charCodeAt(0)] = 1;
+}
+KIND['U'.charCodeAt(0)] = 2;
+KIND['u'.charCodeAt(0)] = 2;
+for (const ch of '-.~ \t\r\n') TABLE[ch.charCodeAt(0)] = GAP;
+
+export function emptyCleaningCounts(): CleaningCounts {
+  return { gaps: 0, lowercase: 0, ambiguous: 0, uracil: 0, invalid: 0, trimmedN: 0 };
+}
+
+export function addCleaningCounts(into: CleaningCounts, c: CleaningCounts): void {
+  into.gaps += c.gaps;
+  into.lowercase += c.lowercase;
+  into.ambiguous += c.ambiguous;
+  into.uracil += c.uracil;
+  into.invalid += c.invalid;
+  into.trimmedN += c.trimmedN;
+}
+
+/** Cleans one raw barcode string. Never throws: junk becomes N and is counted. */
+export function cleanBarcode(raw: string): CleanedBarcode {
+  const counts = emptyCleaningCounts();
+  const out = new Uint8Array(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    let code = c < 128 ? TABLE[c] : INVALID;
+    if (code === GAP) {
+      counts.gaps++;
+      continue;
+    }
+    if (code === INVALID) {
+      counts.invalid++;
+      code = BASE_N;
+    } else {
+      if (c >= 97) counts.lowercase++;
+      const kind = KIND[c];
+      if (kind === 1) counts.ambiguous++;
+      else if (kind === 2) counts.uracil++;
+    }
+    out[n++] = code;
+  }
+  let start = 0;
+  let end = n;
+  while (start < end && out[start] === BASE_N) start++;
+  while (end > start && out[end - 1] === BASE_N) end--;
+  counts.trimmedN = n - (end - start);
+  const codes = out.slice(start, end);
+  let acgt = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] !== BASE_N) acgt++;
+  return { codes, acgt, counts };
+}
+
+const LETTERS = 'ACGTN';
+
+/** The cleaned sequence as a string (upper-case ACGTN). */
+export function codesToString(codes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < codes.length; i++) s += LETTERS[codes[i]];
+  return s;
+}
+
+/** Whether cleaning changed anything beyond trimming nothing. */
+export function wasCleaned(c: CleaningCounts): boolean {
+  return c.gaps + c.lowercase + c.ambiguous + c.uracil + c.invalid + c.trimmedN > 0;
+}
+
+/** Reverse complement of a code array (N stays N). */
+export function reverseComplement(codes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(codes.length);
+  for (let i = 0, j = codes.length - 1; j >= 0; i++, j--) {
+    const c = codes[j];
+    out[i] = c === BASE_N ? BASE_N : 3 - c;
+  }
+  return out;
+}

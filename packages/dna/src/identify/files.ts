@@ -1,0 +1,195 @@
+/**
+ * File edges of identification: reference CSV/TSV, query CSV/TSV or FASTA, prediction CSV (atomic write), and
+ * the run summary (counts, cleaning, accuracy when queries carry labels, throughput).
+ */
+import { Bioscan5mError, InputError, openTable, createTableWriter } from '@bioscan5m/core';
+import { existsSync } from 'node:fs';
+import { readFasta, looksLikeFasta } from '../io/fasta.js';
+import { addCleaningCounts, cleanBarcode, emptyCleaningCounts, wasCleaned, type CleaningCounts } from './clean.js';
+import { BarcodeIdentifier, type Identification, type IdentifierInfo, type IdentifierOptions } from './identifier.js';
+import { IDENTIFY_RANKS, type ReferenceRecord } from './reference.js';
+
+export interface QueryRecord {
+  /** record_id from the file, else the FASTA id, else the 0-based row index. */
+  id: string;
+  barcode: string;
+  /** 1-based line in the query file. */
+  line: number;
+  /** True labels when the query file carries rank columns (for accuracy); '' where unknown. */
+  lineage?: string[];
+}
+
+export const PREDICTION_COLUMNS = ['record_id', ...IDENTIFY_RANKS, 'confidence', 'novel', 'identity', 'nearest_record_id', 'note'] as const;
+
+function assertExists(file: string, what: string): void {
+  if (!existsSync(file)) throw new Bioscan5mError(`${what} file not found: ${file}`, 'BIOSCAN5M_IO');
+}
+
+/** Reads reference records: needs `dna_barcode` and at least one rank column. */
+export async function readReferenceFile(file: string): Promise<ReferenceRecord[]> {
+  assertExists(file, 'reference');
+  const table = await openTable(file);
+  const [seqCol] = table.requireColumns(['dna_barcode']);
+  const rankCols = IDENTIFY_RANKS.map((r) => table.column(r));
+  if (rankCols.every((c) => c < 0)) {
+    throw new InputError({ file, line: 1 }, `reference needs taxonomic rank columns (${IDENTIFY_RANKS.join(', ')}); none found`);
+  }
+  const idCol = table.column('record_id') >= 0 ? table.column('record_id') : table.column('processid');
+  const out: ReferenceRecord[] = [];
+  for await (const row of table) {
+    table.assertWidth(row);
+    const f = row.fields;
+    out.push({
+      id: idCol >= 0 && f[idCol] ? f[idCol] : `line ${row.line}`,
+      barcode: f[seqCol],
+      lineage: rankCols.map((c) => (c >= 0 ? f[c].trim() : '')),
+    });
+  }
+  return out;
+}
+
+/** Reads queries from CSV/TSV (column `dna_barcode`, optional `record_id` and rank columns) or FASTA. */
+export async function readQueryFile(file: string): Promise<QueryRecord[]> {
+  assertExists(file, 'query');
+  const out: QueryRecord[] = [];
+  if (looksLikeFasta(file)) {
+    for await (const rec of readFasta(file)) out.push({ id: rec.id || String(out.length), barcode: rec.sequence, line: rec.line });
+    return out;
+  }
+  const table = await openTable(file);
+  const [seqCol] = table.requireColumns(['dna_barcode']);
+  const idCol = table.column('record_id');
+  const rankCols = IDENTIFY_RANKS.map((r) => table.column(r));
+  const labelled = rankCols.some((c) => c >= 0);
+  for await (const row of table) {
+    table.assertWidth(row);
+    const f = row.fields;
+    out.push({
+      id: idCol >= 0 && f[idCol] ? f[idCol] : String(out.length),
+      barcode: f[seqCol],
+      line: row.line,
+      lineage: labelled ? rankCols.map((c) => (c >= 0 ? f[c].trim() : '')) : undefined,
+    });
+  }
+  return out;
+}
+
+export interface RankAccuracy {
+  correct: number;
+  /** Queries with a true label at this rank. */
+  total: number;
+  accuracy: number;
+}
+
+export interface IdentifySummary {
+  queries: number;
+  identified: number;
+  novel: number;
+  /** Queries without a usable sequence: written with empty ranks. */
+  noSequence: number;
+  /** Queries with no similar reference: written with empty ranks. */
+  noHit: number;
+  /** Queries whose barcode cleaning changed something, and the character counts. */
+  cleanedQueries: number;
+  cleaning: CleaningCounts;
+  reference: Omit<IdentifierInfo, 'skipped'> & { skippedRecords: number };
+  /** Reference rows not used, with reasons (first 20). */
+  referenceSkipped: { id: string; reason: string }[];
+  /** Queries reported as unusable (first 20): file line and reason. */
+  problems: { id: string; line: number; reason: string }[];
+  /** Per-rank accuracy when the queries carry labels (novel predictions count as wrong at species). */
+  accuracy?: Record<string, RankAccuracy>;
+  seconds: number;
+  queriesPerSecond: number;
+}
+
+/** Per-rank accuracy of predictions against the queries' own labels. */
+export function scoreIdentifications(queries: readonly QueryRecord[], preds: readonly Identification[]): Record<string, RankAccuracy> {
+  const acc: Record<string, RankAccuracy> = {};
+  IDENTIFY_RANKS.forEach((rank, r) => {
+    let correct = 0;
+    let total = 0;
+    queries.forEach((q, i) => {
+      const truth = q.lineage?.[r];
+      if (!truth) return;
+      total++;
+      if (preds[i].lineage[r] === truth) correct++;
+    });
+    acc[rank] = { correct, total, accuracy: total ? correct / total : 0 };
+  });
+  return acc;
+}
+
+export interface IdentifyFilesOptions extends IdentifierOptions {
+  /** Progress of the query phase. */
+  onQueryProgress?: (done: number, total: number) => void;
+}
+
+/** Reference + queries -> predictions file (atomic) and summary. Rows stay in query order; none is dropped. */
+export async function identifyFiles(
+  referenceFile: string,
+  queryFile: string,
+  outFile: string,
+  opts: IdentifyFilesOptions = {},
+): Promise<IdentifySummary> {
+  const t0 = performance.now();
+  const refs = await readReferenceFile(referenceFile);
+  const queries = await readQueryFile(queryFile);
+  let identifier: BarcodeIdentifier;
+  try {
+    identifier = BarcodeIdentifier.build(refs, opts);
+  } catch (err) {
+    if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
+    throw err;
+  }
+  const cleaned = queries.map((q) => cleanBarcode(q.barcode));
+  const preds = identifier.identifyMany(cleaned, opts.onQueryProgress);
+  const writer = createTableWriter(outFile, PREDICTION_COLUMNS);
+  const cleaning = emptyCleaningCounts();
+  const problems: IdentifySummary['problems'] = [];
+  let cleanedQueries = 0;
+  let noSequence = 0;
+  let noHit = 0;
+  let novel = 0;
+  try {
+    preds.forEach((p, i) => {
+      const q = queries[i];
+      addCleaningCounts(cleaning, p.cleaning);
+      if (wasCleaned(p.cleaning)) cleanedQueries++;
+      let note = '';
+      if (p.status === 'no-sequence') {
+        noSequence++;
+        note = q.barcode.trim() ? `too few A/C/G/T bases (${cleaned[i].acgt})` : 'empty barcode';
+        problems.push({ id: q.id, line: q.line, reason: note });
+      } else if (p.status === 'no-hit') {
+        noHit++;
+        note = 'no similar reference barcode';
+        problems.push({ id: q.id, line: q.line, reason: note });
+      }
+      if (p.novel) novel++;
+      writer.write([q.id, ...p.lineage, p.status === 'ok' ? p.confidence : 0, p.novel, p.identity, p.nearest, note]);
+    });
+    writer.close();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const { skipped, ...info } = identifier.info;
+  const labelled = queries.some((q) => q.lineage?.some((x) => x));
+  return {
+    queries: queries.length,
+    identified: preds.filter((p) => p.status === 'ok').length,
+    novel,
+    noSequence,
+    noHit,
+    cleanedQueries,
+    cleaning,
+    reference: { ...info, skippedRecords: skipped.length },
+    referenceSkipped: skipped.slice(0, 20).map(({ id, reason }) => ({ id, reason })),
+    problems: problems.slice(0, 20),
+    accuracy: labelled ? scoreIdentifications(queries, preds) : undefined,
+    seconds,
+    queriesPerSecond: queries.length / seconds,
+  };
+}

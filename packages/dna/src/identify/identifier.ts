@@ -1,0 +1,360 @@
+/**
+ * The barcode identifier: builds the reference index, learns the species identity threshold (barcode gap) and
+ * the confidence calibration from the reference itself by leave-one-out, and identifies queries.
+ *
+ * Decision rule: the nearest references by identity vote (weights fall off exponentially with the identity gap
+ * to the best hit). At or above the species threshold the query gets the winning species; below it the query is
+ * called novel (a species absent from the reference) and gets the winning genus. Higher ranks come from the
+ * winner's lineage so the answer is always one consistent lineage.
+ */
+import { createRng } from '@bioscan5m/core';
+import { cleanBarcode, reverseComplement, type CleanedBarcode, type CleaningCounts } from './clean.js';
+import { buildKmerIndex, type KmerIndex } from './kmer-index.js';
+import { Searcher, type Hit } from './search.js';
+import { buildReferenceSet, IDENTIFY_RANKS, type ReferenceRecord, type ReferenceSet, type SkippedRecord } from './reference.js';
+import { fitCalibrator, heuristicCalibrator, type Calibrator, type Evidence } from './calibration.js';
+
+const SPECIES = 6;
+const GENUS = 5;
+
+export interface IdentifierOptions {
+  /** k-mer length of the candidate index (default 12). */
+  k?: number;
+  /** Keep 1 in `sampling` k-mers; default: all for references up to ~60k barcodes, fewer above. */
+  sampling?: number;
+  /** Candidates verified per query (default 48). */
+  candidates?: number;
+  /** First-pass cap on how many references a k-mer may hit to be counted (default 128). */
+  maxOcc?: number;
+  /** Verify a candidate by banded alignment when a quarter of its ungapped identity is below this (default 0.6). */
+  indelSuspect?: number;
+  /** Identity at or above which a query is assigned a species; default learned from the reference. */
+  speciesThreshold?: number;
+  /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 4000). */
+  calibrationSamples?: number;
+  /** Hits within this identity of the best one vote (default 0.02). */
+  voteWindow?: number;
+  /** Identity gap over which a hit's vote weight falls by e (default 0.004). */
+  voteScale?: number;
+  /** Minimum A/C/G/T bases for a usable barcode (default 50). */
+  minBases?: number;
+  /** Ranks whose confidence would fall below this are left empty (default 0: always answer to genus). */
+  minConfidence?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type IdentificationStatus = 'ok' | 'no-sequence' | 'no-hit';
+
+export interface Identification {
+  /** Predicted labels phylum..species (IDENTIFY_RANKS order); empty where declined. */
+  lineage: string[];
+  /** Probability that the deepest rank given is right (0..1). */
+  confidence: number;
+  /** True when the query looks like a species absent from the reference. */
+  novel: boolean;
+  /** Identity to the nearest reference barcode (0..1; 0 without hit). */
+  identity: number;
+  /** Record id of the nearest reference barcode ('' without hit). */
+  nearest: string;
+  status: IdentificationStatus;
+  /** What cleaning changed in the query. */
+  cleaning: CleaningCounts;
+}
+
+export interface IdentifierInfo {
+  referenceRecords: number;
+  referenceBarcodes: number;
+  skipped: SkippedRecord[];
+  cleaning: CleaningCounts;
+  k: number;
+  sampling: number;
+  speciesThreshold: number;
+  /** How the threshold was set. */
+  thresholdSource: 'learned' | 'given' | 'default';
+  calibrationSamples: number;
+  buildSeconds: number;
+}
+
+interface Decision {
+  lineage: string[];
+  novel: boolean;
+  evidence: Evidence;
+  /** Rank index of the deepest label given. */
+  rank: number;
+}
+
+const DEFAULT_THRESHOLD = 0.97;
+
+export class BarcodeIdentifier {
+  readonly info: IdentifierInfo;
+  private readonly searcher: Searcher;
+  private speciesCal: Calibrator;
+  /** Species whose own barcodes in the reference are less alike than the global threshold: their lower threshold. */
+  private speciesFloor = new Map<string, number>();
+  private genusCal: Calibrator;
+
+  private constructor(
+    private readonly ref: ReferenceSet,
+    readonly index: KmerIndex,
+    private readonly opts: IdentifierOptions,
+    t0: number,
+  ) {
+    this.searcher = new Searcher(index, ref.sequences, ref.acgt, { candidates: opts.candidates, indelSuspect: opts.indelSuspect, maxOcc: opts.maxOcc });
+    this.speciesCal = heuristicCalibrator(DEFAULT_THRESHOLD);
+    this.genusCal = heuristicCalibrator(0.9);
+    this.info = {
+      referenceRecords: ref.records,
+      referenceBarcodes: ref.sequences.length,
+      skipped: ref.skipped,
+      cleaning: ref.cleaning,
+      k: index.k,
+      sampling: index.sampling,
+      speciesThreshold: opts.speciesThreshold ?? DEFAULT_THRESHOLD,
+      thresholdSource: opts.speciesThreshold !== undefined ? 'given' : 'default',
+      calibrationSamples: 0,
+      buildSeconds: 0,
+    };
+    this.learn();
+    this.info.buildSeconds = (performance.now() - t0) / 1000;
+  }
+
+  /** Builds the index and learns threshold and calibration from the reference records. */
+  static build(records: Iterable<ReferenceRecord>, opts: IdentifierOptions = {}): BarcodeIdentifier {
+    const t0 = performance.now();
+    const ref = buildReferenceSet(records, { minBases: opts.minBases });
+    if (ref.sequences.length === 0) {
+      throw new RangeError('the reference has no usable labelled barcode');
+    }
+    const index = buildKmerIndex(ref.sequences, { k: opts.k, sampling: opts.sampling, maxPostings: 40_000_000 });
+    return new BarcodeIdentifier(ref, index, opts, t0);
+  }
+
+  /** Identifies one barcode (raw string or already cleaned). */
+  identify(barcode: string | CleanedBarcode): Identification {
+    const cleaned = typeof barcode === 'string' ? cleanBarcode(barcode) : barcode;
+    const minBases = this.opts.minBases ?? 50;
+    const empty = (): string[] => IDENTIFY_RANKS.map(() => '');
+    if (cleaned.acgt < minBases) {
+      return { lineage: empty(), confidence: 0, novel: false, identity: 0, nearest: '', status: 'no-sequence', cleaning: cleaned.counts };
+    }
+    let hits = this.searcher.search(cleaned.codes, cleaned.acgt);
+    if (hits.length === 0 || hits[0].identity < 0.8) {
+      // Barcodes submitted on the other strand: BLAST searches both, so do we when the forward strand finds little.
+      const rc = this.searcher.search(reverseComplement(cleaned.codes), cleaned.acgt);
+      if (rc.length && (hits.length === 0 || rc[0].identity > hits[0].identity)) hits = rc;
+    }
+    if (hits.length === 0) {
+      return { lineage: empty(), confidence: 0, novel: true, identity: 0, nearest: '', status: 'no-hit', cleaning: cleaned.counts };
+    }
+    const d = this.decide(hits, this.info.speciesThreshold, this.speciesFloor);
+    let confidence = (d.novel ? this.genusCal : this.speciesCal).predict(d.evidence);
+    const minConf = this.opts.minConfidence ?? 0;
+    if (confidence < minConf) {
+      // Decline the deepest ranks until the vote share at a coarser rank is convincing.
+      for (let r = d.rank; r >= 0; r--) d.lineage[r] = '';
+      confidence = 0;
+    }
+    return {
+      lineage: d.lineage,
+      confidence: round4(confidence),
+      novel: d.novel,
+      identity: round4(hits[0].identity),
+      nearest: this.ref.groupFirstId[hits[0].group],
+      status: 'ok',
+      cleaning: cleaned.counts,
+    };
+  }
+
+  /** Identifies many barcodes in input order, reporting progress. */
+  identifyMany(barcodes: readonly (string | CleanedBarcode)[], onProgress?: (done: number, total: number) => void): Identification[] {
+    const out: Identification[] = [];
+    const every = Math.max(1, Math.floor(barcodes.length / 200));
+    for (let i = 0; i < barcodes.length; i++) {
+      out.push(this.identify(barcodes[i]));
+      if (onProgress && (i % every === 0 || i === barcodes.length - 1)) onProgress(i + 1, barcodes.length);
+    }
+    return out;
+  }
+
+  /** Weighted vote at `rank` over hits inside the vote window. */
+  private vote(hits: Hit[], rank: number, minIdentity: number): { label: string; lineage: number; share: number; margin: number } | null {
+    const best = hits[0].identity;
+    const window = this.opts.voteWindow ?? 0.02;
+    const scale = this.opts.voteScale ?? 0.004;
+    const weights = new Map<string, { w: number; lineage: number; lineageW: number }>();
+    let total = 0;
+    for (const h of hits) {
+      if (h.identity < best - window || h.identity < minIdentity) break;
+      const w = Math.exp((h.identity - best) / scale);
+      const list = this.ref.groupLineages[h.group];
+      let n = 0;
+      for (const e of list) if (this.ref.lineages[e.lineage][rank]) n += e.count;
+      if (n === 0) continue;
+      for (const e of list) {
+        const label = this.ref.lineages[e.lineage][rank];
+        if (!label) continue;
+        const ew = (w * e.count) / n;
+        total += ew;
+        const cur = weights.get(label);
+        if (!cur) weights.set(label, { w: ew, lineage: e.lineage, lineageW: ew });
+        else {
+          cur.w += ew;
+          if (ew > cur.lineageW) {
+            cur.lineage = e.lineage;
+            cur.lineageW = ew;
+          }
+        }
+      }
+    }
+    if (total === 0) return null;
+    let bestLabel = '';
+    let bestW = -1;
+    let bestLineage = -1;
+    for (const [label, v] of weights) {
+      if (v.w > bestW) {
+        bestW = v.w;
+        bestLabel = label;
+        bestLineage = v.lineage;
+      }
+    }
+    // Margin: best identity minus the best identity of a hit whose label at this rank differs.
+    let other = best - 0.1;
+    for (const h of hits) {
+      const labels = this.ref.groupLineages[h.group].map((e) => this.ref.lineages[e.lineage][rank]).filter((x) => x);
+      if (labels.some((l) => l !== bestLabel)) {
+        other = Math.max(other, h.identity);
+        break;
+      }
+    }
+    return { label: bestLabel, lineage: bestLineage, share: bestW / total, margin: Math.max(0, best - other) };
+  }
+
+  /**
+   * @param floor per-species identity threshold where the reference shows more intraspecific divergence than
+   * the global threshold allows (a query this close to such a species' barcode is still that species).
+   */
+  private decide(hits: Hit[], threshold: number, floor?: Map<string, number>): Decision {
+    const best = hits[0].identity;
+    let novel = best < threshold;
+    if (novel && floor && floor.size) {
+      const v = this.vote(hits, SPECIES, 0);
+      const f = v ? floor.get(v.label) : undefined;
+      if (f !== undefined && best >= f) {
+        novel = false;
+        threshold = f;
+      }
+    }
+    // Species when close enough; otherwise (or when no neighbour is labelled to species) the finest rank voted.
+    const ranks = novel ? [GENUS, 4, 3, 2, 1, 0] : [SPECIES, GENUS, 4, 3, 2, 1, 0];
+    for (const rank of ranks) {
+      const v = this.vote(hits, rank, rank === SPECIES ? threshold : 0);
+      if (!v) continue;
+      const lineage = [...this.ref.lineages[v.lineage]].map((x, r) => (r <= rank ? x : ''));
+      return { lineage, novel, rank, evidence: { identity: best, share: v.share, margin: v.margin } };
+    }
+    return { lineage: IDENTIFY_RANKS.map(() => ''), novel, rank: -1, evidence: { identity: best, share: 0, margin: 0 } };
+  }
+
+  /**
+   * Leave-one-out over a sample of reference barcodes: each is searched against the others. The species
+   * threshold is the identity that best separates "a conspecific barcode is the nearest" from "the species has
+   * no other barcode" (the barcode gap); then the calibrators are fitted on the decisions made with it.
+   */
+  private learn(): void {
+    const ref = this.ref;
+    const nSamples = Math.min(this.opts.calibrationSamples ?? 4000, ref.sequences.length);
+    if (nSamples < 20) return;
+    const rng = createRng(this.opts.seed ?? 1);
+    const groups = rng.sample(
+      Array.from({ length: ref.sequences.length }, (_, i) => i),
+      nSamples,
+    );
+    // Species -> number of groups carrying it, to know whether a left-out barcode's species remains.
+    const speciesGroups = new Map<string, number>();
+    const genusGroups = new Map<string, number>();
+    const majority = (g: number) => {
+      let best = ref.groupLineages[g][0];
+      for (const e of ref.groupLineages[g]) if (e.count > best.count) best = e;
+      return ref.lineages[best.lineage];
+    };
+    for (let g = 0; g < ref.sequences.length; g++) {
+      const seen = new Set<string>();
+      const seenG = new Set<string>();
+      for (const e of ref.groupLineages[g]) {
+        const l = ref.lineages[e.lineage];
+        if (l[SPECIES]) seen.add(l[SPECIES]);
+        if (l[GENUS]) seenG.add(l[GENUS]);
+      }
+      for (const s of seen) speciesGroups.set(s, (speciesGroups.get(s) ?? 0) + 1);
+      for (const s of seenG) genusGroups.set(s, (genusGroups.get(s) ?? 0) + 1);
+    }
+    const cases: { hits: Hit[]; truth: readonly string[]; speciesPresent: boolean; genusPresent: boolean }[] = [];
+    for (let s = 0; s < groups.length; s++) {
+      const g = groups[s];
+      const truth = majority(g);
+      if (!truth[GENUS]) continue;
+      const hits = this.searcher.search(ref.sequences[g], ref.acgt[g], g);
+      if (hits.length === 0) continue;
+      cases.push({
+        hits,
+        truth,
+        speciesPresent: !!truth[SPECIES] && (speciesGroups.get(truth[SPECIES]) ?? 0) > 1,
+        genusPresent: (genusGroups.get(truth[GENUS]) ?? 0) > 1,
+      });
+      this.opts.onProgress?.(s + 1, groups.length);
+    }
+    const labelled = cases.filter((c) => c.truth[SPECIES]);
+    if (this.opts.speciesThreshold === undefined) {
+      const pos = labelled.filter((c) => c.speciesPresent).length;
+      if (labelled.length >= 20 && pos > 0 && pos < labelled.length) {
+        // Maximise accuracy of "species present iff best identity >= t" over candidate t.
+        const pts = labelled.map((c) => ({ id: c.hits[0].identity, present: c.speciesPresent })).sort((a, b) => a.id - b.id);
+        let correct = pts.filter((p) => p.present).length; // t below everything: all called present
+        let bestCorrect = correct;
+        let bestT = pts[0].id;
+        for (let i = 0; i < pts.length; i++) {
+          correct += pts[i].present ? -1 : 1;
+          const t = i + 1 < pts.length ? (pts[i].id + pts[i + 1].id) / 2 : pts[i].id + 1e-6;
+          if (correct > bestCorrect) {
+            bestCorrect = correct;
+            bestT = t;
+          }
+        }
+        this.info.speciesThreshold = Math.min(0.995, Math.max(0.9, bestT));
+        this.info.thresholdSource = 'learned';
+      }
+    }
+    const t = this.info.speciesThreshold;
+    // Intraspecific spread: for each left-out barcode of a species with other barcodes, the identity of its
+    // nearest conspecific; a species whose barcodes sit further apart than t gets that (minus 0.5%) as threshold.
+    if (this.opts.speciesThreshold === undefined) {
+      for (const c of labelled) {
+        if (!c.speciesPresent) continue;
+        const sp = c.truth[SPECIES];
+        const h = c.hits.find((x) => ref.groupLineages[x.group].some((e) => ref.lineages[e.lineage][SPECIES] === sp));
+        if (!h || h.identity >= t) continue;
+        const f = Math.max(0.85, h.identity - 0.005);
+        const cur = this.speciesFloor.get(sp);
+        if (cur === undefined || f < cur) this.speciesFloor.set(sp, f);
+      }
+    }
+    const speciesSamples: { evidence: Evidence; correct: boolean }[] = [];
+    const genusSamples: { evidence: Evidence; correct: boolean }[] = [];
+    for (const c of cases) {
+      const d = this.decide(c.hits, t, this.speciesFloor);
+      if (!d.novel && d.rank === SPECIES) {
+        speciesSamples.push({ evidence: d.evidence, correct: d.lineage[SPECIES] === c.truth[SPECIES] });
+      } else if (d.novel && d.rank >= GENUS && c.genusPresent) {
+        genusSamples.push({ evidence: d.evidence, correct: d.lineage[GENUS] === c.truth[GENUS] });
+      }
+    }
+    this.speciesCal = fitCalibrator(speciesSamples) ?? heuristicCalibrator(t);
+    this.genusCal = fitCalibrator(genusSamples) ?? heuristicCalibrator(t);
+    this.info.calibrationSamples = speciesSamples.length + genusSamples.length;
+  }
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}

@@ -1,0 +1,91 @@
+/**
+ * Inverted k-mer index over reference barcodes, for candidate search.
+ *
+ * Contiguous k-mers are packed 2 bits per base into an integer (no string per k-mer); k-mers holding N are
+ * skipped. Large references keep a deterministic hash-selected fraction 1/s of k-mers (FracMinHash), applied
+ * identically to queries, so memory stays bounded while every shared sampled k-mer still counts. Postings are
+ * in CSR form: offsets per k-mer, then (sequence, position) pairs in typed arrays.
+ */
+import { BASE_N } from './clean.js';
+
+export interface KmerIndexOptions {
+  /** k-mer length, 8..15 (default 12). */
+  k?: number;
+  /** Keep 1 in `sampling` k-mers (hash-selected); default chosen so postings stay under `maxPostings`. */
+  sampling?: number;
+  /** Posting budget used to choose the default sampling (default 40 million). */
+  maxPostings?: number;
+}
+
+export interface KmerIndex {
+  readonly k: number;
+  readonly sampling: number;
+  /** offsets[kmer]..offsets[kmer+1] index into seqIds/positions. */
+  readonly offsets: Uint32Array;
+  readonly seqIds: Uint32Array;
+  readonly positions: Uint16Array;
+  readonly size: number;
+}
+
+const GOLDEN = 0x9e3779b1;
+
+/** Whether a packed k-mer is kept under 1/s sampling. */
+export function keepKmer(kmer: number, sampling: number): boolean {
+  return sampling === 1 || (Math.imul(kmer ^ (kmer >>> 15), GOLDEN) >>> 0) % sampling === 0;
+}
+
+/**
+ * Calls `fn(kmer, pos)` for every k-mer without N kept under sampling. Positions are clipped to 65535 in the
+ * index (COI barcodes are ~650 nt; longer inputs still work, their diagonal estimate just saturates).
+ */
+export function forEachKmer(codes: Uint8Array, k: number, sampling: number, fn: (kmer: number, pos: number) => void): void {
+  const mask = k === 16 ? 0xffffffff : (1 << (2 * k)) - 1;
+  let kmer = 0;
+  let valid = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c === BASE_N) {
+      valid = 0;
+      kmer = 0;
+      continue;
+    }
+    kmer = ((kmer << 2) | c) & mask;
+    if (++valid >= k) {
+      if (sampling === 1 || keepKmer(kmer, sampling)) fn(kmer, i - k + 1);
+    }
+  }
+}
+
+function countKmers(codes: Uint8Array, k: number): number {
+  let valid = 0;
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] === BASE_N) valid = 0;
+    else if (++valid >= k) n++;
+  }
+  return n;
+}
+
+export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptions = {}): KmerIndex {
+  const k = opts.k ?? 12;
+  if (!Number.isInteger(k) || k < 6 || k > 15) throw new RangeError(`k must be an integer in 6..15, got ${k}`);
+  let total = 0;
+  for (const s of seqs) total += countKmers(s, k);
+  const sampling = opts.sampling ?? Math.max(1, Math.ceil(total / (opts.maxPostings ?? 40_000_000)));
+  const nk = 1 << (2 * k);
+  const offsets = new Uint32Array(nk + 1);
+  for (const s of seqs) forEachKmer(s, k, sampling, (kmer) => offsets[kmer + 1]++);
+  for (let i = 0; i < nk; i++) offsets[i + 1] += offsets[i];
+  const size = offsets[nk];
+  const seqIds = new Uint32Array(size);
+  const positions = new Uint16Array(size);
+  const fill = offsets.slice(0, nk);
+  for (let id = 0; id < seqs.length; id++) {
+    forEachKmer(seqs[id], k, sampling, (kmer, pos) => {
+      const at = fill[kmer]++;
+      seqIds[at] = id;
+      positions[at] = pos > 65535 ? 65535 : pos;
+    });
+  }
+  return { k, sampling, offsets, seqIds, positions, size };
+}

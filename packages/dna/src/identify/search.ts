@@ -1,0 +1,198 @@
+/**
+ * Nearest-reference search: k-mer votes pick candidates, then identity is measured on each candidate along the
+ * diagonal its k-mers agree on (ungapped, or a banded alignment when an indel is suspected).
+ */
+import { BASE_N } from './clean.js';
+import { BandedAligner, ungappedIdentity, type PairIdentity, type UngappedIdentity } from './align.js';
+import { keepKmer, type KmerIndex } from './kmer-index.js';
+
+export interface Hit {
+  /** Reference group (distinct barcode). */
+  group: number;
+  /** Identity used for ranking: matches over max(aligned columns, 80% of the shorter sequence). */
+  identity: number;
+  matches: number;
+  columns: number;
+}
+
+export interface SearchOptions {
+  /** Candidates verified per query (default 48). */
+  candidates?: number;
+  /** Band half-width of the fallback alignment (default 12). */
+  band?: number;
+  /** First-pass cap on a k-mer's reference count (default 128). */
+  maxOcc?: number;
+  /** Minimum votes of the best reference after the first pass, else all k-mers are counted (default 8). */
+  minVotes?: number;
+  /** Align when a quarter of the ungapped comparison falls below this identity (default 0.6; 1 = always). */
+  indelSuspect?: number;
+}
+
+/** Search state: typed scratch arrays sized to the reference, reused across queries (one per thread). */
+export class Searcher {
+  private readonly counts: Uint16Array;
+  private readonly diagCand: Int32Array;
+  private readonly diagVotes: Int32Array;
+  private readonly touched: Uint32Array;
+  private readonly aligner = new BandedAligner();
+  private readonly candidates: number;
+  private readonly band: number;
+  private readonly indelSuspect: number;
+  private readonly maxOcc: number;
+  private readonly minVotes: number;
+  private hist = new Uint32Array(1024);
+
+  constructor(
+    private readonly index: KmerIndex,
+    private readonly sequences: readonly Uint8Array[],
+    private readonly acgt: Int32Array,
+    opts: SearchOptions = {},
+  ) {
+    const n = sequences.length;
+    this.counts = new Uint16Array(n);
+    this.diagCand = new Int32Array(n);
+    this.diagVotes = new Int32Array(n);
+    this.touched = new Uint32Array(n);
+    this.candidates = opts.candidates ?? 48;
+    this.band = opts.band ?? 12;
+    this.indelSuspect = opts.indelSuspect ?? 0.6;
+    this.maxOcc = opts.maxOcc ?? 128;
+    this.minVotes = opts.minVotes ?? 8;
+  }
+
+  /** Hits sorted best first; `exclude` leaves one group out (leave-one-out calibration). */
+  search(q: Uint8Array, qAcgt: number, exclude = -1): Hit[] {
+    const counts = this.counts;
+    const dc = this.diagCand;
+    const touched = this.touched;
+    let nt = 0;
+    // First pass skips k-mers shared by more than maxOcc references (conserved stretches say little about which
+    // reference is nearest and dominate the cost); if that leaves too little evidence, a second pass takes all.
+    for (let pass = 0; pass < 2; pass++) {
+      const limit = pass === 0 ? this.maxOcc : 0x7fffffff;
+      let skipped = 0;
+      nt = this.countKmers(q, limit, nt);
+      if (pass === 0) {
+        skipped = this.lastSkipped;
+        let maxCount = 0;
+        for (let t = 0; t < nt; t++) if (counts[touched[t]] > maxCount) maxCount = counts[touched[t]];
+        if (skipped === 0 || maxCount >= this.minVotes) break;
+        for (let t = 0; t < nt; t++) counts[touched[t]] = 0;
+        nt = 0;
+      }
+    }
+    if (exclude >= 0 && counts[exclude] > 0) counts[exclude] = 0;
+    // Cut-off count that keeps about `candidates` references: histogram of vote counts.
+    let maxCount = 0;
+    for (let t = 0; t < nt; t++) if (counts[touched[t]] > maxCount) maxCount = counts[touched[t]];
+    if (this.hist.length <= maxCount) this.hist = new Uint32Array(maxCount + 1);
+    const hist = this.hist;
+    hist.fill(0, 0, maxCount + 1);
+    for (let t = 0; t < nt; t++) hist[counts[touched[t]]]++;
+    let cutoff = maxCount;
+    let kept = 0;
+    while (cutoff > 1) {
+      kept += hist[cutoff];
+      if (kept >= this.candidates) break;
+      cutoff--;
+    }
+    if (cutoff < 1) cutoff = 1;
+    const chosen: number[] = [];
+    for (let t = 0; t < nt; t++) {
+      const g = touched[t];
+      if (counts[g] >= cutoff && counts[g] > 0) chosen.push(g);
+    }
+    if (chosen.length > this.candidates) {
+      chosen.sort((a, b) => counts[b] - counts[a]);
+      chosen.length = this.candidates;
+    }
+    const diags = chosen.map((g) => dc[g]);
+    for (let t = 0; t < nt; t++) counts[touched[t]] = 0;
+
+    const hits: Hit[] = [];
+    const ungapped: UngappedIdentity[] = [];
+    let bestUngapped = 0;
+    for (let c = 0; c < chosen.length; c++) {
+      const g = chosen[c];
+      const u = ungappedIdentity(q, this.sequences[g], diags[c]);
+      ungapped.push(u);
+      const sc = score(u, qAcgt, this.acgt[g]);
+      if (sc > bestUngapped) bestUngapped = sc;
+    }
+    for (let c = 0; c < chosen.length; c++) {
+      const g = chosen[c];
+      let id: PairIdentity = ungapped[c];
+      // Align only when one stretch of the diagonal looks unrelated (an indel shifted the frame) and repairing
+      // it could make this candidate competitive with the best ungapped hit.
+      const u = ungapped[c];
+      if (u.columns === 0 || (u.worstQuarter < this.indelSuspect && u.withoutWorst >= bestUngapped - 0.05)) {
+        const al = this.aligner.align(q, this.sequences[g], diags[c], this.band);
+        if (score(al, qAcgt, this.acgt[g]) > score(id, qAcgt, this.acgt[g])) id = al;
+      }
+      if (id.columns === 0) continue;
+      hits.push({ group: g, identity: score(id, qAcgt, this.acgt[g]), matches: id.matches, columns: id.columns });
+    }
+    hits.sort((a, b) => b.identity - a.identity || b.columns - a.columns);
+    return hits;
+  }
+
+  private lastSkipped = 0;
+
+  /** Adds the query's k-mer votes (lists longer than `limit` skipped); returns the new touched count. */
+  private countKmers(q: Uint8Array, limit: number, nt: number): number {
+    const { k, sampling, offsets, seqIds, positions } = this.index;
+    const counts = this.counts;
+    const dc = this.diagCand;
+    const dv = this.diagVotes;
+    const touched = this.touched;
+    const mask = (1 << (2 * k)) - 1;
+    let kmer = 0;
+    let valid = 0;
+    let skipped = 0;
+    for (let i = 0; i < q.length; i++) {
+      const c = q[i];
+      if (c === BASE_N) {
+        valid = 0;
+        kmer = 0;
+        continue;
+      }
+      kmer = ((kmer << 2) | c) & mask;
+      if (++valid < k) continue;
+      if (sampling !== 1 && !keepKmer(kmer, sampling)) continue;
+      const p = i - k + 1;
+      const start = offsets[kmer];
+      const end = offsets[kmer + 1];
+      if (end - start > limit) {
+        skipped++;
+        continue;
+      }
+      for (let e = start; e < end; e++) {
+        const g = seqIds[e];
+        const d = positions[e] - p;
+        const cnt = counts[g];
+        if (cnt === 0) {
+          touched[nt++] = g;
+          counts[g] = 1;
+          dc[g] = d;
+          dv[g] = 1;
+          continue;
+        }
+        if (cnt < 65535) counts[g] = cnt + 1;
+        // Boyer-Moore majority vote over diagonals: O(1) memory per reference.
+        if (dc[g] === d) dv[g]++;
+        else if (dv[g] === 0) {
+          dc[g] = d;
+          dv[g] = 1;
+        } else dv[g]--;
+      }
+    }
+    this.lastSkipped = skipped;
+    return nt;
+  }
+}
+
+/** Identity penalised for short overlaps: a hit must cover 80% of the shorter barcode to score its identity. */
+function score(id: PairIdentity, qAcgt: number, rAcgt: number): number {
+  const minCover = 0.8 * Math.min(qAcgt, rAcgt);
+  return id.columns === 0 ? 0 : id.matches / Math.max(id.columns, minCover);
+}
