@@ -14,3 +14,4 @@ export * from './stats/tables.js';
 export * from './stats/compute.js';
 export * from './synth/index.js';
 export * from './clean/index.js';
+export * from './split/index.js';

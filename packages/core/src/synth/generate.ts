@@ -185,16 +185,19 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
   const seqs: string[] = new Array(H);
   const hapDepth = new Uint8Array(H);
   const hasBin = new Uint8Array(H);
+  const distinct = new Set<string>();
   for (let h = 0; h < H; h++) {
-    let bytes = consensus;
-    if (h > 0) {
-      const k = Math.min(6, 1 + Math.floor(-Math.log(1 - rng.random()) * 1.5));
-      bytes = mutate(consensus, k / COI_LENGTH, rng);
+    // Haplotypes of a species are distinct barcodes (labels are per barcode, as in the cleaned release).
+    let seq = '';
+    let k = h > 0 ? Math.min(6, 1 + Math.floor(-Math.log(1 - rng.random()) * 1.5)) : 0;
+    for (let attempt = 0; attempt === 0 || distinct.has(seq); attempt++) {
+      seq = toSequence(k ? mutate(consensus, k / COI_LENGTH, rng) : consensus);
+      const u = rng.random();
+      if (u < 0.05) seq = seq.slice(0, rng.int(450, COI_LENGTH - 1));
+      else if (u < 0.06) seq = seq.slice(0, rng.int(100, 600)) + 'N'.repeat(rng.int(1, 3)) + seq.slice(rng.int(601, 620));
+      if (attempt > 3) k = Math.min(13, k + 1);
     }
-    let seq = toSequence(bytes);
-    const u = rng.random();
-    if (u < 0.05) seq = seq.slice(0, rng.int(450, COI_LENGTH - 1));
-    else if (u < 0.06) seq = seq.slice(0, rng.int(100, 600)) + 'N'.repeat(rng.int(1, 3)) + seq.slice(rng.int(601, 620));
+    distinct.add(seq);
     seqs[h] = seq;
     hasBin[h] = rng.random() < 0.997 ? 1 : 0;
     const d = p.depth[s];
