@@ -14,6 +14,7 @@
  */
 import { boxBlur, close, connectedComponents, dilate, distanceTransform, hysteresis, maskedBlur, type Component } from './morphology.js';
 import { downsample } from './image.js';
+import { findWell, type WellCircle } from './well.js';
 import type { Detection, Detector, RgbImage, ScoredBox, SpecimenMask } from './types.js';
 
 export interface BuiltinDetectorParams {
@@ -48,6 +49,9 @@ export interface BuiltinDetectorParams {
   /** Width of the border band (fraction of the shorter side) where scores are down-weighted, and the weight. */
   borderBand: number;
   borderWeight: number;
+  /** Find the well rim and ignore it and everything outside it; band half-width in working pixels. */
+  suppressWell: boolean;
+  wellBand: number;
   /** Most boxes returned (the best first; extra ones are other candidates with lower scores). */
   maxBoxes: number;
 }
@@ -70,6 +74,8 @@ export const DEFAULT_BUILTIN_PARAMS: BuiltinDetectorParams = {
   mergeGap: 24,
   borderBand: 0.06,
   borderWeight: 0.35,
+  suppressWell: true,
+  wellBand: 6,
   maxBoxes: 5,
 };
 
@@ -84,6 +90,8 @@ export interface BuiltinAnalysis {
   /** The specimen's pixels (core plus appendages within reach) and their bounding box, in working pixels. */
   mask: Uint8Array;
   box: { minX: number; minY: number; maxX: number; maxY: number } | null;
+  /** The well rim found (working pixels), when suppressWell is on and a circle was convincing. */
+  well: WellCircle | null;
 }
 
 /** Keeps the specimen components' pixels that lie within reach of their core; returns that mask and its box. */
@@ -170,6 +178,16 @@ export function analyseSpecimen(image: RgbImage, params: Partial<BuiltinDetector
   const work = downsample(image, p.workScale);
   const { width: w, height: h } = work;
   const strength = strengthMap(work, p);
+  const well = p.suppressWell ? findWell(strength, w, h) : null;
+  if (well) {
+    // The rim ring and the wall outside it are never the specimen.
+    const inner = well.r - p.wellBand;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        if (Math.hypot(x - well.cx, y - well.cy) > inner) strength[y * w + x] = 0;
+      }
+    }
+  }
   const grown = close(hysteresis(strength, w, h, p.low, p.high), w, h, p.closeRadius);
   const { labels, components } = connectedComponents(grown, w, h, strength);
   // Core mass: strength weighted by interior depth, so thick bodies outrank long thin rims, hairs and sticks.
@@ -204,7 +222,7 @@ export function analyseSpecimen(image: RgbImage, params: Partial<BuiltinDetector
     }
   }
   const extent = specimenExtent(grown, depth, labels, scored, specimen, w, h, p);
-  return { work, strength, labels, components: scored, specimen, mask: extent.mask, box: extent.box };
+  return { work, strength, labels, components: scored, specimen, mask: extent.mask, box: extent.box, well };
 }
 
 function massToScore(mass: number, scoreMass: number): number {

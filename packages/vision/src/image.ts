@@ -38,8 +38,17 @@ export async function decodeImage(input: string | Uint8Array, name = typeof inpu
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
   } catch (err) {
-    throw new ImageReadError(name, (err as Error).message.replace(/\s+/g, ' ').trim());
+    throw new ImageReadError(name, explainDecodeFailure(bytes, (err as Error).message));
   }
+}
+
+/** libvips' message, made specific where it is vague (concurrent decodes can lose it to "Unknown error"). */
+function explainDecodeFailure(bytes: Uint8Array, message: string): string {
+  const msg = message.replace(/\s+/g, ' ').trim();
+  const isJpeg = bytes.length > 2 && bytes[0] === 0xff && bytes[1] === 0xd8;
+  const hasEnd = bytes.length > 2 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
+  if (isJpeg && !hasEnd) return `truncated JPEG (no end-of-image marker; ${bytes.length} bytes): ${msg}`;
+  return msg;
 }
 
 /** Box-averages an RGB image by an integer factor (area resampling; edge remainders are dropped). */
