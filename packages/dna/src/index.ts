@@ -1,3 +1,12 @@
 export * from './tokenizer/kmer.js';
 export * from './identify/index.js';
 export * from './io/fasta.js';
+export { initBackend, type BackendName, type InitBackendOptions } from './backend.js';
+export * from './model/encoder.js';
+export * from './model/mlm.js';
+export * from './model/adamw.js';
+export * from './model/checkpoint.js';
+export * from './model/safetensors.js';
+export { dense, gatherRows, gelu, layerNorm, sparseCrossEntropy, maskedMeanPool } from './model/ops.js';
+export { fusedSelfAttention } from './model/fused-attention.js';
+export * from './data/barcodes.js';
