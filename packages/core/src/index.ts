@@ -7,6 +7,8 @@ export * from './io/npy.js';
 // metadata readers, vocabularies, image paths and statistics (core data layer)
 export * from './metadata/header.js';
 export * from './metadata/columns.js';
+export * from './metadata/read.js';
+export * from './parquet/metadata-parquet.js';
 export * from './vocab/order.js';
 export * from './stats/scanner.js';
 export * from './stats/counts.js';
