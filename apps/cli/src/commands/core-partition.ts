@@ -2,8 +2,18 @@
  * `bioscan5m clean`, `bioscan5m split` and `bioscan5m synth`: argument parsing and printing only; the work is in
  * @bioscan5m/core (clean/, split/, synth/).
  */
+import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, writeSyntheticMetadata } from '@bioscan5m/core';
+import {
+  Bioscan5mError,
+  cleanMetadataFile,
+  formatCleanTable,
+  formatSplitTable,
+  splitMetadataFile,
+  writeSyntheticMetadata,
+  type SplitSummary,
+} from '@bioscan5m/core';
+import { embedded } from '../data.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
@@ -13,7 +23,94 @@ function intOption(name: string, value: string, min = 0): number {
   return n;
 }
 
+function fractionOption(name: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x <= 1)) throw new Bioscan5mError(`--${name}: expected a number in (0, 1], got '${value}'`);
+  return x;
+}
+
+function seconds(t0: number): string {
+  return `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+}
+
+function speciesSetLine(s: SplitSummary): string {
+  const f = (x: number) => x.toLocaleString('en-US');
+  const { seen, unseen, heldout, unknown } = s.speciesSets;
+  return (
+    `species sets: seen ${f(seen.species)} species / ${f(seen.samples)} samples, unseen ${f(unseen.species)} / ${f(unseen.samples)}, ` +
+    `heldout ${f(heldout.species)} / ${f(heldout.samples)}, unknown ${f(unknown.samples)} samples` +
+    (s.conflictingBarcodes ? `; ${f(s.conflictingBarcodes)} barcodes carry several species labels (majority used; run clean first)` : '') +
+    (s.rowsWithoutBarcode ? `; ${f(s.rowsWithoutBarcode)} rows without a barcode (each its own group)` : '')
+  );
+}
+
 export function registerCorePartitionCommands(program: Command): void {
+  program
+    .command('clean')
+    .description('clean taxonomic labels (paper A4.4): every change logged, inferred_ranks filled, no record dropped')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV (BIOSCAN-5M columns; needs the 7 rank columns and dna_barcode)')
+    .requiredOption('--out <file>', 'cleaned copy of the metadata (written atomically)')
+    .option('--changes <file>', 'change log CSV: processid, line, rank, old, new, rule')
+    .option('--majority <x>', 'share of a barcode\'s labelled samples that must agree at a rank', '0.9')
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  bioscan5m clean --metadata ${embedded.metadata} --out clean.csv --changes changes.csv\n  bioscan5m clean --metadata BIOSCAN_5M_Insect_Dataset_metadata.csv --out clean.csv --majority 0.95\n`,
+    )
+    .action(async (opts: { metadata: string; out: string; changes?: string; majority: string; json?: boolean; quiet?: boolean }) => {
+      const majority = fractionOption('majority', opts.majority);
+      const bar = progressBar('clean', { quiet: opts.quiet || opts.json });
+      const t0 = Date.now();
+      let summary;
+      try {
+        summary = await cleanMetadataFile(opts.metadata, { out: opts.out, changes: opts.changes, majority, onProgress: (d, t) => bar.update(d, t) });
+      } finally {
+        bar.stop();
+      }
+      if (opts.json) {
+        console.log(JSON.stringify(summary));
+        return;
+      }
+      console.log(formatCleanTable(summary));
+      console.log(`wrote ${opts.out}${opts.changes ? ` and ${opts.changes}` : ''} in ${seconds(t0)}`);
+    });
+
+  program
+    .command('split')
+    .description('species sets and barcode-grouped splits (paper 4.1/A4.5); writes the metadata with split and chunk filled')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs species and dna_barcode; genus and processid used when present)')
+    .requiredOption('--out <file>', 'output CSV (written atomically)')
+    .option('--seed <n>', 'random seed: the same seed gives the same split', '0')
+    .option('--placeholder-rule <rule>', "placeholder species rule: 'paper' or 'reference' (adds whole-word aff/gen/n. sp/sp. ex, _ and ?)", 'paper')
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  bioscan5m split --metadata ${embedded.metadata} --out split.csv --seed 0\n  bioscan5m clean --metadata meta.csv --out clean.csv && bioscan5m split --metadata clean.csv --out split.csv --seed 1\n`,
+    )
+    .action(async (opts: { metadata: string; out: string; seed: string; placeholderRule: string; json?: boolean; quiet?: boolean }) => {
+      const seed = intOption('seed', opts.seed);
+      if (opts.placeholderRule !== 'paper' && opts.placeholderRule !== 'reference') {
+        throw new Bioscan5mError(`--placeholder-rule: expected 'paper' or 'reference', got '${opts.placeholderRule}'`);
+      }
+      const bar = progressBar('split', { quiet: opts.quiet || opts.json });
+      const t0 = Date.now();
+      let summary;
+      try {
+        summary = await splitMetadataFile(opts.metadata, { out: opts.out, seed, placeholderRule: opts.placeholderRule, onProgress: (d, t) => bar.update(d, t) });
+      } finally {
+        bar.stop();
+      }
+      if (opts.json) {
+        console.log(JSON.stringify(summary));
+        return;
+      }
+      console.log(formatSplitTable(summary));
+      console.log(speciesSetLine(summary));
+      console.log(`wrote ${opts.out} in ${seconds(t0)} (seed ${seed})`);
+    });
+
   program
     .command('synth')
     .description('write a synthetic BIOSCAN-5M metadata CSV (23 columns, Table 2 label fractions, evolving COI barcodes, splits)')
@@ -23,7 +120,7 @@ export function registerCorePartitionCommands(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
-      '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4 GB\n',
+      '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
     )
     .action((opts: { rows: string; out: string; seed: string; quiet?: boolean }) => {
       const rows = intOption('rows', opts.rows, 1);
@@ -35,8 +132,31 @@ export function registerCorePartitionCommands(program: Command): void {
       } finally {
         bar.stop();
       }
-      console.log(`wrote ${rows.toLocaleString('en-US')} rows to ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s (seed ${seed})`);
+      console.log(`wrote ${rows.toLocaleString('en-US')} rows to ${opts.out} in ${seconds(t0)} (seed ${seed})`);
     });
 }
 
-export const corePartitionDemoStages: DemoStage[] = [];
+/** Demo: clean the embedded metadata, then split the cleaned copy. */
+export const corePartitionDemoStages: DemoStage[] = [
+  {
+    name: 'clean',
+    async run(ctx) {
+      const out = path.join(ctx.outDir, 'metadata.clean.csv');
+      const changes = path.join(ctx.outDir, 'clean-changes.csv');
+      const summary = await cleanMetadataFile(embedded.metadata, { out, changes });
+      for (const line of formatCleanTable(summary).split('\n')) ctx.log(line);
+      ctx.log(`cleaned metadata: ${out}; change log: ${changes}`);
+    },
+  },
+  {
+    name: 'split',
+    async run(ctx) {
+      const input = path.join(ctx.outDir, 'metadata.clean.csv');
+      const out = path.join(ctx.outDir, 'metadata.split.csv');
+      const summary = await splitMetadataFile(input, { out, seed: 0 });
+      for (const line of formatSplitTable(summary).split('\n')) ctx.log(line);
+      ctx.log(speciesSetLine(summary));
+      ctx.log(`split metadata: ${out}`);
+    },
+  },
+];

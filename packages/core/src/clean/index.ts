@@ -3,3 +3,4 @@ export { CLEAN_RULES, cleanColumns, ChangeLog, LabelVocab, isFiller } from './co
 export type { CleanRule, CleanOptions, CleanSummary, RuleCount, LabelColumns } from './columns.js';
 export * from './records.js';
 export * from './file.js';
+export * from './format.js';
