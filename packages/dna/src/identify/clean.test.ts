@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { cleanBarcode, codesToString, reverseComplement, wasCleaned } from './clean.js';
+
+describe('cleanBarcode', () => {
+  it('removes gaps, upper-cases, maps IUPAC codes and U, trims N, and counts each change', () => {
+    const c = cleanBarcode('--nnACgt-RYa..u~N 1tN--');
+    expect(codesToString(c.codes)).toBe('ACGTNNATNNT');
+    expect(c.counts).toEqual({ gaps: 9, lowercase: 7, ambiguous: 2, uracil: 1, invalid: 1, trimmedN: 3 });
+    expect(c.acgt).toBe(7);
+    expect(wasCleaned(c.counts)).toBe(true);
+  });
+
+  it('leaves a clean barcode untouched', () => {
+    const c = cleanBarcode('ACGTTGCA');
+    expect(codesToString(c.codes)).toBe('ACGTTGCA');
+    expect(wasCleaned(c.counts)).toBe(false);
+  });
+
+  it('never throws and only emits codes 0..4, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const c = cleanBarcode(s);
+        for (const x of c.codes) expect(x).toBeLessThanOrEqual(4);
+        if (c.codes.length) {
+          expect(c.codes[0]).not.toBe(4);
+          expect(c.codes[c.codes.length - 1]).not.toBe(4);
+        }
+      }),
+    );
+  });
+
+  it('reverse complement is an involution that maps A<->T and C<->G', () => {
+    const c = cleanBarcode('AANCGT');
+    expect(codesToString(reverseComplement(c.codes))).toBe('ACGNTT');
+    expect(codesToString(reverseComplement(reverseComplement(c.codes)))).toBe('AANCGT');
+  });
+});
