@@ -26,6 +26,8 @@ describe('string normalisers', () => {
     expect(fixMalaise('Oxysarcodexia malaise4749')).toBe('Oxysarcodexia Malaise4749');
     expect(fixMalaise('Oxysarcodexia MALAISE4749')).toBe('Oxysarcodexia Malaise4749');
     expect(fixMalaise('chalMaliase9590')).toBe('chalMalaise9590');
+    expect(fixMalaise('chmaMalaise01')).toBe('chmaMalaise01');
+    expect(fixMalaise('chmaMalasie01')).toBe('chmaMalaise01');
     expect(fixMalaise('Malaisea malaysiana')).toBe('Malaisea malaysiana');
     expect(fixMalaise('Megaselia sp. 11GMK')).toBe('Megaselia sp. 11GMK');
   });

@@ -29,8 +29,10 @@ export class LabelVocab {
     let id = this.ids.get(label);
     if (id === undefined) {
       id = this.labels.length;
-      this.labels.push(label);
-      this.ids.set(label, id);
+      // A fresh copy: a field sliced from a parser chunk would keep the whole (MB-sized) chunk alive.
+      const own = Buffer.from(label, 'utf8').toString('utf8');
+      this.labels.push(own);
+      this.ids.set(own, id);
     }
     return id;
   }

@@ -39,17 +39,22 @@ export function fixMalaise(label: string): string {
       const m = CODE_TOKEN.exec(tok);
       if (!m) return tok;
       const letters = m[1];
+      if (letters.endsWith('Malaise')) return tok;
+      // The closest "Malaise"-like suffix wins (ties: the shorter one), so "chmaMalaise01" keeps its prefix.
+      let best = -1;
+      let bestDist = 3;
       for (let start = 0; start <= letters.length - 5; start++) {
         const c = letters[start];
         if (c !== 'm' && c !== 'M') continue;
         const word = letters.slice(start);
         if (word.length > 9) continue;
         const dist = editDistance(word.toLowerCase(), 'malaise');
-        if (dist <= (word.length <= 6 ? 1 : 2)) {
-          return letters.slice(0, start) + 'Malaise' + m[2];
+        if (dist <= (word.length <= 6 ? 1 : 2) && dist <= bestDist) {
+          best = start;
+          bestDist = dist;
         }
       }
-      return tok;
+      return best < 0 ? tok : letters.slice(0, best) + 'Malaise' + m[2];
     })
     .join(' ');
 }

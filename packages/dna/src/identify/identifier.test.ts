@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BarcodeIdentifier } from './identifier.js';
 import { syntheticSplit, toReference, HAVE_REAL, REAL_BARCODES } from './fixtures/data.js';
-import { buildIdentifyProtocol } from '../../bench/identify-protocol.js';
+import { buildIdentifyProtocol } from './protocol.js';
 import { IDENTIFY_RANKS } from './reference.js';
 
 const SPECIES = 6;

@@ -6,3 +6,4 @@ export * from './reference.js';
 export * from './calibration.js';
 export * from './identifier.js';
 export * from './files.js';
+export * from './protocol.js';

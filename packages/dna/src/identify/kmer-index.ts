@@ -73,16 +73,18 @@ export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptio
   for (const s of seqs) total += countKmers(s, k);
   const sampling = opts.sampling ?? Math.max(1, Math.ceil(total / (opts.maxPostings ?? 40_000_000)));
   const nk = 1 << (2 * k);
+  // Counting sort without a second table: count into offsets[kmer], prefix-sum to end positions, then fill
+  // backwards so that each offsets[kmer] ends at its list's start.
   const offsets = new Uint32Array(nk + 1);
-  for (const s of seqs) forEachKmer(s, k, sampling, (kmer) => offsets[kmer + 1]++);
-  for (let i = 0; i < nk; i++) offsets[i + 1] += offsets[i];
-  const size = offsets[nk];
+  for (const s of seqs) forEachKmer(s, k, sampling, (kmer) => offsets[kmer]++);
+  for (let i = 1; i < nk; i++) offsets[i] += offsets[i - 1];
+  const size = nk > 0 ? offsets[nk - 1] : 0;
+  offsets[nk] = size;
   const seqIds = new Uint32Array(size);
   const positions = new Uint16Array(size);
-  const fill = offsets.slice(0, nk);
-  for (let id = 0; id < seqs.length; id++) {
+  for (let id = seqs.length - 1; id >= 0; id--) {
     forEachKmer(seqs[id], k, sampling, (kmer, pos) => {
-      const at = fill[kmer]++;
+      const at = --offsets[kmer];
       seqIds[at] = id;
       positions[at] = pos > 65535 ? 65535 : pos;
     });

@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readTable } from '@bioscan5m/core';
+import { main } from '../cli.js';
+import { embedded } from '../data.js';
+import { dnaIdentifyDemoStages } from './dna-identify.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-dna-identify-'));
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const code = await main(['node', 'bioscan5m', ...args]);
+  log.mockRestore();
+  error.mockRestore();
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('bioscan5m dna identify', async () => {
+  // Embedded barcodes: every 5th labelled row becomes a query (with its labels, for the accuracy summary).
+  const table = await readTable(embedded.barcodes);
+  const col = (n: string) => table.header.indexOf(n);
+  const refRows: string[][] = [];
+  const queryRows: string[][] = [];
+  table.rows.forEach((r, i) => (i % 5 === 2 && r[col('species')] ? queryRows : refRows).push(r));
+  const csv = (rows: string[][]) => [table.header, ...rows].map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n') + '\n';
+  const ref = path.join(dir, 'ref.csv');
+  writeFileSync(ref, csv(refRows));
+
+  it('writes one prediction row per query in input order and a JSON summary with accuracy', async () => {
+    const queries = path.join(dir, 'q.csv');
+    // Add a query without a usable barcode: it must be reported and written, not dropped.
+    const bad = [...queryRows[0]];
+    bad[col('record_id')] = 'bad-row';
+    bad[col('dna_barcode')] = '---NNN---';
+    writeFileSync(queries, csv([...queryRows.slice(0, 40), bad, ...queryRows.slice(40)]));
+    const out = path.join(dir, 'pred.csv');
+    const r = await run(['dna', 'identify', '--reference', ref, '--queries', queries, '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.queries).toBe(queryRows.length + 1);
+    expect(s.noSequence).toBe(1);
+    expect(s.problems).toEqual([{ id: 'bad-row', line: 42, reason: 'too few A/C/G/T bases (0)' }]);
+    expect(s.accuracy.species.total).toBe(queryRows.length + 1); // the unusable row counts as wrong, not dropped
+    expect(s.accuracy.genus.accuracy).toBeGreaterThan(0.8);
+    expect(s.queriesPerSecond).toBeGreaterThan(0);
+    const pred = await readTable(out);
+    expect(pred.header.slice(0, 10)).toEqual(['record_id', 'phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species', 'confidence', 'novel']);
+    const ids = pred.rows.map((x) => x[0]);
+    expect(ids).toEqual([...queryRows.slice(0, 40).map((q) => q[col('record_id')]), 'bad-row', ...queryRows.slice(40).map((q) => q[col('record_id')])]);
+    const badOut = pred.rows[40];
+    expect(badOut.slice(1, 8).every((x) => x === '')).toBe(true);
+    for (const row of pred.rows) {
+      const c = Number(row[8]);
+      expect(c >= 0 && c <= 1).toBe(true);
+      expect(['true', 'false']).toContain(row[9]);
+      if (row[9] === 'true') expect(row[7]).toBe('');
+    }
+  });
+
+  it('reads FASTA queries; record_id comes from the FASTA id', async () => {
+    const fasta = path.join(dir, 'q.fasta');
+    writeFileSync(fasta, queryRows.slice(0, 5).map((q, i) => `>fq${i} some description\n${q[col('dna_barcode')]}\n`).join(''));
+    const out = path.join(dir, 'pred-fa.csv');
+    const r = await run(['dna', 'identify', '--reference', ref, '--queries', fasta, '--out', out, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/queries: 5; identified 5/);
+    const pred = await readTable(out);
+    expect(pred.rows.map((x) => x[0])).toEqual(['fq0', 'fq1', 'fq2', 'fq3', 'fq4']);
+    // Same barcodes as the CSV run: same species.
+    expect(pred.rows.map((x) => x[7])).toEqual(
+      (await readTable(path.join(dir, 'pred.csv'))).rows.slice(0, 5).map((x) => x[7]),
+    );
+  });
+
+  it('uses the 0-based row index when the queries have no record_id', async () => {
+    const q = path.join(dir, 'noid.csv');
+    writeFileSync(q, `dna_barcode\n${queryRows[0][col('dna_barcode')]}\n${queryRows[1][col('dna_barcode')]}\n`);
+    const out = path.join(dir, 'pred-noid.csv');
+    expect((await run(['dna', 'identify', '--reference', ref, '--queries', q, '--out', out, '--quiet'])).code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['0', '1']);
+  });
+
+  it('--closed-world never calls novel', async () => {
+    const out = path.join(dir, 'pred-cw.csv');
+    const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--closed-world', '--json']);
+    expect(JSON.parse(r.stdout).novel).toBe(0);
+  });
+
+  it('fails with a clear message on bad input', async () => {
+    const noCol = path.join(dir, 'nocol.csv');
+    writeFileSync(noCol, 'record_id,sequence\n1,ACGT\n');
+    let r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${noCol}:1: missing required column 'dna_barcode'`);
+    r = await run(['dna', 'identify', '--reference', path.join(dir, 'missing.csv'), '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
+    expect(r.stderr).toContain('reference file not found');
+    r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv'), '--k', '40']);
+    expect(r.stderr).toContain("--k: expected an integer in 8..15, got '40'");
+  });
+
+  it('demo stage splits the embedded barcodes and reports species and genus accuracy', async () => {
+    const lines: string[] = [];
+    await dnaIdentifyDemoStages[0].run({ outDir: dir, log: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    const species = Number(/seen species: +species accuracy ([\d.]+)%/.exec(text)![1]);
+    const genus = Number(/unseen species: genus accuracy ([\d.]+)%/.exec(text)![1]);
+    expect(species).toBeGreaterThan(85);
+    expect(genus).toBeGreaterThan(70);
+  });
+});
