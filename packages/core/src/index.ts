@@ -17,6 +17,7 @@ export * from './stats/scanner.js';
 export * from './stats/counts.js';
 export * from './stats/tables.js';
 export * from './stats/compute.js';
+export * from './stats/format.js';
 export * from './synth/index.js';
 export * from './clean/index.js';
 export * from './split/index.js';

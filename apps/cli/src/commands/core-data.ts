@@ -1,7 +1,174 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import {
+  Bioscan5mError,
+  computeStats,
+  describeSummary,
+  formatStats,
+  formatTable2,
+  imagePaths,
+  readMetadataAll,
+  table2Json,
+  type ImagePackage,
+  type StatsReport,
+} from '@bioscan5m/core';
+import { embedded } from '../data.js';
+import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
-/** `bioscan5m stats` and `bioscan5m paths`. */
-export function registerCoreDataCommands(_program: Command): void {}
+const rel = (p: string) => path.relative(process.cwd(), p) || p;
 
-export const coreDataDemoStages: DemoStage[] = [];
+function parseThreads(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Bioscan5mError(`--threads must be a positive integer, got '${v}'`);
+  return n;
+}
+
+function reportSkipped(report: StatsReport): void {
+  if (!report.skipped.count) return;
+  console.error(`skipped ${report.skipped.count} malformed row${report.skipped.count === 1 ? '' : 's'}:`);
+  for (const e of report.skipped.examples) {
+    const where = e.column ? ` column '${e.column}' value '${e.value}'` : '';
+    console.error(`  ${report.file}:${e.line}:${where} ${e.reason}`);
+  }
+  if (report.skipped.count > report.skipped.examples.length) {
+    console.error(`  ... and ${report.skipped.count - report.skipped.examples.length} more`);
+  }
+}
+
+interface StatsCliOptions {
+  metadata: string;
+  json?: boolean;
+  threads?: number;
+  skipInvalid?: boolean;
+  quiet?: boolean;
+}
+
+/** Files below this size finish in a blink: no progress bar. */
+const PROGRESS_MIN_BYTES = 32 << 20;
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // computeStats reports the unreadable file
+  }
+}
+
+async function runStats(opts: StatsCliOptions): Promise<void> {
+  const bar = progressBar('stats (bytes)', { quiet: opts.quiet || opts.json || fileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  let report: StatsReport;
+  try {
+    report = await computeStats(opts.metadata, {
+      threads: opts.threads,
+      skipInvalid: opts.skipInvalid,
+      onProgress: (done, total) => bar.update(done, total),
+    });
+  } finally {
+    bar.stop();
+  }
+  if (report.missingColumns.length) console.error(`${opts.metadata}: missing columns: ${report.missingColumns.join(', ')}`);
+  reportSkipped(report);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(table2Json(report))}\n`);
+    return;
+  }
+  console.log(`${opts.metadata} (${report.format} format)\n`);
+  console.log(formatStats(report));
+}
+
+interface PathsCliOptions {
+  metadata: string;
+  root: string;
+  package: string;
+  check?: boolean;
+  skipInvalid?: boolean;
+  limit?: number;
+}
+
+async function runPaths(opts: PathsCliOptions): Promise<void> {
+  const out: string[] = [];
+  const flush = () => {
+    if (out.length) process.stdout.write(`${out.join('\n')}\n`);
+    out.length = 0;
+  };
+  const report = await imagePaths(opts.metadata, opts.root, opts.package as ImagePackage, {
+    check: opts.check,
+    skipInvalid: opts.skipInvalid,
+    maxListed: opts.limit,
+    onWarning: (w) => console.error(w),
+    onPath: opts.check
+      ? undefined
+      : (p) => {
+          out.push(p);
+          if (out.length >= 4096) flush();
+        },
+  });
+  flush();
+  if (report.read.skipped) console.error(describeSummary(report.read));
+  if (report.withoutPath) {
+    console.error(`${report.withoutPath} record${report.withoutPath === 1 ? ' has' : 's have'} no split or processid, so no image path:`);
+    for (const e of report.withoutPathExamples) console.error(`  ${e}`);
+    if (report.withoutPath > report.withoutPathExamples.length) console.error(`  ... and ${report.withoutPath - report.withoutPathExamples.length} more`);
+  }
+  if (!opts.check) return;
+  if (report.paths === 0) {
+    console.log(`no record of ${opts.metadata} has a split, so there are no image paths to check`);
+    process.exitCode = 1;
+    return;
+  }
+  if (report.missing === 0) {
+    console.log(`all ${report.paths} images found under ${opts.root}`);
+    return;
+  }
+  console.log(`${report.missing} of ${report.paths} images missing under ${opts.root}:`);
+  for (const p of report.missingExamples) console.log(`  ${p}`);
+  if (report.missing > report.missingExamples.length) console.log(`  ... and ${report.missing - report.missingExamples.length} more`);
+  process.exitCode = 1;
+}
+
+/** `bioscan5m stats` and `bioscan5m paths`. */
+export function registerCoreDataCommands(program: Command): void {
+  program
+    .command('stats')
+    .description("the paper's statistics tables of a metadata file: Table 2 (per rank), A4 (geography), A5 (category sizes), A11-A14 (partition overlaps)")
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV: the release CSV, a BIOSCAN-1M TSV or a barcodes CSV')
+    .option('--json', 'print only Table 2 as one JSON object: {"rows": N, "ranks": {"phylum": {"categories", "labelled", "labelledPercent", "imbalanceRatio"}, ...}}')
+    .option('--threads <n>', 'worker threads for big files (default: the number of cores)', parseThreads)
+    .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
+    .option('--quiet', 'no progress bar')
+    .addHelpText(
+      'after',
+      `\nExample (the embedded sample data):\n  bioscan5m stats --metadata ${rel(embedded.metadata)}\n  bioscan5m stats --metadata ${rel(embedded.metadata)} --json`,
+    )
+    .action(runStats);
+
+  program
+    .command('paths')
+    .description('image file paths of the records ({root}/bioscan5m/images/{package}/{split}/[{chunk}/]{processid}.jpg); --check reports missing files')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV/Parquet with processid, split (and chunk)')
+    .requiredOption('--root <dir>', 'dataset root: the folder that holds bioscan5m/images')
+    .option('--package <name>', 'image package: original_full, cropped, original_256 or cropped_256', 'cropped_256')
+    .option('--check', 'test that every file exists; list missing ones and exit with status 1 when any is missing')
+    .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
+    .option('--limit <n>', 'how many missing files to list', (v) => Number(v), 20)
+    .addHelpText(
+      'after',
+      `\nExample (the embedded metadata has no split column, so it reports that):\n  bioscan5m paths --metadata ${rel(embedded.metadata)} --root ./BIOSCAN-5M --package cropped_256 --check`,
+    )
+    .action(runPaths);
+}
+
+export const coreDataDemoStages: DemoStage[] = [
+  {
+    name: 'stats',
+    async run(ctx) {
+      const report = await computeStats(embedded.metadata, { threads: 1 });
+      ctx.log(formatTable2(report));
+      const tsv = await readMetadataAll(embedded.bioscan1m);
+      ctx.log('');
+      ctx.log(`BIOSCAN-1M sample: ${describeSummary(tsv.summary)}`);
+    },
+  },
+];

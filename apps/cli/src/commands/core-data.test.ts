@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { imagePath, METADATA_FIELDS } from '@bioscan5m/core';
+import { main } from '../cli.js';
+import { embedded } from '../data.js';
+import { coreDataDemoStages } from './core-data.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const golden = path.resolve(here, '../../../../packages/core/src/__golden__');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    out += `${a.join(' ')}\n`;
+  });
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    err += `${a.join(' ')}\n`;
+  });
+  process.exitCode = undefined;
+  try {
+    const code = await main(['node', 'bioscan5m', ...args]);
+    return { code, out, err };
+  } finally {
+    w.mockRestore();
+    log.mockRestore();
+    error.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('bioscan5m stats', () => {
+  it('--json prints exactly the pandas golden object for the embedded metadata', async () => {
+    const r = await run(['stats', '--metadata', embedded.metadata, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(readFileSync(path.join(golden, 'stats-metadata.json'), 'utf8')));
+  });
+
+  it('--json on the BIOSCAN-1M TSV reports the missing columns on stderr', async () => {
+    const r = await run(['stats', '--metadata', embedded.bioscan1m, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(readFileSync(path.join(golden, 'stats-bioscan1m_sample.json'), 'utf8')));
+    expect(r.err).toContain('missing columns: taxon, dna_barcode');
+  });
+
+  it('prints the tables for a person', async () => {
+    const r = await run(['stats', '--metadata', embedded.metadata]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Table 2: records by rank (598 records)');
+    expect(r.out).toContain('Table A4: geography');
+    expect(r.out).toContain('Table A5: category sizes');
+  });
+
+  it('names file and line of a malformed row, without a stack trace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-cli-'));
+    const f = path.join(dir, 'bad.csv');
+    writeFileSync(f, 'processid,species,coord-lat\nA,Aus bus,1\nB,Aus bus,north\n');
+    const r = await run(['stats', '--metadata', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`bioscan5m: ${f}:3: column 'coord-lat' value 'north': expected a number\n`);
+    const skipped = await run(['stats', '--metadata', f, '--json', '--skip-invalid']);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.out).rows).toBe(1);
+    expect(skipped.err).toContain('skipped 1 malformed row');
+  });
+});
+
+describe('bioscan5m paths', () => {
+  it('prints paths and, with --check, reports missing files with status 1', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-cli-paths-'));
+    const meta = path.join(dir, 'm.csv');
+    const row = (pid: string, split: string) => METADATA_FIELDS.map((f) => (f === 'processid' ? pid : f === 'split' ? split : '')).join(',');
+    writeFileSync(meta, [METADATA_FIELDS.join(','), row('A1', 'train'), row('A2', 'val')].join('\n') + '\n');
+    const listed = await run(['paths', '--metadata', meta, '--root', dir, '--package', 'cropped_256']);
+    expect(listed.code).toBe(0);
+    const p1 = imagePath({ processid: 'A1', split: 'train' }, 'cropped_256', dir);
+    const p2 = imagePath({ processid: 'A2', split: 'val' }, 'cropped_256', dir);
+    expect(listed.out).toBe(`${p1}\n${p2}\n`);
+    mkdirSync(path.dirname(p1), { recursive: true });
+    writeFileSync(p1, 'x');
+    const checked = await run(['paths', '--metadata', meta, '--root', dir, '--check']);
+    expect(checked.code).toBe(1);
+    expect(checked.out).toContain(`1 of 2 images missing under ${dir}:`);
+    expect(checked.out).toContain(p2);
+  });
+
+  it('reports that the embedded metadata has no split (no paths to build)', async () => {
+    const r = await run(['paths', '--metadata', embedded.metadata, '--root', tmpdir(), '--check']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('598 records have no split or processid');
+  });
+});
+
+describe('demo stage', () => {
+  it('prints Table 2 and what the BIOSCAN-1M sample lacks', async () => {
+    const lines: string[] = [];
+    for (const s of coreDataDemoStages) await s.run({ outDir: tmpdir(), log: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    expect(text).toContain('Table 2: records by rank (598 records)');
+    expect(text).toContain('missing columns: taxon, dna_barcode');
+  });
+});
