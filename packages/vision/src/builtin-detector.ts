@@ -181,10 +181,11 @@ export function analyseSpecimen(image: RgbImage, params: Partial<BuiltinDetector
   const well = p.suppressWell ? findWell(strength, w, h) : null;
   if (well) {
     // The rim ring and the wall outside it are never the specimen.
-    const inner = well.r - p.wellBand;
+    const inner2 = Math.max(0, well.r - p.wellBand) ** 2;
     for (let y = 0; y < h; y++) {
+      const dy2 = (y - well.cy) ** 2;
       for (let x = 0; x < w; x++) {
-        if (Math.hypot(x - well.cx, y - well.cy) > inner) strength[y * w + x] = 0;
+        if ((x - well.cx) ** 2 + dy2 > inner2) strength[y * w + x] = 0;
       }
     }
   }

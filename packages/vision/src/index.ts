@@ -23,3 +23,4 @@ export { listImages, type ImageFile } from './files.js';
 export { processImage, outputPath, BOXES_HEADER, CROP_FOLDERS, type CropRow } from './process-image.js';
 export { runCropJob, type CropJobOptions, type CropJobSummary } from './crop-job.js';
 export { runEmbedJob, filesListPath, type EmbedJobOptions, type EmbedJobSummary } from './embed-job.js';
+export { scoreQualityFlags, FLAG_LABEL, type FlagScore, type QualityFlag, type QualityLabel } from './quality-eval.js';

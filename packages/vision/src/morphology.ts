@@ -202,19 +202,44 @@ export function distanceTransform(mask: Uint8Array, w: number, h: number): Float
   const INF = 1e9;
   const d = new Float32Array(w * h);
   for (let i = 0; i < d.length; i++) d[i] = mask[i] ? INF : 0;
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? 0 : d[y * w + x]);
+  // Forward pass (left, up-left, up, up-right); pixels beyond the edge count as background (distance 0).
   for (let y = 0; y < h; y++) {
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i], at(x - 1, y) + 3, at(x, y - 1) + 3, at(x - 1, y - 1) + 4, at(x + 1, y - 1) + 4);
+      const i = row + x;
+      if (d[i] === 0) continue;
+      let v = d[i];
+      const left = x > 0 ? d[i - 1] : 0;
+      if (left + 3 < v) v = left + 3;
+      if (y > 0) {
+        const up = d[i - w];
+        if (up + 3 < v) v = up + 3;
+        const ul = x > 0 ? d[i - w - 1] : 0;
+        if (ul + 4 < v) v = ul + 4;
+        const ur = x < w - 1 ? d[i - w + 1] : 0;
+        if (ur + 4 < v) v = ur + 4;
+      } else if (3 < v) v = 3;
+      if (x === 0 || x === w - 1) v = Math.min(v, 3);
+      d[i] = v;
     }
   }
   for (let y = h - 1; y >= 0; y--) {
+    const row = y * w;
     for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      if (!d[i]) continue;
-      d[i] = Math.min(d[i], at(x + 1, y) + 3, at(x, y + 1) + 3, at(x + 1, y + 1) + 4, at(x - 1, y + 1) + 4);
+      const i = row + x;
+      if (d[i] === 0) continue;
+      let v = d[i];
+      const right = x < w - 1 ? d[i + 1] : 0;
+      if (right + 3 < v) v = right + 3;
+      if (y < h - 1) {
+        const dn = d[i + w];
+        if (dn + 3 < v) v = dn + 3;
+        const dr = x < w - 1 ? d[i + w + 1] : 0;
+        if (dr + 4 < v) v = dr + 4;
+        const dl = x > 0 ? d[i + w - 1] : 0;
+        if (dl + 4 < v) v = dl + 4;
+      } else if (3 < v) v = 3;
+      d[i] = v;
     }
   }
   for (let i = 0; i < d.length; i++) d[i] /= 3;

@@ -56,7 +56,9 @@ export function findWell(strength: Float32Array, w: number, h: number, opts: Par
       ys.push(y);
     }
   }
-  for (let k = 0; k < xs.length; k++) {
+  // At most ~2500 voters (an even subsample): the rim has thousands of pixels, the estimate needs far fewer.
+  const stride = Math.max(1, Math.floor(xs.length / 2500));
+  for (let k = 0; k < xs.length; k += stride) {
     const x = xs[k];
     const y = ys[k];
     for (let i = 0; i < ncx; i++) {
@@ -71,6 +73,7 @@ export function findWell(strength: Float32Array, w: number, h: number, opts: Par
   }
   let best = -1;
   let bestScore = 0;
+
   for (let i = 0; i < ncx; i++) {
     for (let j = 0; j < ncx; j++) {
       const cy = my - off + i * step;
@@ -95,7 +98,7 @@ export function findWell(strength: Float32Array, w: number, h: number, opts: Par
   const cx = mx - off + j * step;
   const cy = my - off + i * step;
   const r = rMin + ri;
-  const support = Math.min(1, bestScore / 3 / Math.max(1, visibleArc(cx, cy, r, pw, ph)));
+  const support = Math.min(1, (bestScore * stride) / 3 / Math.max(1, visibleArc(cx, cy, r, pw, ph)));
   if (support < o.minSupport) return null;
   return { cx: cx * f + f / 2, cy: cy * f + f / 2, r: r * f, support };
 }
