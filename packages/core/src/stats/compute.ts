@@ -10,6 +10,8 @@ import { readFileHeader, type FileHeader } from '../metadata/header.js';
 import { mapColumns, type ColumnMapping } from '../metadata/columns.js';
 import { scannerModule, SCAN_ROLES, type InvalidRow, type ScanRequest, type ScanResult, type ScanRole } from './scanner.js';
 import { mergeScanResults, type LabelCounts } from './counts.js';
+import { countRecordLabels } from './records.js';
+import { isParquetFile, readMetadata } from '../metadata/read.js';
 import { computeTables, type MetadataStats } from './tables.js';
 
 export interface StatsOptions {
@@ -34,7 +36,7 @@ export interface SkippedRow {
 
 export interface StatsReport extends MetadataStats {
   file: string;
-  format: ColumnMapping['format'];
+  format: ColumnMapping['format'] | 'parquet';
   /** Metadata fields the file lacks (reported once, not per row). */
   missingColumns: string[];
   skipped: { count: number; examples: SkippedRow[] };
@@ -215,8 +217,26 @@ export async function countLabels(
   return { counts, head, mapping, skipped: { count, examples }, threads: results.length };
 }
 
-/** All statistics tables of a metadata CSV/TSV. */
+/** All statistics tables of a metadata CSV/TSV (byte scanner) or Parquet file (typed records). */
 export async function computeStats(file: string, opts: StatsOptions = {}): Promise<StatsReport> {
+  if (isParquetFile(file)) {
+    const stream = readMetadata(file, { skipInvalid: opts.skipInvalid, maxExamples: opts.maxExamples, onProgress: opts.onProgress });
+    const fields = new Set<string>();
+    const counts = await countRecordLabels(stream);
+    for (const f of [...SCAN_ROLES, 'dna_barcode']) if (!stream.summary.missingColumns.includes(f as never)) fields.add(f);
+    counts.present = fields as LabelCounts['present'];
+    return {
+      file,
+      format: 'parquet',
+      missingColumns: stream.summary.missingColumns,
+      skipped: {
+        count: stream.summary.skipped,
+        examples: stream.summary.examples.map((e) => ({ line: e.line, reason: e.message })),
+      },
+      threads: 1,
+      ...computeTables(counts),
+    };
+  }
   const { counts, mapping, skipped, threads } = await countLabels(file, opts);
   return {
     file,

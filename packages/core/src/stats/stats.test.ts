@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
+import { readMetadata } from '../metadata/read.js';
+import { writeMetadataParquet } from '../parquet/metadata-parquet.js';
 import { computeStats } from './compute.js';
 import { percentHalfUp, table2Json } from './tables.js';
 
@@ -41,6 +43,20 @@ describe('stats --json equals pandas (golden made by scripts/stats-golden.py)', 
       expect(table2Json(report)).toEqual(expected);
     });
   }
+});
+
+describe('stats on Parquet input (typed records path)', () => {
+  it('equals the pandas golden of the same data in CSV form', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-stats-pq-'));
+    const pq = path.join(dir, 'metadata.parquet');
+    await writeMetadataParquet(pq, readMetadata(cases[0].file));
+    const report = await computeStats(pq);
+    expect(report.format).toBe('parquet');
+    expect(table2Json(report)).toEqual(JSON.parse(readFileSync(path.join(golden, 'stats-metadata.json'), 'utf8')));
+    const csv = await computeStats(cases[0].file, { threads: 1 });
+    expect(report.geography).toEqual(csv.geography);
+    expect(report.distribution).toEqual(csv.distribution);
+  });
 });
 
 describe('stats scanner details', () => {
