@@ -45,6 +45,33 @@ describe('stats --json equals pandas (golden made by scripts/stats-golden.py)', 
   }
 });
 
+describe('Tables A4, A5, A11/A13 equal pandas (golden by scripts/stats-golden-tables.py)', () => {
+  it('synthetic fixture', async () => {
+    const g = JSON.parse(readFileSync(path.join(golden, 'stats-tables-synthetic.json'), 'utf8'));
+    const r = await computeStats(path.join(golden, 'stats-synthetic.csv'), { threads: 1 });
+    for (const [k, exp] of Object.entries(g.geography) as [keyof typeof r.geography, { categories: number; labelled: number; unlabelled: number; imbalanceRatio: number | null }][]) {
+      const got = r.geography[k];
+      expect({ k, categories: got.categories, labelled: got.labelled, unlabelled: got.unlabelled }).toEqual({ k, categories: exp.categories, labelled: exp.labelled, unlabelled: exp.unlabelled });
+      expect(got.imbalanceRatio).toBe(exp.imbalanceRatio);
+    }
+    for (const [k, exp] of Object.entries(g.distribution) as [string, Record<string, number | string | null>][]) {
+      const got = r.distribution[k];
+      expect(got.categories).toBe(exp.categories);
+      expect(got.most?.size).toBe(exp.mostSize);
+      expect(got.least?.size).toBe(exp.leastSize);
+      if (exp.mostName !== null) expect(got.most?.name).toBe(exp.mostName);
+      if (exp.leastName !== null) expect(got.least?.name).toBe(exp.leastName);
+      expect(got.mean).toBeCloseTo(exp.mean as number, 9);
+      expect(got.median).toBe(exp.median);
+      expect(got.std).toBeCloseTo(exp.std as number, 9);
+    }
+    for (const rank of ['species', 'genus'] as const) {
+      expect(r.overlap[rank].partitions).toEqual(g.overlap[rank].partitions);
+      expect(r.overlap[rank].counts).toEqual(g.overlap[rank].counts);
+    }
+  });
+});
+
 describe('stats on Parquet input (typed records path)', () => {
   it('equals the pandas golden of the same data in CSV form', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-stats-pq-'));
