@@ -67,3 +67,22 @@ export class GrowableInt32 {
     return this.data.subarray(0, this.length);
   }
 }
+
+/** barcodeHash over the bytes buf[start, end) of an ASCII barcode (same value as barcodeHash of its string). */
+export function barcodeHashBytes(buf: Uint8Array, start: number, end: number): number {
+  while (end > start && buf[end - 1] === 78) end--;
+  const len = end - start;
+  if (len === 0) return -1;
+  let h1 = 0x811c9dc5 ^ len;
+  let h2 = 0x9747b28c;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 13;
+  }
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  return (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
+}

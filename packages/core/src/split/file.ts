@@ -1,15 +1,15 @@
 /**
- * `bioscan5m split` on files of any size: pass 1 streams species, genus and barcode (interned labels, hashed
- * barcodes; ~12 bytes per row plus the distinct barcodes), the split is computed in memory, pass 2 rewrites the
- * file with `split` and `chunk` filled (columns appended when absent), atomically.
+ * `bioscan5m split` on files of any size: pass 1 scans species, genus and barcode (interned labels, hashed
+ * barcodes; ~12 bytes per row plus the distinct barcodes), the split is computed in memory, pass 2 copies the file
+ * with `split` and `chunk` filled (columns appended when absent), atomically.
  */
 import { InputError } from '../errors.js';
-import { createTableWriter, openTable } from '../io/table.js';
 import { SPLITS } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
-import { barcodeHash, BarcodeGroups, GrowableInt32 } from './barcode.js';
+import { BarcodeGroups, GrowableInt32 } from './barcode.js';
 import { chunkFor } from './chunk.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
+import { rewriteRecords, scanRecords, tableLayout } from './scan.js';
 
 export interface SplitFileOptions extends SplitOptions {
   out: string;
@@ -22,56 +22,49 @@ export interface SplitFileSummary extends SplitSummary {
 }
 
 export async function splitMetadataFile(input: string, opts: SplitFileOptions): Promise<SplitFileSummary> {
-  const reader = await openTable(input);
-  const [speciesCol, barcodeCol] = reader.requireColumns(['species', 'dna_barcode']);
-  const genusCol = reader.column('genus');
-  const total = reader.totalBytes * 2;
+  const layout = await tableLayout(input);
+  const [speciesCol, barcodeCol] = layout.requireColumns(['species', 'dna_barcode']);
+  const genusCol = layout.column('genus');
   const vocab = new LabelVocab();
   const groups = new BarcodeGroups<number>();
   const species = new GrowableInt32();
   const genus = new GrowableInt32();
   const barcode = new GrowableInt32();
-  let n = 0;
-  for await (const row of reader) {
-    reader.assertWidth(row);
-    const f = row.fields;
-    species.push(vocab.id(f[speciesCol]));
-    genus.push(genusCol >= 0 ? vocab.id(f[genusCol]) : -1);
-    const h = barcodeHash(f[barcodeCol]);
-    barcode.push(h < 0 ? -1 : groups.id(h));
-    if (++n % 65536 === 0) opts.onProgress?.(reader.bytesRead, total);
-  }
+  const n = scanRecords(input, layout, {
+    onProgress: (d, t) => opts.onProgress?.(d, 2 * t),
+    onRecord(rec) {
+      species.push(vocab.id(rec.field(speciesCol)));
+      genus.push(genusCol >= 0 ? vocab.id(rec.field(genusCol)) : -1);
+      const h = rec.hash(barcodeCol);
+      barcode.push(h < 0 ? -1 : groups.id(h));
+    },
+  });
   const { split, summary } = splitColumns(
     { n, labels: vocab.labels, species: species.toArray(), genus: genus.toArray(), barcode: barcode.toArray() },
     opts,
   );
 
-  const reader2 = await openTable(input);
-  const header = [...reader2.header];
-  let splitCol = reader2.column('split');
-  let chunkCol = reader2.column('chunk');
+  const header = [...layout.header];
+  let splitCol = layout.column('split');
+  let chunkCol = layout.column('chunk');
   if (splitCol < 0) splitCol = header.push('split') - 1;
   if (chunkCol < 0) chunkCol = header.push('chunk') - 1;
-  const pidCol = reader2.column('processid');
-  const writer = createTableWriter(opts.out, header);
-  let i = 0;
-  try {
-    for await (const row of reader2) {
-      const f = row.fields;
-      if (i >= n) throw new InputError({ file: input, line: row.line }, 'file changed while splitting (more rows than in pass 1)');
-      while (f.length < header.length) f.push('');
-      const s = SPLITS[split[i]];
-      f[splitCol] = s;
-      f[chunkCol] = pidCol >= 0 ? chunkFor(f[pidCol], s) : '';
-      writer.write(f);
-      if (++i % 65536 === 0) opts.onProgress?.(reader.totalBytes + reader2.bytesRead, total);
-    }
-    if (i !== n) throw new InputError({ file: input }, `file changed while splitting (${i} rows in pass 2, ${n} in pass 1)`);
-    writer.close();
-  } catch (err) {
-    writer.abort();
-    throw err;
-  }
-  opts.onProgress?.(total, total);
+  const pidCol = layout.column('processid');
+  const upd = new Array<string | undefined>(header.length);
+  const rows = rewriteRecords(
+    input,
+    layout,
+    opts.out,
+    header,
+    (rec) => {
+      if (rec.row >= n) throw new InputError({ file: input, line: rec.line }, 'file changed while splitting (more rows than in pass 1)');
+      const s = SPLITS[split[rec.row]];
+      upd[splitCol] = s;
+      upd[chunkCol] = pidCol >= 0 ? chunkFor(rec.field(pidCol), s) : '';
+      return upd;
+    },
+    (d, t) => opts.onProgress?.(t + d, 2 * t),
+  );
+  if (rows !== n) throw new InputError({ file: input }, `file changed while splitting (${rows} rows in pass 2, ${n} in pass 1)`);
   return { ...summary, input, out: opts.out };
 }

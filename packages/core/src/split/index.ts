@@ -6,3 +6,5 @@ export type { SplitColumns, SplitOptions, SplitSummary, SplitCounts } from './co
 export * from './records.js';
 export * from './file.js';
 export { chunkFor as splitChunkFor } from './chunk.js';
+export { scanRecords, rewriteRecords, tableLayout, parseRecord, AtomicOutput } from './scan.js';
+export type { RawRecord, ScanOptions, TableLayout } from './scan.js';
