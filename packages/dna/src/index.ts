@@ -10,3 +10,8 @@ export * from './model/safetensors.js';
 export { dense, gatherRows, gelu, layerNorm, sparseCrossEntropy, maskedMeanPool } from './model/ops.js';
 export { fusedSelfAttention } from './model/fused-attention.js';
 export * from './data/barcodes.js';
+export * from './eval/metrics.js';
+export * from './heads/embed.js';
+export * from './heads/knn.js';
+export * from './heads/classifier.js';
+export * from './heads/cnn.js';

@@ -13,7 +13,9 @@ export interface EncoderConfig {
   /** k-mer length of the tokenizer the model was trained with. */
   k: number;
   vocabSize: number;
-  /** Tokens per sequence (the tokenizer's seqLen). */
+  /** Nucleotides per sequence after truncation/padding (660 in BarcodeBERT). */
+  maxLen: number;
+  /** Tokens per sequence (the tokenizer's seqLen): floor(maxLen / k), plus one with prependCls. */
   maxTokens: number;
   layers: number;
   heads: number;
@@ -24,13 +26,14 @@ export interface EncoderConfig {
   prependCls?: boolean;
 }
 
-export function encoderConfig(c: Partial<EncoderConfig> & { k: number }): EncoderConfig {
+export function encoderConfig(c: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k: number }): EncoderConfig {
   const hidden = c.hidden ?? 256;
-  const maxLen = 660;
+  const maxLen = c.maxLen ?? 660;
   const cfg: EncoderConfig = {
     k: c.k,
     vocabSize: c.vocabSize ?? 2 + 4 ** c.k,
-    maxTokens: c.maxTokens ?? Math.floor(maxLen / c.k) + (c.prependCls ? 1 : 0),
+    maxLen,
+    maxTokens: Math.floor(maxLen / c.k) + (c.prependCls ? 1 : 0),
     layers: c.layers ?? 2,
     heads: c.heads ?? 4,
     hidden,

@@ -14,7 +14,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 
 export interface PretrainOptions {
   sequences: readonly string[];
-  config: Partial<EncoderConfig> & { k: number };
+  config: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k: number };
   steps: number;
   batchSize?: number;
   /** Peak learning rate; default 1e-4 per 64 sequences of batch, as the reference. */
@@ -78,7 +78,7 @@ export function makeMlmBatch(
   o: { batchSize: number; seed: number; step: number; maskRatio: number; loss: 'masked' | 'all'; randomOffset: boolean },
 ): MlmBatch {
   const n = sequences.length;
-  const tok = createKmerTokenizer({ k: cfg.k, prependCls: cfg.prependCls });
+  const tok = createKmerTokenizer({ k: cfg.k, maxLen: cfg.maxLen, prependCls: cfg.prependCls });
   const picks: string[] = [];
   for (let i = 0; i < o.batchSize; i++) {
     const pos = o.step * o.batchSize + i;
