@@ -102,6 +102,18 @@ describe('stats scanner details', () => {
     ]);
   });
 
+  it('names the right line when a worker thread finds the malformed row', async () => {
+    const rows: string[] = [header];
+    for (let i = 0; i < 3000; i++) rows.push(`P${i},Sp ${i % 13},G${i % 5},AC${i % 17},${i % 9},${i % 4},train`);
+    rows[2500] = 'P2499,Sp x,G,AC,1,2'; // line 2501, in the last third of the file
+    const f = tmpFile('deep.csv', rows.join('\n') + '\n');
+    await expect(computeStats(f, { threads: 3, parallelThreshold: 0 })).rejects.toThrow(`${f}:2501: expected 7 fields as in the header, found 6`);
+    const r = await computeStats(f, { threads: 3, parallelThreshold: 0, skipInvalid: true });
+    expect(r.threads).toBe(3);
+    expect(r.rows).toBe(2999);
+    expect(r.skipped.examples.map((e) => e.line)).toEqual([2501]);
+  });
+
   it('names the line of a bad coordinate after a multi-line quoted field', async () => {
     const f = tmpFile('q.csv', `${header}\nA,"Aus\nbus",Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,north,2,train\n`);
     await expect(computeStats(f, { threads: 1 })).rejects.toThrow(`${f}:4: column 'coord-lat' value 'north': expected a number`);
