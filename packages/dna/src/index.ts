@@ -15,3 +15,5 @@ export * from './heads/embed.js';
 export * from './heads/knn.js';
 export * from './heads/classifier.js';
 export * from './heads/cnn.js';
+export * from './onnx/export.js';
+export * from './onnx/embed.js';
