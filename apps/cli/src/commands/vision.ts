@@ -1,8 +1,316 @@
+/**
+ * `bioscan5m vision crop | embed | quality | evaluate`: specimen detection, cropping, size, quality flags and
+ * image embeddings. Argument parsing and printing only; the work is in @bioscan5m/vision.
+ */
+import path from 'node:path';
 import type { Command } from 'commander';
+import { Bioscan5mError, createTableWriter, readTable } from '@bioscan5m/core';
+import {
+  assessQuality,
+  BuiltinDetector,
+  createDetector,
+  decodeImage,
+  DescriptorEncoder,
+  evaluateBoxes,
+  listImages,
+  OnnxImageEncoder,
+  parseDetectorArg,
+  readCocoTruth,
+  runCropJob,
+  runEmbedJob,
+  scoreQualityFlags,
+  ImageReadError,
+  type ImageEncoder,
+  type QualityReport,
+} from '@bioscan5m/vision';
+import { embedded } from '../data.js';
+import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
-/** Registers the @bioscan5m/vision commands. */
-export function registerVisionCommands(_program: Command): void {}
+function intOption(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Bioscan5mError(`--${name}: expected an integer >= ${min}, got '${value}'`);
+  return n;
+}
 
-/** Stages this package adds to `bioscan5m demo`. */
-export const visionDemoStages: DemoStage[] = [];
+function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Bioscan5mError(`--${name}: expected a number in ${min}..${max}, got '${value}'`);
+  return n;
+}
+
+function triple(name: string, value: string | undefined): [number, number, number] | undefined {
+  if (value === undefined) return undefined;
+  const v = value.split(',').map(Number);
+  if (v.length !== 3 || v.some((x) => !Number.isFinite(x))) throw new Bioscan5mError(`--${name}: expected three comma-separated numbers, got '${value}'`);
+  return v as [number, number, number];
+}
+
+function printFailures(failed: { file: string; message: string }[]): void {
+  if (!failed.length) return;
+  console.error(`${failed.length} image(s) could not be read (not in the output; a rerun tries them again):`);
+  for (const f of failed.slice(0, 20)) console.error(`  ${f.message}`);
+  if (failed.length > 20) console.error(`  ... and ${failed.length - 20} more`);
+}
+
+interface CropOpts {
+  images: string;
+  out: string;
+  boxes?: string;
+  detector: string;
+  workers?: string;
+  ratio?: string;
+  jpegQuality?: string;
+  quiet?: boolean;
+}
+
+async function cropCommand(o: CropOpts): Promise<void> {
+  const bar = progressBar('crop', { quiet: o.quiet });
+  const s = await runCropJob({
+    imagesDir: o.images,
+    outDir: o.out,
+    boxesCsv: o.boxes,
+    detector: parseDetectorArg(o.detector),
+    workers: intOption('workers', o.workers, 0),
+    crop: { ratio: numberOption('ratio', o.ratio, 1, 10), quality: intOption('jpeg-quality', o.jpegQuality, 1) },
+    onProgress: (d, t) => bar.update(d, t),
+  });
+  bar.stop();
+  console.log(
+    `${s.total} images: ${s.processed} processed (${s.withSpecimen} cropped, ${s.noSpecimen} without a specimen), ${s.skipped} already done, ${s.failed.length} unreadable`,
+  );
+  console.log(`boxes: ${s.boxesCsv}`);
+  console.log(`crops: ${path.join(path.resolve(o.out), 'cropped')}, ${path.join(path.resolve(o.out), 'cropped_256')}, ${path.join(path.resolve(o.out), 'original_256')}`);
+  printFailures(s.failed);
+  if (s.failed.length) process.exitCode = 3;
+}
+
+interface EmbedOpts {
+  images: string;
+  out: string;
+  encoder: string;
+  size?: string;
+  pooling?: string;
+  mean?: string;
+  std?: string;
+  raw?: boolean;
+  quiet?: boolean;
+}
+
+async function loadEncoder(o: EmbedOpts): Promise<ImageEncoder> {
+  if (o.encoder === 'descriptor') return new DescriptorEncoder();
+  if (!/\.onnx$/i.test(o.encoder)) throw new Bioscan5mError(`--encoder must be 'descriptor' or a path to a .onnx file, got '${o.encoder}'`);
+  if (o.pooling && o.pooling !== 'cls' && o.pooling !== 'mean') throw new Bioscan5mError(`--pooling must be cls or mean, got '${o.pooling}'`);
+  return OnnxImageEncoder.load(o.encoder, {
+    size: intOption('size', o.size, 1),
+    pooling: o.pooling as 'cls' | 'mean' | undefined,
+    mean: triple('mean', o.mean),
+    std: triple('std', o.std),
+    normalize: !o.raw,
+  });
+}
+
+async function embedCommand(o: EmbedOpts): Promise<void> {
+  if (!/\.npy$/i.test(o.out)) throw new Bioscan5mError(`--out must end in .npy, got '${o.out}'`);
+  const encoder = await loadEncoder(o);
+  const bar = progressBar('embed', { quiet: o.quiet });
+  try {
+    const s = await runEmbedJob({ imagesDir: o.images, out: o.out, encoder, onProgress: (d, t) => bar.update(d, t) });
+    bar.stop();
+    console.log(`embedded ${s.embedded} of ${s.total} images with ${encoder.name} (${s.dim} dims)`);
+    console.log(`matrix: ${s.npy} [${s.embedded}, ${s.dim}] float32; file order: ${s.filesTxt}`);
+    printFailures(s.failed);
+    if (s.failed.length) process.exitCode = 3;
+  } finally {
+    await encoder.dispose?.();
+  }
+}
+
+interface QualityOpts {
+  images: string;
+  out: string;
+  labels?: string;
+  quiet?: boolean;
+}
+
+const QUALITY_HEADER = ['file', 'no_specimen', 'blurred', 'fragmented', 'sharpness', 'fragments', 'score'];
+
+async function qualityCommand(o: QualityOpts): Promise<void> {
+  const files = listImages(o.images);
+  const bar = progressBar('quality', { quiet: o.quiet });
+  const writer = createTableWriter(o.out, QUALITY_HEADER);
+  const reports = new Map<string, QualityReport>();
+  const failed: { file: string; message: string }[] = [];
+  try {
+    for (const [i, f] of files.entries()) {
+      try {
+        const q = assessQuality(await decodeImage(f.path, f.rel));
+        reports.set(f.rel, q);
+        writer.write([f.rel, Number(q.noSpecimen), Number(q.blurred), Number(q.fragmented), Number.isFinite(q.sharpness) ? q.sharpness.toFixed(4) : '', q.fragments, q.box ? q.box.score.toFixed(4) : '']);
+      } catch (err) {
+        if (!(err instanceof ImageReadError)) throw err;
+        failed.push({ file: f.rel, message: err.message });
+      }
+      bar.update(i + 1, files.length);
+    }
+    writer.close();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  bar.stop();
+  const count = (k: 'noSpecimen' | 'blurred' | 'fragmented') => [...reports.values()].filter((r) => r[k]).length;
+  console.log(`${reports.size} images: ${count('noSpecimen')} without a specimen, ${count('blurred')} blurred, ${count('fragmented')} fragmented -> ${o.out}`);
+  if (o.labels) {
+    const t = await readTable(o.labels);
+    const [fileCol, labelCol] = [t.header.indexOf('file_name') >= 0 ? t.header.indexOf('file_name') : t.header.indexOf('file'), t.header.indexOf('quality_label')];
+    if (fileCol < 0 || labelCol < 0) throw new Bioscan5mError(`${o.labels}: needs columns file_name (or file) and quality_label`);
+    const items = t.rows.filter((r) => reports.has(r[fileCol])).map((r) => ({ label: r[labelCol], report: reports.get(r[fileCol])! }));
+    console.log(`against ${o.labels} (${items.length} images matched):`);
+    for (const s of scoreQualityFlags(items)) {
+      console.log(`  ${s.flag.padEnd(11)} vs ${s.label.padEnd(10)} precision ${s.precision.toFixed(2)}  recall ${s.recall.toFixed(2)}  (TP ${s.truePositives}, FP ${s.falsePositives}, FN ${s.falseNegatives}; prevalence ${s.prevalence.toFixed(2)})`);
+    }
+  }
+  printFailures(failed);
+  if (failed.length) process.exitCode = 3;
+}
+
+interface EvalOpts {
+  images: string;
+  coco: string;
+  detector: string;
+  quiet?: boolean;
+}
+
+async function evaluateCommand(o: EvalOpts): Promise<void> {
+  const truth = await readCocoTruth(o.coco);
+  const detector = await createDetector(parseDetectorArg(o.detector));
+  const bar = progressBar('evaluate', { quiet: o.quiet });
+  const items = [];
+  let missing = 0;
+  let i = 0;
+  try {
+    for (const [name, t] of truth) {
+      const file = path.join(o.images, name);
+      try {
+        const det = await detector.detect(await decodeImage(file, name));
+        items.push({ truth: t.boxes, detections: det.boxes });
+      } catch (err) {
+        if (!(err instanceof ImageReadError)) throw err;
+        missing++;
+        console.error(err.message);
+      }
+      bar.update(++i, truth.size);
+    }
+  } finally {
+    bar.stop();
+    await detector.dispose?.();
+  }
+  const m = evaluateBoxes(items);
+  const top1 = evaluateBoxes(items, 1);
+  console.log(`${detector.name} on ${m.images} images (${m.truths} annotated specimens${missing ? `, ${missing} unreadable images left out` : ''}):`);
+  console.log(`  AP@0.75 ${m.ap75.toFixed(3)}  AR@[.5:.95] ${m.ar.toFixed(3)}  AP@0.5 ${m.ap50.toFixed(3)}  AP@[.5:.95] ${m.ap.toFixed(3)}  (all boxes)`);
+  console.log(`  AP@0.75 ${top1.ap75.toFixed(3)}  AR@[.5:.95] ${top1.ar.toFixed(3)}  (best box only, as cropping uses)`);
+}
+
+/** Registers `bioscan5m vision ...`. */
+export function registerVisionCommands(program: Command): void {
+  const vision = program.command('vision').description('specimen images: detection, cropping, size, quality flags and embeddings');
+  const imgs = embedded.images;
+
+  vision
+    .command('crop')
+    .description('detect the specimen in every image under --images and write cropped/, cropped_256/, original_256/ and BOXES.csv (resumable)')
+    .requiredOption('--images <dir>', 'folder of photos (searched recursively)')
+    .requiredOption('--out <dir>', 'output folder (cropped/, cropped_256/, original_256/ mirror the input paths)')
+    .option('--boxes <csv>', 'BOXES.csv to write (default OUT/boxes.csv); rows already there are kept and not redone')
+    .option('--detector <builtin|model.onnx>', "'builtin' (classical, no weights) or a DETR-style ONNX export", 'builtin')
+    .option('--workers <n>', 'worker threads (default: all cores; 0 = this thread)')
+    .option('--ratio <r>', 'box enlargement ratio', '1.4')
+    .option('--jpeg-quality <q>', 'JPEG quality of the crops', '90')
+    .option('--quiet', 'no progress bar')
+    .addHelpText(
+      'after',
+      `\nBOXES.csv columns: file,x,y,width,height (tight box, original pixels),score,area_fraction,scale_factor,image_measurement_value
+(organism pixel count). Box and size columns are empty when no specimen is found. Real size: 0.1554 mm per original pixel.
+
+Examples:
+  bioscan5m vision crop --images ${imgs} --out crops
+  bioscan5m vision crop --images ${imgs} --out crops --boxes crops/boxes.csv --workers 2
+  bioscan5m vision crop --images photos/ --out crops --detector bioscan_crop_detr.onnx\n`,
+    )
+    .action((o: CropOpts) => cropCommand(o));
+
+  vision
+    .command('embed')
+    .description('encode every image under --images into an N x D float32 .npy (+ X.files.txt with the row order)')
+    .requiredOption('--images <dir>', 'folder of images (typically cropped_256/)')
+    .requiredOption('--out <file.npy>', 'output matrix')
+    .option('--encoder <descriptor|model.onnx>', "'descriptor' (weight-free colour + gradient baseline) or an ONNX image encoder (ViT, DINO, CLIP)", 'descriptor')
+    .option('--size <px>', 'ONNX input side (default: the model\'s, else 224)')
+    .option('--pooling <cls|mean>', 'ONNX token outputs: CLS token or mean over tokens', 'cls')
+    .option('--mean <r,g,b>', 'ONNX input normalisation mean (default ImageNet)')
+    .option('--std <r,g,b>', 'ONNX input normalisation std (default ImageNet)')
+    .option('--raw', 'do not L2-normalise ONNX embeddings')
+    .option('--quiet', 'no progress bar')
+    .addHelpText(
+      'after',
+      `\nExamples:
+  bioscan5m vision embed --images ${imgs} --out emb.npy
+  bioscan5m vision embed --images crops/cropped_256 --out dino.npy --encoder dinov2-small.onnx --pooling cls
+  bioscan5m vision embed --images crops/cropped_256 --out clip.npy --encoder clip-vit-b16-visual.onnx --mean 0.4815,0.4578,0.4082 --std 0.2686,0.2613,0.2758\n`,
+    )
+    .action((o: EmbedOpts) => embedCommand(o));
+
+  vision
+    .command('quality')
+    .description('flag images with no specimen, blurred images and fragmented specimens; --labels scores the flags')
+    .requiredOption('--images <dir>', 'folder of photos')
+    .requiredOption('--out <csv>', 'per-image flags: file,no_specimen,blurred,fragmented,sharpness,fragments,score')
+    .option('--labels <csv>', 'table with file_name and quality_label (valid/empty/blurry/fragmented) to print precision/recall')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', `\nExample:\n  bioscan5m vision quality --images ${imgs} --out quality.csv --labels ${path.join(imgs, 'manifest.csv')}\n`)
+    .action((o: QualityOpts) => qualityCommand(o));
+
+  vision
+    .command('evaluate')
+    .description('COCO-style AP@0.75 and AR@[.5:.95] of a detector against COCO boxes (bbox [0,0,0,0] = no specimen)')
+    .requiredOption('--images <dir>', 'folder holding the COCO file_name images')
+    .requiredOption('--coco <json>', 'COCO annotations')
+    .option('--detector <builtin|model.onnx>', 'detector to evaluate', 'builtin')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', `\nExample:\n  bioscan5m vision evaluate --images ${imgs} --coco ${embedded.imagesCoco}\n`)
+    .action((o: EvalOpts) => evaluateCommand(o));
+}
+
+/** Demo: crop the embedded photos, print boxes and the quality flags next to their labels. */
+export const visionDemoStages: DemoStage[] = [
+  {
+    name: 'vision',
+    async run(ctx) {
+      const out = path.join(ctx.outDir, 'vision');
+      const s = await runCropJob({ imagesDir: embedded.images, outDir: out });
+      ctx.log(`cropped ${s.withSpecimen} of ${s.total} embedded photos (${s.noSpecimen} without a specimen) -> ${out}`);
+      const boxes = await readTable(path.join(out, 'boxes.csv'));
+      const man = await readTable(path.join(embedded.images, 'manifest.csv'));
+      const label = new Map(man.rows.map((r) => [r[man.header.indexOf('file_name')], r[man.header.indexOf('quality_label')]]));
+      const detector = new BuiltinDetector();
+      const truth = await readCocoTruth(embedded.imagesCoco);
+      const items = [];
+      ctx.log(`${'file'.padEnd(26)}${'box x,y,w,h'.padEnd(22)}${'score'.padEnd(7)}${'size mm²'.padEnd(10)}${'flags'.padEnd(24)}label`);
+      for (const r of boxes.rows) {
+        const q = assessQuality(await decodeImage(path.join(embedded.images, r[0])), detector.params);
+        const flags = [q.noSpecimen && 'no-specimen', q.blurred && 'blurred', q.fragmented && 'fragmented'].filter(Boolean).join(',') || '-';
+        const box = r[1] ? `${r[1]},${r[2]},${r[3]},${r[4]}` : '(none)';
+        const mm2 = r[8] ? (Number(r[8]) * 0.1554 ** 2).toFixed(1) : '';
+        ctx.log(`${r[0].padEnd(26)}${box.padEnd(22)}${(r[5] || '').padEnd(7)}${mm2.padEnd(10)}${flags.padEnd(24)}${label.get(r[0]) ?? ''}`);
+        const t = truth.get(r[0]);
+        if (t) items.push({ truth: t.boxes, detections: r[1] ? [{ x: +r[1], y: +r[2], width: +r[3], height: +r[4], score: +r[5] }] : [] });
+      }
+      const m = evaluateBoxes(items, 1);
+      ctx.log(`best box vs the embedded COCO boxes: AP@0.75 ${m.ap75.toFixed(3)}, AR@[.5:.95] ${m.ar.toFixed(3)} (${m.images} images)`);
+    },
+  },
+];
