@@ -86,7 +86,7 @@ function bySpecies(records: MetadataRecord[], split: string): Map<string, Metada
 }
 
 describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
-  const input = Array.from(synthesizeMetadata({ rows: 60_000, seed: 21 })).map((r) => ({ ...r, split: '', chunk: '' }));
+  const input = Array.from(synthesizeMetadata({ rows: 30_000, seed: 21 })).map((r) => ({ ...r, split: '', chunk: '' }));
   const { records, summary } = splitDataset(input, { seed: 3 });
 
   it('keeps every record and puts each barcode in one split', () => {

@@ -10,7 +10,7 @@ import { synthesizeBarcodes } from './barcodes.js';
 import { pDistance } from './dna.js';
 
 const col = (name: (typeof METADATA_FIELDS)[number]) => METADATA_FIELDS.indexOf(name);
-const N = 80_000;
+const N = 40_000;
 const rows = Array.from(synthesizeMetadataRows({ rows: N, seed: 11 }));
 
 describe('synthesizeMetadata', () => {
