@@ -118,6 +118,19 @@ describe('cleanLabels rules', () => {
     expect(b.records).toHaveLength(10);
   });
 
+  it('resolves a same-barcode disagreement that is only a misspelling by dataset-wide usage', () => {
+    const fam = { family: 'Phoridae', subfamily: 'Metopininae' };
+    const rs = [
+      ...Array.from({ length: 6 }, () => rec({ ...fam, genus: 'Megaselia', dna_barcode: 'GGGG' })),
+      ...Array.from({ length: 3 }, () => rec({ ...fam, genus: 'Megaselia', dna_barcode: BC })),
+      ...Array.from({ length: 3 }, () => rec({ ...fam, genus: 'Megasalia', dna_barcode: BC })),
+    ];
+    const { records, summary } = cleanLabels(rs);
+    expect(records.every((r) => r.genus === 'Megaselia')).toBe(true);
+    expect(summary.byRule['barcode-typo']).toEqual({ cells: 3, records: 3 });
+    expect(summary.byRule['barcode-curtail'].cells).toBe(0);
+  });
+
   it('infers finer ranks from same-barcode samples labelled deeper and records inferred_ranks', () => {
     const full = { family: 'Phoridae', subfamily: 'Metopininae', genus: 'Megaselia', species: 'Megaselia scalaris' };
     const rs = [

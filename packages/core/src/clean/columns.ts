@@ -3,7 +3,7 @@
  * Columnar so that the 5,150,850-row release fits in a few hundred MB: 7 Int32Arrays + one for barcodes.
  */
 import { TAXONOMIC_RANKS, type TaxonomicRank } from '../schema.js';
-import { collapseWhitespace, firstWord, fixMalaise, isOpenNomenclature, malaiseCode, variantKey } from './normalize.js';
+import { collapseWhitespace, editDistance, firstWord, fixMalaise, isOpenNomenclature, malaiseCode, variantKey } from './normalize.js';
 
 export const CLEAN_RULES = [
   'whitespace',
@@ -12,6 +12,7 @@ export const CLEAN_RULES = [
   'variant-unify',
   'genus-from-species',
   'genus-species-mismatch',
+  'barcode-typo',
   'barcode-majority',
   'barcode-curtail',
   'barcode-infer',
@@ -283,6 +284,16 @@ function reconcileBarcodes(cols: LabelColumns, log: ChangeLog, majority: number,
   const groups = start.length - 1;
   const tally = new Map<number, number>();
   const consensus = new Int32Array(R);
+  const datasetCounts = cols.ranks.map((c) => countIds(c, vocab.labels.length));
+  /** Dataset-wide most used of the values, when all others are misspellings of it (edit distance <= 2). */
+  const typoWinner = (r: number, values: number[]): number => {
+    let win = values[0];
+    for (const v of values) if (datasetCounts[r][v] > datasetCounts[r][win]) win = v;
+    const w = vocab.label(win);
+    if (w.length < 5) return -1;
+    for (const v of values) if (v !== win && editDistance(vocab.label(v).toLowerCase(), w.toLowerCase()) > 2) return -1;
+    return win;
+  };
   for (let k = 0; k < groups; k++) {
     const a = start[k];
     const b = start[k + 1];
@@ -309,6 +320,18 @@ function reconcileBarcodes(cols: LabelColumns, log: ChangeLog, majority: number,
           if (col[i] >= 0 && col[i] !== win) {
             log.add(i, r, col[i], win, 'barcode-majority');
             col[i] = win;
+          }
+        }
+        continue;
+      }
+      // Disagreement by misspelling only: take the version more common across the dataset (A4.4).
+      const typo = skip.has('barcode-typo') ? -1 : typoWinner(r, [...tally.keys()]);
+      if (typo >= 0) {
+        for (let j = a; j < b; j++) {
+          const i = order[j];
+          if (col[i] >= 0 && col[i] !== typo) {
+            log.add(i, r, col[i], typo, 'barcode-typo');
+            col[i] = typo;
           }
         }
         continue;
