@@ -17,3 +17,5 @@ export * from './heads/classifier.js';
 export * from './heads/cnn.js';
 export * from './onnx/export.js';
 export * from './onnx/embed.js';
+export * from './eval/protocols.js';
+export * from './pipeline/tasks.js';

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { readNpy } from '@bioscan5m/core';
+import { main } from '../cli.js';
+import { embedded } from '../data.js';
+import { dnaModelDemoStages } from './dna-model.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-dna-model-'));
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const code = await main(['node', 'bioscan5m', ...args]);
+  log.mockRestore();
+  error.mockRestore();
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () => {
+  const ck = path.join(dir, 'enc.safetensors');
+  const tiny = ['--k', '4', '--layers', '1', '--heads', '2', '--hidden', '16', '--intermediate', '32', '--batch', '8'];
+
+  it('pretrain prints one JSON object with the backend and the throughput', async () => {
+    const r = await run(['dna', 'pretrain', '--data', embedded.barcodes, ...tiny, '--steps', '3', '--checkpoint', ck, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.backend).toBe('wasm');
+    expect(s.sequencesPerSecond).toBeGreaterThan(0);
+    expect(s.steps).toBe(3);
+    expect(s.sequences).toBeGreaterThan(500);
+    expect(s.config).toMatchObject({ k: 4, layers: 1, hidden: 16, vocabSize: 258 });
+  });
+
+  it('embeds with tfjs and with the exported ONNX model to the same .npy values', async () => {
+    const onnx = path.join(dir, 'enc.onnx');
+    expect((await run(['dna', 'export-onnx', '--checkpoint', ck, '--out', onnx])).code).toBe(0);
+    const a = path.join(dir, 'a.npy');
+    const b = path.join(dir, 'b.npy');
+    const ra = await run(['dna', 'embed', '--checkpoint', ck, '--data', embedded.barcodes, '--out', a, '--json']);
+    const rb = await run(['dna', 'embed', '--onnx', onnx, '--data', embedded.barcodes, '--out', b, '--json']);
+    expect(JSON.parse(ra.stdout).backend).toBe('wasm');
+    const x = readNpy(a);
+    const y = readNpy(b);
+    expect(x.shape).toEqual([JSON.parse(ra.stdout).rows, 16]);
+    expect(y.shape).toEqual(x.shape);
+    let worst = 0;
+    for (let i = 0; i < x.data.length; i++) worst = Math.max(worst, Math.abs(x.data[i] - y.data[i]));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('probe (1-NN genus) and finetune report accuracy, balanced accuracy and macro F1', async () => {
+    const p = await run(['dna', 'probe', '--checkpoint', ck, '--train', embedded.barcodes, '--test', embedded.barcodes, '--method', 'knn', '--json']);
+    expect(p.code).toBe(0);
+    const s = JSON.parse(p.stdout);
+    expect(s.rank).toBe('genus');
+    // Test = train: every query finds itself (or an identical barcode), so genus accuracy is near 1.
+    expect(s.metrics.accuracy).toBeGreaterThan(0.95);
+    expect(Object.keys(s.metrics)).toEqual(['n', 'accuracy', 'balancedAccuracy', 'macroF1']);
+    const ft = path.join(dir, 'ft.safetensors');
+    const f = await run(['dna', 'finetune', '--checkpoint', ck, '--train', embedded.barcodes, '--out', ft, '--epochs', '1', '--batch', '64', '--json']);
+    expect(f.stderr).toBe('');
+    const fs = JSON.parse(f.stdout);
+    expect(fs.train.classes).toBeGreaterThan(10);
+    const pf = await run(['dna', 'probe', '--checkpoint', ft, '--train', embedded.barcodes, '--test', embedded.barcodes, '--method', 'finetuned', '--json']);
+    expect(JSON.parse(pf.stdout).metrics.n).toBe(fs.train.rows);
+  });
+
+  it('names the file and the problem on bad input, without a stack trace', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'record_id,sequence\na,ACGT\n');
+    const r = await run(['dna', 'pretrain', '--data', bad, '--steps', '1', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(bad);
+    expect(r.stderr).toContain('dna_barcode');
+    expect(r.stderr).not.toContain('    at ');
+    const r2 = await run(['dna', 'pretrain', '--data', embedded.barcodes, '--steps', 'ten']);
+    expect(r2.stderr).toContain("--steps: expected an integer >= 1, got 'ten'");
+  });
+
+  it('demo stage pretrains, embeds and runs the 1-NN probe', async () => {
+    const lines: string[] = [];
+    for (const stage of dnaModelDemoStages) await stage.run({ outDir: dir, log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/1-NN genus of unseen species: \d+\.\d+% accuracy/);
+  });
+});
