@@ -63,6 +63,8 @@ async function runStats(opts: StatsCliOptions): Promise<void> {
     report = await computeStats(opts.metadata, {
       threads: opts.threads,
       skipInvalid: opts.skipInvalid,
+      // --json prints Table 2 only, so only its columns are counted.
+      tables: opts.json ? 'table2' : 'all',
       onProgress: (done, total) => bar.update(done, total),
     });
   } finally {
