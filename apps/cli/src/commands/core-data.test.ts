@@ -66,14 +66,16 @@ describe('bioscan5m stats', () => {
   it('names file and line of a malformed row, without a stack trace', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-cli-'));
     const f = path.join(dir, 'bad.csv');
-    writeFileSync(f, 'processid,species,coord-lat\nA,Aus bus,1\nB,Aus bus,north\n');
+    writeFileSync(f, 'processid,species,coord-lat\nA,Aus bus,1\nB,Aus bus,north\nC,Aus bus\n');
     const r = await run(['stats', '--metadata', f]);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`bioscan5m: ${f}:3: column 'coord-lat' value 'north': expected a number\n`);
+    // --json reads only the Table 2 columns, so the coordinate is not looked at; the short row still counts.
     const skipped = await run(['stats', '--metadata', f, '--json', '--skip-invalid']);
     expect(skipped.code).toBe(0);
-    expect(JSON.parse(skipped.out).rows).toBe(1);
+    expect(JSON.parse(skipped.out).rows).toBe(2);
     expect(skipped.err).toContain('skipped 1 malformed row');
+    expect(skipped.err).toContain(`${f}:4: expected 3 fields as in the header, found 2`);
   });
 });
 
