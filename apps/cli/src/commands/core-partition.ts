@@ -117,18 +117,21 @@ export function registerCorePartitionCommands(program: Command): void {
     .requiredOption('--rows <n>', 'number of rows (the release has 5150850)')
     .requiredOption('--out <file>', 'output CSV (written atomically)')
     .option('--seed <n>', 'random seed: the same seed gives the same file', '0')
+    .option('--noise <x>', 'share of rows given one raw annotation error (case, Malaise typo, padding, missing genus, genus typo, white space) for testing clean', '0')
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
-      '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
+      '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 10000 --out raw-10k.csv --seed 1 --noise 0.05 && bioscan5m clean --metadata raw-10k.csv --out clean-10k.csv\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
     )
-    .action((opts: { rows: string; out: string; seed: string; quiet?: boolean }) => {
+    .action((opts: { rows: string; out: string; seed: string; noise: string; quiet?: boolean }) => {
       const rows = intOption('rows', opts.rows, 1);
       const seed = intOption('seed', opts.seed);
+      const noise = Number(opts.noise);
+      if (!(noise >= 0 && noise <= 1)) throw new Bioscan5mError(`--noise: expected a number in [0, 1], got '${opts.noise}'`);
       const bar = progressBar('synth', { quiet: opts.quiet });
       const t0 = Date.now();
       try {
-        writeSyntheticMetadata(opts.out, { rows, seed, onProgress: (d, t) => bar.update(d, t) });
+        writeSyntheticMetadata(opts.out, { rows, seed, noise, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }

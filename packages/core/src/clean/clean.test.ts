@@ -9,6 +9,7 @@ import { cleanLabels } from './records.js';
 import { cleanMetadataFile } from './file.js';
 import { fixMalaise, isOpenNomenclature, variantKey } from './normalize.js';
 import { stripBarcode } from '../split/barcode.js';
+import { synthesizeMetadata } from '../synth/generate.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const sharedData = path.resolve(repoRoot, '../shared/data');
@@ -219,5 +220,27 @@ describe.skipIf(!existsSync(realBarcodes))('cleanMetadataFile on the real barcod
       expect(output.rows[lineIndex.get(Number(line))!][h(rank)]).toBe(now);
     }
     expect(readFileSync(out, 'utf8').length).toBeGreaterThan(1000);
+  });
+});
+
+describe('cleaning synthetic metadata with injected annotation errors', () => {
+  const truth = Array.from(synthesizeMetadata({ rows: 20_000, seed: 31 }));
+  const noisy = Array.from(synthesizeMetadata({ rows: 20_000, seed: 31, noise: 0.05 }));
+  const wrong = (rs: MetadataRecord[]) => rs.filter((r, i) => TAXONOMIC_RANKS.some((k) => r[k] !== truth[i][k])).length;
+
+  it('changes nothing on the clean synthetic release', () => {
+    const { summary } = cleanLabels(truth);
+    expect(summary.cellsChanged).toBe(0);
+  });
+
+  it('restores most injected errors and keeps every record', () => {
+    const before = wrong(noisy);
+    const { records, summary } = cleanLabels(noisy);
+    const after = wrong(records);
+    expect(records).toHaveLength(noisy.length);
+    expect(before).toBeGreaterThan(150);
+    expect(after).toBeLessThan(before * 0.1);
+    expect(summary.byRule['variant-unify'].cells + summary.byRule['malaise-spelling'].cells).toBeGreaterThan(0);
+    expect(summary.byRule['genus-from-species'].cells).toBeGreaterThan(0);
   });
 });

@@ -240,7 +240,7 @@ function reconcileGenusSpecies(cols: LabelColumns, log: ChangeLog, skip: Set<Cle
     }
     const gName = vocab.label(g);
     if (w === gName || skip.has('genus-species-mismatch')) continue;
-    const key = g * 2 ** 21 + s;
+    const key = g * 67_108_864 + s; // exact while the vocabulary has < 2^26 labels
     let pair = decided.get(key);
     if (!pair) {
       // Trust whichever genus spelling the dataset uses more; a species' first word that is never used as a genus

@@ -24,6 +24,53 @@ export interface SynthOptions {
   newBarcodeRate?: number;
   /** Rows held for interleaving species in the output (default 16,384). */
   shuffleWindow?: number;
+  /**
+   * Share of rows given one raw-data annotation error of the kinds A4.4 cleans (default 0: the clean release):
+   * case variant, misspelt "Malaise", lost zero padding, missing genus, genus typo, stray white space. The
+   * underlying data is identical to the noise-free file of the same seed, so cleaning can be scored against it.
+   */
+  noise?: number;
+}
+
+export const NOISE_KINDS = ['case', 'malaise', 'padding', 'missing-genus', 'genus-typo', 'whitespace'] as const;
+
+/** Applies one annotation error to a row's labels (in place); returns false when none applies. */
+function addNoise(f: string[], rng: Rng): boolean {
+  const genus = f[F.genus];
+  const species = f[F.species];
+  const kinds: (typeof NOISE_KINDS)[number][] = [];
+  if (genus) kinds.push('case', 'genus-typo', 'whitespace');
+  if (species) kinds.push('missing-genus');
+  if (/ Malaise\d+$/.test(species)) kinds.push('malaise', 'padding');
+  if (!kinds.length) return false;
+  const kind = kinds[rng.int(0, kinds.length - 1)];
+  switch (kind) {
+    case 'case':
+      if (species && rng.random() < 0.5) f[F.species] = species.charAt(0).toLowerCase() + species.slice(1);
+      else f[F.genus] = genus.toUpperCase() === genus ? genus.toLowerCase() : genus.charAt(0).toLowerCase() + genus.slice(1);
+      return true;
+    case 'genus-typo': {
+      if (genus.length < 5) return false;
+      const i = rng.int(1, genus.length - 3);
+      f[F.genus] = genus.slice(0, i) + genus[i + 1] + genus[i] + genus.slice(i + 2);
+      return f[F.genus] !== genus;
+    }
+    case 'whitespace':
+      if (species) f[F.species] = species.replace(' ', '  ');
+      else f[F.genus] = genus + ' ';
+      return true;
+    case 'missing-genus':
+      f[F.genus] = '';
+      return true;
+    case 'malaise':
+      f[F.species] = species.replace(/ Malaise(\d+)$/, rng.random() < 0.5 ? ' Malasie$1' : ' malaise$1');
+      return true;
+    case 'padding': {
+      const padded = species.replace(/ Malaise0+(\d)/, ' Malaise$1');
+      f[F.species] = padded;
+      return padded !== species;
+    }
+  }
 }
 
 /** Deepest rank a species can be labelled at; per-barcode depth is drawn from it (calibrated to Table 2). */
@@ -288,6 +335,9 @@ export function* synthesizeMetadataRows(options: SynthOptions): Generator<string
   const newRate = options.newBarcodeRate ?? 0.449;
   const windowSize = Math.max(1, options.shuffleWindow ?? 16_384);
   const rng = createRng(seed ^ 0x0dde7);
+  // A separate stream, so that noise never shifts the data itself.
+  const noise = options.noise ?? 0;
+  const noiseRng = createRng(seed ^ 0x4015e);
   const speciesOrder = rng.shuffle(Array.from({ length: p.sizes.length }, (_, i) => i));
   const pool: PendingRow[] = [];
   let counter = 0;
@@ -300,6 +350,7 @@ export function* synthesizeMetadataRows(options: SynthOptions): Generator<string
     f[F.sampleid] = `BIOUG${String(1000 + Math.floor(k / 96)).padStart(5, '0')}-${WELLS[k % 96]}`;
     f[F.chunk] = chunkFor(f[F.processid], f[F.split]);
     if (rng.random() < 0.219) f[F.index_bioscan_1M_insect] = String(index1m++);
+    if (noise > 0 && noiseRng.random() < noise) addNoise(f, noiseRng);
     return f;
   };
   for (const s of speciesOrder) {
