@@ -15,6 +15,9 @@
 import { boxBlur, close, connectedComponents, dilate, distanceTransform, hysteresis, maskedBlur, type Component } from './morphology.js';
 import { downsample } from './image.js';
 import { findWell, type WellCircle } from './well.js';
+import { proposeCandidates, scoreCandidate, type Candidate, type RescorerWeights } from './rescorer.js';
+import { SHIPPED_RESCORER } from './rescorer-weights.js';
+import { iou } from './geometry.js';
 import type { Detection, Detector, RgbImage, ScoredBox, SpecimenMask } from './types.js';
 
 export interface BuiltinDetectorParams {
@@ -92,6 +95,9 @@ export interface BuiltinAnalysis {
   box: { minX: number; minY: number; maxX: number; maxY: number } | null;
   /** The well rim found (working pixels), when suppressWell is on and a circle was convincing. */
   well: WellCircle | null;
+  /** Foreground mask after hysteresis and closing, and each pixel's depth inside it (working pixels). */
+  grown: Uint8Array;
+  depth: Float32Array;
 }
 
 /** Keeps the specimen components' pixels that lie within reach of their core; returns that mask and its box. */
@@ -223,7 +229,7 @@ export function analyseSpecimen(image: RgbImage, params: Partial<BuiltinDetector
     }
   }
   const extent = specimenExtent(grown, depth, labels, scored, specimen, w, h, p);
-  return { work, strength, labels, components: scored, specimen, mask: extent.mask, box: extent.box, well };
+  return { work, strength, labels, components: scored, specimen, mask: extent.mask, box: extent.box, well, grown, depth };
 }
 
 function massToScore(mass: number, scoreMass: number): number {
@@ -270,17 +276,63 @@ export function detectionFromAnalysis(a: BuiltinAnalysis, params: Partial<Builti
   return { boxes, mask: specimenMask };
 }
 
-/** The ready-to-use detector: no weights, no native code beyond sharp's decoder. */
+/** Candidates scored, best first, after greedy NMS (other boxes are other objects, not the same one at another
+ * reach); empty when the best scores below minScore. */
+export function rankCandidates(cands: Candidate[], weights: RescorerWeights, p: BuiltinDetectorParams): { c: Candidate; score: number }[] {
+  const scored = cands.map((c) => ({ c, score: scoreCandidate(c, weights) })).sort((x, y) => y.score - x.score);
+  if (!scored.length || scored[0].score < p.minScore) return [];
+  const kept: { c: Candidate; score: number }[] = [];
+  for (const x of scored) {
+    if (kept.length >= p.maxBoxes) break;
+    if (kept.every((k) => iou(k.c.box, x.c.box) < 0.6)) kept.push(x);
+  }
+  return kept;
+}
+
+/** Boxes and mask from the learned re-scorer's ranking of candidates (see rescorer.ts). */
+export function detectionFromCandidates(a: BuiltinAnalysis, weights: RescorerWeights, params: Partial<BuiltinDetectorParams> = {}): Detection {
+  const p = { ...DEFAULT_BUILTIN_PARAMS, ...params };
+  const kept = rankCandidates(proposeCandidates(a, p), weights, p);
+  if (!kept.length) return { boxes: [] };
+  const best = kept[0].c;
+  const { width: w } = a.work;
+  const comp = a.components[best.component];
+  const mask = new Uint8Array(a.mask.length);
+  let count = 0;
+  const b = best.bounds;
+  for (let y = b.minY; y <= b.maxY; y++) {
+    for (let x = b.minX; x <= b.maxX; x++) {
+      const i = y * w + x;
+      if (a.labels[i] === comp.label) {
+        mask[i] = 1;
+        count++;
+      }
+    }
+  }
+  const s = p.workScale;
+  return {
+    boxes: kept.map(({ c, score }) => ({ ...c.box, score })),
+    mask: { data: mask, width: a.work.width, height: a.work.height, scale: s, pixelCount: count * s * s },
+  };
+}
+
+/**
+ * The ready-to-use detector: classical proposals ranked by the shipped re-scorer weights (pass `weights: null`
+ * for the purely classical ranking by core mass). No native code beyond sharp's decoder.
+ */
 export class BuiltinDetector implements Detector {
   readonly name = 'builtin';
   readonly params: BuiltinDetectorParams;
-  constructor(params: Partial<BuiltinDetectorParams> = {}) {
+  readonly weights: RescorerWeights | null;
+  constructor(params: Partial<BuiltinDetectorParams> = {}, weights: RescorerWeights | null = SHIPPED_RESCORER) {
     this.params = { ...DEFAULT_BUILTIN_PARAMS, ...params };
+    this.weights = weights;
   }
   async detect(image: RgbImage): Promise<Detection> {
     return this.detectSync(image);
   }
   detectSync(image: RgbImage): Detection {
-    return detectionFromAnalysis(analyseSpecimen(image, this.params), this.params);
+    const a = analyseSpecimen(image, this.params);
+    return this.weights ? detectionFromCandidates(a, this.weights, this.params) : detectionFromAnalysis(a, this.params);
   }
 }

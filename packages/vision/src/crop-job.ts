@@ -13,8 +13,8 @@ import type { CropOptions } from './crop.js';
 import { createDetector, type DetectorSpec } from './detectors.js';
 import { listImages } from './files.js';
 import { ImageReadError } from './image.js';
-import { BOXES_HEADER, processImage, rowToFields, type CropRow } from './process-image.js';
-import type { Detector, ProgressCallback } from './types.js';
+import { BOXES_HEADER, processImage, rowToFields, type CropRow, type ProcessOptions } from './process-image.js';
+import type { Detector, ProgressCallback, ScoredBox } from './types.js';
 
 export interface CropJobOptions {
   imagesDir: string;
@@ -26,6 +26,10 @@ export interface CropJobOptions {
   /** Parallel workers (default: available cores). 0 or 1 processes in this thread. */
   workers?: number;
   crop?: CropOptions;
+  /** Skip detection: crop these boxes (keyed by relative path; null = no specimen). Images not listed are detected. */
+  boxes?: Map<string, ScoredBox | null>;
+  /** Compute image_measurement_value (default true; with given boxes it runs the built-in segmentation). */
+  measure?: boolean;
   onProgress?: ProgressCallback;
   /** Called for each image that cannot be read; the job carries on. */
   onImageError?: (rel: string, message: string) => void;
@@ -157,7 +161,7 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
       while (next < todo.length) {
         const f = todo[next++];
         try {
-          finish(f.rel, await processImage(f.path, f.rel, outDir, detector, opts.crop));
+          finish(f.rel, await processImage(f.path, f.rel, outDir, detector, { ...opts.crop, measure: opts.measure, box: opts.boxes?.get(f.rel) }));
         } catch (err) {
           if (!(err instanceof ImageReadError)) throw err;
           finish(f.rel, undefined, err.message);
@@ -170,7 +174,7 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
       if (!isDetector(spec)) await detector.dispose?.();
     }
   } else {
-    await runWorkers(script, spec, nWorkers, todo, outDir, opts.crop ?? {}, finish);
+    await runWorkers(script, spec, nWorkers, todo, outDir, { ...opts.crop, measure: opts.measure }, finish, opts.boxes);
   }
 
   // Final BOXES.csv: every row, sorted by file, written atomically; then the journal goes.
@@ -187,8 +191,9 @@ function runWorkers(
   n: number,
   todo: { path: string; rel: string }[],
   outDir: string,
-  crop: CropOptions,
+  crop: ProcessOptions,
   finish: (rel: string, row?: CropRow, error?: string) => void,
+  boxes?: Map<string, ScoredBox | null>,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
@@ -199,7 +204,7 @@ function runWorkers(
       if (failed) return;
       if (next < todo.length) {
         const id = next++;
-        w.postMessage({ id, path: todo[id].path, rel: todo[id].rel });
+        w.postMessage({ id, path: todo[id].path, rel: todo[id].rel, box: boxes?.get(todo[id].rel) });
       } else {
         w.postMessage(null);
       }

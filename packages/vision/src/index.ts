@@ -20,7 +20,11 @@ export { DescriptorEncoder, OnnxImageEncoder, describe, CLIP_MEAN, CLIP_STD, typ
 export { IMAGENET_MEAN, IMAGENET_STD } from './onnx.js';
 export { readCocoTruth, evaluateBoxes, polygonArea, type CocoImageTruth, type CocoMetrics, type EvalImage } from './coco.js';
 export { listImages, type ImageFile } from './files.js';
-export { processImage, outputPath, BOXES_HEADER, CROP_FOLDERS, type CropRow } from './process-image.js';
+export { processImage, outputPath, BOXES_HEADER, CROP_FOLDERS, type CropRow, type ProcessOptions } from './process-image.js';
 export { runCropJob, type CropJobOptions, type CropJobSummary } from './crop-job.js';
 export { runEmbedJob, filesListPath, type EmbedJobOptions, type EmbedJobSummary } from './embed-job.js';
 export { scoreQualityFlags, FLAG_LABEL, type FlagScore, type QualityFlag, type QualityLabel } from './quality-eval.js';
+export { rankCandidates, detectionFromCandidates } from './builtin-detector.js';
+export { proposeCandidates, scoreCandidate, trainRescorer, FEATURE_NAMES, CANDIDATE_REACHES, type RescorerWeights, type Candidate, type TrainingImage } from './rescorer.js';
+export { SHIPPED_RESCORER } from './rescorer-weights.js';
+export { collectCandidates, crossValidate, detectFromCandidates, foldOf, type LabelledCandidates, type CrossValidation } from './train-detector.js';

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@bioscan5m/core';
 import { cropSpecimen, resizeShortSide, type CropOptions } from './crop.js';
 import { decodeImage } from './image.js';
 import { measureOrganism } from './measure.js';
-import type { Detector } from './types.js';
+import type { Detection, Detector, ScoredBox } from './types.js';
 
 /** Columns of BOXES.csv, in order. */
 export const BOXES_HEADER = ['file', 'x', 'y', 'width', 'height', 'score', 'area_fraction', 'scale_factor', 'image_measurement_value'] as const;
@@ -34,10 +34,20 @@ export function outputPath(outDir: string, folder: string, rel: string): string 
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
+export interface ProcessOptions extends CropOptions {
+  /** Use this box instead of detecting (null: no specimen), e.g. to recrop from an existing BOXES.csv. */
+  box?: ScoredBox | null;
+  /** Compute image_measurement_value (default true). */
+  measure?: boolean;
+}
+
 /** Processes one image; throws ImageReadError for unreadable files. */
-export async function processImage(file: string, rel: string, outDir: string, detector: Detector, opts: CropOptions = {}): Promise<CropRow> {
+export async function processImage(file: string, rel: string, outDir: string, detector: Detector | null, opts: ProcessOptions = {}): Promise<CropRow> {
   const image = await decodeImage(file, rel);
-  const detection = await detector.detect(image);
+  let detection: Detection;
+  if (opts.box !== undefined) detection = { boxes: opts.box ? [opts.box] : [] };
+  else if (detector) detection = await detector.detect(image);
+  else throw new Error('processImage: needs a detector or a box');
   const original256 = await resizeShortSide(image, opts.shortSide, opts.quality);
   writeFileAtomic(outputPath(outDir, CROP_FOLDERS.original256, rel), original256);
   const best = detection.boxes[0];
@@ -54,7 +64,7 @@ export async function processImage(file: string, rel: string, outDir: string, de
     score: round(best.score, 4),
     areaFraction: crop.areaFraction,
     scaleFactor: crop.scaleFactor,
-    imageMeasurementValue: measureOrganism(image, detection),
+    imageMeasurementValue: opts.measure === false ? undefined : measureOrganism(image, detection),
   };
 }
 

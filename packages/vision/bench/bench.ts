@@ -1,0 +1,71 @@
+/**
+ * `npm run bench -w @bioscan5m/vision`: accuracy of the built-in detector on the shared BIOSCAN "failed crop"
+ * photos (COCO AP@0.75, AR@[.5:.95]; held-out images only, see bench/split.ts), and crop + resize throughput
+ * against the same work in Pillow (scripts/pil_crop_reference.py), both on 2 cores, in the same run.
+ * Big outputs go under /tmp/bioscan-bench/vision.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readTable } from '@bioscan5m/core';
+import { BuiltinDetector, decodeImage, evaluateBoxes, readCocoTruth, runCropJob, type EvalImage, type ScoredBox } from '../src/index.js';
+import { tuneSplit } from './split.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../../..');
+const dir = path.resolve(repoRoot, '../shared/data/images/bioscan_1024px');
+const work = '/tmp/bioscan-bench/vision';
+if (!existsSync(dir)) {
+  console.error(`shared images not found at ${dir}`);
+  process.exit(1);
+}
+
+const truth = await readCocoTruth(path.join(dir, 'coco_annotations.json'));
+const man = await readTable(path.join(dir, 'manifest.csv'));
+const split = new Map(man.rows.map((r) => [r[0], tuneSplit(r[1], r[5])]));
+
+// 1. Accuracy.
+const detector = new BuiltinDetector();
+const groups: Record<string, EvalImage[]> = { heldout: [], tune: [], all: [] };
+let t0 = performance.now();
+for (const [name, t] of truth) {
+  const det = await detector.detect(await decodeImage(path.join(dir, name)));
+  const e = { truth: t.boxes, detections: det.boxes };
+  groups[split.get(name)!].push(e);
+  groups.all.push(e);
+}
+const detectMs = (performance.now() - t0) / truth.size;
+console.log('## Built-in detector on shared/data/images/bioscan_1024px (COCO boxes; [0,0,0,0] = no specimen)');
+console.log('| images | n | specimens | AP@0.75 | AR@[.5:.95] | AP@0.75 best box only | AR best box only | paper DETR (own hard set) AP@0.75 / AR |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const [k, v] of Object.entries(groups)) {
+  const m = evaluateBoxes(v);
+  const m1 = evaluateBoxes(v, 1);
+  console.log(`| ${k} | ${m.images} | ${m.truths} | ${m.ap75.toFixed(3)} | ${m.ar.toFixed(3)} | ${m1.ap75.toFixed(3)} | ${m1.ar.toFixed(3)} | 0.477 / 0.583 (ratio AP ${(m.ap75 / 0.477).toFixed(2)}, AR ${(m.ar / 0.583).toFixed(2)}) |`);
+}
+console.log(`detection alone: ${detectMs.toFixed(1)} ms/image on one thread`);
+
+// 2. Throughput: full pipeline (detect + crop + resize + measure + write), then crop + resize from boxes vs Pillow.
+rmSync(work, { recursive: true, force: true });
+const workers = Math.min(2, os.availableParallelism());
+t0 = performance.now();
+const full = await runCropJob({ imagesDir: dir, outDir: path.join(work, 'full'), workers });
+const fullS = (performance.now() - t0) / 1000;
+const boxesCsv = path.join(work, 'full', 'boxes.csv');
+const rows = (await readTable(boxesCsv)).rows;
+const boxes = new Map<string, ScoredBox | null>(rows.map((r) => [r[0], r[1] ? { x: +r[1], y: +r[2], width: +r[3], height: +r[4], score: +r[5] } : null]));
+t0 = performance.now();
+await runCropJob({ imagesDir: dir, outDir: path.join(work, 'ours'), workers, boxes, measure: false });
+const oursS = (performance.now() - t0) / 1000;
+const pil = JSON.parse(
+  execFileSync('/usr/bin/python3', [path.join(here, '../scripts/pil_crop_reference.py'), dir, boxesCsv, path.join(work, 'pil'), String(workers)], { encoding: 'utf8' }).trim(),
+) as { images: number; seconds: number; images_per_s: number };
+const n = full.total;
+console.log('\n## Throughput on 2 cores (290 photos, 1024x768 JPEG -> cropped, cropped_256, original_256)');
+console.log('| work | ours images/s | Pillow images/s | ratio |');
+console.log('|---|---|---|---|');
+console.log(`| crop + pad + resize + JPEG encode from given boxes | ${(n / oursS).toFixed(1)} | ${pil.images_per_s.toFixed(1)} | ${(n / oursS / pil.images_per_s).toFixed(2)} |`);
+console.log(`| full \`vision crop\` (decode, detect, crop, resize, measure, write) | ${(n / fullS).toFixed(1)} | - | - |`);
+rmSync(work, { recursive: true, force: true });
