@@ -92,25 +92,29 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
   it('keeps every record and puts each barcode in one split', () => {
     expect(records).toHaveLength(input.length);
     const where = new Map<string, string>();
+    const bad: string[] = [];
     for (const r of records) {
       const b = stripBarcode(r.dna_barcode);
       const prev = where.get(b);
-      if (prev !== undefined) expect(r.split).toBe(prev);
+      if (prev !== undefined && r.split !== prev) bad.push(`${r.processid}: ${r.split} vs ${prev}`);
       else where.set(b, r.split);
     }
+    expect(bad).toEqual([]);
   });
 
   it('sends unlabelled samples to pretrain and unseen species only from seen genera', () => {
-    for (const r of records) if (!r.species) expect(r.split).toBe('pretrain');
+    const bad: string[] = [];
+    for (const r of records) if (!r.species && r.split !== 'pretrain') bad.push(`${r.processid}: unlabelled in ${r.split}`);
     const seenGenera = new Set(records.filter((r) => ['train', 'val', 'test'].includes(r.split)).map((r) => r.genus));
     for (const s of ['key_unseen', 'val_unseen', 'test_unseen']) {
       expect(summary.splits[s as 'key_unseen'].samples, s).toBeGreaterThan(0);
-      for (const r of records) if (r.split === s) expect(seenGenera.has(r.genus), r.genus).toBe(true);
+      for (const r of records) if (r.split === s && !seenGenera.has(r.genus)) bad.push(`${r.species}: genus ${r.genus} not seen`);
     }
     for (const r of records) {
-      if (['train', 'val', 'test'].includes(r.split)) expect(isPlaceholderSpecies(r.species)).toBe(false);
-      if (r.split.endsWith('unseen') || r.split === 'other_heldout') expect(isPlaceholderSpecies(r.species)).toBe(true);
+      if (['train', 'val', 'test'].includes(r.split) && isPlaceholderSpecies(r.species)) bad.push(`${r.species} in ${r.split}`);
+      if ((r.split.endsWith('unseen') || r.split === 'other_heldout') && !isPlaceholderSpecies(r.species)) bad.push(`${r.species} in ${r.split}`);
     }
+    expect(bad).toEqual([]);
   });
 
   it('keeps test per-species counts within the flattened rule', () => {
@@ -138,7 +142,8 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
     const unseenRest = summary.splits.key_unseen.samples + summary.splits.val_unseen.samples;
     expect(summary.splits.val_unseen.samples / unseenRest).toBeGreaterThan(0.12);
     expect(summary.splits.val_unseen.samples / unseenRest).toBeLessThan(0.22);
-    for (const r of records) expect(r.chunk.length).toBe(r.split === 'pretrain' ? 2 : r.split === 'train' || r.split === 'other_heldout' ? 1 : 0);
+    const badChunks = records.filter((r) => r.chunk.length !== (r.split === 'pretrain' ? 2 : r.split === 'train' || r.split === 'other_heldout' ? 1 : 0));
+    expect(badChunks).toEqual([]);
     const table = formatSplitTable(summary);
     expect(table).toMatch(/^split\s+samples\s+barcodes\s+species/);
     expect(table).toContain('test_unseen');
