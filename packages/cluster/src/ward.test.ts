@@ -124,6 +124,17 @@ describe('Ward properties', () => {
     expect(Array.from(a.distances)).toEqual(Array.from(b.distances));
   });
 
+  it('splitting the scan across worker threads builds the same tree', () => {
+    const n = 6000; // scans of >= 4,096 live clusters are split
+    const d = 3;
+    const X = { data: new Float64Array(n * d), rows: n, cols: d };
+    for (let i = 0; i < X.data.length; i++) X.data[i] = Math.sin(i * 1.618) * 7 + Math.sin(i * 0.0007) * 4;
+    const one = wardLinkage(X, { threads: 1 });
+    const three = wardLinkage(X, { threads: 3 });
+    expect(Array.from(three.children)).toEqual(Array.from(one.children));
+    expect(Array.from(three.distances)).toEqual(Array.from(one.distances));
+  });
+
   it('progress reaches the total', () => {
     const calls: number[] = [];
     wardLinkage({ data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, cols: 1 }, { onProgress: (d) => calls.push(d) });

@@ -12,12 +12,13 @@
  * Speed: each nearest-neighbour scan walks a compact array of live centroids and abandons a candidate as soon
  * as its partial squared distance exceeds the best so far (exact: partial sums only grow). The scan runs in a
  * 600-byte WebAssembly SIMD kernel (wasm/ward-kernel.ts, built by scripts/build-wasm.mjs), ~2.5x the same loop in
- * JavaScript, which remains as the fallback and gives bit-identical trees.
+ * JavaScript, which remains as the fallback and gives bit-identical trees; large scans are split across worker
+ * threads sharing the kernel's memory (ward-wasm.ts), again with an identical result.
  */
 import { Bioscan5mError } from '@bioscan5m/core';
 
 import type { Matrix } from './matrix.js';
-import { WARD_KERNEL_WASM_BASE64 } from './ward-kernel-wasm.js';
+import { createScanKernel } from './ward-wasm.js';
 
 export type ProgressFn = (done: number, total: number) => void;
 
@@ -37,6 +38,8 @@ export interface WardOptions {
   onProgress?: ProgressFn;
   /** Use the WebAssembly SIMD scan when available (default true); the result is identical either way. */
   wasm?: boolean;
+  /** Threads for the scan (default: all cores from 8,192 rows on); the result is identical for any count. */
+  threads?: number;
 }
 
 /** Builds the full Ward tree of the rows of `x` (n x d, row-major). */
@@ -53,7 +56,7 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
   const m0 = n;
   // Slot arrays: live clusters packed into slots 0..m-1 so scans touch contiguous memory. With the WebAssembly
   // kernel they live in its linear memory and JavaScript works on views of it.
-  const kernel = opts.wasm === false ? null : wasmKernel(n, d);
+  const kernel = opts.wasm === false ? null : createScanKernel(n, d, opts.threads);
   const cent = kernel ? kernel.cent : new Float64Array(n * d);
   cent.set(x.data);
   const size = kernel ? kernel.size : new Float64Array(m0);
@@ -66,7 +69,9 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
     size[i] = 1;
     invSize[i] = 1;
   }
-  const nearest = kernel ? kernel.nearest : nearestSlotJs;
+  const nearest = kernel
+    ? kernel.nearest
+    : (mm: number, dd: number, s: number, b: number, y: number, p: number) => nearestSlotJs(cent, size, invSize, idOf, mm, dd, s, b, y, p);
   let m = m0;
   let lowest = 0; // smallest live scipy index: where scipy starts a new chain
   const chain = new Int32Array(n);
@@ -112,7 +117,7 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
         best = Infinity;
         y0 = -1;
       }
-      const found = nearest(cent, size, invSize, idOf, m, d, sx, best, y0, prev);
+      const found = nearest(m, d, sx, best, y0, prev);
       best = kernel ? kernel.lastBest() : scanBest;
       y0 = found;
       if (prev >= 0 && y0 === prev) break;
@@ -154,6 +159,7 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
     m--;
     if (report && (k % every === 0 || k === n - 2)) report(k + 1, n - 1);
   }
+  kernel?.close();
   return relabel(n, zx, zy, zd, zs);
 }
 
@@ -222,59 +228,6 @@ function nearestSlotJs(
   }
   scanBest = best;
   return y0;
-}
-
-interface WasmKernel {
-  cent: Float64Array;
-  size: Float64Array;
-  invSize: Float64Array;
-  ids: Int32Array;
-  nearest: typeof nearestSlotJs;
-  lastBest(): number;
-}
-
-// The project's TypeScript lib (ES2022, no DOM) has no WebAssembly types: the few members used here.
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
-  Instance: new (m: object, imports: object) => { exports: object };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let kernelModule: object | null | undefined;
-
-/**
- * The scan compiled to WebAssembly with SIMD (wasm/ward-kernel.ts, about 2x the JavaScript loop); null where
- * WebAssembly SIMD is unavailable or the arrays would not fit its 4 GB memory.
- */
-function wasmKernel(n: number, d: number): WasmKernel | null {
-  if (kernelModule === undefined) {
-    try {
-      kernelModule = new WA.Module(Buffer.from(WARD_KERNEL_WASM_BASE64, 'base64'));
-    } catch {
-      kernelModule = null;
-    }
-  }
-  if (!kernelModule) return null;
-  const base = 1024;
-  const centBytes = n * d * 8;
-  const bytes = base + centBytes + n * 8 * 2 + n * 4;
-  const pages = Math.ceil(bytes / 65536);
-  if (pages > 65536) return null;
-  const memory = new WA.Memory({ initial: pages });
-  const inst = new WA.Instance(kernelModule, { env: { memory } });
-  const exp = inst.exports as { nearest: (...a: number[]) => number; lastBest: () => number };
-  const buf = memory.buffer;
-  const sizeAt = base + centBytes;
-  const invAt = sizeAt + n * 8;
-  const idsAt = invAt + n * 8;
-  return {
-    cent: new Float64Array(buf, base, n * d),
-    size: new Float64Array(buf, sizeAt, n),
-    invSize: new Float64Array(buf, invAt, n),
-    ids: new Int32Array(buf, idsAt, n),
-    nearest: (_c, _s, _i, _ids, m, dd, sx, best, y0, prev) => exp.nearest(base, sizeAt, invAt, idsAt, m, dd, sx, best, y0, prev),
-    lastBest: exp.lastBest,
-  };
 }
 
 /** scipy's post-processing: stable sort by height, then name nodes n, n+1, ... with a union-find. */
