@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark: `bioscan5m split` and `bioscan5m clean` on a synthetic BIOSCAN-5M file (default 5,150,850 rows, made
+// Benchmark: `bioscan5m split` and `bioscan5m clean` (their library calls, bench/split-clean-run.mjs) on a synthetic BIOSCAN-5M file (default 5,150,850 rows, made
 // with `bioscan5m synth --seed 0` when absent), wall time and peak RSS, beside the pandas reference
 // (bench/split-clean-pandas.py; installs Debian python3-pandas when missing) measured in the same run.
 // Usage: node bench/split-clean.mjs [ROWS] [FILE]     (run under: flock /tmp/bioscan-bench.lock nice -n 5 ...)
@@ -9,8 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../../..');
-const cli = path.join(repo, 'apps/cli/bin/bioscan5m.js');
+const run = path.join(here, 'split-clean-run.mjs');
 const rows = Number(process.argv[2] ?? 5150850);
 const dir = '/tmp/bioscan-bench';
 const file = process.argv[3] ?? path.join(dir, rows === 5150850 ? 'synth-5m.csv' : `synth-${rows}.csv`);
@@ -23,10 +22,10 @@ function timed(cmd, args) {
   return { seconds: Number(last[0]), rssMiB: Number(last[1]) / 1024, stdout: r.stdout };
 }
 
-if (!existsSync(cli)) throw new Error('build first: npx turbo run build --filter=@bioscan5m/cli...');
+if (!existsSync(path.join(here, '../dist/index.js'))) throw new Error('build first: npx turbo run build --filter=@bioscan5m/core');
 if (!existsSync(file)) {
   console.log(`generating ${file} (${rows} rows) ...`);
-  const s = timed('node', [cli, 'synth', '--rows', String(rows), '--out', file, '--seed', '0', '--quiet']);
+  const s = timed('node', [run, 'synth', '', file, String(rows)]);
   console.log(`synth: ${s.seconds.toFixed(1)} s, peak RSS ${s.rssMiB.toFixed(0)} MiB`);
 }
 const hasPandas = spawnSync('/usr/bin/python3', ['-c', 'import pandas']).status === 0;
@@ -39,13 +38,13 @@ const results = [];
 for (const job of ['split', 'clean']) {
   const ours = path.join(dir, `bench-${job}-ours.csv`);
   const ref = path.join(dir, `bench-${job}-pandas.csv`);
-  const args = job === 'split' ? ['split', '--metadata', file, '--out', ours, '--seed', '0', '--quiet'] : ['clean', '--metadata', file, '--out', ours, '--changes', path.join(dir, 'bench-clean-changes.csv'), '--quiet'];
-  const a = timed('node', [cli, ...args]);
+  const a = timed('node', [run, job, file, ours]);
   console.log(`bioscan5m ${job}: ${a.seconds.toFixed(1)} s, ${a.rssMiB.toFixed(0)} MiB\n${a.stdout}`);
   const b = timed('/usr/bin/python3', [py, job, file, ref, '0']);
   console.log(`pandas ${job}: ${b.seconds.toFixed(1)} s, ${b.rssMiB.toFixed(0)} MiB`);
   results.push({ job, a, b });
   rmSync(ours, { force: true });
+  rmSync(`${ours}.changes.csv`, { force: true });
   rmSync(ref, { force: true });
 }
 console.log(`\n| job (${rows.toLocaleString('en-US')} rows) | bioscan5m | pandas reference | speed-up | peak RSS ours / pandas |`);
