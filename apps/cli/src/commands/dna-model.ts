@@ -30,6 +30,11 @@ function num(name: string, value: string | undefined, opts: { integer?: boolean;
   return n;
 }
 
+function engineOpt(e: string): 'onnx' | 'tfjs' {
+  if (e !== 'onnx' && e !== 'tfjs') throw new Bioscan5mError(`--engine: expected 'onnx' or 'tfjs', got '${e}'`);
+  return e;
+}
+
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
 
 function printEval(s: EvalSummary): void {
@@ -184,6 +189,7 @@ export function registerDnaModelCommands(dna: Command): void {
     .option('--checkpoint <file>', 'encoder checkpoint (tfjs)')
     .option('--onnx <file>', 'ONNX encoder (onnxruntime-node)')
     .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata')
+    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", 'onnx')
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`embed --checkpoint enc.safetensors --data ${embedded.barcodes} --out emb.npy`))
@@ -194,6 +200,7 @@ export function registerDnaModelCommands(dna: Command): void {
         checkpoint: o.checkpoint as string | undefined,
         onnx: o.onnx as string | undefined,
         k: num('k', o.k as string | undefined, { integer: true, min: 1 }),
+        engine: engineOpt(o.engine as string),
         data: o.data as string,
         out: o.out as string,
         onProgress: (d, t) => bar.update(d, t),

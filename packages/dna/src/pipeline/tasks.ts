@@ -13,7 +13,7 @@ import { fineTune, predictWithHead, trainLinearProbe, type ClassifierHead } from
 import { knnPredict } from '../heads/knn.js';
 import { predictCnn, trainCnn } from '../heads/cnn.js';
 import { classificationMetrics, type ClassificationMetrics } from '../eval/metrics.js';
-import { exportEncoderOnnx } from '../onnx/export.js';
+import { encoderToOnnx, exportEncoderOnnx } from '../onnx/export.js';
 import { loadOnnxEncoder } from '../onnx/embed.js';
 
 type Progress = (done: number, total: number) => void;
@@ -169,6 +169,8 @@ export interface ProbeFileOptions {
   test: string;
   /** 'linear' (frozen encoder + softmax regression), 'knn' (cosine 1-NN), 'finetuned' (a finetune checkpoint's head), 'cnn' (baseline). */
   method: 'linear' | 'knn' | 'finetuned' | 'cnn';
+  /** How a checkpoint is run for embeddings: 'onnx' (default; exported in memory, onnxruntime) or 'tfjs'. */
+  engine?: 'onnx' | 'tfjs';
   rank?: Rank;
   epochs?: number;
   seed?: number;
@@ -184,9 +186,16 @@ async function embedWith(o: ProbeFileOptions, sequences: string[], onProgress?: 
   }
   if (!o.checkpoint) throw new Bioscan5mError('give --checkpoint or --onnx');
   const { config, params } = loadEncoder(o.checkpoint);
-  const x = embedSequences(config, params, sequences, { onProgress });
-  disposeParams(params);
-  return { x, d: config.hidden };
+  try {
+    if ((o.engine ?? 'onnx') === 'tfjs') return { x: embedSequences(config, params, sequences, { onProgress }), d: config.hidden };
+    // Inference through onnxruntime (same graph, same numbers within 1e-4, several times faster than wasm).
+    const enc = await loadOnnxEncoder(encoderToOnnx(config, params));
+    const { data } = await enc.embed(sequences, { onProgress });
+    await enc.close();
+    return { x: data, d: config.hidden };
+  } finally {
+    disposeParams(params);
+  }
 }
 
 export async function probeFile(o: ProbeFileOptions): Promise<EvalSummary> {
@@ -204,11 +213,13 @@ export async function probeFile(o: ProbeFileOptions): Promise<EvalSummary> {
     disposeParams(model.params);
   } else if (o.method === 'finetuned') {
     if (!o.checkpoint) throw new Bioscan5mError('--method finetuned needs --checkpoint from `bioscan5m dna finetune`');
-    const { config, params, classifier } = loadEncoder(o.checkpoint);
-    if (!classifier) throw new Bioscan5mError(`${o.checkpoint}: has no classifier head (make one with \`bioscan5m dna finetune\`)`, 'BIOSCAN5M_INPUT');
-    pred = predictWithHead(classifier, embedSequences(config, params, test.sequences, { onProgress: o.onProgress }), config.hidden);
-    classes = classifier.classes.length;
+    const { params, classifier } = loadEncoder(o.checkpoint);
     disposeParams(params);
+    if (!classifier) throw new Bioscan5mError(`${o.checkpoint}: has no classifier head (make one with \`bioscan5m dna finetune\`)`, 'BIOSCAN5M_INPUT');
+    const emb = await embedWith(o, test.sequences, o.onProgress);
+    pred = predictWithHead(classifier, emb.x, emb.d);
+    classes = classifier.classes.length;
+    disposeParams(classifier.params);
   } else {
     const all = await embedWith(o, [...train.sequences, ...test.sequences], o.onProgress);
     const xTrain = all.x.subarray(0, train.sequences.length * all.d);
@@ -234,6 +245,7 @@ export async function probeFile(o: ProbeFileOptions): Promise<EvalSummary> {
 
 export interface EmbedFileOptions {
   checkpoint?: string;
+  engine?: 'onnx' | 'tfjs';
   onnx?: string;
   k?: number;
   data: string;
@@ -242,12 +254,14 @@ export interface EmbedFileOptions {
 }
 
 export async function embedFile(o: EmbedFileOptions): Promise<{ backend: string; rows: number; skippedRows: number; dim: number; out: string; engine: string; seconds: number }> {
-  const backend = o.onnx ? 'onnxruntime' : await initBackend();
+  const engine = o.onnx ? 'onnx' : (o.engine ?? 'onnx');
+  const backend = engine === 'onnx' ? 'onnxruntime' : await initBackend();
+  await initBackend();
   const t0 = performance.now();
   const set = await readBarcodes(o.data);
-  const { x, d } = await embedWith({ checkpoint: o.checkpoint, onnx: o.onnx, k: o.k, train: '', test: '', method: 'knn' }, set.sequences, o.onProgress);
+  const { x, d } = await embedWith({ checkpoint: o.checkpoint, onnx: o.onnx, k: o.k, engine, train: '', test: '', method: 'knn' }, set.sequences, o.onProgress);
   writeNpy(o.out, x, [set.sequences.length, d]);
-  return { backend, engine: o.onnx ? 'onnx' : 'tfjs', rows: set.sequences.length, skippedRows: set.skipped.length, dim: d, out: o.out, seconds: (performance.now() - t0) / 1000 };
+  return { backend, engine, rows: set.sequences.length, skippedRows: set.skipped.length, dim: d, out: o.out, seconds: (performance.now() - t0) / 1000 };
 }
 
 export async function exportOnnxFile(checkpoint: string, out: string): Promise<{ out: string; config: EncoderConfig }> {
