@@ -95,19 +95,26 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const report = await imagePaths(opts.metadata, opts.root, opts.package as ImagePackage, {
-    check: opts.check,
-    skipInvalid: opts.skipInvalid,
-    maxListed: opts.limit,
-    onWarning: (w) => console.error(w),
-    onPath: opts.check
-      ? undefined
-      : (p) => {
-          out.push(p);
-          if (out.length >= 4096) flush();
-        },
-  });
-  flush();
+  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', { quiet: fileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  let report;
+  try {
+    report = await imagePaths(opts.metadata, opts.root, opts.package as ImagePackage, {
+      check: opts.check,
+      onProgress: (done, total) => bar.update(done, total),
+      skipInvalid: opts.skipInvalid,
+      maxListed: opts.limit,
+      onWarning: (w) => console.error(w),
+      onPath: opts.check
+        ? undefined
+        : (p) => {
+            out.push(p);
+            if (out.length >= 4096) flush();
+          },
+    });
+    flush();
+  } finally {
+    bar.stop();
+  }
   if (report.read.skipped) console.error(describeSummary(report.read));
   if (report.withoutPath) {
     console.error(`${report.withoutPath} record${report.withoutPath === 1 ? ' has' : 's have'} no split or processid, so no image path:`);
