@@ -24,13 +24,15 @@ export interface IdentifierOptions {
   sampling?: number;
   /** Candidates verified per query (default 48). */
   candidates?: number;
+  /** Verify candidates by identity (default true); false = pure k-mer vote, for comparison. */
+  verify?: boolean;
   /** First-pass cap on how many references a k-mer may hit to be counted (default 128). */
   maxOcc?: number;
   /** Verify a candidate by banded alignment when a quarter of its ungapped identity is below this (default 0.6). */
   indelSuspect?: number;
   /** Identity at or above which a query is assigned a species; default learned from the reference. */
   speciesThreshold?: number;
-  /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 4000). */
+  /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 2000). */
   calibrationSamples?: number;
   /** Hits within this identity of the best one vote (default 0.02). */
   voteWindow?: number;
@@ -100,7 +102,7 @@ export class BarcodeIdentifier {
     private readonly opts: IdentifierOptions,
     t0: number,
   ) {
-    this.searcher = new Searcher(index, ref.sequences, ref.acgt, { candidates: opts.candidates, indelSuspect: opts.indelSuspect, maxOcc: opts.maxOcc });
+    this.searcher = new Searcher(index, ref.sequences, ref.acgt, { candidates: opts.candidates, indelSuspect: opts.indelSuspect, maxOcc: opts.maxOcc, verify: opts.verify });
     this.speciesCal = heuristicCalibrator(DEFAULT_THRESHOLD);
     this.genusCal = heuristicCalibrator(0.9);
     this.info = {
@@ -139,8 +141,9 @@ export class BarcodeIdentifier {
       return { lineage: empty(), confidence: 0, novel: false, identity: 0, nearest: '', status: 'no-sequence', cleaning: cleaned.counts };
     }
     let hits = this.searcher.search(cleaned.codes, cleaned.acgt);
-    if (hits.length === 0 || hits[0].identity < 0.8) {
-      // Barcodes submitted on the other strand: BLAST searches both, so do we when the forward strand finds little.
+    if (hits.length === 0 || hits[0].identity < 0.7) {
+      // Barcodes submitted on the other strand: BLAST searches both, so do we when the forward strand finds little
+      // (unrelated COI barcodes are still ~75% identical; a reverse-strand one against forward ones ~50%).
       const rc = this.searcher.search(reverseComplement(cleaned.codes), cleaned.acgt);
       if (rc.length && (hits.length === 0 || rc[0].identity > hits[0].identity)) hits = rc;
     }
@@ -263,7 +266,7 @@ export class BarcodeIdentifier {
    */
   private learn(): void {
     const ref = this.ref;
-    const nSamples = Math.min(this.opts.calibrationSamples ?? 4000, ref.sequences.length);
+    const nSamples = Math.min(this.opts.calibrationSamples ?? 2000, ref.sequences.length);
     if (nSamples < 20) return;
     const rng = createRng(this.opts.seed ?? 1);
     const groups = rng.sample(

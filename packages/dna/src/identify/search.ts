@@ -20,6 +20,11 @@ export interface SearchOptions {
   candidates?: number;
   /** Band half-width of the fallback alignment (default 12). */
   band?: number;
+  /**
+   * Verify candidates by identity (default true). false = pure k-mer vote: rank by shared k-mers, with the
+   * shared fraction of the query's k-mers as "identity" (faster, less accurate; kept for comparison).
+   */
+  verify?: boolean;
   /** First-pass cap on a k-mer's reference count (default 128). */
   maxOcc?: number;
   /** Minimum votes of the best reference after the first pass, else all k-mers are counted (default 8). */
@@ -39,6 +44,8 @@ export class Searcher {
   private readonly band: number;
   private readonly indelSuspect: number;
   private readonly maxOcc: number;
+  private readonly verify: boolean;
+  private queryKmers = 0;
   private readonly minVotes: number;
   private hist = new Uint32Array(1024);
 
@@ -57,6 +64,7 @@ export class Searcher {
     this.band = opts.band ?? 12;
     this.indelSuspect = opts.indelSuspect ?? 0.6;
     this.maxOcc = opts.maxOcc ?? 128;
+    this.verify = opts.verify ?? true;
     this.minVotes = opts.minVotes ?? 8;
   }
 
@@ -107,7 +115,14 @@ export class Searcher {
       chosen.length = this.candidates;
     }
     const diags = chosen.map((g) => dc[g]);
+    const votes = chosen.map((g) => counts[g]);
     for (let t = 0; t < nt; t++) counts[touched[t]] = 0;
+    if (!this.verify) {
+      const denom = Math.max(1, this.queryKmers);
+      return chosen
+        .map((g, c) => ({ group: g, identity: Math.min(1, votes[c] / denom), matches: votes[c], columns: denom }))
+        .sort((a, b) => b.identity - a.identity);
+    }
 
     const hits: Hit[] = [];
     const ungapped: UngappedIdentity[] = [];
@@ -149,6 +164,7 @@ export class Searcher {
     let kmer = 0;
     let valid = 0;
     let skipped = 0;
+    let used = 0;
     for (let i = 0; i < q.length; i++) {
       const c = q[i];
       if (c === BASE_N) {
@@ -162,6 +178,7 @@ export class Searcher {
       const p = i - k + 1;
       const start = offsets[kmer];
       const end = offsets[kmer + 1];
+      used++;
       if (end - start > limit) {
         skipped++;
         continue;
@@ -187,6 +204,7 @@ export class Searcher {
       }
     }
     this.lastSkipped = skipped;
+    this.queryKmers = used;
     return nt;
   }
 }
