@@ -309,11 +309,12 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
     f[F.area_fraction] = String(round4((wc * hc) / (1024 * 768)));
     f[F.scale_factor] = String(round4(Math.min(wc, hc) / 256));
     // inferred_ranks: ~3.4% of samples (172,895 of 5.15M) had a label copied from same-barcode samples.
+    // Code c means the rank (7 - c) and everything beneath it were copied, so it needs a label down to that rank
+    // (c >= 7 - depth); the finest copy is the most common.
     let inferred = 0;
-    if (counts[h] > 1 && rng.random() < 0.068) {
-      const maxCode = d >= Depth.Class ? Math.min(6, d) : 0;
-      if (maxCode > 0) inferred = Math.min(maxCode, 1 + Math.floor(-Math.log(1 - rng.random()) * 0.9));
-      inferred = maxCode ? Math.max(1, Math.min(inferred, maxCode)) : 0;
+    const labelledTo = d === Depth.Subfamily && !f[F.subfamily] ? Depth.Family : d;
+    if (counts[h] > 1 && labelledTo >= Depth.Class && rng.random() < 0.068) {
+      inferred = Math.min(6, 7 - labelledTo + Math.floor(-Math.log(1 - rng.random()) * 0.9));
     }
     f[F.inferred_ranks] = String(inferred);
     f[F.split] = hapSplit[h];

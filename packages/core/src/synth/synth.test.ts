@@ -83,6 +83,11 @@ describe('synthesizeMetadata', () => {
       if (rec.area_fraction !== null) expect(rec.area_fraction).toBeLessThanOrEqual(1);
       expect(rec.inferred_ranks).toBeGreaterThanOrEqual(0);
       expect(rec.inferred_ranks).toBeLessThanOrEqual(6);
+      // inferred_ranks = c: rank (7 - c) was copied, so the record is labelled at least that deep.
+      const ranks = ['phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species'] as const;
+      let depth = 0;
+      ranks.forEach((k, r) => rec[k] !== '' && (depth = r));
+      if (rec.inferred_ranks! > 0) expect(rec.inferred_ranks).toBeGreaterThanOrEqual(7 - depth);
       if (rec['coord-lat'] !== null) expect(Math.abs(rec['coord-lat'])).toBeLessThanOrEqual(90);
     }
     expect(i).toBe(2000);
