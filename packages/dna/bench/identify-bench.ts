@@ -38,6 +38,7 @@ const OUT = arg('out', '/tmp/bioscan-bench/identify');
 const SYNTH = Number(arg('synthetic', '300000'));
 const SYNTH_Q = Number(arg('synthetic-queries', '1000'));
 const NO_BLAST = args.includes('--no-blast');
+const SKIP_REAL = args.includes('--skip-real');
 mkdirSync(OUT, { recursive: true });
 
 function ensureBlast(): boolean {
@@ -223,6 +224,13 @@ async function main() {
   const blast = ensureBlast();
   log(`# identification benchmark (${new Date().toISOString()}, ${os.cpus().length} cores, Node ${process.version})`);
   // 1. Real data.
+  if (!SKIP_REAL) await realData(blast);
+  // 2. Synthetic scaling.
+  await synthetic(blast);
+  await finish();
+}
+
+async function realData(blast: boolean) {
   const p = await buildIdentifyProtocol(DATA, 7);
   mkdirSync(path.join(OUT, 'real'), { recursive: true });
   const real: Side = p;
@@ -240,7 +248,9 @@ async function main() {
     ['ours, --closed-world (never novel, like BLAST top hit)', cwc, cwo],
     ['ours, pure k-mer vote (no identity verification; closed world)', kc, ko],
   ], [bc, bo]);
-  // 2. Synthetic scaling.
+}
+
+async function synthetic(blast: boolean) {
   if (SYNTH > 0) {
     const t0 = performance.now();
     const syn = syntheticSide(SYNTH, SYNTH_Q);
@@ -253,6 +263,9 @@ async function main() {
     const sbo = blast ? runBlast(name, syn, 'open') : null;
     table(`synthetic ${syn.reference.length.toLocaleString('en-US')}-record reference`, [['ours (default)', sc, so]], [sbc, sbo]);
   }
+}
+
+async function finish() {
   writeFileSync(path.join(OUT, 'results.md'), lines.join('\n') + '\n');
   log(`\n(results also in ${path.join(OUT, 'results.md')})`);
 }
