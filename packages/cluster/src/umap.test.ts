@@ -37,6 +37,13 @@ describe('umapReduce', () => {
     expect(Array.from(a.data)).not.toEqual(Array.from(c.data));
   });
 
+  it('the typed-array epochs give exactly the embedding of umap-js step()', async () => {
+    const opts = { nComponents: 4, nNeighbors: 10, nEpochs: 30, seed: 11 };
+    const fast = await umapReduce(x, opts);
+    const ref = await umapReduce(x, { ...opts, engine: 'umap-js' });
+    expect(Array.from(fast.data)).toEqual(Array.from(ref.data));
+  });
+
   it('reports progress per epoch and explains too-small inputs', async () => {
     const seen: number[] = [];
     await umapReduce(x, { nComponents: 2, nNeighbors: 10, nEpochs: 12, onProgress: (d) => seen.push(d) });

@@ -6,6 +6,7 @@ import { UMAP } from 'umap-js';
 import { Bioscan5mError, createRng } from '@bioscan5m/core';
 import type { Matrix } from './matrix.js';
 import type { ProgressFn } from './ward.js';
+import { type UmapLayoutState, optimizeLayout } from './umap-layout.js';
 
 export interface UmapOptions {
   /** Output dimensions (default 50). */
@@ -18,6 +19,8 @@ export interface UmapOptions {
   nEpochs?: number;
   /** Seed of the random source (default 0). */
   seed?: number;
+  /** 'fast' (default): umap-js's graph, then its epochs re-run on typed arrays; 'umap-js': umap-js throughout. */
+  engine?: 'fast' | 'umap-js';
   /** Called after the neighbour graph (done 0) and after each epoch. */
   onProgress?: ProgressFn;
 }
@@ -30,27 +33,34 @@ export async function umapReduce(x: Matrix, opts: UmapOptions = {}): Promise<Mat
     throw new Bioscan5mError(`UMAP with ${nNeighbors} neighbours needs more than ${nNeighbors} rows, got ${x.rows} (skip UMAP or use fewer neighbours)`);
   }
   const rng = createRng(opts.seed ?? 0);
+  const random = () => rng.random();
   const umap = new UMAP({
     nComponents,
     nNeighbors,
     minDist: opts.minDist ?? 0,
     nEpochs: opts.nEpochs ?? (x.rows > 10000 ? 200 : 0),
-    random: () => rng.random(),
+    random,
   });
   const rows: number[][] = new Array(x.rows);
   for (let i = 0; i < x.rows; i++) rows[i] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols));
   const epochs = umap.initializeFit(rows);
   opts.onProgress?.(0, epochs);
-  for (let e = 0; e < epochs; e++) {
-    umap.step();
-    if (opts.onProgress) {
-      opts.onProgress(e + 1, epochs);
-      // Let timers (progress rendering) run between epochs.
-      if (e % 5 === 4) await new Promise((r) => setImmediate(r));
+  if (opts.engine === 'umap-js') {
+    for (let e = 0; e < epochs; e++) {
+      umap.step();
+      if (opts.onProgress) {
+        opts.onProgress(e + 1, epochs);
+        // Let timers (progress rendering) run between epochs.
+        if (e % 5 === 4) await new Promise((r) => setImmediate(r));
+      }
     }
+    const emb = umap.getEmbedding();
+    const out = new Float64Array(x.rows * nComponents);
+    for (let i = 0; i < x.rows; i++) out.set(emb[i], i * nComponents);
+    return { data: out, rows: x.rows, cols: nComponents };
   }
-  const emb = umap.getEmbedding();
-  const out = new Float64Array(x.rows * nComponents);
-  for (let i = 0; i < x.rows; i++) out.set(emb[i], i * nComponents);
-  return { data: out, rows: x.rows, cols: nComponents };
+  // Same epochs on typed arrays (bit-identical to umap-js's step(), several times faster).
+  const state = (umap as unknown as { optimizationState: UmapLayoutState }).optimizationState;
+  const data = await optimizeLayout(state, random, opts.onProgress);
+  return { data, rows: x.rows, cols: nComponents };
 }
