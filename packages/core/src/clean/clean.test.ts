@@ -154,6 +154,11 @@ describe('cleanLabels rules', () => {
     expect(records[0].subfamily).toBe('unassigned Sciaridae');
     const { records: r2 } = cleanLabels([rec({ family: 'Sciaridae' })]);
     expect(r2[0].subfamily).toBe('');
+    // Other ranks only on request: a genus without family gets "unassigned Diptera" as family then.
+    const noFamily = rec({ genus: 'Megaselia' });
+    expect(cleanLabels([noFamily]).records[0].family).toBe('');
+    const all = cleanLabels([noFamily], { fillAllHoles: true }).records[0];
+    expect([all.family, all.subfamily]).toEqual(['unassigned Diptera', 'unassigned Diptera']);
   });
 
   it('blanks non-unique open nomenclature species and keeps the record', () => {

@@ -82,6 +82,11 @@ export interface CleanOptions {
   majority?: number;
   /** Rules to skip. */
   skip?: readonly CleanRule[];
+  /**
+   * Fill holes at every rank ("unassigned <Order>" for a missing family under a labelled genus, ...). Default
+   * false: only subfamily holes, the only kind the paper fills (A4.3).
+   */
+  fillAllHoles?: boolean;
 }
 
 export interface RuleCount {
@@ -393,7 +398,7 @@ function reconcileBarcodes(cols: LabelColumns, log: ChangeLog, majority: number,
 }
 
 /** Holes between labelled ranks become "unassigned <nearest coarser label>" (A4.3). */
-function fillHoles(cols: LabelColumns, log: ChangeLog): void {
+function fillHoles(cols: LabelColumns, log: ChangeLog, allRanks: boolean): void {
   const { vocab, n } = cols;
   for (let i = 0; i < n; i++) {
     let deepest = -1;
@@ -403,8 +408,9 @@ function fillHoles(cols: LabelColumns, log: ChangeLog): void {
         break;
       }
     }
-    for (let r = 1; r < deepest; r++) {
+    for (let r = allRanks ? 1 : SUBFAMILY; r < deepest; r++) {
       if (cols.ranks[r][i] >= 0) continue;
+      if (!allRanks && (r !== SUBFAMILY || cols.ranks[SUBFAMILY - 1][i] < 0)) break; // "unassigned <Family>" only
       let p = r - 1;
       while (p >= 0 && cols.ranks[p][i] < 0) p--;
       if (p < 0) continue;
@@ -440,7 +446,7 @@ export function cleanColumns(cols: LabelColumns, opts: CleanOptions = {}): { log
   normaliseVocabulary(cols, log, skip);
   reconcileGenusSpecies(cols, log, skip);
   reconcileBarcodes(cols, log, opts.majority ?? 0.9, skip, inferredRows);
-  if (!skip.has('fill-hole')) fillHoles(cols, log);
+  if (!skip.has('fill-hole')) fillHoles(cols, log, opts.fillAllHoles ?? false);
   if (!skip.has('open-nomenclature')) blankOpenNomenclature(cols, log);
   return { log, summary: summarize(cols.n, log, inferredRows) };
 }
