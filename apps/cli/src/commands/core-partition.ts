@@ -52,19 +52,20 @@ export function registerCorePartitionCommands(program: Command): void {
     .requiredOption('--out <file>', 'cleaned copy of the metadata (written atomically)')
     .option('--changes <file>', 'change log CSV: processid, line, rank, old, new, rule')
     .option('--majority <x>', 'share of a barcode\'s labelled samples that must agree at a rank', '0.9')
+    .option('--fill-all-holes', 'fill holes at every rank as "unassigned <parent>" (default: subfamily only, as the paper)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
       `\nExamples:\n  bioscan5m clean --metadata ${embedded.metadata} --out clean.csv --changes changes.csv\n  bioscan5m clean --metadata BIOSCAN_5M_Insect_Dataset_metadata.csv --out clean.csv --majority 0.95\n`,
     )
-    .action(async (opts: { metadata: string; out: string; changes?: string; majority: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (opts: { metadata: string; out: string; changes?: string; majority: string; fillAllHoles?: boolean; json?: boolean; quiet?: boolean }) => {
       const majority = fractionOption('majority', opts.majority);
       const bar = progressBar('clean', { quiet: opts.quiet || opts.json });
       const t0 = Date.now();
       let summary;
       try {
-        summary = await cleanMetadataFile(opts.metadata, { out: opts.out, changes: opts.changes, majority, onProgress: (d, t) => bar.update(d, t) });
+        summary = await cleanMetadataFile(opts.metadata, { out: opts.out, changes: opts.changes, majority, fillAllHoles: opts.fillAllHoles, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }
