@@ -56,13 +56,21 @@ function samePartition(fileA, fileB) {
   return true;
 }
 
+const lines = [];
+const out = (line) => {
+  lines.push(line);
+  console.log(line);
+};
+const started = new Date();
+const load = () => (process.platform === 'linux' ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'n/a');
+const loadBefore = load();
 ensurePython();
 const results = { machine: `${process.platform} ${process.arch}, node ${process.version}`, ward: [], umap: [] };
 const f = (x, p = 1) => (Number.isFinite(x) ? x.toFixed(p) : 'n/a');
 
-console.log('\n## Ward + AMI (Gaussian mixture, 50-d, within-class sd 1.0)\n');
-console.log('| n | classes | ours Ward s | ours metrics s | ours total s | ours peak MB | sklearn Ward s | sklearn AMI s | sklearn total s | sklearn peak MB | speed-up | AMI ours / sklearn | same partition |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+out('\n## Ward + AMI (Gaussian mixture, 50-d, within-class sd 1.0)\n');
+out('| n | classes | ours Ward s | ours metrics s | ours total s | ours peak MB | sklearn Ward s | sklearn AMI s | sklearn total s | sklearn peak MB | speed-up | AMI ours / sklearn | same partition |');
+out('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of wardSizes) {
   const k = n === 47260 ? 4363 : Math.round(n / 10); // 4,363 species in test + test_unseen
   const data = dataset(n, k, 50, 1.0, 0);
@@ -76,22 +84,38 @@ for (const n of wardSizes) {
   results.ward.push(row);
   const ourTotal = ours.ward + ours.ami_seconds;
   const refTotal = ref ? ref.ward + ref.ami_seconds : NaN;
-  console.log(
+  out(
     `| ${n} | ${k} | ${f(ours.ward)} | ${f(ours.ami_seconds, 2)} | ${f(ourTotal)} | ${f(ours.rssMB, 0)} | ${ref ? f(ref.ward) : 'skipped'} | ${ref ? f(ref.ami_seconds) : ''} | ${f(refTotal)} | ${ref ? f(ref.rssMB, 0) : `(~${f((16 * n * n) / 2 / 2 ** 20, 0)} for two n x n/2 float64)`} | ${ref ? `${f(refTotal / ourTotal, 2)}x` : ''} | ${ours.ami.toFixed(6)} / ${ref ? ref.ami.toFixed(6) : `${amiOnly.ami.toFixed(6)} (sklearn AMI of our partition: ${f(amiOnly.ami_seconds)} s)`} | ${row.samePartition ?? ''} |`,
   );
 }
 
 if (umapSizes.length) {
-  console.log('\n## UMAP to 50 dims (n_neighbors 30, min_dist 0), then Ward + AMI (Gaussian mixture, 128-d, 100 classes, sd 1.5)\n');
-  console.log('| n | ours (umap-js) s | ours peak MB | AMI after | umap-learn s | umap-learn peak MB | AMI after | time ratio (umap-learn / ours) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  out('\n## UMAP to 50 dims (n_neighbors 30, min_dist 0), then Ward + AMI (Gaussian mixture, 128-d, 100 classes, sd 1.5)\n');
+  out('| n | ours (umap-js) s | ours peak MB | AMI after | umap-learn s | umap-learn peak MB | AMI after | time ratio (umap-learn / ours) |');
+  out('|---|---|---|---|---|---|---|---|');
   for (const n of umapSizes) {
     const data = dataset(n, 100, 128, 1.5, 1);
     const ours = timed('node', [path.join(HERE, 'ours_umap.mjs'), data, '50']);
     const ref = timed('/usr/bin/python3', [path.join(HERE, 'umap_learn.py'), data, '50']);
     results.umap.push({ n, ours, umapLearn: ref });
-    console.log(`| ${n} | ${f(ours.umap)} | ${f(ours.rssMB, 0)} | ${ours.ami.toFixed(4)} | ${f(ref.umap)} | ${f(ref.rssMB, 0)} | ${ref.ami.toFixed(4)} | ${f(ref.umap / ours.umap, 2)}x |`);
+    out(`| ${n} | ${f(ours.umap)} | ${f(ours.rssMB, 0)} | ${ours.ami.toFixed(4)} | ${f(ref.umap)} | ${f(ref.rssMB, 0)} | ${ref.ami.toFixed(4)} | ${f(ref.umap / ours.umap, 2)}x |`);
   }
 }
 writeFileSync(path.join(DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\n(raw results: ${path.join(DIR, 'results.json')})`);
+out(`\n(raw results: ${path.join(DIR, 'results.json')})`);
+const md = arg('md', path.join(path.dirname(HERE), 'BENCHMARKS.md'));
+if (md !== 'none') {
+  const cmd = `cd packages/cluster && flock /tmp/bioscan-bench.lock nice -n 5 npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  const header = [
+    '# @bioscan5m/cluster benchmarks',
+    '',
+    `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on the shared 2-core dev machine (${results.machine}; load average ${loadBefore} at the start, other engineers' jobs running, both sides under the same conditions). Command:`,
+    '',
+    '```',
+    cmd,
+    '```',
+    '',
+    'Ours: `wardClustering` (nearest-neighbour chain over centroids, WebAssembly SIMD scan split over worker threads) + `clusteringScores` (all six metrics). Reference: scikit-learn 1.2.1 `AgglomerativeClustering(linkage="ward")` + `adjusted_mutual_info_score` (Debian python3-sklearn; scipy 1.10.1 linkage underneath), umap-learn 0.5.3 (Debian). Seconds are wall-clock times of the work itself; peak memory is `/usr/bin/time -v` maximum RSS of the whole process.',
+  ];
+  writeFileSync(md, `${[...header, ...lines].join('\n')}\n`);
+}
