@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // import.meta.url (createRequire, asset paths) must also work in the CommonJS build.
+  shims: true,
   target: 'node20',
 });

@@ -5,9 +5,12 @@
  * mean-pools it over attended tokens.
  */
 import { readFileSync } from 'node:fs';
-import { onnx } from 'onnx-proto';
+// onnx-proto is CommonJS: Node's ESM loader cannot see its named exports, so take the default export.
+import onnxProto from 'onnx-proto';
 import { Bioscan5mError } from '@bioscan5m/core';
 import { createKmerTokenizer, type KmerTokenizerOptions } from '../tokenizer/kmer.js';
+
+const { onnx } = onnxProto;
 
 type Ort = typeof import('onnxruntime-node');
 let ortPromise: Promise<Ort> | null = null;

@@ -4,16 +4,20 @@
  * [batch, tokens, hidden] and `pooled_embedding` [batch, hidden] (attention-masked mean, the embedding the
  * paper's probes use). Tokenizer settings travel in the model's metadata_props.
  */
-import { onnx } from 'onnx-proto';
+// onnx-proto is CommonJS: Node's ESM loader cannot see its named exports, so take the default export.
+import onnxProto from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
 import { writeFileAtomic } from '@bioscan5m/core';
 import type { EncoderConfig, ParamMap } from '../model/encoder.js';
+
+const { onnx } = onnxProto;
 
 const F32 = onnx.TensorProto.DataType.FLOAT;
 const I64 = onnx.TensorProto.DataType.INT64;
 
 class GraphBuilder {
-  nodes: onnx.INodeProto[] = [];
-  inits: onnx.ITensorProto[] = [];
+  nodes: OnnxTypes.INodeProto[] = [];
+  inits: OnnxTypes.ITensorProto[] = [];
   private n = 0;
   fresh(prefix: string): string {
     return `${prefix}_${this.n++}`;
