@@ -135,6 +135,16 @@ describe('Ward properties', () => {
     expect(Array.from(three.distances)).toEqual(Array.from(one.distances));
   });
 
+  it('handles one and two rows', () => {
+    const one = wardLinkage({ data: Float64Array.from([3, 4]), rows: 1, cols: 2 });
+    expect(one.distances.length).toBe(0);
+    expect(Array.from(cutTree(one, 1))).toEqual([0]);
+    const two = wardLinkage({ data: Float64Array.from([0, 0, 3, 4]), rows: 2, cols: 2 });
+    expect(Array.from(two.children)).toEqual([0, 1]);
+    expect(two.distances[0]).toBe(5);
+    expect(Array.from(cutTree(two, 2))).toEqual([1, 0]); // sklearn labels for [[0, 0], [3, 4]] with 2 clusters
+  });
+
   it('progress reaches the total', () => {
     const calls: number[] = [];
     wardLinkage({ data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, cols: 1 }, { onProgress: (d) => calls.push(d) });
