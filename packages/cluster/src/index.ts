@@ -4,5 +4,6 @@ export * from './metrics.js';
 export * from './ward.js';
 export * from './kmer.js';
 export * from './umap.js';
+export * from './knn.js';
 export * from './io.js';
 export * from './zero-shot.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@bioscan5m/core';
 import { umapReduce } from './umap.js';
+import { exactKnn } from './knn.js';
 import { wardClustering } from './ward.js';
 import { adjustedMutualInfo } from './metrics.js';
 
@@ -26,6 +27,21 @@ describe('umapReduce', () => {
     expect([emb.rows, emb.cols]).toEqual([160, 5]);
     const { labels } = wardClustering(emb, { nClusters: 4 });
     expect(adjustedMutualInfo(y, labels)).toBeGreaterThan(0.95);
+  });
+
+  it('exact neighbours match a brute-force search; the approximate search also separates the groups', async () => {
+    const g = exactKnn(x, 7);
+    for (const i of [0, 17, 159]) {
+      const d = Array.from({ length: x.rows }, (_, j) => {
+        let s = 0;
+        for (let q = 0; q < x.cols; q++) s += (x.data[i * x.cols + q] - x.data[j * x.cols + q]) ** 2;
+        return [Math.sqrt(s), j] as const;
+      }).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      expect(g.indices[i]).toEqual(d.slice(0, 7).map((p) => p[1]));
+      g.distances[i].forEach((v, t) => expect(v).toBeCloseTo(d[t][0], 12));
+    }
+    const emb = await umapReduce(x, { nComponents: 5, nNeighbors: 15, nEpochs: 60, seed: 3, knn: 'approximate' });
+    expect(adjustedMutualInfo(y, wardClustering(emb, { nClusters: 4 }).labels)).toBeGreaterThan(0.95);
   });
 
   it('repeats exactly with the same seed and differs with another', async () => {

@@ -7,6 +7,7 @@ import { Bioscan5mError, createRng } from '@bioscan5m/core';
 import type { Matrix } from './matrix.js';
 import type { ProgressFn } from './ward.js';
 import { type UmapLayoutState, optimizeLayout } from './umap-layout.js';
+import { exactKnn } from './knn.js';
 
 export interface UmapOptions {
   /** Output dimensions (default 50). */
@@ -19,6 +20,11 @@ export interface UmapOptions {
   nEpochs?: number;
   /** Seed of the random source (default 0). */
   seed?: number;
+  /**
+   * Neighbour search: 'exact' (all pairs), 'approximate' (umap-js's NN-descent) or 'auto' (default: exact while
+   * rows^2 x dims <= 1e10, where it is also the faster).
+   */
+  knn?: 'auto' | 'exact' | 'approximate';
   /** 'fast' (default): umap-js's graph, then its epochs re-run on typed arrays; 'umap-js': umap-js throughout. */
   engine?: 'fast' | 'umap-js';
   /** Called after the neighbour graph (done 0) and after each epoch. */
@@ -43,6 +49,11 @@ export async function umapReduce(x: Matrix, opts: UmapOptions = {}): Promise<Mat
   });
   const rows: number[][] = new Array(x.rows);
   for (let i = 0; i < x.rows; i++) rows[i] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols));
+  const knnMode = opts.knn ?? 'auto';
+  if (knnMode === 'exact' || (knnMode === 'auto' && x.rows * x.rows * x.cols <= 1e10)) {
+    const g = exactKnn(x, nNeighbors);
+    umap.setPrecomputedKNN(g.indices, g.distances);
+  }
   const epochs = umap.initializeFit(rows);
   opts.onProgress?.(0, epochs);
   if (opts.engine === 'umap-js') {
