@@ -25,13 +25,13 @@ function ensurePandas() {
 }
 
 function ensureFile() {
-  if (existsSync(file)) return 'reused';
+  if (existsSync(file)) return `existing file, as made by bioscan5m synth --rows ${rows} --seed 0`;
   mkdirSync(path.dirname(file), { recursive: true });
   const help = spawnSync('node', [cli, 'synth', '--help'], { encoding: 'utf8' });
   if (help.status === 0) {
     console.log(`generating ${file} with bioscan5m synth (${rows} rows)`);
-    execFileSync('node', [cli, 'synth', '--rows', String(rows), '--out', file, '--seed', '1'], { stdio: 'inherit' });
-    return 'bioscan5m synth --seed 1';
+    execFileSync('node', [cli, 'synth', '--rows', String(rows), '--out', file, '--seed', '0', '--quiet'], { stdio: 'inherit' });
+    return `bioscan5m synth --rows ${rows} --seed 0`;
   }
   console.log(`generating ${file} with bench/stats-synthetic.mjs (${rows} rows)`);
   execFileSync('node', [path.join(here, 'stats-synthetic.mjs'), file, String(rows), '1'], { stdio: 'inherit' });
