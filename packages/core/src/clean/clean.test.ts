@@ -240,13 +240,24 @@ describe('cleaning synthetic metadata with injected annotation errors', () => {
     expect(summary.cellsChanged).toBe(0);
   });
 
-  it('restores most injected errors and keeps every record', () => {
-    const before = wrong(noisy);
+  it('restores most injected errors, blanks open nomenclature and keeps every record', () => {
+    const open = new Set(noisy.flatMap((r, i) => (isOpenNomenclature(r.species) ? [i] : [])));
+    const restorable = (rs: MetadataRecord[]) => rs.filter((_, i) => !open.has(i));
+    const before = wrong(noisy) - open.size;
     const { records, summary } = cleanLabels(noisy);
-    const after = wrong(records);
+    const after = wrong(records) - open.size;
     expect(records).toHaveLength(noisy.length);
+    expect(open.size).toBeGreaterThan(0);
     expect(before).toBeGreaterThan(150);
     expect(after).toBeLessThan(before * 0.1);
+    expect(restorable(records).length + open.size).toBe(noisy.length);
+    // A blanked open-nomenclature species comes back only when its barcode has the real one (inference).
+    for (const i of open) {
+      expect(['', truth[i].species]).toContain(records[i].species);
+      expect(records[i].family).toBe(truth[i].family);
+    }
+    expect(records.filter((_, i) => open.has(i) && records[i].species !== '').length).toBeGreaterThan(0);
+    expect(summary.byRule['open-nomenclature'].cells).toBe(open.size);
     expect(summary.byRule['variant-unify'].cells + summary.byRule['malaise-spelling'].cells).toBeGreaterThan(0);
     expect(summary.byRule['genus-from-species'].cells).toBeGreaterThan(0);
   });

@@ -12,12 +12,12 @@ export const CLEAN_RULES = [
   'variant-unify',
   'genus-from-species',
   'genus-species-mismatch',
+  'open-nomenclature',
   'barcode-typo',
   'barcode-majority',
   'barcode-curtail',
   'barcode-infer',
   'fill-hole',
-  'open-nomenclature',
 ] as const;
 export type CleanRule = (typeof CLEAN_RULES)[number];
 
@@ -438,16 +438,18 @@ function blankOpenNomenclature(cols: LabelColumns, log: ChangeLog): void {
   }
 }
 
-/** Runs every rule in the paper's order, in place. Never removes a row. */
+/** Runs every rule (the paper's order, open nomenclature moved before the barcode rules), in place. Never removes a row. */
 export function cleanColumns(cols: LabelColumns, opts: CleanOptions = {}): { log: ChangeLog; summary: CleanSummary } {
   const log = new ChangeLog();
   const skip = new Set(opts.skip ?? []);
   const inferredRows = new Uint8Array(cols.n);
   normaliseVocabulary(cols, log, skip);
   reconcileGenusSpecies(cols, log, skip);
+  // The paper blanks open nomenclature last; doing it before the barcode rules keeps a non-identifying
+  // "Pseudosciara sp." from outvoting (curtailing) the real species of its barcode, which inference then restores.
+  if (!skip.has('open-nomenclature')) blankOpenNomenclature(cols, log);
   reconcileBarcodes(cols, log, opts.majority ?? 0.9, skip, inferredRows);
   if (!skip.has('fill-hole')) fillHoles(cols, log, opts.fillAllHoles ?? false);
-  if (!skip.has('open-nomenclature')) blankOpenNomenclature(cols, log);
   return { log, summary: summarize(cols.n, log, inferredRows) };
 }
 

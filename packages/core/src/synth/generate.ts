@@ -26,13 +26,14 @@ export interface SynthOptions {
   shuffleWindow?: number;
   /**
    * Share of rows given one raw-data annotation error of the kinds A4.4 cleans (default 0: the clean release):
-   * case variant, misspelt "Malaise", lost zero padding, missing genus, genus typo, stray white space. The
+   * case variant, misspelt "Malaise", lost zero padding, missing genus, genus typo, stray white space, and
+   * (rarely) an open-nomenclature species such as "Pseudosciara sp." that cleaning must blank. The
    * underlying data is identical to the noise-free file of the same seed, so cleaning can be scored against it.
    */
   noise?: number;
 }
 
-export const NOISE_KINDS = ['case', 'malaise', 'padding', 'missing-genus', 'genus-typo', 'whitespace'] as const;
+export const NOISE_KINDS = ['case', 'malaise', 'padding', 'missing-genus', 'genus-typo', 'whitespace', 'open-nomenclature'] as const;
 
 /** Applies one annotation error to a row's labels (in place); returns false when none applies. */
 function addNoise(f: string[], rng: Rng): boolean {
@@ -43,7 +44,7 @@ function addNoise(f: string[], rng: Rng): boolean {
   if (species) kinds.push('missing-genus');
   if (/ Malaise\d+$/.test(species)) kinds.push('malaise', 'padding');
   if (!kinds.length) return false;
-  const kind = kinds[rng.int(0, kinds.length - 1)];
+  const kind = species && rng.random() < 0.05 ? 'open-nomenclature' : kinds[rng.int(0, kinds.length - 1)];
   switch (kind) {
     case 'case':
       if (species && rng.random() < 0.5) f[F.species] = species.charAt(0).toLowerCase() + species.slice(1);
@@ -64,6 +65,9 @@ function addNoise(f: string[], rng: Rng): boolean {
       return true;
     case 'malaise':
       f[F.species] = species.replace(/ Malaise(\d+)$/, rng.random() < 0.5 ? ' Malasie$1' : ' malaise$1');
+      return true;
+    case 'open-nomenclature':
+      f[F.species] = rng.random() < 0.6 ? `${genus || species.split(' ')[0]} sp.` : `${genus || species.split(' ')[0]} cf. ${epithet(rng)}`;
       return true;
     case 'padding': {
       const padded = species.replace(/ Malaise0+(\d)/, ' Malaise$1');
