@@ -88,6 +88,14 @@ describe('bioscan5m dna identify', async () => {
     expect(readFileSync(out, 'utf8').split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['0', '1']);
   });
 
+  it('--threads 2 searches on worker threads and gives the same predictions', async () => {
+    const out = path.join(dir, 'pred-threads.csv');
+    const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--threads', '2', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).threads).toBe(2);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(dir, 'pred.csv'), 'utf8'));
+  });
+
   it('--closed-world never calls novel', async () => {
     const out = path.join(dir, 'pred-cw.csv');
     const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--closed-world', '--json']);

@@ -22,6 +22,7 @@ interface IdentifyOpts {
   closedWorld?: boolean;
   minConfidence?: string;
   seed: string;
+  threads?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -89,6 +90,7 @@ export function identifyJson(s: IdentifySummary) {
     cleanedQueries: s.cleanedQueries,
     cleaning: s.cleaning,
     reference: s.reference,
+    threads: s.threads,
     referenceSkipped: s.referenceSkipped,
     problems: s.problems,
     accuracy: s.accuracy ?? null,
@@ -114,6 +116,7 @@ export function registerDnaIdentifyCommands(dna: Command): void {
     .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~60k reference barcodes)')
     .option('--candidates <n>', 'candidates verified per query (default 48)')
     .option('--seed <n>', 'seed of the leave-one-out calibration sample', '1')
+    .option('--threads <n>', 'worker threads for the searches (default 1; each loads the package, ~2 s: for large jobs)')
     .option('--json', 'print a JSON summary (counts, accuracy when queries have labels, seconds, queries/s)')
     .option('--quiet', 'no progress bars')
     .addHelpText(
@@ -135,6 +138,7 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
         speciesThreshold: opts.closedWorld ? 0 : numberOption('species-threshold', opts.speciesThreshold, { min: 0, max: 1 }),
         minConfidence: numberOption('min-confidence', opts.minConfidence, { min: 0, max: 1 }),
         seed: numberOption('seed', opts.seed, { integer: true }),
+        threads: numberOption('threads', opts.threads, { integer: true, min: 1, max: 64 }),
       };
       const quiet = opts.quiet || opts.json;
       const learnBar = progressBar('calibrating on the reference', { quiet });

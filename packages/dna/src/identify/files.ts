@@ -93,6 +93,8 @@ export interface IdentifySummary {
   cleanedQueries: number;
   cleaning: CleaningCounts;
   reference: Omit<IdentifierInfo, 'skipped'> & { skippedRecords: number };
+  /** Worker threads that searched (0 = the calling thread). */
+  threads: number;
   /** Reference rows not used, with reasons (first 20). */
   referenceSkipped: { id: string; reason: string }[];
   /** Queries reported as unusable (first 20): file line and reason. */
@@ -137,13 +139,19 @@ export async function identifyFiles(
   const queries = await readQueryFile(queryFile);
   let identifier: BarcodeIdentifier;
   try {
-    identifier = BarcodeIdentifier.build(refs, opts);
+    identifier = await BarcodeIdentifier.buildAsync(refs, opts);
   } catch (err) {
     if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
     throw err;
   }
+  const threads = identifier.threads;
   const cleaned = queries.map((q) => cleanBarcode(q.barcode));
-  const preds = identifier.identifyMany(cleaned, opts.onQueryProgress);
+  let preds: Identification[];
+  try {
+    preds = await identifier.identifyManyAsync(cleaned, opts.onQueryProgress);
+  } finally {
+    await identifier.close();
+  }
   const writer = createTableWriter(outFile, PREDICTION_COLUMNS);
   const cleaning = emptyCleaningCounts();
   const problems: IdentifySummary['problems'] = [];
@@ -186,6 +194,7 @@ export async function identifyFiles(
     cleanedQueries,
     cleaning,
     reference: { ...info, skippedRecords: skipped.length },
+    threads,
     referenceSkipped: skipped.slice(0, 20).map(({ id, reason }) => ({ id, reason })),
     problems: problems.slice(0, 20),
     accuracy: labelled ? scoreIdentifications(queries, preds) : undefined,

@@ -88,6 +88,15 @@ describe('BarcodeIdentifier on generated barcodes', () => {
     expect(preds.every((p) => !p.novel && p.lineage[SPECIES] !== '')).toBe(true);
   });
 
+  it('buildAsync/identifyManyAsync give the same answers (on the calling thread when workers cannot load the sources)', async () => {
+    const a = await BarcodeIdentifier.buildAsync(toReference(reference), { seed: 1, threads: 2 });
+    expect(a.threads).toBe(0); // TypeScript sources under vitest: no worker
+    const qs = [...closed.slice(0, 20), ...open.slice(0, 20)].map((r) => r.dna_barcode);
+    expect(await a.identifyManyAsync(qs)).toEqual(identifier.identifyMany(qs));
+    expect(a.info.speciesThreshold).toBe(identifier.info.speciesThreshold);
+    await a.close();
+  });
+
   it('lists reference rows it cannot use', () => {
     const refs = toReference(reference.slice(0, 50));
     refs.push({ id: 'empty', barcode: '---', lineage: refs[0].lineage });

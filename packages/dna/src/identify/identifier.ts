@@ -8,7 +8,8 @@
  * winner's lineage so the answer is always one consistent lineage.
  */
 import { createRng } from '@bioscan5m/core';
-import { cleanBarcode, reverseComplement, type CleanedBarcode, type CleaningCounts } from './clean.js';
+import { cleanBarcode, type CleanedBarcode, type CleaningCounts } from './clean.js';
+import { SearchPool, searchBothStrands, shareSearchData, type SearchJob } from './search-pool.js';
 import { buildKmerIndex, type KmerIndex } from './kmer-index.js';
 import { Searcher, type Hit } from './search.js';
 import { buildReferenceSet, IDENTIFY_RANKS, type ReferenceRecord, type ReferenceSet, type SkippedRecord } from './reference.js';
@@ -32,7 +33,7 @@ export interface IdentifierOptions {
   indelSuspect?: number;
   /** Identity at or above which a query is assigned a species; default learned from the reference. */
   speciesThreshold?: number;
-  /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 2000). */
+  /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 1000). */
   calibrationSamples?: number;
   /** Hits within this identity of the best one vote (default 0.02). */
   voteWindow?: number;
@@ -43,6 +44,12 @@ export interface IdentifierOptions {
   /** Ranks whose confidence would fall below this are left empty (default 0: always answer to genus). */
   minConfidence?: number;
   seed?: number;
+  /**
+   * Worker threads for buildAsync / identifyManyAsync (default 1: the calling thread). Each worker loads this
+   * package (~2 s here, tfjs included), so threads pay off on large jobs on an otherwise idle multi-core machine.
+   */
+  threads?: number;
+  /** Progress of the leave-one-out calibration. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -117,12 +124,13 @@ export class BarcodeIdentifier {
       calibrationSamples: 0,
       buildSeconds: 0,
     };
-    this.learn();
-    this.info.buildSeconds = (performance.now() - t0) / 1000;
+    this.t0 = t0;
   }
 
-  /** Builds the index and learns threshold and calibration from the reference records. */
-  static build(records: Iterable<ReferenceRecord>, opts: IdentifierOptions = {}): BarcodeIdentifier {
+  private readonly t0: number;
+  private pool: SearchPool | null = null;
+
+  private static prepare(records: Iterable<ReferenceRecord>, opts: IdentifierOptions): BarcodeIdentifier {
     const t0 = performance.now();
     const ref = buildReferenceSet(records, { minBases: opts.minBases });
     if (ref.sequences.length === 0) {
@@ -132,20 +140,106 @@ export class BarcodeIdentifier {
     return new BarcodeIdentifier(ref, index, opts, t0);
   }
 
+  /** Builds the index and learns threshold and calibration from the reference records (one thread). */
+  static build(records: Iterable<ReferenceRecord>, opts: IdentifierOptions = {}): BarcodeIdentifier {
+    const id = BarcodeIdentifier.prepare(records, opts);
+    const samples = id.calibrationGroups();
+    const hits = samples.map((g, i) => {
+      const h = id.searcher.search(id.ref.sequences[g], id.ref.acgt[g], g);
+      id.opts.onProgress?.(i + 1, samples.length);
+      return h;
+    });
+    id.learn(samples, hits);
+    id.info.buildSeconds = (performance.now() - id.t0) / 1000;
+    return id;
+  }
+
+  /**
+   * As build, with the leave-one-out searches (and later identifyManyAsync) spread over worker threads. Call
+   * close() when done (the workers do not keep the process alive, but hold memory).
+   */
+  static async buildAsync(records: Iterable<ReferenceRecord>, opts: IdentifierOptions = {}): Promise<BarcodeIdentifier> {
+    const id = BarcodeIdentifier.prepare(records, opts);
+    const threads = opts.threads ?? 1;
+    if (threads > 1) {
+      const data = shareSearchData(id.index, id.ref.sequences, id.ref.acgt, id.searchOptions());
+      id.pool = await SearchPool.create(data, threads, moduleUrl());
+    }
+    const samples = id.calibrationGroups();
+    let hits: Hit[][];
+    if (id.pool) {
+      const jobs: SearchJob[] = samples.map((g) => ({ codes: id.ref.sequences[g], acgt: id.ref.acgt[g], exclude: g, bothStrands: false }));
+      hits = await id.pool.run(jobs, opts.onProgress);
+    } else {
+      hits = samples.map((g, i) => {
+        const h = id.searcher.search(id.ref.sequences[g], id.ref.acgt[g], g);
+        opts.onProgress?.(i + 1, samples.length);
+        return h;
+      });
+    }
+    id.learn(samples, hits);
+    id.info.buildSeconds = (performance.now() - id.t0) / 1000;
+    return id;
+  }
+
+  /** Worker threads in use (0 = searching on the calling thread). */
+  get threads(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /** Stops the worker threads, if any. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = null;
+  }
+
+  private searchOptions() {
+    const o = this.opts;
+    return { candidates: o.candidates, indelSuspect: o.indelSuspect, maxOcc: o.maxOcc, verify: o.verify };
+  }
+
   /** Identifies one barcode (raw string or already cleaned). */
   identify(barcode: string | CleanedBarcode): Identification {
     const cleaned = typeof barcode === 'string' ? cleanBarcode(barcode) : barcode;
-    const minBases = this.opts.minBases ?? 50;
-    const empty = (): string[] => IDENTIFY_RANKS.map(() => '');
-    if (cleaned.acgt < minBases) {
-      return { lineage: empty(), confidence: 0, novel: false, identity: 0, nearest: '', status: 'no-sequence', cleaning: cleaned.counts };
+    if (!this.usable(cleaned)) return this.finish(cleaned, []);
+    return this.finish(cleaned, searchBothStrands(this.searcher, cleaned.codes, cleaned.acgt));
+  }
+
+  /** Identifies many barcodes in input order, reporting progress (one thread). */
+  identifyMany(barcodes: readonly (string | CleanedBarcode)[], onProgress?: (done: number, total: number) => void): Identification[] {
+    const out: Identification[] = [];
+    const every = Math.max(1, Math.floor(barcodes.length / 200));
+    for (let i = 0; i < barcodes.length; i++) {
+      out.push(this.identify(barcodes[i]));
+      if (onProgress && (i % every === 0 || i === barcodes.length - 1)) onProgress(i + 1, barcodes.length);
     }
-    let hits = this.searcher.search(cleaned.codes, cleaned.acgt);
-    if (hits.length === 0 || hits[0].identity < 0.7) {
-      // Barcodes submitted on the other strand: BLAST searches both, so do we when the forward strand finds little
-      // (unrelated COI barcodes are still ~75% identical; a reverse-strand one against forward ones ~50%).
-      const rc = this.searcher.search(reverseComplement(cleaned.codes), cleaned.acgt);
-      if (rc.length && (hits.length === 0 || rc[0].identity > hits[0].identity)) hits = rc;
+    return out;
+  }
+
+  /** As identifyMany, on the worker threads of buildAsync when there are any. */
+  async identifyManyAsync(barcodes: readonly (string | CleanedBarcode)[], onProgress?: (done: number, total: number) => void): Promise<Identification[]> {
+    if (!this.pool) return this.identifyMany(barcodes, onProgress);
+    const cleaned = barcodes.map((b) => (typeof b === 'string' ? cleanBarcode(b) : b));
+    const usable: number[] = [];
+    cleaned.forEach((c, i) => this.usable(c) && usable.push(i));
+    const hits = await this.pool.run(
+      usable.map((i) => ({ codes: cleaned[i].codes, acgt: cleaned[i].acgt, exclude: -1, bothStrands: true })),
+      onProgress && ((d) => onProgress(d, usable.length)),
+    );
+    const byIndex = new Map<number, Hit[]>();
+    usable.forEach((i, j) => byIndex.set(i, hits[j]));
+    return cleaned.map((c, i) => this.finish(c, byIndex.get(i) ?? []));
+  }
+
+  private usable(cleaned: CleanedBarcode): boolean {
+    return cleaned.acgt >= (this.opts.minBases ?? 50);
+  }
+
+  /** Decision, confidence and output record for one query given its hits. */
+  private finish(cleaned: CleanedBarcode, hits: Hit[]): Identification {
+    const empty = (): string[] => IDENTIFY_RANKS.map(() => '');
+    if (!this.usable(cleaned)) {
+      return { lineage: empty(), confidence: 0, novel: false, identity: 0, nearest: '', status: 'no-sequence', cleaning: cleaned.counts };
     }
     if (hits.length === 0) {
       return { lineage: empty(), confidence: 0, novel: true, identity: 0, nearest: '', status: 'no-hit', cleaning: cleaned.counts };
@@ -153,10 +247,11 @@ export class BarcodeIdentifier {
     const d = this.decide(hits, this.info.speciesThreshold, this.speciesFloor);
     let confidence = (d.novel ? this.genusCal : this.speciesCal).predict(d.evidence);
     const minConf = this.opts.minConfidence ?? 0;
-    if (confidence < minConf) {
-      // Decline the deepest ranks until the vote share at a coarser rank is convincing.
-      for (let r = d.rank; r >= 0; r--) d.lineage[r] = '';
-      confidence = 0;
+    if (confidence < minConf && d.rank > 0) {
+      // Decline the deepest rank; the next coarser one is given with its vote share as confidence.
+      d.lineage[d.rank] = '';
+      const v = this.vote(hits, d.rank - 1, 0);
+      confidence = v && v.label === d.lineage[d.rank - 1] ? v.share : 0;
     }
     return {
       lineage: d.lineage,
@@ -167,17 +262,6 @@ export class BarcodeIdentifier {
       status: 'ok',
       cleaning: cleaned.counts,
     };
-  }
-
-  /** Identifies many barcodes in input order, reporting progress. */
-  identifyMany(barcodes: readonly (string | CleanedBarcode)[], onProgress?: (done: number, total: number) => void): Identification[] {
-    const out: Identification[] = [];
-    const every = Math.max(1, Math.floor(barcodes.length / 200));
-    for (let i = 0; i < barcodes.length; i++) {
-      out.push(this.identify(barcodes[i]));
-      if (onProgress && (i % every === 0 || i === barcodes.length - 1)) onProgress(i + 1, barcodes.length);
-    }
-    return out;
   }
 
   /** Weighted vote at `rank` over hits inside the vote window. */
@@ -264,15 +348,21 @@ export class BarcodeIdentifier {
    * threshold is the identity that best separates "a conspecific barcode is the nearest" from "the species has
    * no other barcode" (the barcode gap); then the calibrators are fitted on the decisions made with it.
    */
-  private learn(): void {
-    const ref = this.ref;
-    const nSamples = Math.min(this.opts.calibrationSamples ?? 2000, ref.sequences.length);
-    if (nSamples < 20) return;
+  /** Reference groups identified leave-one-out (seeded sample). */
+  private calibrationGroups(): number[] {
+    const n = this.ref.sequences.length;
+    const nSamples = Math.min(this.opts.calibrationSamples ?? 1000, n);
+    if (nSamples < 20) return [];
     const rng = createRng(this.opts.seed ?? 1);
-    const groups = rng.sample(
-      Array.from({ length: ref.sequences.length }, (_, i) => i),
+    return rng.sample(
+      Array.from({ length: n }, (_, i) => i),
       nSamples,
     );
+  }
+
+  private learn(groups: number[], groupHits: Hit[][]): void {
+    const ref = this.ref;
+    if (groups.length < 20) return;
     // Species -> number of groups carrying it, to know whether a left-out barcode's species remains.
     const speciesGroups = new Map<string, number>();
     const genusGroups = new Map<string, number>();
@@ -297,7 +387,7 @@ export class BarcodeIdentifier {
       const g = groups[s];
       const truth = majority(g);
       if (!truth[GENUS]) continue;
-      const hits = this.searcher.search(ref.sequences[g], ref.acgt[g], g);
+      const hits = groupHits[s];
       if (hits.length === 0) continue;
       cases.push({
         hits,
@@ -305,7 +395,6 @@ export class BarcodeIdentifier {
         speciesPresent: !!truth[SPECIES] && (speciesGroups.get(truth[SPECIES]) ?? 0) > 1,
         genusPresent: (genusGroups.get(truth[GENUS]) ?? 0) > 1,
       });
-      this.opts.onProgress?.(s + 1, groups.length);
     }
     const labelled = cases.filter((c) => c.truth[SPECIES]);
     if (this.opts.speciesThreshold === undefined) {
@@ -355,6 +444,15 @@ export class BarcodeIdentifier {
     this.speciesCal = fitCalibrator(speciesSamples) ?? heuristicCalibrator(t);
     this.genusCal = fitCalibrator(genusSamples) ?? heuristicCalibrator(t);
     this.info.calibrationSamples = speciesSamples.length + genusSamples.length;
+  }
+}
+
+/** URL of this module when it runs as a plain ESM file (the worker imports the package from it). */
+function moduleUrl(): string | undefined {
+  try {
+    return typeof import.meta === 'object' && import.meta && typeof import.meta.url === 'string' ? import.meta.url : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,3 +7,4 @@ export * from './calibration.js';
 export * from './identifier.js';
 export * from './files.js';
 export * from './protocol.js';
+export * from './search-pool.js';
