@@ -2,6 +2,7 @@
  * `bioscan5m clean`, `bioscan5m split` and `bioscan5m synth`: argument parsing and printing only; the work is in
  * @bioscan5m/core (clean/, split/, synth/).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -155,7 +156,9 @@ export const corePartitionDemoStages: DemoStage[] = [
   {
     name: 'split',
     async run(ctx) {
-      const input = path.join(ctx.outDir, 'metadata.clean.csv');
+      // The cleaned copy from the clean stage, or the embedded metadata when the stage ran alone (--only split).
+      const cleaned = path.join(ctx.outDir, 'metadata.clean.csv');
+      const input = existsSync(cleaned) ? cleaned : embedded.metadata;
       const out = path.join(ctx.outDir, 'metadata.split.csv');
       const summary = await splitMetadataFile(input, { out, seed: 0 });
       for (const line of formatSplitTable(summary).split('\n')) ctx.log(line);
