@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng, createTableWriter, iterateSyntheticBarcodes, TAXONOMIC_RANKS } from '@bioscan5m/core';
+import { createRng, createTableWriter, iterateSyntheticBarcodes, readTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
 import { buildIdentifyProtocol, identifyFiles, type IdentifyFilesOptions, type IdentifySummary } from '../src/identify/index.js';
 
 const args = process.argv.slice(2);
@@ -131,13 +131,41 @@ function runBlast(name: string, side: Side, kind: 'closed' | 'open'): Scores {
   return { species: species / rows.length, genus: genus / rows.length, novel: 0, seconds, qps: rows.length / seconds };
 }
 
+/**
+ * Calibration of the confidence column: expected calibration error over 10 bins, and mean confidence vs
+ * accuracy, where "right" is the deepest rank given (species, or genus when called novel).
+ */
+async function calibration(predFile: string, rows: Rows, header: string[]): Promise<string> {
+  const pred = await readTable(predFile);
+  const sp = header.indexOf('species');
+  const gn = header.indexOf('genus');
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, ok: 0 }));
+  let conf = 0;
+  let ok = 0;
+  pred.rows.forEach((p, i) => {
+    const c = Number(p[8]);
+    const right = p[7] ? p[7] === rows[i][sp] : p[6] !== '' && p[6] === rows[i][gn];
+    const b = bins[Math.min(9, Math.floor(c * 10))];
+    b.n++;
+    b.conf += c;
+    b.ok += right ? 1 : 0;
+    conf += c;
+    ok += right ? 1 : 0;
+  });
+  const n = pred.rows.length;
+  const ece = bins.reduce((a, b) => a + (b.n ? Math.abs(b.conf - b.ok) / n : 0), 0);
+  return `mean confidence ${(conf / n).toFixed(3)} vs accuracy of the deepest rank given ${(ok / n).toFixed(3)}, ECE ${ece.toFixed(3)}`;
+}
+
 async function runOurs(name: string, side: Side, kind: 'closed' | 'open', opts: IdentifyFilesOptions = {}, tag = 'default'): Promise<Scores> {
   const dir = path.join(OUT, name);
   const ref = path.join(dir, 'reference.csv');
   const q = path.join(dir, `${kind}.csv`);
   if (!existsSync(ref)) writeCsv(ref, side.header, side.reference);
   if (!existsSync(q)) writeCsv(q, side.header, side[kind]);
-  const s = await identifyFiles(ref, q, path.join(dir, `${kind}.${tag}.pred.csv`), opts);
+  const pred = path.join(dir, `${kind}.${tag}.pred.csv`);
+  const s = await identifyFiles(ref, q, pred, opts);
+  if (tag === 'default') log(`ours (${name}, ${kind}): ${await calibration(pred, side[kind], side.header)}; species threshold ${s.reference.speciesThreshold.toFixed(4)}`);
   return scoreOurs(s, side[kind].length);
 }
 
