@@ -107,13 +107,14 @@ export function cleanBarcode(raw: string): CleanedBarcode {
   return { codes, acgt, counts };
 }
 
-const LETTERS = 'ACGTN';
+const ASCII = new Uint8Array([65, 67, 71, 84, 78]); // A C G T N
+const latin1 = new TextDecoder('latin1');
 
 /** The cleaned sequence as a string (upper-case ACGTN). */
 export function codesToString(codes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < codes.length; i++) s += LETTERS[codes[i]];
-  return s;
+  const bytes = new Uint8Array(codes.length);
+  for (let i = 0; i < codes.length; i++) bytes[i] = ASCII[codes[i]];
+  return latin1.decode(bytes);
 }
 
 /** Whether cleaning changed anything beyond trimming nothing. */

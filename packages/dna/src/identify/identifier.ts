@@ -19,7 +19,7 @@ const SPECIES = 6;
 const GENUS = 5;
 
 export interface IdentifierOptions {
-  /** k-mer length of the candidate index (default 12). */
+  /** k-mer length of the candidate index (default 12, or 11 for references under ~8 million k-mers). */
   k?: number;
   /** Keep 1 in `sampling` k-mers; default: all for references up to ~60k barcodes, fewer above. */
   sampling?: number;

@@ -9,7 +9,7 @@
 import { BASE_N } from './clean.js';
 
 export interface KmerIndexOptions {
-  /** k-mer length, 8..15 (default 12). */
+  /** k-mer length, 6..15 (default 12; 11 for references under ~8 million k-mers, where the 4^12 table costs more than it saves). */
   k?: number;
   /** Keep 1 in `sampling` k-mers (hash-selected); default chosen so postings stay under `maxPostings`. */
   sampling?: number;
@@ -67,10 +67,11 @@ function countKmers(codes: Uint8Array, k: number): number {
 }
 
 export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptions = {}): KmerIndex {
-  const k = opts.k ?? 12;
+  let k = opts.k ?? 12;
   if (!Number.isInteger(k) || k < 6 || k > 15) throw new RangeError(`k must be an integer in 6..15, got ${k}`);
   let total = 0;
   for (const s of seqs) total += countKmers(s, k);
+  if (opts.k === undefined && total < 8_000_000) k = 11;
   const sampling = opts.sampling ?? Math.max(1, Math.ceil(total / (opts.maxPostings ?? 40_000_000)));
   const nk = 1 << (2 * k);
   // Counting sort without a second table: count into offsets[kmer], prefix-sum to end positions, then fill
