@@ -38,8 +38,9 @@ function timed(cmd, args) {
   const wall = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
   const json = JSON.parse(r.stdout.trim().split('\n').pop());
-  return { ...json, wall, rssMB: rss };
+  return { ...json, wall, cpu, rssMB: rss };
 }
 
 function samePartition(fileA, fileB) {
@@ -69,8 +70,8 @@ const results = { machine: `${process.platform} ${process.arch}, node ${process.
 const f = (x, p = 1) => (Number.isFinite(x) ? x.toFixed(p) : 'n/a');
 
 out('\n## Ward + AMI (Gaussian mixture, 50-d, within-class sd 1.0)\n');
-out('| n | classes | ours Ward s | ours metrics s | ours total s | ours peak MB | sklearn Ward s | sklearn AMI s | sklearn total s | sklearn peak MB | speed-up | AMI ours / sklearn | same partition |');
-out('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+out('| n | classes | ours Ward s | ours metrics s | ours total s | ours process CPU s | ours peak MB | sklearn Ward s | sklearn AMI s | sklearn total s | sklearn process CPU s | sklearn peak MB | speed-up (wall) | CPU ratio | AMI ours / sklearn | same partition |');
+out('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of wardSizes) {
   const k = n === 47260 ? 4363 : Math.round(n / 10); // 4,363 species in test + test_unseen
   const data = dataset(n, k, 50, 1.0, 0);
@@ -85,20 +86,20 @@ for (const n of wardSizes) {
   const ourTotal = ours.ward + ours.ami_seconds;
   const refTotal = ref ? ref.ward + ref.ami_seconds : NaN;
   out(
-    `| ${n} | ${k} | ${f(ours.ward)} | ${f(ours.ami_seconds, 2)} | ${f(ourTotal)} | ${f(ours.rssMB, 0)} | ${ref ? f(ref.ward) : 'skipped'} | ${ref ? f(ref.ami_seconds) : ''} | ${f(refTotal)} | ${ref ? f(ref.rssMB, 0) : `(~${f((16 * n * n) / 2 / 2 ** 20, 0)} for two n x n/2 float64)`} | ${ref ? `${f(refTotal / ourTotal, 2)}x` : ''} | ${ours.ami.toFixed(6)} / ${ref ? ref.ami.toFixed(6) : `${amiOnly.ami.toFixed(6)} (sklearn AMI of our partition: ${f(amiOnly.ami_seconds)} s)`} | ${row.samePartition ?? ''} |`,
+    `| ${n} | ${k} | ${f(ours.ward)} | ${f(ours.ami_seconds, 2)} | ${f(ourTotal)} | ${f(ours.cpu)} | ${f(ours.rssMB, 0)} | ${ref ? f(ref.ward) : 'skipped'} | ${ref ? f(ref.ami_seconds) : ''} | ${f(refTotal)} | ${ref ? f(ref.cpu) : ''} | ${ref ? f(ref.rssMB, 0) : `(~${f((16 * n * n) / 2 / 2 ** 20, 0)} needed for two n x n/2 float64)`} | ${ref ? `${f(refTotal / ourTotal, 2)}x` : ''} | ${ref ? `${f(ref.cpu / ours.cpu, 2)}x` : ''} | ${ours.ami.toFixed(6)} / ${ref ? ref.ami.toFixed(6) : `${amiOnly.ami.toFixed(6)} (sklearn AMI of our partition: ${f(amiOnly.ami_seconds)} s)`} | ${row.samePartition ?? ''} |`,
   );
 }
 
 if (umapSizes.length) {
-  out('\n## UMAP to 50 dims (n_neighbors 30, min_dist 0), then Ward + AMI (Gaussian mixture, 128-d, 100 classes, sd 1.5)\n');
-  out('| n | ours (umap-js) s | ours peak MB | AMI after | umap-learn s | umap-learn peak MB | AMI after | time ratio (umap-learn / ours) |');
-  out('|---|---|---|---|---|---|---|---|');
+  out('\n## UMAP to 50 dims (n_neighbors 30, min_dist 0; ours: exact kNN + umap-js graph + typed-array epochs), then Ward + AMI (Gaussian mixture, 128-d, 100 classes, sd 1.5)\n');
+  out('| n | ours s | ours process CPU s | ours peak MB | AMI after | umap-learn s | umap-learn process CPU s | umap-learn peak MB | AMI after | time ratio (umap-learn / ours) |');
+  out('|---|---|---|---|---|---|---|---|---|---|');
   for (const n of umapSizes) {
     const data = dataset(n, 100, 128, 1.5, 1);
     const ours = timed('node', [path.join(HERE, 'ours_umap.mjs'), data, '50']);
     const ref = timed('/usr/bin/python3', [path.join(HERE, 'umap_learn.py'), data, '50']);
     results.umap.push({ n, ours, umapLearn: ref });
-    out(`| ${n} | ${f(ours.umap)} | ${f(ours.rssMB, 0)} | ${ours.ami.toFixed(4)} | ${f(ref.umap)} | ${f(ref.rssMB, 0)} | ${ref.ami.toFixed(4)} | ${f(ref.umap / ours.umap, 2)}x |`);
+    out(`| ${n} | ${f(ours.umap)} | ${f(ours.cpu)} | ${f(ours.rssMB, 0)} | ${ours.ami.toFixed(4)} | ${f(ref.umap)} | ${f(ref.cpu)} | ${f(ref.rssMB, 0)} | ${ref.ami.toFixed(4)} | ${f(ref.umap / ours.umap, 2)}x |`);
   }
 }
 writeFileSync(path.join(DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
