@@ -33,6 +33,11 @@ export interface IdentifierOptions {
   indelSuspect?: number;
   /** Identity at or above which a query is assigned a species; default learned from the reference. */
   speciesThreshold?: number;
+  /**
+   * Learned threshold: the lowest identity whose leave-one-out accuracy (species present or not) is within this
+   * fraction of the best (default 0.01).
+   */
+  thresholdSlack?: number;
   /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 1000). */
   calibrationSamples?: number;
   /** Hits within this identity of the best one vote (default 0.02). */
@@ -400,19 +405,19 @@ export class BarcodeIdentifier {
     if (this.opts.speciesThreshold === undefined) {
       const pos = labelled.filter((c) => c.speciesPresent).length;
       if (labelled.length >= 20 && pos > 0 && pos < labelled.length) {
-        // Maximise accuracy of "species present iff best identity >= t" over candidate t.
+        // Accuracy of "species present iff best identity >= t" for every candidate t. The curve is flat near its
+        // top, so the lowest t within `thresholdSlack` of the best accuracy is taken: it calls fewer seen species
+        // novel (a wrong "novel" loses a right species) at little cost in novel detection.
         const pts = labelled.map((c) => ({ id: c.hits[0].identity, present: c.speciesPresent })).sort((a, b) => a.id - b.id);
         let correct = pts.filter((p) => p.present).length; // t below everything: all called present
-        let bestCorrect = correct;
-        let bestT = pts[0].id;
+        const curve: { t: number; correct: number }[] = [{ t: pts[0].id, correct }];
         for (let i = 0; i < pts.length; i++) {
           correct += pts[i].present ? -1 : 1;
-          const t = i + 1 < pts.length ? (pts[i].id + pts[i + 1].id) / 2 : pts[i].id + 1e-6;
-          if (correct > bestCorrect) {
-            bestCorrect = correct;
-            bestT = t;
-          }
+          curve.push({ t: i + 1 < pts.length ? (pts[i].id + pts[i + 1].id) / 2 : pts[i].id + 1e-6, correct });
         }
+        const bestCorrect = Math.max(...curve.map((c) => c.correct));
+        const slack = (this.opts.thresholdSlack ?? 0.01) * pts.length;
+        const bestT = curve.find((c) => c.correct >= bestCorrect - slack)!.t;
         this.info.speciesThreshold = Math.min(0.995, Math.max(0.9, bestT));
         this.info.thresholdSource = 'learned';
       }
