@@ -81,6 +81,21 @@ describe('BarcodeIdentifier on generated barcodes', () => {
     expect(preds[0].lineage.every((x) => x === '')).toBe(true);
   });
 
+  it('minConfidence declines the deepest rank when its confidence is too low, keeping the coarser ones', () => {
+    const strict = BarcodeIdentifier.build(toReference(reference), { seed: 1, minConfidence: 0.999 });
+    const qs = open.map((r) => r.dna_barcode);
+    const loose = identifier.identifyMany(qs);
+    const preds = strict.identifyMany(qs);
+    let declined = 0;
+    preds.forEach((p, i) => {
+      if (loose[i].confidence >= 0.999) return expect(p.lineage).toEqual(loose[i].lineage);
+      declined++;
+      expect(p.lineage[GENUS]).toBe(''); // novel: genus was the deepest rank
+      expect(p.lineage.slice(0, 4)).toEqual(loose[i].lineage.slice(0, 4));
+    });
+    expect(declined).toBeGreaterThan(0);
+  });
+
   it('a closed-world run (threshold 0) never calls novel', () => {
     const cw = BarcodeIdentifier.build(toReference(reference), { speciesThreshold: 0 });
     expect(cw.info.thresholdSource).toBe('given');
