@@ -49,7 +49,7 @@ export function registerCorePartitionCommands(program: Command): void {
   program
     .command('clean')
     .description('clean taxonomic labels (paper A4.4): every change logged, inferred_ranks filled, no record dropped')
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV (BIOSCAN-5M columns; needs the 7 rank columns and dna_barcode)')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs the 7 rank columns; dna_barcode for the per-barcode rules)')
     .requiredOption('--out <file>', 'cleaned copy of the metadata (written atomically)')
     .option('--changes <file>', 'change log CSV: processid, line, rank, old, new, rule')
     .option('--majority <x>', 'share of a barcode\'s labelled samples that must agree at a rank', '0.9')
@@ -75,13 +75,14 @@ export function registerCorePartitionCommands(program: Command): void {
         return;
       }
       console.log(formatCleanTable(summary));
+      for (const note of summary.notes) console.log(`note: ${note}`);
       console.log(`wrote ${opts.out}${opts.changes ? ` and ${opts.changes}` : ''} in ${seconds(t0)}`);
     });
 
   program
     .command('split')
     .description('species sets and barcode-grouped splits (paper 4.1/A4.5); writes the metadata with split and chunk filled')
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs species and dna_barcode; genus and processid used when present)')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs species; dna_barcode, genus and processid used when present)')
     .requiredOption('--out <file>', 'output CSV (written atomically)')
     .option('--seed <n>', 'random seed: the same seed gives the same split', '0')
     .option('--placeholder-rule <rule>', "placeholder species rule: 'paper' or 'reference' (adds whole-word aff/gen/n. sp/sp. ex, _ and ?)", 'paper')
@@ -110,6 +111,7 @@ export function registerCorePartitionCommands(program: Command): void {
       }
       console.log(formatSplitTable(summary));
       console.log(speciesSetLine(summary));
+      for (const note of summary.notes) console.log(`note: ${note}`);
       console.log(`wrote ${opts.out} in ${seconds(t0)} (seed ${seed})`);
     });
 

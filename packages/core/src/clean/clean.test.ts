@@ -230,6 +230,22 @@ describe.skipIf(!existsSync(realBarcodes))('cleanMetadataFile on the real barcod
   });
 });
 
+const bioscan1m = path.join(sharedData, 'bioscan1m/bioscan1m_sample_metadata.tsv');
+describe.skipIf(!existsSync(bioscan1m))('cleanMetadataFile on BIOSCAN-1M metadata (no barcodes)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clean1m-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('runs the label rules, reports the skipped barcode rules, keeps every row', async () => {
+    const out = path.join(dir, 'clean.tsv');
+    const summary = await cleanMetadataFile(bioscan1m, { out });
+    expect(summary.notes).toEqual([expect.stringMatching(/no 'dna_barcode' column: the per-barcode rules .* were skipped/)]);
+    const t = await readTable(out);
+    expect(t.rows.length).toBe(summary.rows);
+    expect(summary.rows).toBeGreaterThan(10_000);
+    expect(summary.byRule['barcode-infer'].cells).toBe(0);
+    expect(summary.byRule['fill-hole'].cells).toBeGreaterThan(0);
+  });
+});
+
 describe('cleaning synthetic metadata with injected annotation errors', () => {
   const truth = Array.from(synthesizeMetadata({ rows: 20_000, seed: 31 }));
   const noisy = Array.from(synthesizeMetadata({ rows: 20_000, seed: 31, noise: 0.05 }));

@@ -23,14 +23,19 @@ export interface CleanFileSummary extends CleanSummary {
   input: string;
   out: string;
   changes?: string;
+  /** What could not be done with this input (e.g. no barcode column), for the person running it. */
+  notes: string[];
 }
 
 export const CHANGE_LOG_HEADER = ['processid', 'line', 'rank', 'old', 'new', 'rule'] as const;
 
 export async function cleanMetadataFile(input: string, opts: CleanFileOptions): Promise<CleanFileSummary> {
   const layout = await tableLayout(input);
-  const rankCols = layout.requireColumns([...TAXONOMIC_RANKS, 'dna_barcode']);
-  const barcodeCol = rankCols.pop()!;
+  const rankCols = layout.requireColumns(TAXONOMIC_RANKS);
+  // Without barcodes (e.g. BIOSCAN-1M metadata) the label rules still run; the per-barcode rules cannot.
+  const barcodeCol = layout.column('dna_barcode');
+  const notes: string[] = [];
+  if (barcodeCol < 0) notes.push(`${input}: no 'dna_barcode' column: the per-barcode rules (typo, majority, curtail, infer) were skipped`);
   const pidCol = layout.column('processid');
   const infCol = layout.column('inferred_ranks');
   const taxonCol = layout.column('taxon');
@@ -43,7 +48,7 @@ export async function cleanMetadataFile(input: string, opts: CleanFileOptions): 
     onProgress: (d, t) => opts.onProgress?.(d, 2 * t),
     onRecord(rec) {
       for (let r = 0; r < rankCols.length; r++) ranks[r].push(vocab.id(rec.field(rankCols[r])));
-      const h = rec.hash(barcodeCol);
+      const h = barcodeCol < 0 ? -1 : rec.hash(barcodeCol);
       barcode.push(h < 0 ? -1 : groups.id(h));
       if (infCol < 0) inferred.push(-1);
       else {
@@ -113,5 +118,5 @@ export async function cleanMetadataFile(input: string, opts: CleanFileOptions): 
     changes?.abort();
     throw err;
   }
-  return { ...summary, input, out: opts.out, changes: opts.changes };
+  return { ...summary, input, out: opts.out, changes: opts.changes, notes };
 }

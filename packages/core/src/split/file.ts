@@ -19,11 +19,18 @@ export interface SplitFileOptions extends SplitOptions {
 export interface SplitFileSummary extends SplitSummary {
   input: string;
   out: string;
+  /** What could not be done with this input (e.g. no barcode column), for the person running it. */
+  notes: string[];
 }
 
 export async function splitMetadataFile(input: string, opts: SplitFileOptions): Promise<SplitFileSummary> {
   const layout = await tableLayout(input);
-  const [speciesCol, barcodeCol] = layout.requireColumns(['species', 'dna_barcode']);
+  const [speciesCol] = layout.requireColumns(['species']);
+  // Without barcodes every row is its own group (reported), e.g. for BIOSCAN-1M metadata.
+  const barcodeCol = layout.column('dna_barcode');
+  const notes: string[] = [];
+  if (barcodeCol < 0) notes.push(`${input}: no 'dna_barcode' column: every row is its own barcode group`);
+  if (layout.column('processid') < 0) notes.push(`${input}: no 'processid' column: chunk left empty`);
   const genusCol = layout.column('genus');
   const vocab = new LabelVocab();
   const groups = new BarcodeGroups<number>();
@@ -35,7 +42,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
     onRecord(rec) {
       species.push(vocab.id(rec.field(speciesCol)));
       genus.push(genusCol >= 0 ? vocab.id(rec.field(genusCol)) : -1);
-      const h = rec.hash(barcodeCol);
+      const h = barcodeCol < 0 ? -1 : rec.hash(barcodeCol);
       barcode.push(h < 0 ? -1 : groups.id(h));
     },
   });
@@ -66,5 +73,5 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
     (d, t) => opts.onProgress?.(t + d, 2 * t),
   );
   if (rows !== n) throw new InputError({ file: input }, `file changed while splitting (${rows} rows in pass 2, ${n} in pass 1)`);
-  return { ...summary, input, out: opts.out };
+  return { ...summary, input, out: opts.out, notes };
 }

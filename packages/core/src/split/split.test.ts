@@ -16,6 +16,7 @@ import { stripBarcode } from './barcode.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const realBarcodes = path.resolve(repoRoot, '../shared/data/dna/coi_barcodes.csv');
+const bioscan1m = path.resolve(repoRoot, '../shared/data/bioscan1m/bioscan1m_sample_metadata.tsv');
 
 describe('placeholder species names', () => {
   it('applies the paper rule', () => {
@@ -185,6 +186,17 @@ describe('splitMetadataFile', () => {
     expect(t.rows.map((r) => r[sc])).toEqual(mem.splits);
     expect(t.rows.map((r) => r[cc])).toEqual(mem.records.map((r) => r.chunk));
     expect(summary.splits).toEqual(mem.summary.splits);
+  });
+
+  it.skipIf(!existsSync(bioscan1m))('splits BIOSCAN-1M metadata without barcodes, saying so', async () => {
+    const out = path.join(dir, 'b1m.tsv');
+    const summary = await splitMetadataFile(bioscan1m, { out, seed: 1 });
+    expect(summary.notes).toEqual([expect.stringMatching(/no 'dna_barcode' column: every row is its own barcode group/)]);
+    expect(summary.rowsWithoutBarcode).toBe(summary.rows);
+    const t = await readTable(out);
+    expect(t.rows.length).toBe(summary.rows);
+    expect(t.header.slice(-2)).toEqual(['split', 'chunk']);
+    expect(summary.speciesSets.seen.species).toBeGreaterThan(50);
   });
 
   it.skipIf(!existsSync(realBarcodes))('splits the real barcode table with barcode-grouped, complete output', async () => {
