@@ -236,7 +236,13 @@ describe.skipIf(!existsSync(bioscan1m))('cleanMetadataFile on BIOSCAN-1M metadat
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('runs the label rules, reports the skipped barcode rules, keeps every row', async () => {
     const out = path.join(dir, 'clean.tsv');
-    const summary = await cleanMetadataFile(bioscan1m, { out });
+    const changesFile = path.join(dir, 'changes.csv');
+    const summary = await cleanMetadataFile(bioscan1m, { out, changes: changesFile });
+    // The paper's own examples of placeholder fixes occur in this real sample: zero padding, genus typos.
+    const log = (await readTable(changesFile)).rows.map(([, , rank, old, now, rule]) => `${rank}|${old}|${now}|${rule}`);
+    expect(log).toContain('species|Hypsicera Malaise328|Hypsicera Malaise0328|placeholder-padding');
+    expect(log).toContain('genus|gelBioLep1|gelBioLep01|variant-unify');
+    expect(log).toContain('species|Dalbominus Malaise5255|Dahlbominus Malaise5255|genus-species-mismatch');
     expect(summary.notes).toEqual([expect.stringMatching(/no 'dna_barcode' column: the per-barcode rules .* were skipped/)]);
     const t = await readTable(out);
     expect(t.rows.length).toBe(summary.rows);
