@@ -252,6 +252,6 @@ export async function computeStats(file: string, opts: StatsOptions = {}): Promi
     missingColumns: mapping.missing,
     skipped,
     threads,
-    ...computeTables(counts),
+    ...computeTables(counts, opts.tables ?? 'all'),
   };
 }

@@ -5,7 +5,13 @@
  */
 import { LABEL_COLUMNS, SPLITS, TAXONOMIC_RANKS, type LabelColumn } from '../schema.js';
 import { compareCodePoints } from '../vocab/order.js';
-import type { LabelCounts } from './counts.js';
+import { emptyCounts, type LabelCounts } from './counts.js';
+
+function emptyCountsLike(rows: number): LabelCounts {
+  const c = emptyCounts();
+  c.rows = rows;
+  return c;
+}
 
 /** One Table 2 row; the JSON output of `bioscan5m stats --json` holds exactly these four fields. */
 export interface RankStats {
@@ -192,7 +198,12 @@ export function overlapTable(bySplit: Map<string, Map<string, number>>, partitio
   return { partitions, counts, percent };
 }
 
-export function computeTables(counts: LabelCounts): MetadataStats {
+/** All tables; with which = 'table2' the others are left empty (their sorting costs seconds on 5 M rows). */
+export function computeTables(counts: LabelCounts, which: 'all' | 'table2' = 'all'): MetadataStats {
+  if (which === 'table2') {
+    const none = emptyCountsLike(counts.rows);
+    return { ...computeTables(none), ranks: table2(counts) };
+  }
   const partitions = partitionOrder(counts.categories.split.keys());
   return {
     rows: counts.rows,
