@@ -436,6 +436,8 @@ export function scannerModule(): ScannerModule {
       if (c >= 0) colRole[c] = r;
     });
     if (req.barcodeColumn >= 0) colRole[req.barcodeColumn] = BARCODE;
+    let lastWanted = -1;
+    for (let c = 0; c < nCols; c++) if (colRole[c] >= 0) lastWanted = c;
 
     const counters: ByteCounter[] = [];
     for (let r = 0; r < N_ROLES; r++) counters.push(new ByteCounter());
@@ -556,6 +558,13 @@ export function scannerModule(): ScannerModule {
         col++;
         if (e >= end) break;
         s = e + 1;
+        if (col > lastWanted) {
+          // Nothing more to read on this line: only count the remaining fields (to check the row's width).
+          let n = 1;
+          for (let k = s; k < end; k++) if (b[k] === d) n++;
+          col += n;
+          break;
+        }
       }
       rowLines = lineEnd < bufLen ? 1 : 0;
       skipTo = lineEnd < bufLen ? lineEnd + 1 : lineEnd;

@@ -102,6 +102,16 @@ describe('stats scanner details', () => {
     ]);
   });
 
+  it('checks the width of rows past the last counted column (Table 2 only)', async () => {
+    const f = tmpFile('tail.csv', `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2,train,extra\nC,Aus bus,Aus,ACGT,1\n`);
+    const r = await computeStats(f, { threads: 1, tables: 'table2', skipInvalid: true });
+    expect(r.rows).toBe(1);
+    expect(r.skipped.examples.map((e) => [e.line, e.reason])).toEqual([
+      [3, 'expected 7 fields as in the header, found 8'],
+      [4, 'expected 7 fields as in the header, found 5'],
+    ]);
+  });
+
   it('names the right line when a worker thread finds the malformed row', async () => {
     const rows: string[] = [header];
     for (let i = 0; i < 3000; i++) rows.push(`P${i},Sp ${i % 13},G${i % 5},AC${i % 17},${i % 9},${i % 4},train`);
