@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Bioscan5mError } from '../errors.js';
 import { readMetadataAll } from '../metadata/read.js';
 import { compareCodePoints } from './order.js';
-import { buildVocabularies, LabelVocabulary, VOCAB_COLUMNS, vocabulariesFromRecords } from './vocabulary.js';
+import { buildVocabularies, LabelVocabulary, loadLabelIndex, VOCAB_COLUMNS, vocabulariesFromRecords } from './vocabulary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
@@ -31,6 +31,18 @@ describe('label vocabularies equal pandas categories (golden by scripts/stats-go
       }
     });
   }
+});
+
+describe('LabelIndex (Python-style two-argument API)', () => {
+  it('indexes the embedded metadata by column', async () => {
+    const expected = JSON.parse(readFileSync(path.join(golden, 'stats-vocab-metadata.json'), 'utf8'));
+    const idx = await loadLabelIndex(fixtures[1].file);
+    const diptera = expected.order.categories.indexOf('Diptera');
+    expect(diptera).toBeGreaterThanOrEqual(0);
+    expect(idx.label2index('Diptera', 'order')).toBe(diptera);
+    expect(idx.index2label([diptera, -1], 'order')).toEqual(['Diptera', '']);
+    expect(() => idx.label2index('Diptera', 'split')).toThrow(/no label vocabulary for column 'split'/);
+  });
 });
 
 describe('LabelVocabulary', () => {

@@ -101,3 +101,34 @@ export async function buildVocabularies(
   for (const c of columns) out[c] = new LabelVocabulary(c, counts.categories[c].keys());
   return out;
 }
+
+/** The Python loader's two-argument API over several columns: label2index(label, column), index2label(i, column). */
+export class LabelIndex {
+  constructor(readonly vocabularies: Vocabularies) {}
+
+  vocabulary(column: string): LabelVocabulary {
+    const v = this.vocabularies[column];
+    if (!v) throw new Bioscan5mError(`no label vocabulary for column '${column}' (have: ${Object.keys(this.vocabularies).join(', ')})`);
+    return v;
+  }
+
+  label2index(label: string, column: string): number {
+    return this.vocabulary(column).label2index(label);
+  }
+
+  index2label(index: number, column: string): string;
+  index2label(indices: ArrayLike<number>, column: string): string[];
+  index2label(indices: number | ArrayLike<number>, column: string): string | string[] {
+    const v = this.vocabulary(column);
+    return typeof indices === 'number' ? v.index2label(indices) : v.index2label(indices);
+  }
+}
+
+/** Builds the vocabularies of a metadata file (whole file, one fast pass) behind the Python-style API. */
+export async function loadLabelIndex(
+  file: string,
+  columns: readonly VocabColumn[] = VOCAB_COLUMNS,
+  opts: StatsOptions = {},
+): Promise<LabelIndex> {
+  return new LabelIndex(await buildVocabularies(file, columns, opts));
+}
