@@ -113,7 +113,7 @@ export function registerDnaIdentifyCommands(dna: Command): void {
     .option('--closed-world', 'assume every query species is in the reference: never call novel (as BLAST top hit)')
     .option('--min-confidence <p>', 'leave the deepest rank empty when its confidence is below p (default 0)')
     .option('--k <k>', 'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)')
-    .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~60k reference barcodes)')
+    .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)')
     .option('--candidates <n>', 'candidates verified per query (default 48)')
     .option('--seed <n>', 'seed of the leave-one-out calibration sample', '1')
     .option('--threads <n>', 'worker threads for the searches (default 1; each loads the package, ~2 s: for large jobs)')

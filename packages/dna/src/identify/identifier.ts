@@ -21,7 +21,7 @@ const GENUS = 5;
 export interface IdentifierOptions {
   /** k-mer length of the candidate index (default 12, or 11 for references under ~8 million k-mers). */
   k?: number;
-  /** Keep 1 in `sampling` k-mers; default: all for references up to ~60k barcodes, fewer above. */
+  /** Keep 1 in `sampling` k-mers; default: all for references up to ~37k distinct barcodes, fewer above. */
   sampling?: number;
   /** Candidates verified per query (default 48). */
   candidates?: number;
@@ -141,7 +141,7 @@ export class BarcodeIdentifier {
     if (ref.sequences.length === 0) {
       throw new RangeError('the reference has no usable labelled barcode');
     }
-    const index = buildKmerIndex(ref.sequences, { k: opts.k, sampling: opts.sampling, maxPostings: 40_000_000 });
+    const index = buildKmerIndex(ref.sequences, { k: opts.k, sampling: opts.sampling, maxPostings: 24_000_000 });
     return new BarcodeIdentifier(ref, index, opts, t0);
   }
 

@@ -13,7 +13,7 @@ export interface KmerIndexOptions {
   k?: number;
   /** Keep 1 in `sampling` k-mers (hash-selected); default chosen so postings stay under `maxPostings`. */
   sampling?: number;
-  /** Posting budget used to choose the default sampling (default 40 million). */
+  /** Posting budget used to choose the default sampling (default 24 million). */
   maxPostings?: number;
 }
 
@@ -72,23 +72,56 @@ export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptio
   let total = 0;
   for (const s of seqs) total += countKmers(s, k);
   if (opts.k === undefined && total < 8_000_000) k = 11;
-  const sampling = opts.sampling ?? Math.max(1, Math.ceil(total / (opts.maxPostings ?? 40_000_000)));
+  const sampling = opts.sampling ?? Math.max(1, Math.ceil(total / (opts.maxPostings ?? 24_000_000)));
   const nk = 1 << (2 * k);
+  const mask = nk - 1;
   // Counting sort without a second table: count into offsets[kmer], prefix-sum to end positions, then fill
-  // backwards so that each offsets[kmer] ends at its list's start.
+  // backwards so that each offsets[kmer] ends at its list's start. The fill runs per k-mer partition (top 2
+  // bits): its scattered writes then stay in a quarter of the tables, which halves its cache and TLB misses
+  // (measured on 32k barcodes), and re-reading the sequences is sequential. Loops are inlined on purpose.
   const offsets = new Uint32Array(nk + 1);
-  for (const s of seqs) forEachKmer(s, k, sampling, (kmer) => offsets[kmer]++);
+  for (const s of seqs) {
+    let kmer = 0;
+    let valid = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (c === BASE_N) {
+        valid = 0;
+        kmer = 0;
+        continue;
+      }
+      kmer = ((kmer << 2) | c) & mask;
+      if (++valid >= k && (sampling === 1 || keepKmer(kmer, sampling))) offsets[kmer]++;
+    }
+  }
   for (let i = 1; i < nk; i++) offsets[i] += offsets[i - 1];
   const size = nk > 0 ? offsets[nk - 1] : 0;
   offsets[nk] = size;
   const seqIds = new Uint32Array(size);
   const positions = new Uint16Array(size);
-  for (let id = seqs.length - 1; id >= 0; id--) {
-    forEachKmer(seqs[id], k, sampling, (kmer, pos) => {
-      const at = --offsets[kmer];
-      seqIds[at] = id;
-      positions[at] = pos > 65535 ? 65535 : pos;
-    });
+  const partBits = k >= 10 ? 2 : 0;
+  const shift = 2 * k - partBits;
+  for (let part = 0; part < 1 << partBits; part++) {
+    for (let id = seqs.length - 1; id >= 0; id--) {
+      const s = seqs[id];
+      let kmer = 0;
+      let valid = 0;
+      for (let i = 0; i < s.length; i++) {
+        const c = s[i];
+        if (c === BASE_N) {
+          valid = 0;
+          kmer = 0;
+          continue;
+        }
+        kmer = ((kmer << 2) | c) & mask;
+        if (++valid >= k && kmer >>> shift === part && (sampling === 1 || keepKmer(kmer, sampling))) {
+          const at = --offsets[kmer];
+          seqIds[at] = id;
+          const pos = i - k + 1;
+          positions[at] = pos > 65535 ? 65535 : pos;
+        }
+      }
+    }
   }
   return { k, sampling, offsets, seqIds, positions, size };
 }
