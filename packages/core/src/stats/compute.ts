@@ -3,6 +3,7 @@
  * split over worker threads by byte range on big files.
  */
 import { availableParallelism } from 'node:os';
+import * as fs from 'node:fs';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { Bioscan5mError, InputError } from '../errors.js';
@@ -114,7 +115,7 @@ function runWorker(req: ScanRequest, onBytes: (done: number) => void): Promise<S
     const { parentPort, workerData } = require('node:worker_threads');
     const m = (${scannerModule.toString()})();
     try {
-      const res = m.scanRange(workerData, (done) => parentPort.postMessage({ progress: done }));
+      const res = m.scanRange(workerData, (done) => parentPort.postMessage({ progress: done }), require('node:fs'));
       parentPort.postMessage({ result: res }, [res.barcodeH1.buffer, res.barcodeH2.buffer, res.barcodeCounts.buffer]);
     } catch (err) {
       parentPort.postMessage({ error: { message: err.message, scanInvalid: err.scanInvalid } });
@@ -173,7 +174,7 @@ export async function countLabels(
     const req = { ...base, start: head.dataStart, end: total };
     try {
       return {
-        results: [scanner.scanRange(req, (d) => opts.onProgress?.(head.dataStart + d, total))],
+        results: [scanner.scanRange(req, (d) => opts.onProgress?.(head.dataStart + d, total), fs)],
         starts: [head.dataStart],
       };
     } catch (err) {

@@ -96,8 +96,12 @@ export interface Hash64CounterLike {
   compact(): { h1: Uint32Array; h2: Uint32Array; counts: Uint32Array };
 }
 
+/** The parts of node:fs the scanner uses. */
+export type FsLike = Pick<typeof import('node:fs'), 'openSync' | 'readSync' | 'closeSync'>;
+
 export interface ScannerModule {
-  scanRange(req: ScanRequest, onProgress?: (bytesDone: number) => void): ScanResult;
+  /** `fs` is passed in (node:fs) so that this module needs no imports; see the file comment. */
+  scanRange(req: ScanRequest, onProgress: ((bytesDone: number) => void) | undefined, fs: FsLike): ScanResult;
   Hash64Counter: new (capacity?: number) => Hash64CounterLike;
 }
 
@@ -425,9 +429,7 @@ export function scannerModule(): ScannerModule {
     }
   }
 
-  function scanRange(req: ScanRequest, onProgress?: (bytesDone: number) => void): ScanResult {
-    // process.getBuiltinModule (Node >= 20.16) keeps this function free of imports; see the file comment.
-    const fs = (globalThis as any).process.getBuiltinModule('node:fs') as typeof import('node:fs');
+  function scanRange(req: ScanRequest, onProgress: ((bytesDone: number) => void) | undefined, fs: FsLike): ScanResult {
     const delim = req.delimiter;
     const nCols = req.nColumns;
     // role of each file column: -1 not needed, 0..N_ROLES-1 category, BARCODE
