@@ -59,26 +59,27 @@ export interface BuiltinDetectorParams {
   maxBoxes: number;
 }
 
+/** Tuned by random search on the tune split (bench/split.ts, bench/grid.ts). */
 export const DEFAULT_BUILTIN_PARAMS: BuiltinDetectorParams = {
   workScale: 2,
-  bgRadius: 24,
+  bgRadius: 48,
   bgOutlier: 14,
   chromaWeight: 1.5,
-  high: 45,
+  high: 60,
   low: 18,
-  closeRadius: 2,
-  coreDepth: 2,
-  depthCap: 8,
+  closeRadius: 0,
+  coreDepth: 1,
+  depthCap: 5,
   legReach: 1.2,
   legMin: 6,
   scoreMass: 20000,
   minScore: 0.3,
   mergeRatio: 0.15,
   mergeGap: 24,
-  borderBand: 0.06,
+  borderBand: 0.03,
   borderWeight: 0.35,
   suppressWell: true,
-  wellBand: 6,
+  wellBand: 4,
   maxBoxes: 5,
 };
 

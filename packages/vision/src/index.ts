@@ -12,7 +12,7 @@ export {
   type ScoredComponent,
 } from './builtin-detector.js';
 export { OnnxDetector, decodeDetrOutputs, type OnnxDetectorOptions } from './onnx-detector.js';
-export { createDetector, parseDetectorArg, type DetectorSpec } from './detectors.js';
+export { createDetector, parseDetectorArg, readWeights, type DetectorSpec } from './detectors.js';
 export { cropSpecimen, extractPadded, resizeShortSide, type CropOptions, type CropResult } from './crop.js';
 export { measureOrganism, segmentedPixelsInBox } from './measure.js';
 export { assessQuality, edgeSharpness, countFragments, DEFAULT_QUALITY_THRESHOLDS, type QualityReport, type QualityThresholds } from './quality.js';
@@ -27,4 +27,5 @@ export { scoreQualityFlags, FLAG_LABEL, type FlagScore, type QualityFlag, type Q
 export { rankCandidates, detectionFromCandidates } from './builtin-detector.js';
 export { proposeCandidates, scoreCandidate, trainRescorer, FEATURE_NAMES, CANDIDATE_REACHES, type RescorerWeights, type Candidate, type TrainingImage } from './rescorer.js';
 export { SHIPPED_RESCORER } from './rescorer-weights.js';
-export { collectCandidates, crossValidate, detectFromCandidates, foldOf, type LabelledCandidates, type CrossValidation } from './train-detector.js';
+export { collectCandidates, crossValidate, detectFromCandidates, foldOf, DEFAULT_TRAINING, type LabelledCandidates, type CrossValidation } from './train-detector.js';
+export type { TrainOptions } from './rescorer.js';

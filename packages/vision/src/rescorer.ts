@@ -40,13 +40,27 @@ export const FEATURE_NAMES = [
   'reach_2',
   'reach_all',
   'reach_share',
+  // Interactions: how far to reach depends on the specimen's size and on whether it is the strongest object.
+  ...['0', '035', '07', '12', '2', 'all'].flatMap((r) => [`reach_${r}_x_log_core_area`, `reach_${r}_x_is_top`, `reach_${r}_x_log_rank_rel`]),
+  // Union of the strongest component with a nearby one (a body and its detached wing or head).
+  'merged',
+  'merged_partner_log_rank_rel',
+  'merged_gap',
 ] as const;
+
+/** Largest gap (working pixels) between the strongest component and a partner for a merged candidate. */
+export const MERGE_GAP = 40;
 
 export interface RescorerWeights {
   features: readonly string[];
   mean: number[];
   std: number[];
+  /** Linear logit weights (used alone, or added to the hidden layer's output). */
   w: number[];
+  /** Optional one-hidden-layer (tanh) part: logit += w2 . tanh(W1 x + b1). */
+  w1?: number[][];
+  b1?: number[];
+  w2?: number[];
   /** Where it was trained, for the record. */
   trainedOn?: string;
 }
@@ -141,6 +155,63 @@ export function proposeCandidates(a: BuiltinAnalysis, p: BuiltinDetectorParams):
           c.maxValue / 100,
           ...onehot,
           count[j] / c.area,
+          ...onehot.flatMap((o) => [o * Math.log1p(c.coreArea), o * (k === 0 ? 1 : 0), o * (Math.log1p(c.rank) - Math.log1p(bestRank))]),
+          0,
+          0,
+          0,
+        ],
+      });
+    }
+  }
+  // Merged candidates: the strongest component with each nearby partner, at the middle and full reach.
+  const top = order[0].c;
+  for (let k = 1; k < K; k++) {
+    const c = order[k].c;
+    const gap = Math.max(c.minX - top.maxX, top.minX - c.maxX, c.minY - top.maxY, top.minY - c.maxY, 0);
+    if (gap > MERGE_GAP) continue;
+    for (const r of [3, 5]) {
+      const a0 = r;
+      const b0 = k * R + r;
+      if (maxX[a0] < 0 || maxX[b0] < 0) continue;
+      const bx0 = Math.min(minX[a0], minX[b0]);
+      const by0 = Math.min(minY[a0], minY[b0]);
+      const bx1 = Math.max(maxX[a0], maxX[b0]);
+      const by1 = Math.max(maxY[a0], maxY[b0]);
+      const bw = bx1 - bx0 + 1;
+      const bh = by1 - by0 + 1;
+      const cx = (bx0 + bx1 + 1) / 2;
+      const cy = (by0 + by1 + 1) / 2;
+      const touches = bx0 <= 0 || by0 <= 0 || bx1 >= w - 1 || by1 >= h - 1 ? 1 : 0;
+      const onehot = CANDIDATE_REACHES.map((_, q) => (q === r ? 1 : 0));
+      const area = top.area + c.area;
+      const coreArea = top.coreArea + c.coreArea;
+      const cnt = count[a0] + count[b0];
+      out.push({
+        box: { x: bx0 * s, y: by0 * s, width: bw * s, height: bh * s },
+        component: order[0].i,
+        reach: CANDIDATE_REACHES[r],
+        bounds: { minX: bx0, minY: by0, maxX: bx1, maxY: by1 },
+        features: [
+          1,
+          Math.log1p(top.rank),
+          0,
+          1,
+          0,
+          Math.log1p(coreArea),
+          Math.log1p(area),
+          Math.log(bw * bh),
+          Math.abs(Math.log(bw / bh)),
+          cnt / (bw * bh),
+          Math.hypot(cx - wellCx, cy - wellCy) / wellR,
+          touches,
+          (top.mass + c.mass) / area / 100,
+          Math.max(top.maxValue, c.maxValue) / 100,
+          ...onehot,
+          cnt / area,
+          ...onehot.flatMap((o) => [o * Math.log1p(coreArea), o, 0]),
+          1,
+          Math.log1p(c.rank) - Math.log1p(bestRank),
+          gap / MERGE_GAP,
         ],
       });
     }
@@ -152,9 +223,25 @@ function standardise(x: number[], wts: RescorerWeights): number[] {
   return x.map((v, i) => (i === 0 ? 1 : (v - wts.mean[i]) / (wts.std[i] || 1)));
 }
 
+function logit(x: number[], wts: RescorerWeights): number {
+  let z = 0;
+  for (let i = 0; i < x.length; i++) z += x[i] * wts.w[i];
+  if (wts.w1 && wts.b1 && wts.w2) {
+    for (let u = 0; u < wts.w1.length; u++) {
+      let a = wts.b1[u];
+      const row = wts.w1[u];
+      for (let i = 0; i < x.length; i++) a += row[i] * x[i];
+      z += wts.w2[u] * Math.tanh(a);
+    }
+  }
+  return z;
+}
+
 export function scoreCandidate(c: Candidate, wts: RescorerWeights): number {
-  const z = standardise(c.features, wts).reduce((t, v, i) => t + v * wts.w[i], 0);
-  return 1 / (1 + Math.exp(-z));
+  if (wts.features.length !== c.features.length) {
+    throw new Error(`re-scorer weights have ${wts.features.length} features, candidates ${c.features.length}: retrain them with this version`);
+  }
+  return 1 / (1 + Math.exp(-logit(standardise(c.features, wts), wts)));
 }
 
 export interface TrainingImage {
@@ -167,13 +254,25 @@ export interface TrainingImage {
  * images without a specimen), full-batch gradient descent with L2. Hand-written: 20 features and a few
  * thousand rows need no ML library.
  */
-export function trainRescorer(images: TrainingImage[], opts: { epochs?: number; lr?: number; l2?: number; trainedOn?: string } = {}): RescorerWeights {
+export interface TrainOptions {
+  epochs?: number;
+  lr?: number;
+  l2?: number;
+  /** Target sharpening: y = IoU^power (1 = plain IoU). */
+  power?: number;
+  /** Hidden tanh units added to the linear model (0 = logistic regression). */
+  hidden?: number;
+  seed?: number;
+  trainedOn?: string;
+}
+
+export function trainRescorer(images: TrainingImage[], opts: TrainOptions = {}): RescorerWeights {
   const rows: number[][] = [];
   const ys: number[] = [];
   for (const im of images) {
     for (const c of im.candidates) {
       rows.push(c.features);
-      ys.push(im.truth.length ? Math.max(...im.truth.map((t) => iou(c.box, t))) : 0);
+      ys.push(im.truth.length ? Math.max(...im.truth.map((t) => iou(c.box, t))) ** (opts.power ?? 1) : 0);
     }
   }
   const d = FEATURE_NAMES.length;
@@ -192,6 +291,8 @@ export function trainRescorer(images: TrainingImage[], opts: { epochs?: number; 
   const lr = opts.lr ?? 0.5;
   const l2 = opts.l2 ?? 1e-3;
   const n = X.length || 1;
+  const H = opts.hidden ?? 0;
+  if (H > 0) return trainHidden(X, ys, wts, H, { epochs, l2, seed: opts.seed ?? 1 });
   for (let e = 0; e < epochs; e++) {
     const g = new Array(d).fill(0);
     for (let i = 0; i < X.length; i++) {
@@ -202,4 +303,58 @@ export function trainRescorer(images: TrainingImage[], opts: { epochs?: number; 
     for (let j = 0; j < d; j++) wts.w[j] -= lr * (g[j] / n + (j ? l2 * wts.w[j] : 0));
   }
   return wts;
+}
+
+/** Linear + one tanh hidden layer, full-batch Adam on the soft-target cross-entropy. */
+function trainHidden(X: number[][], ys: number[], wts: RescorerWeights, H: number, o: { epochs: number; l2: number; seed: number }): RescorerWeights {
+  const d = wts.w.length;
+  let seed = o.seed >>> 0 || 1;
+  const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2;
+  const w1 = Array.from({ length: H }, () => Array.from({ length: d }, rand));
+  const b1 = new Array(H).fill(0);
+  const w2 = Array.from({ length: H }, rand);
+  const params = [wts.w, ...w1, b1, w2];
+  const m = params.map((p) => new Array(p.length).fill(0));
+  const v = params.map((p) => new Array(p.length).fill(0));
+  const n = X.length || 1;
+  const act = new Array(H).fill(0);
+  for (let e = 1; e <= o.epochs; e++) {
+    const grads = params.map((p) => new Array(p.length).fill(0));
+    const [gw, ...rest] = grads;
+    const gw1 = rest.slice(0, H);
+    const gb1 = rest[H];
+    const gw2 = rest[H + 1];
+    for (let i = 0; i < X.length; i++) {
+      const x = X[i];
+      let z = 0;
+      for (let j = 0; j < d; j++) z += x[j] * wts.w[j];
+      for (let u = 0; u < H; u++) {
+        let a = b1[u];
+        const row = w1[u];
+        for (let j = 0; j < d; j++) a += row[j] * x[j];
+        act[u] = Math.tanh(a);
+        z += w2[u] * act[u];
+      }
+      const err = (1 / (1 + Math.exp(-z)) - ys[i]) / n;
+      for (let j = 0; j < d; j++) gw[j] += err * x[j];
+      for (let u = 0; u < H; u++) {
+        gw2[u] += err * act[u];
+        const da = err * w2[u] * (1 - act[u] * act[u]);
+        gb1[u] += da;
+        const g = gw1[u];
+        for (let j = 0; j < d; j++) g[j] += da * x[j];
+      }
+    }
+    const lr = 0.01;
+    params.forEach((p, k) => {
+      const g = grads[k];
+      for (let j = 0; j < p.length; j++) {
+        const gj = g[j] + o.l2 * p[j];
+        m[k][j] = 0.9 * m[k][j] + 0.1 * gj;
+        v[k][j] = 0.999 * v[k][j] + 0.001 * gj * gj;
+        p[j] -= (lr * (m[k][j] / (1 - 0.9 ** e))) / (Math.sqrt(v[k][j] / (1 - 0.999 ** e)) + 1e-8);
+      }
+    });
+  }
+  return { ...wts, w1, b1, w2 };
 }

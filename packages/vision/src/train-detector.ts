@@ -7,8 +7,11 @@ import path from 'node:path';
 import { analyseSpecimen, DEFAULT_BUILTIN_PARAMS, rankCandidates, type BuiltinDetectorParams } from './builtin-detector.js';
 import { evaluateBoxes, readCocoTruth, type CocoMetrics, type EvalImage } from './coco.js';
 import { decodeImage, ImageReadError } from './image.js';
-import { proposeCandidates, trainRescorer, type RescorerWeights, type TrainingImage } from './rescorer.js';
+import { proposeCandidates, trainRescorer, type RescorerWeights, type TrainingImage, type TrainOptions } from './rescorer.js';
 import type { ProgressCallback, ScoredBox } from './types.js';
+
+/** Re-scorer training used for the shipped weights: 16 tanh units beside the linear part, target IoU². */
+export const DEFAULT_TRAINING: TrainOptions = { hidden: 16, epochs: 500, power: 2 };
 
 export interface LabelledCandidates extends TrainingImage {
   fileName: string;
@@ -55,12 +58,12 @@ export interface CrossValidation {
 }
 
 /** k-fold cross-validation: every image is scored by weights trained on the other folds. */
-export function crossValidate(images: LabelledCandidates[], folds = 5, params: Partial<BuiltinDetectorParams> = {}): CrossValidation {
+export function crossValidate(images: LabelledCandidates[], folds = 5, params: Partial<BuiltinDetectorParams> = {}, train: TrainOptions = DEFAULT_TRAINING): CrossValidation {
   const detections = new Map<string, ScoredBox[]>();
   for (let f = 0; f < folds; f++) {
-    const train = images.filter((im) => foldOf(im.fileName, folds) !== f);
+    const trainSet = images.filter((im) => foldOf(im.fileName, folds) !== f);
     const test = images.filter((im) => foldOf(im.fileName, folds) === f);
-    const w = trainRescorer(train);
+    const w = trainRescorer(trainSet, train);
     for (const [k, v] of detectFromCandidates(test, w, params)) detections.set(k, v);
   }
   const evalImages: EvalImage[] = images.map((im) => ({ truth: im.truth, detections: detections.get(im.fileName) ?? [] }));
