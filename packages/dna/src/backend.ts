@@ -42,6 +42,9 @@ async function loadWasm(): Promise<boolean> {
     const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
     const dist = path.join(path.dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
     wasm.setWasmPaths(dist);
+    // The threaded wasm build spin-waits its pthread workers: on a busy machine a 2-D matMul ran 50x slower
+    // than single-threaded SIMD. Threads only when asked for (BIOSCAN5M_WASM_THREADS=1).
+    if (process.env.BIOSCAN5M_WASM_THREADS !== '1') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     return await trySet('wasm');
   } catch {
     return false;

@@ -13,6 +13,27 @@ type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const customGrad = tf.customGrad as unknown as (f: (...args: any[]) => GradResult) => (...xs: tf.Tensor[]) => tf.Tensor;
 
+/**
+ * dW = xᵀ·dy for x [N, in], dy [N, out]. XNNPACK is ~2x faster when the left operand has more rows, so the
+ * product is taken as (dyᵀ·x)ᵀ when out > in (explicit transposes; transposed matMul flags are slow on wasm).
+ */
+function weightGrad(x: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
+  if (dy.shape[1] > x.shape[1]) return tf.transpose(tf.matMul(tf.transpose(dy), x));
+  return tf.matMul(tf.transpose(x), dy);
+}
+
+/** Column sums of dy [N, out] in JS (wasm's Sum over axis 0 is a strided scalar loop). */
+function biasGrad(dy: tf.Tensor2D): tf.Tensor1D {
+  const [n, c] = dy.shape;
+  const g = dy.dataSync() as Float32Array;
+  const acc = new Float64Array(c);
+  for (let r = 0; r < n; r++) {
+    const o = r * c;
+    for (let j = 0; j < c; j++) acc[j] += g[o + j];
+  }
+  return tf.tensor1d(Float32Array.from(acc));
+}
+
 /** x [N, in] · W [in, out] + b [out]. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b) {
@@ -23,7 +44,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tenso
         gradFunc: (dy, saved) => {
           const [sx, sw] = saved as tf.Tensor2D[];
           const d = dy as tf.Tensor2D;
-          return [tf.matMul(d, tf.transpose(sw)), tf.matMul(tf.transpose(sx), d), tf.sum(d, 0)];
+          return [tf.matMul(d, tf.transpose(sw)), weightGrad(sx, d), biasGrad(d)];
         },
       };
     });
@@ -36,7 +57,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tenso
       gradFunc: (dy, saved) => {
         const [sx, sw] = saved as tf.Tensor2D[];
         const d = dy as tf.Tensor2D;
-        return [tf.matMul(d, tf.transpose(sw)), tf.matMul(tf.transpose(sx), d)];
+        return [tf.matMul(d, tf.transpose(sw)), weightGrad(sx, d)];
       },
     };
   });
