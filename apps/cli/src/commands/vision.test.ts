@@ -69,7 +69,7 @@ describe('bioscan5m vision', () => {
   it('crop: clear errors for a bad detector argument and a missing folder', async () => {
     const r = await run(['vision', 'crop', '--images', embedded.images, '--out', path.join(tmp, 'x'), '--detector', 'yolo']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("--detector must be 'builtin' or a path to a .onnx file, got 'yolo'");
+    expect(r.err).toContain("--detector must be 'builtin', a weights .json from 'vision train' or a .onnx file, got 'yolo'");
     const m = await run(['vision', 'crop', '--images', path.join(tmp, 'nope'), '--out', path.join(tmp, 'x')]);
     expect(m.code).toBe(2);
     expect(m.err).toContain('nope: no such folder');
@@ -92,6 +92,20 @@ describe('bioscan5m vision', () => {
     expect(e.code).toBe(0);
     expect(e.out).toMatch(/builtin on 16 images \(12 annotated specimens\)/);
     expect(e.out).toMatch(/AP@0\.75 \d\.\d{3}\s+AR@\[\.5:\.95\] \d\.\d{3}/);
+  });
+
+  it('train: fits re-scorer weights on a COCO file and crop uses them via --detector', async () => {
+    const weights = path.join(tmp, 'w.json');
+    const r = await run(['vision', 'train', '--images', embedded.images, '--coco', embedded.imagesCoco, '--out', weights, '--epochs', '50', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`trained the built-in detector's re-scorer on 16 images -> ${weights}`);
+    const e = await run(['vision', 'evaluate', '--images', embedded.images, '--coco', embedded.imagesCoco, '--detector', weights, '--quiet']);
+    expect(e.code).toBe(0);
+    const bad = path.join(tmp, 'bad.json');
+    writeFileSync(bad, '{"features": ["x"]}');
+    const b = await run(['vision', 'evaluate', '--images', embedded.images, '--coco', embedded.imagesCoco, '--detector', bad, '--quiet']);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/bad\.json: not detector weights for this version/);
   });
 
   it('--help shows runnable examples on the embedded images', async () => {

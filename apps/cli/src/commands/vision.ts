@@ -4,11 +4,15 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, createTableWriter, readTable } from '@bioscan5m/core';
+import { Bioscan5mError, createTableWriter, readTable, writeFileAtomic } from '@bioscan5m/core';
 import {
   assessQuality,
   BuiltinDetector,
+  collectCandidates,
   createDetector,
+  crossValidate,
+  DEFAULT_TRAINING,
+  trainRescorer,
   decodeImage,
   DescriptorEncoder,
   evaluateBoxes,
@@ -215,6 +219,34 @@ async function evaluateCommand(o: EvalOpts): Promise<void> {
   console.log(`  AP@0.75 ${top1.ap75.toFixed(3)}  AR@[.5:.95] ${top1.ar.toFixed(3)}  (best box only, as cropping uses)`);
 }
 
+interface TrainOpts {
+  images: string;
+  coco: string;
+  out: string;
+  hidden?: string;
+  epochs?: string;
+  cv?: boolean;
+  quiet?: boolean;
+}
+
+async function trainCommand(o: TrainOpts): Promise<void> {
+  if (!/\.json$/i.test(o.out)) throw new Bioscan5mError(`--out must end in .json, got '${o.out}'`);
+  const bar = progressBar('candidates', { quiet: o.quiet });
+  const failed: { file: string; message: string }[] = [];
+  const images = await collectCandidates(o.images, o.coco, { onProgress: (d, t) => bar.update(d, t), onImageError: (file, message) => failed.push({ file, message }) });
+  bar.stop();
+  if (!images.length) throw new Bioscan5mError(`${o.coco}: no readable images under ${o.images}`);
+  const train = { ...DEFAULT_TRAINING, hidden: intOption('hidden', o.hidden, 0) ?? DEFAULT_TRAINING.hidden, epochs: intOption('epochs', o.epochs, 1) ?? DEFAULT_TRAINING.epochs };
+  if (o.cv) {
+    const cv = crossValidate(images, 5, { minScore: 0 }, train);
+    console.log(`5-fold cross-validation on ${images.length} images: AP@0.75 ${cv.metrics.ap75.toFixed(3)}  AR@[.5:.95] ${cv.metrics.ar.toFixed(3)}  AP@0.5 ${cv.metrics.ap50.toFixed(3)}`);
+  }
+  const w = trainRescorer(images, { ...train, trainedOn: `${o.coco} (${images.length} images)` });
+  writeFileAtomic(o.out, JSON.stringify(w));
+  console.log(`trained the built-in detector's re-scorer on ${images.length} images -> ${o.out} (use: --detector ${o.out})`);
+  printFailures(failed);
+}
+
 /** Registers `bioscan5m vision ...`. */
 export function registerVisionCommands(program: Command): void {
   const vision = program.command('vision').description('specimen images: detection, cropping, size, quality flags and embeddings');
@@ -226,7 +258,7 @@ export function registerVisionCommands(program: Command): void {
     .requiredOption('--images <dir>', 'folder of photos (searched recursively)')
     .requiredOption('--out <dir>', 'output folder (cropped/, cropped_256/, original_256/ mirror the input paths)')
     .option('--boxes <csv>', 'BOXES.csv to write (default OUT/boxes.csv); rows already there are kept and not redone')
-    .option('--detector <builtin|model.onnx>', "'builtin' (classical, no weights) or a DETR-style ONNX export", 'builtin')
+    .option('--detector <builtin|weights.json|model.onnx>', "'builtin' (shipped weights), re-scorer weights from 'vision train', or a DETR-style ONNX export", 'builtin')
     .option('--workers <n>', 'worker threads (default: all cores; 0 = this thread)')
     .option('--ratio <r>', 'box enlargement ratio', '1.4')
     .option('--jpeg-quality <q>', 'JPEG quality of the crops', '90')
@@ -279,10 +311,23 @@ Examples:
     .description('COCO-style AP@0.75 and AR@[.5:.95] of a detector against COCO boxes (bbox [0,0,0,0] = no specimen)')
     .requiredOption('--images <dir>', 'folder holding the COCO file_name images')
     .requiredOption('--coco <json>', 'COCO annotations')
-    .option('--detector <builtin|model.onnx>', 'detector to evaluate', 'builtin')
+    .option('--detector <builtin|weights.json|model.onnx>', 'detector to evaluate', 'builtin')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `\nExample:\n  bioscan5m vision evaluate --images ${imgs} --coco ${embedded.imagesCoco}\n`)
     .action((o: EvalOpts) => evaluateCommand(o));
+
+  vision
+    .command('train')
+    .description("retrain the built-in detector's re-scorer on your own COCO boxes (bbox [0,0,0,0] = no specimen)")
+    .requiredOption('--images <dir>', 'folder holding the COCO file_name images')
+    .requiredOption('--coco <json>', 'COCO annotations')
+    .requiredOption('--out <weights.json>', 'weights to pass as --detector')
+    .option('--hidden <n>', 'hidden tanh units (0 = logistic regression)', String(DEFAULT_TRAINING.hidden))
+    .option('--epochs <n>', 'training epochs', String(DEFAULT_TRAINING.epochs))
+    .option('--cv', 'also print 5-fold cross-validated AP/AR (5 more trainings)')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', `\nExample:\n  bioscan5m vision train --images ${imgs} --coco ${embedded.imagesCoco} --out my-detector.json --epochs 200\n  bioscan5m vision crop --images ${imgs} --out crops --detector my-detector.json\n`)
+    .action((o: TrainOpts) => trainCommand(o));
 }
 
 /** Demo: crop the embedded photos, print boxes and the quality flags next to their labels. */
