@@ -52,6 +52,8 @@ export interface ZeroShotResult {
   /** Cluster of every input row, in input order. */
   assignments: Int32Array;
   metrics: Record<string, LabelScores>;
+  /** The matrix Ward clustered (after z-scoring, one-per-barcode and UMAP): save it to re-cluster without UMAP. */
+  clustered: Matrix;
   /** Wall time per stage and in total. */
   seconds: { umap: number; ward: number; metrics: number; total: number };
 }
@@ -151,6 +153,7 @@ export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroSho
     clusters: k,
     assignments,
     metrics,
+    clustered: x,
     seconds: { umap: s(t1, t2), ward: s(t2, t3), metrics: s(t3, t4), total: s(t0, t4) },
   };
 }

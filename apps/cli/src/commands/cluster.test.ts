@@ -43,7 +43,8 @@ describe('bioscan5m cluster', () => {
   it('clusters .npy embeddings, writes one cluster per row and prints sklearn-exact metrics as JSON', async () => {
     const f = fixture();
     const assign = path.join(dir, 'assign.csv');
-    const r = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'species', '--label-column', 'genus', '--umap', '0', '--out', assign, '--json', '--quiet']);
+    const reduced = path.join(dir, 'reduced.npy');
+    const r = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'species', '--label-column', 'genus', '--umap', '0', '--out', assign, '--save-reduced', reduced, '--json', '--quiet']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.n).toBe(f.n);
@@ -59,6 +60,10 @@ describe('bioscan5m cluster', () => {
     const want = clusteringScores(keep.map((i) => f.species[i]), keep.map((i) => assignments[i]));
     expect(report.metrics.species).toMatchObject({ classes: 3, ami: want.ami, ari: want.ari, nmi: want.nmi, n: f.n - 1, unlabelled: 1 });
     expect(report.metrics.species.ami).toBeCloseTo(1, 12);
+    // The saved matrix re-clusters to the same partition.
+    const again = await run(['cluster', '--embeddings', reduced, '--n-clusters', '3', '--umap', '0', '--out', path.join(dir, 'again.csv'), '--quiet']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'again.csv'), 'utf8')).toBe(readFileSync(assign, 'utf8'));
     expect(Object.keys(report.metrics.genus).sort()).toEqual(['ami', 'ari', 'classes', 'completeness', 'homogeneity', 'n', 'nmi', 'unlabelled', 'vMeasure']);
   });
 

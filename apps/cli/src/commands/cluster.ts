@@ -37,6 +37,7 @@ interface ClusterOpts {
   distanceThreshold?: string;
   zscore: boolean;
   out?: string;
+  saveReduced?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -100,6 +101,7 @@ export function registerClusterCommands(program: Command): void {
     .option('--distance-threshold <x>', 'cut the Ward tree at this height instead of a cluster count')
     .option('--no-zscore', 'do not z-score the embeddings (default: z-score when several are given)')
     .option('--out <file>', 'write the cluster of every row to this CSV (column `cluster`)')
+    .option('--save-reduced <file.npy>', 'save the matrix that was clustered (after z-score and UMAP, float32) to re-cluster later with --umap 0')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -169,6 +171,10 @@ Examples:
         bars.ward.stop();
       }
       if (opts.out) writeAssignments(opts.out, res.assignments);
+      if (opts.saveReduced) {
+        const m = res.clustered;
+        writeNpy(opts.saveReduced, m.data instanceof Float32Array ? m.data : Float32Array.from(m.data), [m.rows, m.cols]);
+      }
       if (opts.json) console.log(JSON.stringify(clusterReport(res), null, 2));
       else {
         printTable(res);
