@@ -133,15 +133,7 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
 }
 
-/** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): wasm's Erf/Exp kernels are scalar and slow. */
-function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const a = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
-  return sign * y;
-}
-
+// wasm's Erf/Exp kernels are scalar and slow, so GELU runs in JS.
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** Exact (erf) GELU, as BERT and PyTorch's nn.GELU use; value and derivative in one JS pass. */
@@ -152,9 +144,14 @@ export function gelu(x: tf.Tensor): tf.Tensor {
     const der = new Float32Array(src.length);
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
-      const cdf = 0.5 * (1 + erf(v * Math.SQRT1_2));
+      // erf(|v|/sqrt2) by Abramowitz & Stegun 7.1.26; its exp(-v²/2) is also the Gaussian density's.
+      const e = Math.exp(-0.5 * v * v);
+      const a = Math.abs(v) * Math.SQRT1_2;
+      const t = 1 / (1 + 0.3275911 * a);
+      const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * e;
+      const cdf = 0.5 * (1 + (v < 0 ? -y : y));
       out[i] = v * cdf;
-      der[i] = cdf + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      der[i] = cdf + v * INV_SQRT_2PI * e;
     }
     return { value: tf.tensor(out, xx.shape), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.tensor(der, xx.shape)) };
   });
