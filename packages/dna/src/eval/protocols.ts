@@ -12,30 +12,39 @@ export interface SplitIndices {
 const barcodeKey = (s: string) => s.toUpperCase().replace(/[^ACGT]/g, '');
 
 /**
- * Closed world: per species with >= 2 distinct barcodes, about `testFraction` of its barcodes (at least one,
- * never all) go to test with every sample carrying them; the rest is train.
+ * Closed world: samples are grouped by barcode (gaps and N ignored) across species; each group belongs to the
+ * species of its first sample. Per species with >= 2 groups, about `testFraction` of its groups (at least one,
+ * never all) go to test; the rest is train. A test group holding a species absent from train moves to train.
  */
 export function closedWorldSplit(sequences: readonly string[], species: readonly string[], opts: { testFraction?: number; seed?: number } = {}): SplitIndices {
   const rng = createRng(opts.seed ?? 0);
   const frac = opts.testFraction ?? 0.2;
-  const bySpecies = new Map<string, Map<string, number[]>>();
+  const groups = new Map<string, number[]>();
   species.forEach((sp, i) => {
     if (!sp) return;
-    const m = bySpecies.get(sp) ?? new Map<string, number[]>();
     const key = barcodeKey(sequences[i]);
-    m.set(key, [...(m.get(key) ?? []), i]);
-    bySpecies.set(sp, m);
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
   });
-  const out: SplitIndices = { train: [], test: [] };
-  for (const sp of [...bySpecies.keys()].sort()) {
-    const groups = [...bySpecies.get(sp)!.values()];
-    rng.shuffle(groups);
-    const nTest = groups.length >= 2 ? Math.max(1, Math.min(groups.length - 1, Math.round(groups.length * frac))) : 0;
-    groups.forEach((g, j) => (j < nTest ? out.test : out.train).push(...g));
+  const bySpecies = new Map<string, number[][]>();
+  for (const g of groups.values()) {
+    const owner = species[g[0]];
+    bySpecies.set(owner, [...(bySpecies.get(owner) ?? []), g]);
   }
-  out.train.sort((a, b) => a - b);
-  out.test.sort((a, b) => a - b);
-  return out;
+  const trainGroups: number[][] = [];
+  let testGroups: number[][] = [];
+  for (const sp of [...bySpecies.keys()].sort()) {
+    const list = bySpecies.get(sp)!;
+    rng.shuffle(list);
+    const nTest = list.length >= 2 ? Math.max(1, Math.min(list.length - 1, Math.round(list.length * frac))) : 0;
+    list.forEach((g, j) => (j < nTest ? testGroups : trainGroups).push(g));
+  }
+  const seen = new Set(trainGroups.flat().map((i) => species[i]));
+  const moved = testGroups.filter((g) => g.some((i) => !seen.has(species[i])));
+  testGroups = testGroups.filter((g) => !moved.includes(g));
+  trainGroups.push(...moved);
+  return { train: trainGroups.flat().sort((a, b) => a - b), test: testGroups.flat().sort((a, b) => a - b) };
 }
 
 /**
