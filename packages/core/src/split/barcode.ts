@@ -46,6 +46,12 @@ export class BarcodeGroups<K> {
     }
     return id;
   }
+  /** The key of every group, by group id, mapped to a number (for order-independent sorting). */
+  keys(toNumber: (key: K) => number): Float64Array {
+    const out = new Float64Array(this.ids.size);
+    for (const [k, id] of this.ids) out[id] = toNumber(k);
+    return out;
+  }
 }
 
 /** A growable Int32 column (doubling), for streaming passes that do not know the row count in advance. */

@@ -18,6 +18,11 @@ export interface SplitColumns {
   genus: Int32Array;
   /** Barcode group per row (equal N-stripped barcodes), -1 = no barcode (the row is a group of its own). */
   barcode: Int32Array;
+  /**
+   * A content key per barcode group (e.g. barcodeHash), so that a species' barcodes are allocated in an order
+   * that does not depend on the row order of the file: the same data in any order gives the same split.
+   */
+  barcodeKey?: Float64Array;
 }
 
 export interface SplitOptions {
@@ -115,6 +120,12 @@ export function splitColumns(cols: SplitColumns, opts: SplitOptions = {}): { spl
     for (const [g, c] of genusVotes.get(s) ?? []) if (c > best || (c === best && g < win)) [win, best] = [g, c];
     return win || genusOfSpeciesName(labels[s]);
   };
+  if (cols.barcodeKey) {
+    const key = cols.barcodeKey;
+    for (const units of speciesUnits.values()) {
+      units.sort((x, y) => (x < groups ? (y < groups ? key[x] - key[y] || x - y : -1) : y < groups ? 1 : x - y));
+    }
+  }
   const rule = opts.placeholderRule ?? 'paper';
   const speciesIds = [...speciesUnits.keys()].sort((a, b) => (labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0));
   const samplesOf = (s: number) => speciesUnits.get(s)!.reduce((t, u) => t + unitSize[u], 0);

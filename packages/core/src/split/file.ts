@@ -47,7 +47,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
     },
   });
   const { split, summary } = splitColumns(
-    { n, labels: vocab.labels, species: species.toArray(), genus: genus.toArray(), barcode: barcode.toArray() },
+    { n, labels: vocab.labels, species: species.toArray(), genus: genus.toArray(), barcode: barcode.toArray(), barcodeKey: groups.keys((h) => h) },
     opts,
   );
 

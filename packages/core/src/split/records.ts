@@ -1,7 +1,7 @@
 /** splitDataset over in-memory records (for files of any size use splitMetadataFile). */
 import { SPLITS, type MetadataRecord, type Split } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
-import { BarcodeGroups, stripBarcode } from './barcode.js';
+import { barcodeHash, BarcodeGroups, stripBarcode } from './barcode.js';
 import { chunkFor } from './chunk.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
 
@@ -25,7 +25,8 @@ export function splitDataset(records: readonly MetadataRecord[], opts: SplitOpti
     const b = stripBarcode(r.dna_barcode ?? '');
     barcode[i] = b ? groups.id(b) : -1;
   });
-  const { split, summary } = splitColumns({ n, labels: vocab.labels, species, genus, barcode }, opts);
+  const barcodeKey = groups.keys(barcodeHash);
+  const { split, summary } = splitColumns({ n, labels: vocab.labels, species, genus, barcode, barcodeKey }, opts);
   const splits = Array.from(split, (c) => SPLITS[c]);
   const out = records.map((r, i) => ({ ...r, split: splits[i], chunk: chunkFor(r.processid, splits[i]) }));
   return { records: out, splits, summary };

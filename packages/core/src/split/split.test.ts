@@ -157,6 +157,15 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
     expect(other.splits).not.toEqual(records.map((r) => r.split));
   });
 
+  it('does not depend on the row order of the input', () => {
+    const rng = createRng(77);
+    const shuffled = rng.shuffle([...input]);
+    const again = splitDataset(shuffled, { seed: 3 });
+    const byId = new Map(again.records.map((r) => [r.processid, r.split]));
+    const moved = records.filter((r) => byId.get(r.processid) !== r.split);
+    expect(moved).toEqual([]);
+  });
+
   it('groups samples whose barcodes differ only by trailing N, and follows the majority species of a barcode', () => {
     const mk = (species: string, barcode: string): MetadataRecord => ({ ...emptyRecord(), processid: `${species}${barcode.length}${Math.random()}`, genus: species.split(' ')[0], species, dna_barcode: barcode });
     const rs: MetadataRecord[] = [];
