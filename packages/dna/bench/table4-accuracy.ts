@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import {
   classificationMetrics,
   closedWorldSplit,
-  embedSequences,
+  encoderToOnnx,
+  loadOnnxEncoder,
   fineTune,
   initBackend,
   knnPredict,
@@ -52,17 +53,25 @@ const cfg = { k: arg('k', 4), layers: arg('layers', 2), heads: arg('heads', 2), 
 const pre = await pretrainMlm({ sequences: set.sequences, config: cfg, steps: arg('pretrain-steps', 150), batchSize: 32, maxLr: 1e-3, seed: 0 });
 console.log(`[${secs()} s] pretrained k=${cfg.k} ${cfg.layers}x${cfg.heads} hidden ${cfg.hidden}: ${pre.step} steps, loss ${pre.losses[0].toFixed(3)} -> ${pre.losses.at(-1)!.toFixed(3)}`);
 
-const xTr = embedSequences(pre.config, pre.params, trS);
-const xTe = embedSequences(pre.config, pre.params, teS);
+// Embeddings through onnxruntime (the same graph as tfjs within 1e-4, faster).
+const embed = async (seqs: string[]) => {
+  const enc = await loadOnnxEncoder(encoderToOnnx(pre.config, pre.params));
+  const { data } = await enc.embed(seqs);
+  await enc.close();
+  return data;
+};
+const xTr = await embed(trS);
+const xTe = await embed(teS);
 const probe = trainLinearProbe(xTr, cfg.hidden, trY, { epochs: 100, maxLr: 1e-2 });
 console.log(`[${secs()} s] linear probe (species, closed world): ${fmt(classificationMetrics(teY, predictWithHead(probe, xTe, cfg.hidden)))}`);
 
 const open = openWorldSplit(species, genus, { seed: 0 });
-const keysX = embedSequences(pre.config, pre.params, pick(open.train, set.sequences));
-const qX = embedSequences(pre.config, pre.params, pick(open.test, set.sequences));
+const keysX = await embed(pick(open.train, set.sequences));
+const qX = await embed(pick(open.test, set.sequences));
 const gPred = knnPredict(keysX, pick(open.train, genus), qX, cfg.hidden);
 console.log(`[${secs()} s] 1-NN genus of unseen species (open world, ${open.test.length} queries): ${fmt(classificationMetrics(pick(open.test, genus), gPred))}`);
 
 const head = fineTune(pre.config, pre.params, trS, trY, { epochs: arg('finetune-epochs', 2), batchSize: 32, maxLr: 1e-3 });
-const ft = predictWithHead(head, embedSequences(pre.config, pre.params, teS), cfg.hidden);
+// (fineTune updated pre.params in place, so embed() now exports the fine-tuned encoder.)
+const ft = predictWithHead(head, await embed(teS), cfg.hidden);
 console.log(`[${secs()} s] fine-tuned (species, closed world): ${fmt(classificationMetrics(teY, ft))}`);
