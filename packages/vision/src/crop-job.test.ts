@@ -15,6 +15,8 @@ function makeInput(): string {
   const dir = path.join(tmp, `in-${Math.random().toString(36).slice(2)}`);
   mkdirSync(path.join(dir, 'plate2'), { recursive: true });
   copyFileSync(path.join(embeddedImages, 'CRALA13917-21.1024px.jpg'), path.join(dir, 'CRALA13917-21.jpg'));
+  // A name that needs CSV quoting.
+  copyFileSync(path.join(embeddedImages, 'CRALA39183-21.1024px.jpg'), path.join(dir, 'plate2', 'well "7", empty.jpg'));
   copyFileSync(path.join(embeddedImages, 'ABINP1822-21.1024px.jpg'), path.join(dir, 'plate2', 'ABINP1822-21.jpg'));
   copyFileSync(path.join(embeddedImages, 'CRALA24095-21.1024px.jpg'), path.join(dir, 'plate2', 'CRALA24095-21.jpg'));
   // A truncated JPEG: the first half of a real photo.
@@ -31,14 +33,14 @@ describe('runCropJob', () => {
     const errors: string[] = [];
     const progress: number[] = [];
     const s = await runCropJob({ imagesDir: input, outDir: out, workers: 1, onImageError: (f) => errors.push(f), onProgress: (d) => progress.push(d) });
-    expect(s).toMatchObject({ total: 4, skipped: 0, processed: 3 });
+    expect(s).toMatchObject({ total: 5, skipped: 0, processed: 4 });
     expect(errors).toEqual(['plate2/truncated.jpg']);
     expect(s.failed[0].message).toMatch(/truncated\.jpg.*(premature|truncated)/i);
-    expect(progress.at(-1)).toBe(4);
+    expect(progress.at(-1)).toBe(5);
 
     const t = await readTable(path.join(out, 'boxes.csv'));
     expect(t.header).toEqual([...BOXES_HEADER]);
-    expect(t.rows.map((r) => r[0])).toEqual(['CRALA13917-21.jpg', 'plate2/ABINP1822-21.jpg', 'plate2/CRALA24095-21.jpg']);
+    expect(t.rows.map((r) => r[0])).toEqual(['CRALA13917-21.jpg', 'plate2/ABINP1822-21.jpg', 'plate2/CRALA24095-21.jpg', 'plate2/well "7", empty.jpg']);
     const byFile = new Map(t.rows.map((r) => [r[0], r]));
     // The empty well: row present, box and size columns empty, no crop written.
     expect(byFile.get('plate2/ABINP1822-21.jpg')!.slice(1).every((v) => v === '')).toBe(true);
@@ -66,7 +68,7 @@ describe('runCropJob', () => {
 
     // Rerun: everything done is skipped, the unreadable image is tried (and reported) again.
     const again = await runCropJob({ imagesDir: input, outDir: out, workers: 1 });
-    expect(again).toMatchObject({ total: 4, skipped: 3, processed: 0 });
+    expect(again).toMatchObject({ total: 5, skipped: 4, processed: 0 });
     expect(again.failed.map((f) => f.file)).toEqual(['plate2/truncated.jpg']);
     expect((await readTable(path.join(out, 'boxes.csv'))).rows).toEqual(t.rows);
   });
@@ -78,10 +80,10 @@ describe('runCropJob', () => {
     // A killed run left one finished row and half of another line.
     writeFileSync(path.join(out, 'boxes.csv.partial'), `${BOXES_HEADER.join(',')}\nCRALA13917-21.jpg,1,2,3,4,0.5,0.01,0.1,7\nplate2/CRALA24095-21.jpg,40`);
     const s = await runCropJob({ imagesDir: input, outDir: out, workers: 1 });
-    expect(s).toMatchObject({ skipped: 1, processed: 2 });
+    expect(s).toMatchObject({ skipped: 1, processed: 3 });
     const t = await readTable(path.join(out, 'boxes.csv'));
     expect(t.rows[0]).toEqual(['CRALA13917-21.jpg', '1', '2', '3', '4', '0.5', '0.01', '0.1', '7']);
-    expect(t.rows).toHaveLength(3);
+    expect(t.rows).toHaveLength(4);
   });
 
   it('refuses a --boxes file that is not a BOXES table', async () => {

@@ -136,8 +136,9 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
   if (!existsSync(journal)) appendFileSync(journal, BOXES_HEADER.join(',') + '\n');
   const finish = (rel: string, row?: CropRow, error?: string) => {
     if (row) {
-      const fields = rowToFields(row).map((v) => formatCell(v));
-      appendFileSync(journal, fields.join(',') + '\n');
+      // Raw values in memory (the final writer quotes them once); quoted in the journal line.
+      const fields = rowToFields(row).map((v) => (v === undefined ? '' : String(v)));
+      appendFileSync(journal, fields.map((v) => formatCell(v)).join(',') + '\n');
       done.set(rel, fields);
       summary.processed++;
       if (row.x === undefined) summary.noSpecimen++;
