@@ -229,3 +229,25 @@ describe('splitMetadataFile', () => {
     }
   });
 });
+
+describe('barcode hashing', () => {
+  it('separates barcodes that differ at one site and ignores trailing N only', async () => {
+    const { barcodeHash, barcodeHashBytes } = await import('./barcode.js');
+    const base = 'ACGT'.repeat(165) + 'AC';
+    const seen = new Set<number>();
+    for (let i = 0; i < base.length; i++) {
+      for (const b of 'ACGT') {
+        if (b === base[i]) continue;
+        const v = base.slice(0, i) + b + base.slice(i + 1);
+        const h = barcodeHash(v);
+        expect(barcodeHashBytes(Buffer.from(v), 0, v.length)).toBe(h);
+        seen.add(h);
+      }
+    }
+    expect(seen.size).toBe(base.length * 3);
+    expect(seen.has(barcodeHash(base))).toBe(false);
+    expect(barcodeHash(base + 'NNN')).toBe(barcodeHash(base));
+    expect(barcodeHash('N' + base)).not.toBe(barcodeHash(base));
+    expect(barcodeHash('NNN')).toBe(-1);
+  });
+});
