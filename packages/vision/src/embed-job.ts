@@ -1,4 +1,9 @@
-/** `vision embed`: encode every image of a folder tree into one .npy matrix plus the file order. */
+/**
+ * `vision embed`: encode every image of a folder tree into one .npy matrix plus the file order.
+ * Finished vectors are checkpointed as they come (X.npy.partial.f32 + X.npy.partial.txt), so a killed run over
+ * millions of images resumes where it stopped; the .npy and .files.txt are written atomically at the end.
+ */
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { writeFileAtomic, writeNpy } from '@bioscan5m/core';
 import { listImages } from './files.js';
@@ -19,6 +24,8 @@ export interface EmbedJobOptions {
 export interface EmbedJobSummary {
   total: number;
   embedded: number;
+  /** Vectors taken over from an interrupted earlier run. */
+  resumed: number;
   dim: number;
   failed: { file: string; message: string }[];
   npy: string;
@@ -29,20 +36,49 @@ export function filesListPath(npy: string): string {
   return npy.replace(/\.npy$/i, '') + '.files.txt';
 }
 
+/** Vectors of an interrupted run with the same encoder: complete lines of the list with complete vectors. */
+function loadCheckpoint(bin: string, list: string, header: string, dim: number): Map<string, Float32Array> {
+  const done = new Map<string, Float32Array>();
+  if (!existsSync(bin) || !existsSync(list)) return done;
+  const lines = readFileSync(list, 'utf8').split('\n');
+  if (lines[0] !== header) return done; // another encoder: start over
+  const names = lines.slice(1, -1); // the last element is '' or a cut line
+  const bytes = readFileSync(bin);
+  const n = Math.min(names.length, Math.floor(bytes.byteLength / (4 * dim)));
+  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n * dim * 4));
+  for (let i = 0; i < n; i++) done.set(names[i], data.slice(i * dim, (i + 1) * dim));
+  return done;
+}
+
 export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummary> {
   const files = listImages(opts.imagesDir);
   const dim = opts.encoder.dim;
-  const rows: { rel: string; v: Float32Array }[] = [];
+  const bin = `${opts.out}.partial.f32`;
+  const list = `${opts.out}.partial.txt`;
+  const header = `# ${opts.encoder.name} dim=${dim}`;
+  const vectors = loadCheckpoint(bin, list, header, dim);
+  const resumed = vectors.size;
+  // Rewrite the checkpoint to exactly what was kept, then append.
+  const kept = [...vectors.entries()];
+  writeFileSync(list, header + '\n' + kept.map(([k]) => k + '\n').join(''));
+  writeFileSync(bin, new Uint8Array(0));
+  for (const [, v] of kept) appendFileSync(bin, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  if (statSync(bin).size !== kept.length * dim * 4) truncateSync(bin, kept.length * dim * 4);
+
+  const todo = files.filter((f) => !vectors.has(f.rel));
   const failed: EmbedJobSummary['failed'] = [];
   let next = 0;
-  let finished = 0;
+  let finished = resumed;
+  opts.onProgress?.(finished, files.length);
   const lane = async () => {
-    while (next < files.length) {
-      const k = next++;
-      const f = files[k];
+    while (next < todo.length) {
+      const f = todo[next++];
       try {
         const v = await opts.encoder.encode(await decodeImage(f.path, f.rel));
-        rows[k] = { rel: f.rel, v };
+        vectors.set(f.rel, v);
+        // Vector first, then its name: a name in the list always has its vector.
+        appendFileSync(bin, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+        appendFileSync(list, f.rel + '\n');
       } catch (err) {
         if (!(err instanceof ImageReadError)) throw err;
         failed.push({ file: f.rel, message: err.message });
@@ -53,11 +89,14 @@ export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummar
   };
   const lanes = Math.max(1, opts.concurrency ?? Math.min(4, os.availableParallelism()));
   await Promise.all(Array.from({ length: lanes }, lane));
-  const kept = rows.filter(Boolean);
-  const matrix = new Float32Array(kept.length * dim);
-  kept.forEach((r, i) => matrix.set(r.v, i * dim));
-  writeNpy(opts.out, matrix, [kept.length, dim]);
+  // Rows in file order (sorted relative paths), whatever order they finished in.
+  const rows = files.filter((f) => vectors.has(f.rel));
+  const matrix = new Float32Array(rows.length * dim);
+  rows.forEach((f, i) => matrix.set(vectors.get(f.rel)!, i * dim));
+  writeNpy(opts.out, matrix, [rows.length, dim]);
   const filesTxt = filesListPath(opts.out);
-  writeFileAtomic(filesTxt, kept.map((r) => r.rel).join('\n') + (kept.length ? '\n' : ''));
-  return { total: files.length, embedded: kept.length, dim, failed, npy: opts.out, filesTxt };
+  writeFileAtomic(filesTxt, rows.map((r) => r.rel).join('\n') + (rows.length ? '\n' : ''));
+  rmSync(bin, { force: true });
+  rmSync(list, { force: true });
+  return { total: files.length, embedded: rows.length, resumed, dim, failed, npy: opts.out, filesTxt };
 }

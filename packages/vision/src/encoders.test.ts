@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,23 @@ describe('DescriptorEncoder (weight-free baseline)', () => {
     expect(npy.shape).toEqual([2, enc.dim]);
     const direct = await enc.encode(await decodeImage(path.join(dir, 'sub', 'a.jpg')));
     expect(Array.from(npy.data.slice(enc.dim) as Float32Array)).toEqual(Array.from(direct));
+    expect(existsSync(`${out}.partial.f32`)).toBe(false);
+  });
+
+  it('`embed` resumes from the checkpoint of an interrupted run', async () => {
+    const dir = path.join(tmp, 'in2');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(embeddedImages, 'CRALA13917-21.1024px.jpg'), path.join(dir, 'a.jpg'));
+    copyFileSync(path.join(embeddedImages, 'CRALA24095-21.1024px.jpg'), path.join(dir, 'b.jpg'));
+    const out = path.join(tmp, 'y.npy');
+    // A killed run finished a.jpg (with a marker vector) and was cut while writing the next one.
+    const marker = new Float32Array(enc.dim).fill(7);
+    writeFileSync(`${out}.partial.f32`, Buffer.concat([Buffer.from(marker.buffer), Buffer.alloc(10)]));
+    writeFileSync(`${out}.partial.txt`, `# descriptor dim=${enc.dim}\na.jpg\nb.j`);
+    const s = await runEmbedJob({ imagesDir: dir, out, encoder: enc });
+    expect(s).toMatchObject({ total: 2, embedded: 2, resumed: 1 });
+    const npy = readNpy(out);
+    expect(npy.data[0]).toBe(7); // kept, not recomputed
+    expect(npy.data[enc.dim]).not.toBe(7);
   });
 });

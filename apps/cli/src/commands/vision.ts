@@ -123,7 +123,7 @@ async function embedCommand(o: EmbedOpts): Promise<void> {
   try {
     const s = await runEmbedJob({ imagesDir: o.images, out: o.out, encoder, onProgress: (d, t) => bar.update(d, t) });
     bar.stop();
-    console.log(`embedded ${s.embedded} of ${s.total} images with ${encoder.name} (${s.dim} dims)`);
+    console.log(`embedded ${s.embedded} of ${s.total} images with ${encoder.name} (${s.dim} dims${s.resumed ? `; ${s.resumed} taken over from an interrupted run` : ''})`);
     console.log(`matrix: ${s.npy} [${s.embedded}, ${s.dim}] float32; file order: ${s.filesTxt}`);
     printFailures(s.failed);
     if (s.failed.length) process.exitCode = 3;
