@@ -60,6 +60,12 @@ KIND['U'.charCodeAt(0)] = 2;
 KIND['u'.charCodeAt(0)] = 2;
 for (const ch of '-.~ \t\r\n') TABLE[ch.charCodeAt(0)] = GAP;
 
+const FAST = new Uint8Array(128).fill(255);
+FAST[65] = BASE_A;
+FAST[67] = BASE_C;
+FAST[71] = BASE_G;
+FAST[84] = BASE_T;
+
 export function emptyCleaningCounts(): CleaningCounts {
   return { gaps: 0, lowercase: 0, ambiguous: 0, uracil: 0, invalid: 0, trimmedN: 0 };
 }
@@ -80,6 +86,12 @@ export function cleanBarcode(raw: string): CleanedBarcode {
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
+    // Fast path: upper-case A/C/G/T, nearly every character of a real barcode.
+    const fast = c < 128 ? FAST[c] : 255;
+    if (fast !== 255) {
+      out[n++] = fast;
+      continue;
+    }
     let code = c < 128 ? TABLE[c] : INVALID;
     if (code === GAP) {
       counts.gaps++;
