@@ -5,6 +5,7 @@
  * backward are written out explicitly (tf.customGrad), so no batched or transposed matMul is ever issued.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fastExp } from './fast-exp.js';
 
 type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -76,7 +77,7 @@ export function fusedSelfAttention(qkv: tf.Tensor2D, keyMask: Int32Array, batch:
         }
         let sum = 0;
         for (let j = 0; j < L; j++) {
-          const e = Math.exp(P[o + j] - mx);
+          const e = fastExp(P[o + j] - mx);
           P[o + j] = e;
           sum += e;
         }

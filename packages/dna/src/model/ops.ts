@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { needsSplitKernels } from '../backend.js';
+import { fastExp } from './fast-exp.js';
 
 type Saver = (tensors: tf.Tensor[]) => void;
 type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
@@ -145,7 +146,7 @@ export function gelu(x: tf.Tensor): tf.Tensor {
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
       // erf(|v|/sqrt2) by Abramowitz & Stegun 7.1.26; its exp(-v²/2) is also the Gaussian density's.
-      const e = Math.exp(-0.5 * v * v);
+      const e = fastExp(-0.5 * v * v);
       const a = Math.abs(v) * Math.SQRT1_2;
       const t = 1 / (1 + 0.3275911 * a);
       const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * e;
@@ -178,7 +179,7 @@ export function sparseCrossEntropy(logits: tf.Tensor2D, labels: Int32Array, weig
       for (let j = 0; j < c; j++) if (src[o + j] > mx) mx = src[o + j];
       let sum = 0;
       for (let j = 0; j < c; j++) {
-        const e = Math.exp(src[o + j] - mx);
+        const e = fastExp(src[o + j] - mx);
         grad[o + j] = e;
         sum += e;
       }
