@@ -165,7 +165,12 @@ async function runOurs(name: string, side: Side, kind: 'closed' | 'open', opts: 
   if (!existsSync(q)) writeCsv(q, side.header, side[kind]);
   const pred = path.join(dir, `${kind}.${tag}.pred.csv`);
   const s = await identifyFiles(ref, q, pred, opts);
-  if (tag === 'default') log(`ours (${name}, ${kind}): ${await calibration(pred, side[kind], side.header)}; species threshold ${s.reference.speciesThreshold.toFixed(4)}`);
+  if (tag === 'default') {
+    log(
+      `ours (${name}, ${kind}): ${await calibration(pred, side[kind], side.header)}; species threshold ${s.reference.speciesThreshold.toFixed(4)}; ` +
+        `search phase ${s.querySeconds.toFixed(2)} s (${(side[kind].length / s.querySeconds).toFixed(0)} queries/s after the build)`,
+    );
+  }
   return scoreOurs(s, side[kind].length);
 }
 

@@ -95,6 +95,7 @@ export function identifyJson(s: IdentifySummary) {
     problems: s.problems,
     accuracy: s.accuracy ?? null,
     seconds: Number(s.seconds.toFixed(3)),
+    querySeconds: Number(s.querySeconds.toFixed(3)),
     queriesPerSecond: Number(s.queriesPerSecond.toFixed(1)),
   };
 }

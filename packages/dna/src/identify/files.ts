@@ -102,6 +102,8 @@ export interface IdentifySummary {
   /** Per-rank accuracy when the queries carry labels (novel predictions count as wrong at species). */
   accuracy?: Record<string, RankAccuracy>;
   seconds: number;
+  /** Seconds of the search phase alone (after reading, cleaning, indexing and calibration). */
+  querySeconds: number;
   queriesPerSecond: number;
 }
 
@@ -147,11 +149,13 @@ export async function identifyFiles(
   const threads = identifier.threads;
   const cleaned = queries.map((q) => cleanBarcode(q.barcode));
   let preds: Identification[];
+  const tq = performance.now();
   try {
     preds = await identifier.identifyManyAsync(cleaned, opts.onQueryProgress);
   } finally {
     await identifier.close();
   }
+  const querySeconds = (performance.now() - tq) / 1000;
   const writer = createTableWriter(outFile, PREDICTION_COLUMNS);
   const cleaning = emptyCleaningCounts();
   const problems: IdentifySummary['problems'] = [];
@@ -199,6 +203,7 @@ export async function identifyFiles(
     problems: problems.slice(0, 20),
     accuracy: labelled ? scoreIdentifications(queries, preds) : undefined,
     seconds,
+    querySeconds,
     queriesPerSecond: queries.length / seconds,
   };
 }
