@@ -3,7 +3,7 @@
  * sequence per distinct barcode, with every lineage seen on it and how often), and unusable rows are listed.
  */
 import { TAXONOMIC_RANKS } from '@bioscan5m/core';
-import { cleanBarcode, codesToString, type CleaningCounts, emptyCleaningCounts, addCleaningCounts } from './clean.js';
+import { cleanBarcode, type CleaningCounts, emptyCleaningCounts, addCleaningCounts } from './clean.js';
 
 /** The seven ranks predicted, phylum to species. */
 export const IDENTIFY_RANKS = TAXONOMIC_RANKS;
@@ -48,7 +48,8 @@ export interface ReferenceOptions {
 
 export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: ReferenceOptions = {}): ReferenceSet {
   const minBases = opts.minBases ?? 50;
-  const bySeq = new Map<string, number>();
+  // Identical barcodes are found by a 53-bit hash of the codes (no string per barcode), confirmed byte by byte.
+  const bySeq = new Map<number, number[]>();
   const sequences: Uint8Array[] = [];
   const acgt: number[] = [];
   const groupLineages: { lineage: number; count: number }[][] = [];
@@ -76,11 +77,13 @@ export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: Refe
       continue;
     }
     used++;
-    const key = codesToString(cleaned.codes);
-    let g = bySeq.get(key);
+    const key = hashCodes(cleaned.codes);
+    const bucket = bySeq.get(key);
+    let g = bucket?.find((x) => sameCodes(sequences[x], cleaned.codes));
     if (g === undefined) {
       g = sequences.length;
-      bySeq.set(key, g);
+      if (bucket) bucket.push(g);
+      else bySeq.set(key, [g]);
       sequences.push(cleaned.codes);
       acgt.push(cleaned.acgt);
       groupLineages.push([]);
@@ -108,4 +111,20 @@ export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: Refe
     skipped,
     cleaning,
   };
+}
+
+function hashCodes(codes: Uint8Array): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < codes.length; i++) {
+    h1 = Math.imul(h1 ^ codes[i], 0x01000193);
+    h2 = Math.imul(h2 ^ codes[i], 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff) + codes.length;
+}
+
+function sameCodes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
