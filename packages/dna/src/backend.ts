@@ -67,10 +67,11 @@ async function select(prefer?: string): Promise<string> {
 
 /**
  * Initialises the best backend once and returns its name as `tf.getBackend()` reports it. Safe to call many
- * times; a different `prefer` switches backend.
+ * times; a different `prefer` switches backend, no `prefer` keeps the current one.
  */
 export function initBackend(opts: InitBackendOptions = {}): Promise<string> {
-  if (!initPromise || initPrefer !== opts.prefer) {
+  // A call without a preference keeps whatever backend an earlier call chose.
+  if (!initPromise || (opts.prefer !== undefined && initPrefer !== opts.prefer)) {
     initPrefer = opts.prefer;
     initPromise = select(opts.prefer);
   }
