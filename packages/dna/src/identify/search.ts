@@ -73,23 +73,19 @@ export class Searcher {
     const counts = this.counts;
     const dc = this.diagCand;
     const touched = this.touched;
-    let nt = 0;
     // First pass skips k-mers shared by more than maxOcc references (conserved stretches say little about which
     // reference is nearest and dominate the cost); if that leaves too little evidence, a second pass takes all.
-    for (let pass = 0; pass < 2; pass++) {
-      const limit = pass === 0 ? this.maxOcc : 0x7fffffff;
-      let skipped = 0;
-      nt = this.countKmers(q, limit, nt);
-      if (pass === 0) {
-        skipped = this.lastSkipped;
-        let maxCount = 0;
-        for (let t = 0; t < nt; t++) if (counts[touched[t]] > maxCount) maxCount = counts[touched[t]];
-        if (skipped === 0 || maxCount >= this.minVotes) break;
+    let nt = this.countKmers(q, this.maxOcc, 0);
+    if (exclude >= 0) counts[exclude] = 0;
+    if (this.lastSkipped > 0) {
+      let best = 0;
+      for (let t = 0; t < nt; t++) if (counts[touched[t]] > best) best = counts[touched[t]];
+      if (best < this.minVotes) {
         for (let t = 0; t < nt; t++) counts[touched[t]] = 0;
-        nt = 0;
+        nt = this.countKmers(q, 0x7fffffff, 0);
+        if (exclude >= 0) counts[exclude] = 0;
       }
     }
-    if (exclude >= 0 && counts[exclude] > 0) counts[exclude] = 0;
     // Cut-off count that keeps about `candidates` references: histogram of vote counts.
     let maxCount = 0;
     for (let t = 0; t < nt; t++) if (counts[touched[t]] > maxCount) maxCount = counts[touched[t]];
