@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { createRng } from '@bioscan5m/core';
-import { dense, gatherRows, gelu, sparseCrossEntropy } from './ops.js';
+import { dense, gatherRows, gelu, layerNorm, sparseCrossEntropy } from './ops.js';
 import { fusedSelfAttention } from './fused-attention.js';
 
 const rnd = (shape: number[], seed: number) => {
@@ -68,6 +68,21 @@ describe('wasm-friendly ops match tfjs autodiff', () => {
     const ref = (t: tf.Tensor) => tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), 6).toFloat(), t as tf.Tensor2D);
     close(gatherRows(table, ids), ref(table));
     close(tf.grad((t) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), up)))(table), tf.grad((t) => tf.sum(tf.mul(ref(t), up)))(table));
+  });
+
+  it('layerNorm: value and gradients', () => {
+    const x = tf.add(tf.mul(rnd([6, 10], 11), 3), 1) as tf.Tensor2D;
+    const g = rnd([10], 12) as tf.Tensor1D;
+    const b = rnd([10], 13) as tf.Tensor1D;
+    const up = rnd([6, 10], 14);
+    const ref = (a: tf.Tensor, c: tf.Tensor, e: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, -1, true);
+      return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), c), e);
+    };
+    close(layerNorm(x, g, b, 1e-5), ref(x, g, b), 1e-5);
+    const ours = tf.grads((a, c, e) => tf.sum(tf.mul(layerNorm(a as tf.Tensor2D, c as tf.Tensor1D, e as tf.Tensor1D, 1e-5), up)))([x, g, b]);
+    const theirs = tf.grads((a, c, e) => tf.sum(tf.mul(ref(a, c, e), up)))([x, g, b]);
+    ours.forEach((t, i) => close(t, theirs[i], 1e-4));
   });
 
   it('gelu (erf form): value and gradient', () => {

@@ -128,10 +128,67 @@ export function gatherRows(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   return f(table) as tf.Tensor2D;
 }
 
-/** Layer normalisation over the last axis. */
+/**
+ * Layer normalisation over the last axis, forward and backward in JS: tfjs autodiff of moments() issues ~20
+ * scalar wasm kernels per call.
+ */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+  const [n, d] = x.shape;
+  const f = customGrad((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => {
+    const X = xx.dataSync() as Float32Array;
+    const G = gg.dataSync() as Float32Array;
+    const B = bb.dataSync() as Float32Array;
+    const xhat = new Float32Array(n * d);
+    const rstd = new Float32Array(n);
+    const out = new Float32Array(n * d);
+    for (let r = 0; r < n; r++) {
+      const o = r * d;
+      let mean = 0;
+      for (let j = 0; j < d; j++) mean += X[o + j];
+      mean /= d;
+      let v = 0;
+      for (let j = 0; j < d; j++) {
+        const c = X[o + j] - mean;
+        v += c * c;
+      }
+      const rs = 1 / Math.sqrt(v / d + eps);
+      rstd[r] = rs;
+      for (let j = 0; j < d; j++) {
+        const h = (X[o + j] - mean) * rs;
+        xhat[o + j] = h;
+        out[o + j] = h * G[j] + B[j];
+      }
+    }
+    return {
+      value: tf.tensor2d(out, [n, d]),
+      gradFunc: (dy: tf.Tensor) => {
+        const D = dy.dataSync() as Float32Array;
+        const dx = new Float32Array(n * d);
+        const dg = new Float64Array(d);
+        const db = new Float64Array(d);
+        for (let r = 0; r < n; r++) {
+          const o = r * d;
+          let m1 = 0;
+          let m2 = 0;
+          for (let j = 0; j < d; j++) {
+            const g = D[o + j];
+            const h = xhat[o + j];
+            dg[j] += g * h;
+            db[j] += g;
+            const dh = g * G[j];
+            m1 += dh;
+            m2 += dh * h;
+          }
+          m1 /= d;
+          m2 /= d;
+          const rs = rstd[r];
+          for (let j = 0; j < d; j++) dx[o + j] = rs * (D[o + j] * G[j] - m1 - xhat[o + j] * m2);
+        }
+        return [tf.tensor2d(dx, [n, d]), tf.tensor1d(Float32Array.from(dg)), tf.tensor1d(Float32Array.from(db))];
+      },
+    };
+  });
+  return f(x, gamma, beta) as tf.Tensor2D;
 }
 
 // wasm's Erf/Exp kernels are scalar and slow, so GELU runs in JS.
