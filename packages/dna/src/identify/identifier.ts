@@ -34,8 +34,8 @@ export interface IdentifierOptions {
   /** Identity at or above which a query is assigned a species; default learned from the reference. */
   speciesThreshold?: number;
   /**
-   * Learned threshold: the lowest identity whose leave-one-out accuracy (species present or not) is within this
-   * fraction of the best (default 0.01).
+   * Learned threshold: the lowest identity whose leave-one-out balanced accuracy (species present or not) is
+   * within this of the best (default 0.01).
    */
   thresholdSlack?: number;
   /** Reference barcodes identified leave-one-out to learn the thresholds and calibration (default 1000). */
@@ -404,20 +404,25 @@ export class BarcodeIdentifier {
     const labelled = cases.filter((c) => c.truth[SPECIES]);
     if (this.opts.speciesThreshold === undefined) {
       const pos = labelled.filter((c) => c.speciesPresent).length;
-      if (labelled.length >= 20 && pos > 0 && pos < labelled.length) {
-        // Accuracy of "species present iff best identity >= t" for every candidate t. The curve is flat near its
-        // top, so the lowest t within `thresholdSlack` of the best accuracy is taken: it calls fewer seen species
-        // novel (a wrong "novel" loses a right species) at little cost in novel detection.
+      if (labelled.length >= 20 && pos >= 5 && labelled.length - pos >= 5) {
+        // Balanced accuracy (mean of the rates on "a conspecific remains" and "the species had no other
+        // barcode", so that it does not depend on how many singletons the reference holds) of "species present
+        // iff best identity >= t" for every candidate t. The curve is flat near its top, so the lowest t within
+        // `thresholdSlack` of the best is taken: fewer seen species called novel, at little cost in detection.
         const pts = labelled.map((c) => ({ id: c.hits[0].identity, present: c.speciesPresent })).sort((a, b) => a.id - b.id);
-        let correct = pts.filter((p) => p.present).length; // t below everything: all called present
-        const curve: { t: number; correct: number }[] = [{ t: pts[0].id, correct }];
+        const P = pts.filter((p) => p.present).length;
+        const A = pts.length - P;
+        let presentRight = P; // t below everything: all called present
+        let absentRight = 0;
+        const curve: { t: number; score: number }[] = [{ t: pts[0].id, score: 0.5 }];
         for (let i = 0; i < pts.length; i++) {
-          correct += pts[i].present ? -1 : 1;
-          curve.push({ t: i + 1 < pts.length ? (pts[i].id + pts[i + 1].id) / 2 : pts[i].id + 1e-6, correct });
+          if (pts[i].present) presentRight--;
+          else absentRight++;
+          const t = i + 1 < pts.length ? (pts[i].id + pts[i + 1].id) / 2 : pts[i].id + 1e-6;
+          curve.push({ t, score: 0.5 * (presentRight / P + absentRight / A) });
         }
-        const bestCorrect = Math.max(...curve.map((c) => c.correct));
-        const slack = (this.opts.thresholdSlack ?? 0.01) * pts.length;
-        const bestT = curve.find((c) => c.correct >= bestCorrect - slack)!.t;
+        const best = Math.max(...curve.map((c) => c.score));
+        const bestT = curve.find((c) => c.score >= best - (this.opts.thresholdSlack ?? 0.01))!.t;
         this.info.speciesThreshold = Math.min(0.995, Math.max(0.9, bestT));
         this.info.thresholdSource = 'learned';
       }
