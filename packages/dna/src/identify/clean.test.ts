@@ -11,6 +11,12 @@ describe('cleanBarcode', () => {
     expect(wasCleaned(c.counts)).toBe(true);
   });
 
+  it('counts each non-ASCII character once as invalid', () => {
+    const c = cleanBarcode('AC€GTé');
+    expect(codesToString(c.codes)).toBe('ACNGT');
+    expect(c.counts).toMatchObject({ invalid: 2, trimmedN: 1 });
+  });
+
   it('leaves a clean barcode untouched', () => {
     const c = cleanBarcode('ACGTTGCA');
     expect(codesToString(c.codes)).toBe('ACGTTGCA');

@@ -79,20 +79,40 @@ export function addCleaningCounts(into: CleaningCounts, c: CleaningCounts): void
   into.trimmedN += c.trimmedN;
 }
 
+// Scratch buffers reused across calls: the string is encoded to UTF-8 natively (much faster than charCodeAt
+// per character on strings sliced out of a parsed file), then mapped byte by byte.
+const encoder = new TextEncoder();
+let scratchIn = new Uint8Array(4096);
+let scratchOut = new Uint8Array(4096);
+
 /** Cleans one raw barcode string. Never throws: junk becomes N and is counted. */
 export function cleanBarcode(raw: string): CleanedBarcode {
   const counts = emptyCleaningCounts();
-  const out = new Uint8Array(raw.length);
+  if (scratchIn.length < raw.length * 3) {
+    scratchIn = new Uint8Array(raw.length * 3);
+    scratchOut = new Uint8Array(raw.length * 3);
+  }
+  const len = encoder.encodeInto(raw, scratchIn).written;
+  const bytes = scratchIn;
+  const out = scratchOut;
   let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
+  for (let i = 0; i < len; i++) {
+    const c = bytes[i];
     // Fast path: upper-case A/C/G/T, nearly every character of a real barcode.
     const fast = c < 128 ? FAST[c] : 255;
     if (fast !== 255) {
       out[n++] = fast;
       continue;
     }
-    let code = c < 128 ? TABLE[c] : INVALID;
+    if (c >= 128) {
+      // Non-ASCII: one invalid character per UTF-8 lead byte; continuation bytes (10xxxxxx) are skipped.
+      if (c >= 0xc0) {
+        counts.invalid++;
+        out[n++] = BASE_N;
+      }
+      continue;
+    }
+    let code = TABLE[c];
     if (code === GAP) {
       counts.gaps++;
       continue;

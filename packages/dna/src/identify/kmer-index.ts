@@ -29,9 +29,9 @@ export interface KmerIndex {
 
 const GOLDEN = 0x9e3779b1;
 
-/** Whether a packed k-mer is kept under 1/s sampling. */
+/** Whether a packed k-mer is kept under 1/s sampling: its hash falls in the lowest 1/s of the 32-bit range. */
 export function keepKmer(kmer: number, sampling: number): boolean {
-  return sampling === 1 || (Math.imul(kmer ^ (kmer >>> 15), GOLDEN) >>> 0) % sampling === 0;
+  return sampling === 1 || (Math.imul(kmer ^ (kmer >>> 15), GOLDEN) >>> 0) < 0x100000000 / sampling;
 }
 
 /**

@@ -48,7 +48,7 @@ export interface ReferenceOptions {
 
 export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: ReferenceOptions = {}): ReferenceSet {
   const minBases = opts.minBases ?? 50;
-  // Identical barcodes are found by a 53-bit hash of the codes (no string per barcode), confirmed byte by byte.
+  // Identical barcodes are found by a hash of the codes (no string per barcode), confirmed byte by byte.
   const bySeq = new Map<number, number[]>();
   const sequences: Uint8Array[] = [];
   const acgt: number[] = [];
@@ -113,14 +113,11 @@ export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: Refe
   };
 }
 
+/** 32-bit FNV-1a of the codes combined with the length: a map key; equality is confirmed by sameCodes. */
 function hashCodes(codes: Uint8Array): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
-  for (let i = 0; i < codes.length; i++) {
-    h1 = Math.imul(h1 ^ codes[i], 0x01000193);
-    h2 = Math.imul(h2 ^ codes[i], 0x5bd1e995) ^ (h2 >>> 15);
-  }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff) + codes.length;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < codes.length; i++) h = Math.imul(h ^ codes[i], 0x01000193);
+  return (h >>> 0) + codes.length * 0x100000000;
 }
 
 function sameCodes(a: Uint8Array, b: Uint8Array): boolean {
