@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeNpy } from '@bioscan5m/core';
 import { clusteringScores, wardClustering } from '@bioscan5m/cluster';
-import { main } from '../cli.js';
+import { runCli as run } from '../test-support.js';
 import { clusterDemoStages } from './cluster.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-cluster-'));
@@ -26,16 +26,6 @@ function fixture() {
   return { npy, labels, data, species, n };
 }
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const code = await main(['node', 'bioscan5m', ...args]);
-  log.mockRestore();
-  error.mockRestore();
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -46,7 +36,7 @@ describe('bioscan5m cluster', () => {
     const reduced = path.join(dir, 'reduced.npy');
     const r = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'species', '--label-column', 'genus', '--umap', '0', '--out', assign, '--save-reduced', reduced, '--json', '--quiet']);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.out);
     expect(report.n).toBe(f.n);
     expect(report.clusters).toBe(3); // classes of the first label column (blank excluded)
     expect(typeof report.seconds).toBe('number');
@@ -73,13 +63,13 @@ describe('bioscan5m cluster', () => {
     writeFileSync(short, 'species\na\nb\n');
     const r = await run(['cluster', '--embeddings', f.npy, '--labels', short, '--umap', '0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/short\.csv has 2 label rows but .*emb\.npy has 60 embedding rows/);
-    expect(r.stderr).not.toMatch(/at .*\.js/);
+    expect(r.err).toMatch(/short\.csv has 2 label rows but .*emb\.npy has 60 embedding rows/);
+    expect(r.err).not.toMatch(/at .*\.js/);
     const r2 = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'family', '--umap', '0']);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/family/);
+    expect(r2.err).toMatch(/family/);
     const r3 = await run(['cluster', '--embeddings', f.npy, '--umap', 'x']);
-    expect(r3.stderr).toMatch(/--umap: expected an integer >= 0, got 'x'/);
+    expect(r3.err).toMatch(/--umap: expected an integer >= 0, got 'x'/);
   });
 
   it('the demo stage clusters the embedded barcodes and writes its outputs', async () => {
@@ -93,6 +83,6 @@ describe('bioscan5m cluster', () => {
     // Its files feed the command itself.
     const r = await run(['cluster', '--embeddings', path.join(out, 'cluster-kmer4.npy'), '--labels', path.join(out, 'cluster-labels.csv'), '--label-column', 'genus', '--umap', '0', '--json', '--quiet']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).metrics.genus.ami).toBe(metrics.ward.metrics.genus.ami);
+    expect(JSON.parse(r.out).metrics.genus.ami).toBe(metrics.ward.metrics.genus.ami);
   });
 });

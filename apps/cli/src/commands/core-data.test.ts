@@ -4,37 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { imagePath, METADATA_FIELDS } from '@bioscan5m/core';
-import { main } from '../cli.js';
+import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
 import { coreDataDemoStages } from './core-data.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const golden = path.resolve(here, '../../../../packages/core/src/__golden__');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
-    out += `${a.join(' ')}\n`;
-  });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    err += `${a.join(' ')}\n`;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'bioscan5m', ...args]);
-    return { code, out, err };
-  } finally {
-    w.mockRestore();
-    log.mockRestore();
-    error.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 afterEach(() => {
   process.exitCode = undefined;

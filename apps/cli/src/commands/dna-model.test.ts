@@ -3,22 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { readNpy } from '@bioscan5m/core';
-import { main } from '../cli.js';
+import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
 import { dnaModelDemoStages } from './dna-model.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-dna-model-'));
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const code = await main(['node', 'bioscan5m', ...args]);
-  log.mockRestore();
-  error.mockRestore();
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 afterEach(() => vi.restoreAllMocks());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,9 +23,9 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
 
   it('pretrain prints one JSON object with the backend and the throughput', async () => {
     const r = await run(['dna', 'pretrain', '--data', embedded.barcodes, ...tiny, '--steps', '3', '--checkpoint', ck, '--json']);
-    expect(r.stderr).toBe('');
+    expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout);
+    const s = JSON.parse(r.out);
     expect(s.backend).toBe('wasm');
     expect(s.sequencesPerSecond).toBeGreaterThan(0);
     expect(s.steps).toBe(3);
@@ -50,10 +40,10 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     const b = path.join(dir, 'b.npy');
     const ra = await run(['dna', 'embed', '--checkpoint', ck, '--engine', 'tfjs', '--data', small, '--out', a, '--json']);
     const rb = await run(['dna', 'embed', '--onnx', onnx, '--data', small, '--out', b, '--json']);
-    expect(JSON.parse(ra.stdout).backend).toBe('wasm');
+    expect(JSON.parse(ra.out).backend).toBe('wasm');
     const x = readNpy(a);
     const y = readNpy(b);
-    expect(x.shape).toEqual([JSON.parse(ra.stdout).rows, 16]);
+    expect(x.shape).toEqual([JSON.parse(ra.out).rows, 16]);
     expect(y.shape).toEqual(x.shape);
     let worst = 0;
     for (let i = 0; i < x.data.length; i++) worst = Math.max(worst, Math.abs(x.data[i] - y.data[i]));
@@ -63,18 +53,18 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
   it('probe (1-NN genus) and finetune report accuracy, balanced accuracy and macro F1', async () => {
     const p = await run(['dna', 'probe', '--checkpoint', ck, '--train', embedded.barcodes, '--test', embedded.barcodes, '--method', 'knn', '--json']);
     expect(p.code).toBe(0);
-    const s = JSON.parse(p.stdout);
+    const s = JSON.parse(p.out);
     expect(s.rank).toBe('genus');
     // Test = train: every query finds itself (or an identical barcode), so genus accuracy is near 1.
     expect(s.metrics.accuracy).toBeGreaterThan(0.95);
     expect(Object.keys(s.metrics)).toEqual(['n', 'accuracy', 'balancedAccuracy', 'macroF1']);
     const ft = path.join(dir, 'ft.safetensors');
     const f = await run(['dna', 'finetune', '--checkpoint', ck, '--train', small, '--out', ft, '--epochs', '1', '--batch', '32', '--json']);
-    expect(f.stderr).toBe('');
-    const fs = JSON.parse(f.stdout);
+    expect(f.err).toBe('');
+    const fs = JSON.parse(f.out);
     expect(fs.train.classes).toBeGreaterThan(10);
     const pf = await run(['dna', 'probe', '--checkpoint', ft, '--train', small, '--test', small, '--method', 'finetuned', '--json']);
-    expect(JSON.parse(pf.stdout).metrics.n).toBe(fs.train.rows);
+    expect(JSON.parse(pf.out).metrics.n).toBe(fs.train.rows);
   });
 
   it('names the file and the problem on bad input, without a stack trace', async () => {
@@ -82,11 +72,11 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     writeFileSync(bad, 'record_id,sequence\na,ACGT\n');
     const r = await run(['dna', 'pretrain', '--data', bad, '--steps', '1', '--json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(bad);
-    expect(r.stderr).toContain('dna_barcode');
-    expect(r.stderr).not.toContain('    at ');
+    expect(r.err).toContain(bad);
+    expect(r.err).toContain('dna_barcode');
+    expect(r.err).not.toContain('    at ');
     const r2 = await run(['dna', 'pretrain', '--data', embedded.barcodes, '--steps', 'ten']);
-    expect(r2.stderr).toContain("--steps: expected an integer >= 1, got 'ten'");
+    expect(r2.err).toContain("--steps: expected an integer >= 1, got 'ten'");
   });
 
   it('demo stage pretrains, embeds and runs the 1-NN probe', async () => {

@@ -3,37 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { readNpy, readTable } from '@bioscan5m/core';
-import { main } from '../cli.js';
+import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
 import { visionDemoStages } from './vision.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cli-vision-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
-    out += `${a.join(' ')}\n`;
-  });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
-    err += `${a.join(' ')}\n`;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'bioscan5m', ...args]);
-    return { code, out, err };
-  } finally {
-    w.mockRestore();
-    log.mockRestore();
-    error.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 afterEach(() => {
   process.exitCode = undefined;
