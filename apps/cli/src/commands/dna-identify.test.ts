@@ -3,22 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readTable } from '@bioscan5m/core';
-import { main } from '../cli.js';
+import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
 import { dnaIdentifyDemoStages } from './dna-identify.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-dna-identify-'));
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const code = await main(['node', 'bioscan5m', ...args]);
-  log.mockRestore();
-  error.mockRestore();
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -42,9 +31,9 @@ describe('bioscan5m dna identify', async () => {
     writeFileSync(queries, csv([...queryRows.slice(0, 40), bad, ...queryRows.slice(40)]));
     const out = path.join(dir, 'pred.csv');
     const r = await run(['dna', 'identify', '--reference', ref, '--queries', queries, '--out', out, '--json']);
-    expect(r.stderr).toBe('');
+    expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout);
+    const s = JSON.parse(r.out);
     expect(s.queries).toBe(queryRows.length + 1);
     expect(s.noSequence).toBe(1);
     expect(s.problems).toEqual([{ id: 'bad-row', line: 42, reason: 'too few A/C/G/T bases (0)' }]);
@@ -71,7 +60,7 @@ describe('bioscan5m dna identify', async () => {
     const out = path.join(dir, 'pred-fa.csv');
     const r = await run(['dna', 'identify', '--reference', ref, '--queries', fasta, '--out', out, '--quiet']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/queries: 5; identified 5/);
+    expect(r.out).toMatch(/queries: 5; identified 5/);
     const pred = await readTable(out);
     expect(pred.rows.map((x) => x[0])).toEqual(['fq0', 'fq1', 'fq2', 'fq3', 'fq4']);
     // Same barcodes as the CSV run: same species.
@@ -92,14 +81,14 @@ describe('bioscan5m dna identify', async () => {
     const out = path.join(dir, 'pred-threads.csv');
     const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--threads', '2', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).threads).toBe(2);
+    expect(JSON.parse(r.out).threads).toBe(2);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(dir, 'pred.csv'), 'utf8'));
   });
 
   it('--closed-world never calls novel', async () => {
     const out = path.join(dir, 'pred-cw.csv');
     const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--closed-world', '--json']);
-    expect(JSON.parse(r.stdout).novel).toBe(0);
+    expect(JSON.parse(r.out).novel).toBe(0);
   });
 
   it('fails with a clear message on bad input', async () => {
@@ -107,11 +96,11 @@ describe('bioscan5m dna identify', async () => {
     writeFileSync(noCol, 'record_id,sequence\n1,ACGT\n');
     let r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${noCol}:1: missing required column 'dna_barcode'`);
+    expect(r.err).toContain(`${noCol}:1: missing required column 'dna_barcode'`);
     r = await run(['dna', 'identify', '--reference', path.join(dir, 'missing.csv'), '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
-    expect(r.stderr).toContain('reference file not found');
+    expect(r.err).toContain('reference file not found');
     r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv'), '--k', '40']);
-    expect(r.stderr).toContain("--k: expected an integer in 8..15, got '40'");
+    expect(r.err).toContain("--k: expected an integer in 8..15, got '40'");
   });
 
   it('demo stage splits the embedded barcodes and reports species and genus accuracy', async () => {
