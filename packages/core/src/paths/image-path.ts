@@ -10,14 +10,14 @@ import { Bioscan5mError } from '../errors.js';
 import { IMAGE_PACKAGES, SPLITS, type ImagePackage, type MetadataRecord, type Split } from '../schema.js';
 
 /** Hex digits of md5(processid) that name the chunk folder, per split. */
-export function chunkDigits(split: Split): number {
+export function chunkDigits(split: Split | string): number {
   if (split === 'pretrain') return 2;
   if (split === 'train' || split === 'other_heldout') return 1;
   return 0;
 }
 
-/** Chunk folder of a record ('' for splits without chunk folders). */
-export function imageChunk(processid: string, split: Split): string {
+/** Chunk folder of a record, i.e. the release's `chunk` column ('' for splits without chunk folders). */
+export function imageChunk(processid: string, split: Split | string): string {
   const n = chunkDigits(split);
   if (n === 0) return '';
   return createHash('md5').update(processid, 'utf8').digest('hex').slice(0, n);

@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { SPLITS } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
 import { BarcodeGroups, GrowableInt32 } from './barcode.js';
-import { chunkFor } from './chunk.js';
+import { imageChunk } from '../paths/image-path.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
 import { rewriteRecords, scanRecords, tableLayout } from './scan.js';
 
@@ -67,7 +67,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
       if (rec.row >= n) throw new InputError({ file: input, line: rec.line }, 'file changed while splitting (more rows than in pass 1)');
       const s = SPLITS[split[rec.row]];
       upd[splitCol] = s;
-      upd[chunkCol] = pidCol >= 0 ? chunkFor(rec.field(pidCol), s) : '';
+      upd[chunkCol] = pidCol >= 0 ? imageChunk(rec.field(pidCol), s) : '';
       return upd;
     },
     (d, t) => opts.onProgress?.(t + d, 2 * t),

@@ -2,7 +2,7 @@
 import { SPLITS, type MetadataRecord, type Split } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
 import { barcodeHash, BarcodeGroups, stripBarcode } from './barcode.js';
-import { chunkFor } from './chunk.js';
+import { imageChunk } from '../paths/image-path.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
 
 export interface SplitResult {
@@ -28,6 +28,6 @@ export function splitDataset(records: readonly MetadataRecord[], opts: SplitOpti
   const barcodeKey = groups.keys(barcodeHash);
   const { split, summary } = splitColumns({ n, labels: vocab.labels, species, genus, barcode, barcodeKey }, opts);
   const splits = Array.from(split, (c) => SPLITS[c]);
-  const out = records.map((r, i) => ({ ...r, split: splits[i], chunk: chunkFor(r.processid, splits[i]) }));
+  const out = records.map((r, i) => ({ ...r, split: splits[i], chunk: imageChunk(r.processid, splits[i]) }));
   return { records: out, splits, summary };
 }

@@ -8,7 +8,7 @@ import { createRng, type Rng } from '../rng.js';
 import { METADATA_FIELDS, type MetadataRecord } from '../schema.js';
 import { createTableWriter } from '../io/table.js';
 import { allocateSpecies, type SpeciesSet } from '../split/allocate.js';
-import { chunkFor } from '../split/chunk.js';
+import { imageChunk } from '../paths/image-path.js';
 import { COI_LENGTH, mutate, toSequence } from './dna.js';
 import { binUri, COUNTRIES, epithet, placeholderSpeciesName, uniqueName } from './names.js';
 import { buildTaxonomy, cdfPick, DIVERGENCE, powerLawSizes, type SynthTaxonomy } from './taxonomy.js';
@@ -353,7 +353,7 @@ export function* synthesizeMetadataRows(options: SynthOptions): Generator<string
     const iso = ISO[COUNTRIES[r.country][0]] ?? 'XX';
     f[F.processid] = `GM${iso}${String.fromCharCode(65 + (k % 7))}${1000 + Math.floor(k / 7)}-${String(17 + (k % 6)).padStart(2, '0')}`;
     f[F.sampleid] = `BIOUG${String(1000 + Math.floor(k / 96)).padStart(5, '0')}-${WELLS[k % 96]}`;
-    f[F.chunk] = chunkFor(f[F.processid], f[F.split]);
+    f[F.chunk] = imageChunk(f[F.processid], f[F.split]);
     if (rng.random() < 0.219) f[F.index_bioscan_1M_insect] = String(index1m++);
     if (noise > 0 && noiseRng.random() < noise) addNoise(f, noiseRng);
     return f;
