@@ -164,17 +164,21 @@ function isBlank(row: TableRow): boolean {
   return row.fields.length === 1 && row.fields[0] === '';
 }
 
-/** Opens a CSV/TSV file for streaming; reads the header eagerly. */
-export async function openTable(file: string, opts: TableOptions = {}): Promise<TableReader> {
-  let size: number;
+/** Size of an input table file, or a clear error when it is missing, unreadable or a folder. */
+export function inputFileSize(file: string): number {
   try {
     const st = statSync(file);
     if (st.isDirectory()) throw new Bioscan5mError(`${file}: is a directory, expected a CSV/TSV file`, 'BIOSCAN5M_IO');
-    size = st.size;
+    return st.size;
   } catch (err) {
     if (err instanceof Bioscan5mError) throw err;
     throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
   }
+}
+
+/** Opens a CSV/TSV file for streaming; reads the header eagerly. */
+export async function openTable(file: string, opts: TableOptions = {}): Promise<TableReader> {
+  const size = inputFileSize(file);
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const decoder = new StringDecoder('utf8');

@@ -2,9 +2,10 @@
  * Reads only the header line of a CSV/TSV file: names, delimiter and the byte offset where records start,
  * which the byte-level scanners need (the streaming table reader hides byte offsets).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { Bioscan5mError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { inputFileSize } from '../io/table.js';
 
 export interface FileHeader {
   file: string;
@@ -50,15 +51,7 @@ function splitHeader(line: string, delimiter: string): string[] {
 }
 
 export function readFileHeader(file: string, opts: { delimiter?: string } = {}): FileHeader {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new Bioscan5mError(`${file}: is a directory, expected a CSV/TSV file`, 'BIOSCAN5M_IO');
-    size = st.size;
-  } catch (err) {
-    if (err instanceof Bioscan5mError) throw err;
-    throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
-  }
+  const size = inputFileSize(file);
   const fd = openSync(file, 'r');
   try {
     let buf = Buffer.alloc(Math.min(Math.max(size, 1), 1 << 16));

@@ -3,22 +3,16 @@
  * evolved along it (same model as synthesizeMetadata), for identification benchmarks (e.g. 300k sequences).
  */
 import { createRng } from '../rng.js';
+import type { MetadataRecord } from '../schema.js';
 import { COI_LENGTH, mutate, toSequence } from './dna.js';
 import { binUri, epithet, uniqueName } from './names.js';
 import { buildTaxonomy, cdfPick, DIVERGENCE } from './taxonomy.js';
 
-export interface SyntheticBarcode {
-  processid: string;
-  phylum: string;
-  class: string;
-  order: string;
-  family: string;
-  subfamily: string;
-  genus: string;
-  species: string;
-  dna_bin: string;
-  dna_barcode: string;
-}
+/** The metadata fields a synthetic reference record fills. */
+export type SyntheticBarcode = Pick<
+  MetadataRecord,
+  'processid' | 'phylum' | 'class' | 'order' | 'family' | 'subfamily' | 'genus' | 'species' | 'dna_bin' | 'dna_barcode'
+>;
 
 export interface SynthBarcodesOptions {
   /** Number of species. */
