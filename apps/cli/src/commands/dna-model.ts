@@ -263,7 +263,7 @@ export const dnaModelDemoStages: DemoStage[] = [
       ctx.log(`embedded ${e.rows} barcodes -> ${npy} (${e.rows} x ${e.dim})`);
       const { train, test } = await writeOpenWorldSplit(ctx.outDir);
       const p = await probeFile({ checkpoint: ck, train, test, method: 'knn', rank: 'genus' });
-      ctx.log(`1-NN genus of unseen species: ${pct(p.metrics?.accuracy)} accuracy over ${p.test?.rows} barcodes of ${p.test?.unseenClasses} genera-held species`);
+      ctx.log(`1-NN genus of unseen species: ${pct(p.metrics?.accuracy)} accuracy over ${p.test?.rows} barcodes of species held out of training (test genera missing from training: ${p.test?.unseenClasses})`);
     },
   },
 ];
