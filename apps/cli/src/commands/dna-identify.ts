@@ -6,10 +6,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Bioscan5mError, createTableWriter } from '@bioscan5m/core';
-import { buildIdentifyProtocol, identifyFiles, type IdentifySummary, type IdentifyFilesOptions } from '@bioscan5m/dna';
+import type { IdentifySummary, IdentifyFilesOptions } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
+import { loadDna } from '../lazy-packages.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
+
 
 interface IdentifyOpts {
   reference: string;
@@ -146,7 +148,7 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
       const queryBar = progressBar('identifying', { quiet });
       let summary: IdentifySummary;
       try {
-        summary = await identifyFiles(opts.reference, opts.queries, opts.out, {
+        summary = await (await loadDna()).identifyFiles(opts.reference, opts.queries, opts.out, {
           ...options,
           onProgress: (d, t) => learnBar.update(d, t),
           onQueryProgress: (d, t) => {
@@ -169,7 +171,7 @@ export const dnaIdentifyDemoStages: DemoStage[] = [
     async run(ctx) {
       const dir = path.join(ctx.outDir, 'dna-identify');
       mkdirSync(dir, { recursive: true });
-      const p = await buildIdentifyProtocol(embedded.barcodes, 7);
+      const p = await (await loadDna()).buildIdentifyProtocol(embedded.barcodes, 7);
       const write = (name: string, rows: string[][]) => {
         const file = path.join(dir, name);
         const w = createTableWriter(file, p.header);
@@ -184,8 +186,8 @@ export const dnaIdentifyDemoStages: DemoStage[] = [
         `embedded barcodes split (seed 7, identical barcodes kept together): ${p.reference.length} reference, ` +
           `${p.closed.length} queries of seen species, ${p.open.length} of species absent from the reference`,
       );
-      const seen = await identifyFiles(ref, closed, path.join(dir, 'predictions_seen_species.csv'));
-      const unseen = await identifyFiles(ref, open, path.join(dir, 'predictions_unseen_species.csv'));
+      const seen = await (await loadDna()).identifyFiles(ref, closed, path.join(dir, 'predictions_seen_species.csv'));
+      const unseen = await (await loadDna()).identifyFiles(ref, open, path.join(dir, 'predictions_unseen_species.csv'));
       const a = seen.accuracy!;
       const b = unseen.accuracy!;
       ctx.log(`species threshold learned from the reference: ${pct(seen.reference.speciesThreshold)} identity`);

@@ -6,20 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Bioscan5mError, readTable } from '@bioscan5m/core';
-import {
-  checkRank,
-  embedFile,
-  exportOnnxFile,
-  finetuneFile,
-  initBackend,
-  openWorldSplit,
-  pretrainFile,
-  probeFile,
-  type EvalSummary,
-} from '@bioscan5m/dna';
+import type { EvalSummary } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
+import { loadDna } from '../lazy-packages.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
+
 
 function num(name: string, value: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
   if (value === undefined) return undefined;
@@ -76,11 +68,11 @@ export function registerDnaModelCommands(dna: Command): void {
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`pretrain --data ${embedded.barcodes} --k 4 --layers 1 --heads 2 --hidden 32 --batch 16 --steps 10 --checkpoint enc.safetensors --json`))
     .action(async (o: ModelOpts & Record<string, string | boolean | undefined>) => {
-      if (o.backend) await initBackend({ prefer: o.backend as string });
+      if (o.backend) await (await loadDna()).initBackend({ prefer: o.backend as string });
       const loss = o.loss as string;
       if (loss !== 'masked' && loss !== 'all') throw new Bioscan5mError(`--loss: expected 'masked' or 'all', got '${loss}'`);
       const bar = progressBar('pretrain', { quiet: o.quiet || o.json });
-      const s = await pretrainFile({
+      const s = await (await loadDna()).pretrainFile({
         data: o.data as string,
         config: {
           k: num('k', o.k as string, { integer: true, min: 1 })!,
@@ -126,11 +118,11 @@ export function registerDnaModelCommands(dna: Command): void {
     .addHelpText('after', EX(`finetune --checkpoint enc.safetensors --train ${embedded.barcodes} --out ft.safetensors --epochs 1`))
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const bar = progressBar('finetune', { quiet: Boolean(o.quiet || o.json) });
-      const s = await finetuneFile({
+      const s = await (await loadDna()).finetuneFile({
         checkpoint: o.checkpoint as string,
         train: o.train as string,
         test: o.test as string | undefined,
-        rank: checkRank(o.rank as string),
+        rank: (await loadDna()).checkRank(o.rank as string),
         out: o.out as string,
         epochs: num('epochs', o.epochs as string, { integer: true, min: 1 }),
         batchSize: num('batch', o.batch as string, { integer: true, min: 1 }),
@@ -164,14 +156,14 @@ export function registerDnaModelCommands(dna: Command): void {
       if (!['linear', 'knn', 'finetuned', 'cnn'].includes(method)) throw new Bioscan5mError(`--method: expected linear, knn, finetuned or cnn, got '${method}'`);
       if (method !== 'cnn' && !o.checkpoint && !o.onnx) throw new Bioscan5mError('give --checkpoint or --onnx');
       const bar = progressBar('probe', { quiet: Boolean(o.quiet || o.json) });
-      const s = await probeFile({
+      const s = await (await loadDna()).probeFile({
         checkpoint: o.checkpoint as string | undefined,
         onnx: o.onnx as string | undefined,
         k: num('k', o.k as string | undefined, { integer: true, min: 1 }),
         train: o.train as string,
         test: o.test as string,
         method: method as 'knn',
-        rank: o.rank ? checkRank(o.rank as string) : undefined,
+        rank: o.rank ? (await loadDna()).checkRank(o.rank as string) : undefined,
         epochs: num('epochs', o.epochs as string | undefined, { integer: true, min: 1 }),
         seed: num('seed', o.seed as string, { integer: true }),
         onProgress: (d, t) => bar.update(d, t),
@@ -196,7 +188,7 @@ export function registerDnaModelCommands(dna: Command): void {
     .action(async (o: Record<string, string | boolean | undefined>) => {
       if (!o.checkpoint === !o.onnx) throw new Bioscan5mError('give exactly one of --checkpoint or --onnx');
       const bar = progressBar('embed', { quiet: Boolean(o.quiet || o.json) });
-      const s = await embedFile({
+      const s = await (await loadDna()).embedFile({
         checkpoint: o.checkpoint as string | undefined,
         onnx: o.onnx as string | undefined,
         k: num('k', o.k as string | undefined, { integer: true, min: 1 }),
@@ -219,7 +211,7 @@ export function registerDnaModelCommands(dna: Command): void {
     .option('--json', 'print one JSON summary')
     .addHelpText('after', EX('export-onnx --checkpoint enc.safetensors --out enc.onnx'))
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const s = await exportOnnxFile(o.checkpoint as string, o.out as string);
+      const s = await (await loadDna()).exportOnnxFile(o.checkpoint as string, o.out as string);
       if (o.json) return console.log(JSON.stringify(s));
       console.log(`wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17)`);
     });
@@ -229,7 +221,7 @@ export function registerDnaModelCommands(dna: Command): void {
 async function writeOpenWorldSplit(outDir: string): Promise<{ train: string; test: string }> {
   const t = await readTable(embedded.barcodes);
   const col = (n: string) => t.header.indexOf(n);
-  const split = openWorldSplit(
+  const split = (await loadDna()).openWorldSplit(
     t.rows.map((r) => r[col('species')]),
     t.rows.map((r) => r[col('genus')]),
     { seed: 1 },
@@ -249,7 +241,7 @@ export const dnaModelDemoStages: DemoStage[] = [
     async run(ctx) {
       mkdirSync(ctx.outDir, { recursive: true });
       const ck = path.join(ctx.outDir, 'dna-encoder.safetensors');
-      const s = await pretrainFile({
+      const s = await (await loadDna()).pretrainFile({
         data: embedded.barcodes,
         config: { k: 4, layers: 1, heads: 2, hidden: 32, intermediate: 64 },
         steps: 8,
@@ -259,10 +251,10 @@ export const dnaModelDemoStages: DemoStage[] = [
       });
       ctx.log(`pretrained a tiny encoder on the ${s.backend} backend: ${s.steps} steps, loss ${s.firstLoss?.toFixed(3)} -> ${s.finalLoss?.toFixed(3)}, ${s.sequencesPerSecond?.toFixed(1)} sequences/s`);
       const npy = path.join(ctx.outDir, 'dna-embeddings.npy');
-      const e = await embedFile({ checkpoint: ck, data: embedded.barcodes, out: npy });
+      const e = await (await loadDna()).embedFile({ checkpoint: ck, data: embedded.barcodes, out: npy });
       ctx.log(`embedded ${e.rows} barcodes -> ${npy} (${e.rows} x ${e.dim})`);
       const { train, test } = await writeOpenWorldSplit(ctx.outDir);
-      const p = await probeFile({ checkpoint: ck, train, test, method: 'knn', rank: 'genus' });
+      const p = await (await loadDna()).probeFile({ checkpoint: ck, train, test, method: 'knn', rank: 'genus' });
       ctx.log(`1-NN genus of unseen species: ${pct(p.metrics?.accuracy)} accuracy over ${p.test?.rows} barcodes of species held out of training (test genera missing from training: ${p.test?.unseenClasses})`);
     },
   },
