@@ -1,3 +1,3 @@
-import { packageTestConfig } from '../../config/vitest.package';
+import { packageTestConfig } from '../../config/vitest.package.ts';
 
 export default packageTestConfig;
