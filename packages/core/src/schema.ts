@@ -153,7 +153,7 @@ export function emptyRecord(): MetadataRecord {
 }
 
 /** Values that pandas' read_csv treats as missing by default (its na_values list). */
-const NA_STRINGS = new Set([
+export const PANDAS_NA_VALUES: readonly string[] = [
   '',
   '#N/A',
   '#N/A N/A',
@@ -173,7 +173,9 @@ const NA_STRINGS = new Set([
   'n/a',
   'nan',
   'null',
-]);
+];
+
+const NA_STRINGS = new Set(PANDAS_NA_VALUES);
 
 export function isMissing(raw: string): boolean {
   return NA_STRINGS.has(raw);

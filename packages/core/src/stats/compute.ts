@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { Bioscan5mError, InputError } from '../errors.js';
+import { PANDAS_NA_VALUES } from '../schema.js';
 import { readFileHeader, type FileHeader } from '../metadata/header.js';
 import { mapColumns, type ColumnMapping } from '../metadata/columns.js';
 import { scannerModule, SCAN_ROLES, type InvalidRow, type ScanRequest, type ScanResult, type ScanRole } from './scanner.js';
@@ -163,6 +164,7 @@ export async function countLabels(
     nColumns: head.header.length,
     roleColumns: roles,
     barcodeColumn: barcode,
+    naValues: PANDAS_NA_VALUES,
     skipInvalid: opts.skipInvalid ?? false,
     maxExamples: opts.maxExamples ?? 10,
   };

@@ -45,6 +45,8 @@ export interface ScanRequest {
   roleColumns: number[];
   /** File column index of dna_barcode, -1 when absent. */
   barcodeColumn: number;
+  /** Cells that count as missing besides the empty one (schema's PANDAS_NA_VALUES; passed in, see the file comment). */
+  naValues: readonly string[];
   /** Count malformed rows instead of stopping at the first. */
   skipInvalid: boolean;
   /** How many invalid rows to describe in full. */
@@ -111,70 +113,36 @@ export function scannerModule(): ScannerModule {
   const CR = 13;
   const NEED_MORE = -2;
   const INVALID = -3;
-  const ROLES = [
-    'phylum',
-    'class',
-    'order',
-    'family',
-    'subfamily',
-    'genus',
-    'species',
-    'taxon',
-    'dna_bin',
-    'country',
-    'province_state',
-    'coord-lat',
-    'coord-lon',
-    'split',
-  ];
   const R_GENUS = 5;
   const R_SPECIES = 6;
   const R_LAT = 11;
   const R_LON = 12;
   const R_SPLIT = 13;
-  const N_ROLES = ROLES.length;
-  const BARCODE = N_ROLES; // role slot used for dna_barcode fields
 
-  // pandas read_csv's default na_values: these cells count as missing, as in the Python tooling.
-  const NA_VALUES = [
-    '#N/A',
-    '#N/A N/A',
-    '#NA',
-    '-1.#IND',
-    '-1.#QNAN',
-    '-NaN',
-    '-nan',
-    '1.#IND',
-    '1.#QNAN',
-    '<NA>',
-    'N/A',
-    'NA',
-    'NULL',
-    'NaN',
-    'None',
-    'n/a',
-    'nan',
-    'null',
-  ];
-  const naByLength: number[][][] = [];
-  for (const s of NA_VALUES) {
-    const bytes = Array.from(s, (ch) => ch.charCodeAt(0));
-    (naByLength[bytes.length] ??= []).push(bytes);
-  }
-  const naFirst = new Uint8Array(256);
-  for (const s of NA_VALUES) naFirst[s.charCodeAt(0)] = 1;
-
-  function isNA(buf: Uint8Array, s: number, e: number): boolean {
-    const len = e - s;
-    if (len === 0) return true;
-    if (len > 8 || naFirst[buf[s]] === 0) return false;
-    const cands = naByLength[len];
-    if (!cands) return false;
-    outer: for (const c of cands) {
-      for (let i = 0; i < len; i++) if (buf[s + i] !== c[i]) continue outer;
-      return true;
+  /** Matcher for missing-value cells: empty, or one of `naValues` byte for byte. */
+  function naMatcher(naValues: readonly string[]): (buf: Uint8Array, s: number, e: number) => boolean {
+    const naByLength: number[][][] = [];
+    const naFirst = new Uint8Array(256);
+    let maxLen = 0;
+    for (const v of naValues) {
+      if (v === '') continue;
+      const bytes = Array.from(v, (ch) => ch.charCodeAt(0));
+      (naByLength[bytes.length] ??= []).push(bytes);
+      naFirst[bytes[0]] = 1;
+      maxLen = Math.max(maxLen, bytes.length);
     }
-    return false;
+    return (buf, s, e) => {
+      const len = e - s;
+      if (len === 0) return true;
+      if (len > maxLen || naFirst[buf[s]] === 0) return false;
+      const cands = naByLength[len];
+      if (!cands) return false;
+      outer: for (const c of cands) {
+        for (let i = 0; i < len; i++) if (buf[s + i] !== c[i]) continue outer;
+        return true;
+      }
+      return false;
+    };
   }
 
   function hashBytes(buf: Uint8Array, s: number, e: number): number {
@@ -430,6 +398,9 @@ export function scannerModule(): ScannerModule {
   }
 
   function scanRange(req: ScanRequest, onProgress: ((bytesDone: number) => void) | undefined, fs: FsLike): ScanResult {
+    const N_ROLES = req.roleColumns.length;
+    const BARCODE = N_ROLES; // role slot used for dna_barcode fields
+    const isNA = naMatcher(req.naValues);
     const delim = req.delimiter;
     const nCols = req.nColumns;
     // role of each file column: -1 not needed, 0..N_ROLES-1 category, BARCODE
@@ -834,14 +805,15 @@ export function scannerModule(): ScannerModule {
         const lon = coordId(R_LON);
         if (lat === -2 || lon === -2) {
           const role = lat === -2 ? R_LAT : R_LON;
+          const column = role === R_LAT ? 'coord-lat' : 'coord-lon';
           const value = decoder.decode(fieldBuf(role).subarray(fS[role], fE[role]));
           const offset = bufFileOffset + rowStart;
           if (!req.skipInvalid) {
             throw Object.assign(new Error('expected a number'), {
-              scanInvalid: { offset, localLine: recordLine, reason: 'expected a number', column: ROLES[role], value },
+              scanInvalid: { offset, localLine: recordLine, reason: 'expected a number', column, value },
             });
           }
-          recordInvalid(offset, recordLine, 'expected a number', ROLES[role], value);
+          recordInvalid(offset, recordLine, 'expected a number', column, value);
           p = next;
           consumedLines += rowLines;
           continue;
