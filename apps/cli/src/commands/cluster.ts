@@ -8,20 +8,10 @@ import type { Command } from 'commander';
 import { Bioscan5mError, createTableWriter, readTable, writeNpy } from '@bioscan5m/core';
 import { type Matrix, type ZeroShotResult, kmerMatrix, readEmbeddings, readLabels, zeroShotClustering } from '@bioscan5m/cluster';
 import { embedded } from '../data.js';
+import { collect, numberOption } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
-function numberOption(name: string, value: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min)) {
-    const what = opts.integer ? 'an integer' : 'a number';
-    throw new Bioscan5mError(`--${name}: expected ${what}${opts.min !== undefined ? ` >= ${opts.min}` : ''}, got '${value}'`);
-  }
-  return n;
-}
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface ClusterOpts {
   embeddings: string[];

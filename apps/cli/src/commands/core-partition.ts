@@ -15,14 +15,9 @@ import {
   type SplitSummary,
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
+import { numberOption } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
-
-function intOption(name: string, value: string, min = 0): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Bioscan5mError(`--${name}: expected an integer >= ${min}, got '${value}'`);
-  return n;
-}
 
 function fractionOption(name: string, value: string): number {
   const x = Number(value);
@@ -93,7 +88,7 @@ export function registerCorePartitionCommands(program: Command): void {
       `\nExamples:\n  bioscan5m split --metadata ${embedded.metadata} --out split.csv --seed 0\n  bioscan5m clean --metadata meta.csv --out clean.csv && bioscan5m split --metadata clean.csv --out split.csv --seed 1\n`,
     )
     .action(async (opts: { metadata: string; out: string; seed: string; placeholderRule: string; json?: boolean; quiet?: boolean }) => {
-      const seed = intOption('seed', opts.seed);
+      const seed = numberOption('seed', opts.seed, { integer: true, min: 0 })!;
       if (opts.placeholderRule !== 'paper' && opts.placeholderRule !== 'reference') {
         throw new Bioscan5mError(`--placeholder-rule: expected 'paper' or 'reference', got '${opts.placeholderRule}'`);
       }
@@ -128,8 +123,8 @@ export function registerCorePartitionCommands(program: Command): void {
       '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 10000 --out raw-10k.csv --seed 1 --noise 0.05 && bioscan5m clean --metadata raw-10k.csv --out clean-10k.csv\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
     )
     .action((opts: { rows: string; out: string; seed: string; noise: string; quiet?: boolean }) => {
-      const rows = intOption('rows', opts.rows, 1);
-      const seed = intOption('seed', opts.seed);
+      const rows = numberOption('rows', opts.rows, { integer: true, min: 1 })!;
+      const seed = numberOption('seed', opts.seed, { integer: true, min: 0 })!;
       const noise = Number(opts.noise);
       if (!(noise >= 0 && noise <= 1)) throw new Bioscan5mError(`--noise: expected a number in [0, 1], got '${opts.noise}'`);
       const bar = progressBar('synth', { quiet: opts.quiet });

@@ -5,9 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, createTableWriter } from '@bioscan5m/core';
+import { createTableWriter } from '@bioscan5m/core';
 import type { IdentifySummary, IdentifyFilesOptions } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
+import { numberOption } from '../options.js';
 import { loadDna } from '../lazy-packages.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
@@ -27,22 +28,6 @@ interface IdentifyOpts {
   threads?: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-function numberOption(name: string, value: string | undefined, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const bad =
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    (opts.integer && !Number.isInteger(n)) ||
-    (opts.min !== undefined && n < opts.min) ||
-    (opts.max !== undefined && n > opts.max);
-  if (bad) {
-    const range = opts.min !== undefined && opts.max !== undefined ? ` in ${opts.min}..${opts.max}` : opts.min !== undefined ? ` >= ${opts.min}` : '';
-    throw new Bioscan5mError(`--${name}: expected ${opts.integer ? 'an integer' : 'a number'}${range}, got '${value}'`);
-  }
-  return n;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

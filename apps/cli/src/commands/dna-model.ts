@@ -8,19 +8,11 @@ import type { Command } from 'commander';
 import { Bioscan5mError, readTable } from '@bioscan5m/core';
 import type { EvalSummary } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
+import { numberOption } from '../options.js';
 import { loadDna } from '../lazy-packages.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
-
-function num(name: string, value: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min)) {
-    throw new Bioscan5mError(`--${name}: expected ${opts.integer ? 'an integer' : 'a number'}${opts.min !== undefined ? ` >= ${opts.min}` : ''}, got '${value}'`);
-  }
-  return n;
-}
 
 function engineOpt(e: string): 'onnx' | 'tfjs' {
   if (e !== 'onnx' && e !== 'tfjs') throw new Bioscan5mError(`--engine: expected 'onnx' or 'tfjs', got '${e}'`);
@@ -75,19 +67,19 @@ export function registerDnaModelCommands(dna: Command): void {
       const s = await (await loadDna()).pretrainFile({
         data: o.data as string,
         config: {
-          k: num('k', o.k as string, { integer: true, min: 1 })!,
-          layers: num('layers', o.layers as string, { integer: true, min: 1 }),
-          heads: num('heads', o.heads as string, { integer: true, min: 1 }),
-          hidden: num('hidden', o.hidden as string, { integer: true, min: 1 }),
-          intermediate: num('intermediate', o.intermediate as string | undefined, { integer: true, min: 1 }),
+          k: numberOption('k', o.k as string, { integer: true, min: 1 })!,
+          layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
+          heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
+          hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
+          intermediate: numberOption('intermediate', o.intermediate as string | undefined, { integer: true, min: 1 }),
         },
-        batchSize: num('batch', o.batch as string, { integer: true, min: 1 }),
-        steps: num('steps', o.steps as string, { integer: true, min: 1 })!,
-        maxLr: num('lr', o.lr as string | undefined, { min: 0 }),
+        batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
+        steps: numberOption('steps', o.steps as string, { integer: true, min: 1 })!,
+        maxLr: numberOption('lr', o.lr as string | undefined, { min: 0 }),
         loss,
-        seed: num('seed', o.seed as string, { integer: true }),
+        seed: numberOption('seed', o.seed as string, { integer: true }),
         checkpoint: o.checkpoint as string | undefined,
-        checkpointEvery: num('checkpoint-every', o.checkpointEvery as string, { integer: true, min: 1 }),
+        checkpointEvery: numberOption('checkpoint-every', o.checkpointEvery as string, { integer: true, min: 1 }),
         resume: Boolean(o.resume),
         onProgress: (d, t) => bar.update(d, t),
       });
@@ -124,10 +116,10 @@ export function registerDnaModelCommands(dna: Command): void {
         test: o.test as string | undefined,
         rank: (await loadDna()).checkRank(o.rank as string),
         out: o.out as string,
-        epochs: num('epochs', o.epochs as string, { integer: true, min: 1 }),
-        batchSize: num('batch', o.batch as string, { integer: true, min: 1 }),
-        maxLr: num('lr', o.lr as string, { min: 0 }),
-        seed: num('seed', o.seed as string, { integer: true }),
+        epochs: numberOption('epochs', o.epochs as string, { integer: true, min: 1 }),
+        batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
+        maxLr: numberOption('lr', o.lr as string, { min: 0 }),
+        seed: numberOption('seed', o.seed as string, { integer: true }),
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();
@@ -159,13 +151,13 @@ export function registerDnaModelCommands(dna: Command): void {
       const s = await (await loadDna()).probeFile({
         checkpoint: o.checkpoint as string | undefined,
         onnx: o.onnx as string | undefined,
-        k: num('k', o.k as string | undefined, { integer: true, min: 1 }),
+        k: numberOption('k', o.k as string | undefined, { integer: true, min: 1 }),
         train: o.train as string,
         test: o.test as string,
         method: method as 'knn',
         rank: o.rank ? (await loadDna()).checkRank(o.rank as string) : undefined,
-        epochs: num('epochs', o.epochs as string | undefined, { integer: true, min: 1 }),
-        seed: num('seed', o.seed as string, { integer: true }),
+        epochs: numberOption('epochs', o.epochs as string | undefined, { integer: true, min: 1 }),
+        seed: numberOption('seed', o.seed as string, { integer: true }),
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();
@@ -191,7 +183,7 @@ export function registerDnaModelCommands(dna: Command): void {
       const s = await (await loadDna()).embedFile({
         checkpoint: o.checkpoint as string | undefined,
         onnx: o.onnx as string | undefined,
-        k: num('k', o.k as string | undefined, { integer: true, min: 1 }),
+        k: numberOption('k', o.k as string | undefined, { integer: true, min: 1 }),
         engine: engineOpt(o.engine as string),
         data: o.data as string,
         out: o.out as string,

@@ -28,22 +28,9 @@ import {
   type QualityReport,
 } from '@bioscan5m/vision';
 import { embedded } from '../data.js';
+import { numberOption } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
-
-function intOption(name: string, value: string | undefined, min = 0): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Bioscan5mError(`--${name}: expected an integer >= ${min}, got '${value}'`);
-  return n;
-}
-
-function numberOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Bioscan5mError(`--${name}: expected a number in ${min}..${max}, got '${value}'`);
-  return n;
-}
 
 function triple(name: string, value: string | undefined): [number, number, number] | undefined {
   if (value === undefined) return undefined;
@@ -77,8 +64,8 @@ async function cropCommand(o: CropOpts): Promise<void> {
     outDir: o.out,
     boxesCsv: o.boxes,
     detector: parseDetectorArg(o.detector),
-    workers: intOption('workers', o.workers, 0),
-    crop: { ratio: numberOption('ratio', o.ratio, 1, 10), quality: intOption('jpeg-quality', o.jpegQuality, 1) },
+    workers: numberOption('workers', o.workers, { integer: true, min: 0 }),
+    crop: { ratio: numberOption('ratio', o.ratio, { min: 1, max: 10 }), quality: numberOption('jpeg-quality', o.jpegQuality, { integer: true, min: 1 }) },
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.stop();
@@ -108,7 +95,7 @@ async function loadEncoder(o: EmbedOpts): Promise<ImageEncoder> {
   if (!/\.onnx$/i.test(o.encoder)) throw new Bioscan5mError(`--encoder must be 'descriptor' or a path to a .onnx file, got '${o.encoder}'`);
   if (o.pooling && o.pooling !== 'cls' && o.pooling !== 'mean') throw new Bioscan5mError(`--pooling must be cls or mean, got '${o.pooling}'`);
   return OnnxImageEncoder.load(o.encoder, {
-    size: intOption('size', o.size, 1),
+    size: numberOption('size', o.size, { integer: true, min: 1 }),
     pooling: o.pooling as 'cls' | 'mean' | undefined,
     mean: triple('mean', o.mean),
     std: triple('std', o.std),
@@ -236,7 +223,7 @@ async function trainCommand(o: TrainOpts): Promise<void> {
   const images = await collectCandidates(o.images, o.coco, { onProgress: (d, t) => bar.update(d, t), onImageError: (file, message) => failed.push({ file, message }) });
   bar.stop();
   if (!images.length) throw new Bioscan5mError(`${o.coco}: no readable images under ${o.images}`);
-  const train = { ...DEFAULT_TRAINING, hidden: intOption('hidden', o.hidden, 0) ?? DEFAULT_TRAINING.hidden, epochs: intOption('epochs', o.epochs, 1) ?? DEFAULT_TRAINING.epochs };
+  const train = { ...DEFAULT_TRAINING, hidden: numberOption('hidden', o.hidden, { integer: true, min: 0 }) ?? DEFAULT_TRAINING.hidden, epochs: numberOption('epochs', o.epochs, { integer: true, min: 1 }) ?? DEFAULT_TRAINING.epochs };
   if (o.cv) {
     const cv = crossValidate(images, 5, { minScore: 0 }, train);
     console.log(`5-fold cross-validation on ${images.length} images: AP@0.75 ${cv.metrics.ap75.toFixed(3)}  AR@[.5:.95] ${cv.metrics.ar.toFixed(3)}  AP@0.5 ${cv.metrics.ap50.toFixed(3)}`);
