@@ -2,7 +2,7 @@
  * The `bioscan5m` command. It only parses arguments and composes the packages; logic lives in them.
  */
 import { Command, CommanderError } from 'commander';
-import { isBioscan5mError } from '@bioscan5m/core';
+import { Bioscan5mError } from '@bioscan5m/core';
 import { registerCoreCommands } from './commands/core.js';
 import { registerDnaCommands } from './commands/dna.js';
 import { registerVisionCommands } from './commands/vision.js';
@@ -32,7 +32,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (isBioscan5mError(err)) {
+    if (Bioscan5mError.isInstance(err)) {
       console.error(`bioscan5m: ${err.message}`);
       return 2;
     }

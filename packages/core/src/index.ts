@@ -1,4 +1,6 @@
 export * from './errors.js';
+export * from './contracts/embeddings.js';
+export * from './contracts/progress.js';
 export * from './schema.js';
 export * from './rng.js';
 export * from './io/atomic.js';
