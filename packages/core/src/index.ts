@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { loadOptional, optionalPackage } from './optional.js';
 export * from './contracts/embeddings.js';
 export * from './contracts/progress.js';
 export * from './schema.js';
