@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readTable } from '@bioscan5m/core';
-import { barcodeKey, zeroShotClustering } from './zero-shot.js';
+import { barcodeKey } from '@bioscan5m/core';
+import { zeroShotClustering } from './zero-shot.js';
 import { kmerMatrix } from './kmer.js';
 import { clusteringScores } from './metrics.js';
 import { wardClustering } from './ward.js';

@@ -4,7 +4,7 @@
  * clustering with as many clusters as true classes -> AMI, ARI, NMI, homogeneity, completeness and V-measure
  * per label column (taxonomic rank or BIN).
  */
-import { Bioscan5mError } from '@bioscan5m/core';
+import { barcodeKey, Bioscan5mError } from '@bioscan5m/core';
 import { type Matrix, concatColumns, selectRows, zscoreColumns } from './matrix.js';
 import { type ClusteringScores, clusteringScores } from './metrics.js';
 import { type UmapOptions, umapReduce } from './umap.js';
@@ -27,8 +27,9 @@ export interface ZeroShotOptions {
   /** sklearn's distance_threshold (overrides nClusters). */
   distanceThreshold?: number;
   /**
-   * One sample per barcode: a key per row (e.g. its DNA barcode). Only the first row of each key is clustered
-   * and evaluated; later rows take that row's cluster in the assignments.
+   * One sample per barcode: the DNA barcode of each row. Rows are the same barcode when core's barcodeKey
+   * (case, gaps and trailing N ignored: the reference's rstrip("N")) agrees; only the first row of each barcode is
+   * clustered and evaluated, later rows take its cluster in the assignments; rows without a barcode are kept.
    */
   dedupKeys?: readonly string[];
   onProgress?: (stage: ZeroShotStage, done: number, total: number) => void;
@@ -56,11 +57,6 @@ export interface ZeroShotResult {
   clustered: Matrix;
   /** Wall time per stage and in total. */
   seconds: { umap: number; ward: number; metrics: number; total: number };
-}
-
-/** Key used for one-sample-per-barcode: the sequence with trailing N removed (reference: rstrip("N")). */
-export function barcodeKey(seq: string): string {
-  return seq.trim().toUpperCase().replace(/N+$/, '');
 }
 
 export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroShotResult> {

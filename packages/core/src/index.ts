@@ -4,6 +4,7 @@ export * from './contracts/embeddings.js';
 export * from './contracts/progress.js';
 export * from './schema.js';
 export * from './rng.js';
+export * from './barcode/index.js';
 export * from './io/atomic.js';
 export * from './io/table.js';
 export * from './io/npy.js';

@@ -7,6 +7,15 @@ import { InputError } from './errors.js';
 export const TAXONOMIC_RANKS = ['phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species'] as const;
 export type TaxonomicRank = (typeof TAXONOMIC_RANKS)[number];
 
+/** Position of each rank in TAXONOMIC_RANKS (phylum 0 .. species 6). */
+export const RANK_INDEX: Readonly<Record<TaxonomicRank, number>> = Object.freeze(
+  Object.fromEntries(TAXONOMIC_RANKS.map((r, i) => [r, i])) as Record<TaxonomicRank, number>,
+);
+
+export function isTaxonomicRank(name: string): name is TaxonomicRank {
+  return Object.hasOwn(RANK_INDEX, name);
+}
+
 /** Ranks that Table 2 of the paper reports: the seven taxonomic ranks plus BIN and barcode. */
 export const LABEL_COLUMNS = [...TAXONOMIC_RANKS, 'dna_bin', 'dna_barcode'] as const;
 export type LabelColumn = (typeof LABEL_COLUMNS)[number];

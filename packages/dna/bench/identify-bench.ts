@@ -52,7 +52,6 @@ function ensureBlast(): boolean {
   return has();
 }
 
-const RANKS = TAXONOMIC_RANKS;
 type Rows = string[][];
 
 interface Side {
@@ -176,11 +175,11 @@ async function runOurs(name: string, side: Side, kind: 'closed' | 'open', opts: 
 
 /** Synthetic reference of about `n` records with closed and open queries held out (seeded). */
 function syntheticSide(n: number, nq: number): Side {
-  const header = ['record_id', ...RANKS, 'dna_barcode'];
+  const header = ['record_id', ...TAXONOMIC_RANKS, 'dna_barcode'];
   const rows: Rows = [];
   // ~15 records per species on average, as in BIOSCAN-5M's train split.
   for (const r of iterateSyntheticBarcodes({ species: Math.round(n / 15), perSpecies: [5, 25], seed: 11 })) {
-    rows.push([r.processid, ...RANKS.map((k) => r[k]), r.dna_barcode]);
+    rows.push([r.processid, ...TAXONOMIC_RANKS.map((k) => r[k]), r.dna_barcode]);
   }
   const rng = createRng(5);
   const sp = header.indexOf('species');

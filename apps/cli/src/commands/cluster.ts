@@ -81,7 +81,7 @@ export function registerClusterCommands(program: Command): void {
     .requiredOption('--embeddings <file>', 'embeddings: 2-D float32/float64 .npy or a CSV of numbers; repeat for several modalities (z-scored, then concatenated)', collect)
     .option('--labels <file>', 'CSV/TSV of labels, one row per embedding row, in the same order')
     .option('--label-column <name>', 'label column to evaluate (repeatable; default species); the first sets the default number of clusters', collect)
-    .option('--one-per-barcode [column]', 'cluster one sample per barcode: rows repeating an earlier barcode (trailing N ignored) take its cluster (column default dna_barcode)')
+    .option('--one-per-barcode [column]', 'cluster one sample per barcode: rows repeating an earlier barcode (case, gaps and trailing N ignored) take its cluster (column default dna_barcode)')
     .option('--umap <dims>', 'UMAP output dimensions; 0 skips UMAP', '50')
     .option('--neighbors <n>', 'UMAP neighbours', '30')
     .option('--min-dist <x>', 'UMAP min_dist', '0')

@@ -8,7 +8,7 @@ import { readTable } from '../io/table.js';
 import { cleanLabels } from './records.js';
 import { cleanMetadataFile } from './file.js';
 import { fixMalaise, isOpenNomenclature, variantKey } from './normalize.js';
-import { stripBarcode } from '../split/barcode.js';
+import { barcodeKey } from '../barcode/index.js';
 import { synthesizeMetadata } from '../synth/generate.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -201,7 +201,7 @@ describe.skipIf(!existsSync(realBarcodes))('cleanMetadataFile on the real barcod
     const byBarcode = new Map<string, string>();
     const bad: string[] = [];
     for (const row of output.rows) {
-      const b = stripBarcode(row[h('dna_barcode')]);
+      const b = barcodeKey(row[h('dna_barcode')]);
       if (!b) continue;
       const labels = TAXONOMIC_RANKS.map((r) => row[h(r)]).join('|');
       const prev = byBarcode.get(b);

@@ -2,7 +2,7 @@
  * Label cleaning (paper A4.4) over a columnar table: labels interned to ids per cell, barcodes as group ids.
  * Columnar so that the 5,150,850-row release fits in a few hundred MB: 7 Int32Arrays + one for barcodes.
  */
-import { TAXONOMIC_RANKS, type TaxonomicRank } from '../schema.js';
+import { RANK_INDEX, TAXONOMIC_RANKS, type TaxonomicRank } from '../schema.js';
 import { collapseWhitespace, editDistance, firstWord, fixMalaise, isOpenNomenclature, malaiseCode, variantKey } from './normalize.js';
 
 export const CLEAN_RULES = [
@@ -107,9 +107,9 @@ export interface CleanSummary {
 }
 
 const R = TAXONOMIC_RANKS.length; // 7
-const SUBFAMILY = TAXONOMIC_RANKS.indexOf('subfamily');
-const GENUS = TAXONOMIC_RANKS.indexOf('genus');
-const SPECIES = TAXONOMIC_RANKS.indexOf('species');
+const SUBFAMILY = RANK_INDEX.subfamily;
+const GENUS = RANK_INDEX.genus;
+const SPECIES = RANK_INDEX.species;
 /** inferred_ranks code of the coarsest copied rank (6 class ... 1 species); phylum counts as class. */
 const INFER_CODE = [6, 6, 5, 4, 3, 2, 1];
 

@@ -6,7 +6,8 @@
 import { InputError } from '../errors.js';
 import { createTableWriter } from '../io/table.js';
 import { parseField, TAXONOMIC_RANKS } from '../schema.js';
-import { BarcodeGroups, GrowableInt32 } from '../split/barcode.js';
+import { BarcodeGroups } from '../barcode/index.js';
+import { GrowableInt32 } from '../growable-int32.js';
 import { rewriteRecords, scanRecords, tableLayout } from '../split/scan.js';
 import { CLEAN_RULES, cleanColumns, LabelVocab, type CleanOptions, type CleanSummary, type LabelColumns } from './columns.js';
 import { taxonOf } from './records.js';

@@ -3,7 +3,7 @@
  * with a readable change log. For files of any size use cleanMetadataFile (streaming, two passes).
  */
 import { TAXONOMIC_RANKS, type MetadataRecord, type TaxonomicRank } from '../schema.js';
-import { BarcodeGroups, stripBarcode } from '../split/barcode.js';
+import { barcodeKey, BarcodeGroups } from '../barcode/index.js';
 import { CLEAN_RULES, cleanColumns, LabelVocab, type CleanOptions, type CleanRule, type CleanSummary, type LabelColumns } from './columns.js';
 
 export interface LabelChange {
@@ -42,7 +42,7 @@ export function cleanLabels(records: readonly MetadataRecord[], opts: CleanOptio
   };
   records.forEach((rec, i) => {
     TAXONOMIC_RANKS.forEach((rank, r) => (cols.ranks[r][i] = vocab.id(rec[rank] ?? '')));
-    const b = stripBarcode(rec.dna_barcode ?? '');
+    const b = barcodeKey(rec.dna_barcode ?? '');
     cols.barcode[i] = b ? groups.id(b) : -1;
     cols.inferred[i] = rec.inferred_ranks ?? -1;
   });

@@ -6,7 +6,8 @@
 import { InputError } from '../errors.js';
 import { SPLITS } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
-import { BarcodeGroups, GrowableInt32 } from './barcode.js';
+import { BarcodeGroups } from '../barcode/index.js';
+import { GrowableInt32 } from '../growable-int32.js';
 import { imageChunk } from '../paths/image-path.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
 import { rewriteRecords, scanRecords, tableLayout } from './scan.js';

@@ -1,6 +1,5 @@
 export * from './placeholder.js';
 export * from './allocate.js';
-export * from './barcode.js';
 export { splitColumns, formatSplitTable, SPLIT_CODE } from './columns.js';
 export type { SplitColumns, SplitOptions, SplitSummary, SplitCounts } from './columns.js';
 export * from './records.js';

@@ -1,7 +1,7 @@
 /** splitDataset over in-memory records (for files of any size use splitMetadataFile). */
 import { SPLITS, type MetadataRecord, type Split } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
-import { barcodeHash, BarcodeGroups, stripBarcode } from './barcode.js';
+import { barcodeHash, barcodeKey, BarcodeGroups } from '../barcode/index.js';
 import { imageChunk } from '../paths/image-path.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
 
@@ -22,11 +22,11 @@ export function splitDataset(records: readonly MetadataRecord[], opts: SplitOpti
   records.forEach((r, i) => {
     species[i] = vocab.id(r.species ?? '');
     genus[i] = vocab.id(r.genus ?? '');
-    const b = stripBarcode(r.dna_barcode ?? '');
+    const b = barcodeKey(r.dna_barcode ?? '');
     barcode[i] = b ? groups.id(b) : -1;
   });
-  const barcodeKey = groups.keys(barcodeHash);
-  const { split, summary } = splitColumns({ n, labels: vocab.labels, species, genus, barcode, barcodeKey }, opts);
+  const keys = groups.keys(barcodeHash);
+  const { split, summary } = splitColumns({ n, labels: vocab.labels, species, genus, barcode, barcodeKey: keys }, opts);
   const splits = Array.from(split, (c) => SPLITS[c]);
   const out = records.map((r, i) => ({ ...r, split: splits[i], chunk: imageChunk(r.processid, splits[i]) }));
   return { records: out, splits, summary };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTable } from '../io/table.js';
-import { barcodeHash } from './barcode.js';
+import { barcodeHash } from '../barcode/index.js';
 import { parseRecord, rewriteRecords, scanRecords, tableLayout } from './scan.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');

@@ -12,7 +12,7 @@ import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync 
 import { Bioscan5mError, InputError } from '../errors.js';
 import { tempPathFor } from '../io/atomic.js';
 import { formatCell, openTable } from '../io/table.js';
-import { barcodeHashBytes } from './barcode.js';
+import { barcodeHashBytes } from '../barcode/index.js';
 
 const LF = 10;
 const CR = 13;

@@ -12,7 +12,7 @@ import { pickTestBarcodes, pickValBarcodes, testBarcodeCap, testTarget, testUppe
 import { splitDataset } from './records.js';
 import { splitMetadataFile } from './file.js';
 import { formatSplitTable } from './columns.js';
-import { stripBarcode } from './barcode.js';
+import { barcodeKey } from '../barcode/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const realBarcodes = path.resolve(repoRoot, '../shared/data/dna/coi_barcodes.csv');
@@ -95,7 +95,7 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
     const where = new Map<string, string>();
     const bad: string[] = [];
     for (const r of records) {
-      const b = stripBarcode(r.dna_barcode);
+      const b = barcodeKey(r.dna_barcode);
       const prev = where.get(b);
       if (prev !== undefined && r.split !== prev) bad.push(`${r.processid}: ${r.split} vs ${prev}`);
       else where.set(b, r.split);
@@ -222,7 +222,7 @@ describe('splitMetadataFile', () => {
     const sc = t.header.indexOf('split');
     const where = new Map<string, string>();
     for (const r of t.rows) {
-      const b = stripBarcode(r[bc]);
+      const b = barcodeKey(r[bc]);
       if (!b) continue;
       if (where.has(b)) expect(r[sc]).toBe(where.get(b));
       else where.set(b, r[sc]);
@@ -232,7 +232,7 @@ describe('splitMetadataFile', () => {
 
 describe('barcode hashing', () => {
   it('separates barcodes that differ at one site and ignores trailing N only', async () => {
-    const { barcodeHash, barcodeHashBytes } = await import('./barcode.js');
+    const { barcodeHash, barcodeHashBytes } = await import('../barcode/index.js');
     const base = 'ACGT'.repeat(165) + 'AC';
     const seen = new Set<number>();
     for (let i = 0; i < base.length; i++) {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { Bioscan5mError, InputError } from '../errors.js';
-import { PANDAS_NA_VALUES } from '../schema.js';
+import { PANDAS_NA_VALUES, TAXONOMIC_RANKS } from '../schema.js';
 import { readFileHeader, type FileHeader } from '../metadata/header.js';
 import { mapColumns, type ColumnMapping } from '../metadata/columns.js';
 import { scannerModule, SCAN_ROLES, type InvalidRow, type ScanRequest, type ScanResult, type ScanRole } from './scanner.js';
@@ -34,7 +34,8 @@ export interface StatsOptions {
   tables?: 'all' | 'table2';
 }
 
-const TABLE2_ROLES: ReadonlySet<string> = new Set(['phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species', 'dna_bin']);
+// Table 2's label columns; dna_barcode is counted by hash outside the roles.
+const TABLE2_ROLES: ReadonlySet<string> = new Set<string>([...TAXONOMIC_RANKS, 'dna_bin']);
 
 export interface SkippedRow {
   line: number;

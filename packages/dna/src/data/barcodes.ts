@@ -2,17 +2,14 @@
  * Reads barcode tables in the shared barcodes CSV format (record_id, phylum..species, dna_barcode, ...), or any
  * CSV/TSV with a `dna_barcode` column. Rows without a sequence are counted and reported, never silently dropped.
  */
-import { InputError, openTable } from '@bioscan5m/core';
-
-export const RANKS = ['phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species'] as const;
-export type Rank = (typeof RANKS)[number];
+import { InputError, openTable, TAXONOMIC_RANKS, type TaxonomicRank } from '@bioscan5m/core';
 
 export interface BarcodeSet {
   file: string;
   recordIds: string[];
   sequences: string[];
   /** Label per rank ('' when missing); only ranks present in the file. */
-  labels: Partial<Record<Rank, string[]>>;
+  labels: Partial<Record<TaxonomicRank, string[]>>;
   /** Physical line of each kept row. */
   lines: number[];
   /** Rows skipped because dna_barcode was empty, with their lines. */
@@ -31,7 +28,7 @@ export async function readBarcodes(file: string, opts: ReadBarcodesOptions = {})
   const table = await openTable(file);
   const [si] = table.requireColumns([seqCol]);
   const idCol = table.column('record_id');
-  const rankCols = RANKS.map((r) => [r, table.column(r)] as const).filter(([, i]) => i >= 0);
+  const rankCols = TAXONOMIC_RANKS.map((r) => [r, table.column(r)] as const).filter(([, i]) => i >= 0);
   const out: BarcodeSet = { file, recordIds: [], sequences: [], labels: {}, lines: [], skipped: [] };
   for (const [r] of rankCols) out.labels[r] = [];
   let row = 0;

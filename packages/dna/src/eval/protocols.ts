@@ -2,17 +2,15 @@
  * Evaluation splits in the spirit of the paper's Table 4: closed world (test species all seen in train) and
  * open world (test species absent from train, their genus present), keeping identical barcodes on one side.
  */
-import { createRng } from '@bioscan5m/core';
+import { barcodeKey, createRng } from '@bioscan5m/core';
 
 export interface SplitIndices {
   train: number[];
   test: number[];
 }
 
-const barcodeKey = (s: string) => s.toUpperCase().replace(/[^ACGT]/g, '');
-
 /**
- * Closed world: samples are grouped by barcode (gaps and N ignored) across species; each group belongs to the
+ * Closed world: samples are grouped by barcode (core's barcodeKey) across species; each group belongs to the
  * species of its first sample. Per species with >= 2 groups, about `testFraction` of its groups (at least one,
  * never all) go to test; the rest is train. A test group holding a species absent from train moves to train.
  */

@@ -1,8 +1,18 @@
 /**
  * Barcode cleaning for identification: sequences arrive with alignment gaps, lowercase, IUPAC ambiguity codes,
  * RNA `U` and stray characters. They become a compact code array (A=0, C=1, G=2, T=3, N=4) and a per-sequence
- * account of what was changed, so callers can report it instead of silently rewriting input.
+ * account of what was changed, so callers can report it instead of silently rewriting input. Which character is a
+ * base, an ambiguity code, a gap or invalid is core's one barcode rule (BARCODE_BYTE_CLASS / BARCODE_BYTE_CODES);
+ * this file only maps it onto the 5-letter alphabet (every ambiguity code is N) and trims N at both ends.
  */
+import {
+  BARCODE_AMBIGUOUS,
+  BARCODE_BYTE_CLASS,
+  BARCODE_BYTE_CODES,
+  BARCODE_GAP,
+  BARCODE_INVALID,
+  barcodeHashBytes,
+} from '@bioscan5m/core';
 
 export const BASE_A = 0;
 export const BASE_C = 1;
@@ -31,6 +41,8 @@ export interface CleanedBarcode {
   codes: Uint8Array;
   /** Number of A/C/G/T bases in `codes`. */
   acgt: number;
+  /** Core's barcodeHash of the raw barcode (the barcode's identity; -1 for none). */
+  key: number;
   counts: CleaningCounts;
 }
 
@@ -39,26 +51,17 @@ const GAP = 255;
 const INVALID = 254;
 const TABLE = new Uint8Array(128).fill(INVALID);
 const KIND = new Uint8Array(128); // 0 plain, 1 ambiguity, 2 uracil
-for (const [ch, code] of [
-  ['A', BASE_A],
-  ['C', BASE_C],
-  ['G', BASE_G],
-  ['T', BASE_T],
-  ['U', BASE_T],
-  ['N', BASE_N],
-] as const) {
-  TABLE[ch.charCodeAt(0)] = code;
-  TABLE[ch.toLowerCase().charCodeAt(0)] = code;
-}
-for (const ch of 'RYSWKMBDHV?') {
-  TABLE[ch.charCodeAt(0)] = BASE_N;
-  TABLE[ch.toLowerCase().charCodeAt(0)] = BASE_N;
-  KIND[ch.charCodeAt(0)] = 1;
-  KIND[ch.toLowerCase().charCodeAt(0)] = 1;
+const ALPHABET: Record<number, number> = { 65: BASE_A, 67: BASE_C, 71: BASE_G, 84: BASE_T };
+for (let c = 0; c < 128; c++) {
+  const cls = BARCODE_BYTE_CLASS[c];
+  if (cls === BARCODE_GAP) TABLE[c] = GAP;
+  else if (cls === BARCODE_INVALID) TABLE[c] = INVALID;
+  else TABLE[c] = ALPHABET[BARCODE_BYTE_CODES[c]] ?? BASE_N;
+  // N itself is no ambiguity worth reporting; the other IUPAC codes and `?` are.
+  if (cls === BARCODE_AMBIGUOUS && c !== 78 && c !== 110) KIND[c] = 1;
 }
 KIND['U'.charCodeAt(0)] = 2;
 KIND['u'.charCodeAt(0)] = 2;
-for (const ch of '-.~ \t\r\n') TABLE[ch.charCodeAt(0)] = GAP;
 
 const FAST = new Uint8Array(128).fill(255);
 FAST[65] = BASE_A;
@@ -94,6 +97,7 @@ export function cleanBarcode(raw: string): CleanedBarcode {
   }
   const len = encoder.encodeInto(raw, scratchIn).written;
   const bytes = scratchIn;
+  const key = barcodeHashBytes(bytes, 0, len);
   const out = scratchOut;
   let n = 0;
   for (let i = 0; i < len; i++) {
@@ -136,7 +140,7 @@ export function cleanBarcode(raw: string): CleanedBarcode {
   const codes = out.slice(start, end);
   let acgt = 0;
   for (let i = 0; i < codes.length; i++) if (codes[i] !== BASE_N) acgt++;
-  return { codes, acgt, counts };
+  return { codes, acgt, key, counts };
 }
 
 const ASCII = new Uint8Array([65, 67, 71, 84, 78]); // A C G T N

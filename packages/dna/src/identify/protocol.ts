@@ -1,14 +1,14 @@
 /**
  * Identification benchmark protocol built from a BIOSCAN-5M-format barcode CSV (default: the shared
  * coi_barcodes.csv). Records labelled to species are split three ways, with all records sharing a barcode
- * (compared with gaps and N removed, case-insensitive) always on the same side:
+ * (core's barcodeKey: the one barcode rule) always on the same side:
  *  - open: every record of ~20% of the species whose genus has another species (the genus stays in the
  *    reference, the species does not): the unseen-species / genus task;
  *  - closed: ~25% of the barcodes of species with >= 2 distinct barcodes (at least one barcode stays): the
  *    seen-species task;
  *  - reference: everything else that carries a label (records without species label included).
  */
-import { createRng, readTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
+import { acgtCount, barcodeKey, createRng, readTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
 
 export interface ProtocolRecord {
   fields: string[];
@@ -23,10 +23,6 @@ export interface IdentifyProtocol {
   excluded: number;
 }
 
-export function barcodeKey(raw: string): string {
-  return raw.toUpperCase().replace(/[^ACGT]/g, '');
-}
-
 export async function buildIdentifyProtocol(file: string, seed = 7): Promise<IdentifyProtocol> {
   const { header, rows } = await readTable(file);
   const col = (n: string) => header.indexOf(n);
@@ -37,7 +33,7 @@ export async function buildIdentifyProtocol(file: string, seed = 7): Promise<Ide
   const rng = createRng(seed);
   let excluded = 0;
   const usable = rows.filter((r) => {
-    const ok = barcodeKey(r[seqCol]).length >= 100 && rankCols.some((c) => c >= 0 && r[c].trim());
+    const ok = acgtCount(r[seqCol]) >= 100 && rankCols.some((c) => c >= 0 && r[c].trim());
     if (!ok) excluded++;
     return ok;
   });

@@ -48,7 +48,8 @@ export interface ReferenceOptions {
 
 export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: ReferenceOptions = {}): ReferenceSet {
   const minBases = opts.minBases ?? 50;
-  // Identical barcodes are found by a hash of the codes (no string per barcode), confirmed byte by byte.
+  // Identical barcodes (core's barcode rule) are found by core's 53-bit barcode hash, no string per barcode;
+  // the cleaned codes are compared too, so a hash collision never merges two sequences.
   const bySeq = new Map<number, number[]>();
   const sequences: Uint8Array[] = [];
   const acgt: number[] = [];
@@ -77,7 +78,7 @@ export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: Refe
       continue;
     }
     used++;
-    const key = hashCodes(cleaned.codes);
+    const key = cleaned.key;
     const bucket = bySeq.get(key);
     let g = bucket?.find((x) => sameCodes(sequences[x], cleaned.codes));
     if (g === undefined) {
@@ -111,13 +112,6 @@ export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: Refe
     skipped,
     cleaning,
   };
-}
-
-/** 32-bit FNV-1a of the codes combined with the length: a map key; equality is confirmed by sameCodes. */
-function hashCodes(codes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < codes.length; i++) h = Math.imul(h ^ codes[i], 0x01000193);
-  return (h >>> 0) + codes.length * 0x100000000;
 }
 
 function sameCodes(a: Uint8Array, b: Uint8Array): boolean {

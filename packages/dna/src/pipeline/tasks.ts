@@ -2,9 +2,9 @@
  * File-level tasks behind `bioscan5m dna pretrain | finetune | probe | embed | export-onnx`: read barcode
  * tables, run the model code, write outputs atomically, and return JSON-ready summaries.
  */
-import { Bioscan5mError, writeNpy } from '@bioscan5m/core';
+import { Bioscan5mError, isTaxonomicRank, TAXONOMIC_RANKS, type TaxonomicRank, writeNpy } from '@bioscan5m/core';
 import { initBackend } from '../backend.js';
-import { readBarcodes, type BarcodeSet, type Rank, RANKS } from '../data/barcodes.js';
+import { readBarcodes, type BarcodeSet } from '../data/barcodes.js';
 import { pretrainMlm, type PretrainOptions } from '../model/mlm.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
 import { disposeParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
@@ -27,9 +27,9 @@ export interface LabelledSequences {
 }
 
 /** Rows of a barcode set labelled at `rank`. */
-export function labelledAt(set: BarcodeSet, rank: Rank): LabelledSequences {
+export function labelledAt(set: BarcodeSet, rank: TaxonomicRank): LabelledSequences {
   const labels = set.labels[rank];
-  if (!labels) throw new Bioscan5mError(`${set.file}: no '${rank}' column (needed for labels; ranks: ${RANKS.join(', ')})`, 'BIOSCAN5M_INPUT');
+  if (!labels) throw new Bioscan5mError(`${set.file}: no '${rank}' column (needed for labels; ranks: ${TAXONOMIC_RANKS.join(', ')})`, 'BIOSCAN5M_INPUT');
   const out: LabelledSequences = { sequences: [], labels: [], recordIds: [], skipped: set.skipped.length };
   labels.forEach((l, i) => {
     if (!l) {
@@ -43,9 +43,9 @@ export function labelledAt(set: BarcodeSet, rank: Rank): LabelledSequences {
   return out;
 }
 
-export function checkRank(rank: string): Rank {
-  if (!(RANKS as readonly string[]).includes(rank)) throw new Bioscan5mError(`unknown rank '${rank}' (expected one of ${RANKS.join(', ')})`);
-  return rank as Rank;
+export function checkRank(rank: string): TaxonomicRank {
+  if (!isTaxonomicRank(rank)) throw new Bioscan5mError(`unknown rank '${rank}' (expected one of ${TAXONOMIC_RANKS.join(', ')})`);
+  return rank;
 }
 
 export interface PretrainFileOptions extends Omit<PretrainOptions, 'sequences'> {
@@ -107,7 +107,7 @@ export function loadEncoder(file: string): { config: EncoderConfig; params: Para
 export interface EvalSummary {
   backend: string;
   method: string;
-  rank: Rank;
+  rank: TaxonomicRank;
   train: { rows: number; skipped: number; classes: number };
   test: { rows: number; skipped: number; unseenClasses: number } | null;
   trainMetrics?: ClassificationMetrics;
@@ -119,7 +119,7 @@ export interface FinetuneFileOptions {
   checkpoint: string;
   train: string;
   test?: string;
-  rank?: Rank;
+  rank?: TaxonomicRank;
   out: string;
   epochs?: number;
   batchSize?: number;
@@ -171,7 +171,7 @@ export interface ProbeFileOptions {
   method: 'linear' | 'knn' | 'finetuned' | 'cnn';
   /** How a checkpoint is run for embeddings: 'onnx' (default; exported in memory, onnxruntime) or 'tfjs'. */
   engine?: 'onnx' | 'tfjs';
-  rank?: Rank;
+  rank?: TaxonomicRank;
   epochs?: number;
   seed?: number;
   onProgress?: Progress;
