@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { barcodeHash, barcodeKey } from '@bioscan5m/core';
 import { cleanBarcode, codesToString, reverseComplement, wasCleaned } from './clean.js';
 
 describe('cleanBarcode', () => {
+  it("follows core's barcode rule: its key is core's barcodeHash, equal keys give equal codes", () => {
+    const forms = ['ACGTRACGT', 'acgt-racgtNN', ' ACGURACGU\r', 'ACGT.RACGT?'];
+    const keys = new Set(forms.map((s) => cleanBarcode(s).key));
+    expect(keys.size).toBe(1);
+    for (const s of forms) {
+      expect(cleanBarcode(s).key).toBe(barcodeHash(s));
+      expect(codesToString(cleanBarcode(s).codes)).toBe(barcodeKey(forms[0]).replace(/[^ACGT]/g, 'N'));
+    }
+    expect(cleanBarcode('NNN--').key).toBe(-1);
+  });
+
   it('removes gaps, upper-cases, maps IUPAC codes and U, trims N, and counts each change', () => {
     const c = cleanBarcode('--nnACgt-RYa..u~N 1tN--');
     expect(codesToString(c.codes)).toBe('ACGTNNATNNT');
