@@ -7,6 +7,7 @@ import { registerCoreCommands } from './commands/core.js';
 import { registerDnaCommands } from './commands/dna.js';
 import { registerVisionCommands } from './commands/vision.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerClipCommands } from './commands/clip.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { VERSION } from './version.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDnaCommands(program);
   registerVisionCommands(program);
   registerClusterCommands(program);
+  registerClipCommands(program);
   return program;
 }
 

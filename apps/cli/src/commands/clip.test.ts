@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli as run } from '../test-support.js';
+
+const golden = fileURLToPath(new URL('../../../../packages/clip/src/retrieval/__golden__/', import.meta.url));
+const files = ['--keys', path.join(golden, 'keys.npy'), '--key-labels', path.join(golden, 'key-labels.csv'), '--queries', path.join(golden, 'queries.npy'), '--query-labels', path.join(golden, 'query-labels.csv')];
+
+describe('bioscan5m clip eval', () => {
+  it('--json: rows of rank, k, set, micro, macro and the harmonic mean per rank and k', async () => {
+    const r = await run(['clip', 'eval', ...files, '--json', '--search', 'exact']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.rows).toHaveLength(4 * 3 * 2);
+    expect(j.rows[0]).toMatchObject({ rank: 'order', k: 1, set: 'seen' });
+    expect(j.harmonicMean).toHaveLength(12);
+    const s = j.rows.find((x: { rank: string; k: number; set: string }) => x.rank === 'species' && x.k === 1 && x.set === 'seen');
+    const u = j.rows.find((x: { rank: string; k: number; set: string }) => x.rank === 'species' && x.k === 1 && x.set === 'unseen');
+    const h = j.harmonicMean.find((x: { rank: string; k: number }) => x.rank === 'species' && x.k === 1);
+    expect(h.macro).toBeCloseTo((2 * s.macro * u.macro) / (s.macro + u.macro), 10);
+    expect(j.queries).toMatchObject({ rows: 398, seen: 300, unseen: 98 });
+  });
+
+  it('prints the Table 5 layout (seen / unseen / H.M. per rank)', async () => {
+    const r = await run(['clip', 'eval', ...files, '--k', '1', '--rank', 'genus', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/macro top-1 accuracy \(%\)\nrank +Seen +Unseen +H\.M\.\ngenus +\d+\.\d +\d+\.\d +\d+\.\d/);
+    expect(r.out).not.toContain('top-3');
+  });
+
+  it('bad flags and mismatched files are one clear line', async () => {
+    const bad = await run(['clip', 'eval', ...files, '--search', 'hnsw']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--search: expected auto, exact or faiss, got 'hnsw'");
+    const mism = await run(['clip', 'eval', ...files.slice(0, 6), '--query-labels', path.join(golden, 'key-labels.csv'), '--quiet']);
+    expect(mism.code).toBe(2);
+    expect(mism.err).toMatch(/queries\.npy has 398 embedding rows but .*key-labels\.csv has 1283 label rows/);
+    expect(mism.err).not.toContain('    at ');
+  });
+});
