@@ -6,7 +6,7 @@
  *     accuracy and how many queries are called novel;
  *  2. a synthetic 300k-record reference (@bioscan5m/core synthesizeBarcodes: tree-evolved COI with a barcode gap),
  *     closed and open queries held out the same way.
- * Ours is timed end to end through identifyFiles (CSV read, cleaning, index build, leave-one-out calibration,
+ * Ours is timed end to end through runIdentifyJob (CSV read, cleaning, index build, leave-one-out calibration,
  * queries, atomic CSV write). Alternatives (closed-world mode, pure k-mer vote) are run for the record.
  *
  * Usage: npm run bench:identify -w @bioscan5m/dna [-- --synthetic 300000 --synthetic-queries 1000 --no-blast]
@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRng, createTableWriter, iterateSyntheticBarcodes, readTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
-import { buildIdentifyProtocol, identifyFiles, type IdentifyFilesOptions, type IdentifySummary } from '../src/identify/index.js';
+import { buildIdentifyProtocol, runIdentifyJob, type IdentifyJobOptions, type IdentifyJobSummary } from '../src/identify/index.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -83,7 +83,7 @@ interface Scores {
   qps: number;
 }
 
-function scoreOurs(s: IdentifySummary, queries: number): Scores {
+function scoreOurs(s: IdentifyJobSummary, queries: number): Scores {
   return {
     species: s.accuracy!.species.accuracy,
     genus: s.accuracy!.genus.accuracy,
@@ -156,14 +156,14 @@ async function calibration(predFile: string, rows: Rows, header: string[]): Prom
   return `mean confidence ${(conf / n).toFixed(3)} vs accuracy of the deepest rank given ${(ok / n).toFixed(3)}, ECE ${ece.toFixed(3)}`;
 }
 
-async function runOurs(name: string, side: Side, kind: 'closed' | 'open', opts: IdentifyFilesOptions = {}, tag = 'default'): Promise<Scores> {
+async function runOurs(name: string, side: Side, kind: 'closed' | 'open', opts: Partial<IdentifyJobOptions> = {}, tag = 'default'): Promise<Scores> {
   const dir = path.join(OUT, name);
   const ref = path.join(dir, 'reference.csv');
   const q = path.join(dir, `${kind}.csv`);
   if (!existsSync(ref)) writeCsv(ref, side.header, side.reference);
   if (!existsSync(q)) writeCsv(q, side.header, side[kind]);
   const pred = path.join(dir, `${kind}.${tag}.pred.csv`);
-  const s = await identifyFiles(ref, q, pred, opts);
+  const s = await runIdentifyJob({ ...opts, reference: ref, queries: q, out: pred });
   if (tag === 'default') {
     log(
       `ours (${name}, ${kind}): ${await calibration(pred, side[kind], side.header)}; species threshold ${s.reference.speciesThreshold.toFixed(4)}; ` +

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend, pretrainMlm, readBarcodes } from '../src/index.js';
+import { readBarcodes } from '../src/index.js';
+import { initBackend, pretrainMlm } from '../src/model/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');

@@ -8,23 +8,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  classificationMetrics,
-  closedWorldSplit,
-  encoderToOnnx,
-  loadOnnxEncoder,
-  fineTune,
-  initBackend,
-  knnPredict,
-  openWorldSplit,
-  predictCnn,
-  predictWithHead,
-  pretrainMlm,
-  readBarcodes,
-  trainCnn,
-  trainLinearProbe,
-  type ClassificationMetrics,
-} from '../src/index.js';
+import { classificationMetrics, closedWorldSplit, createDnaEncoder, knnPredict, openWorldSplit, readBarcodes, type ClassificationMetrics } from '../src/index.js';
+import { fineTune, initBackend, predictCnn, predictWithHead, pretrainMlm, tensorArrays, trainCnn, trainLinearProbe } from '../src/model/index.js';
+import { encoderToOnnx } from '../src/onnx/export.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const data = path.resolve(here, '../../..', '../shared/data/dna/coi_barcodes.csv');
@@ -55,9 +41,9 @@ console.log(`[${secs()} s] pretrained k=${cfg.k} ${cfg.layers}x${cfg.heads} hidd
 
 // Embeddings through onnxruntime (the same graph as tfjs within 1e-4, faster).
 const embed = async (seqs: string[]) => {
-  const enc = await loadOnnxEncoder(encoderToOnnx(pre.config, pre.params));
+  const enc = await createDnaEncoder({ kind: 'onnx', model: await encoderToOnnx(pre.config, tensorArrays(pre.params)) });
   const { data } = await enc.embed(seqs);
-  await enc.close();
+  await enc.dispose();
   return data;
 };
 const xTr = await embed(trS);

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | (string & {});
+import type { BackendName } from './jobs/types.js';
+
+export type { BackendName };
 
 export interface InitBackendOptions {
   /** Force one backend ('tensorflow', 'wasm' or 'cpu'); default: the best one that loads. */

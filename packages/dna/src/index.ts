@@ -1,21 +1,79 @@
-export * from './tokenizer/kmer.js';
-export * from './identify/index.js';
-export * from './io/fasta.js';
-export { initBackend, type BackendName, type InitBackendOptions } from './backend.js';
-export * from './model/encoder.js';
-export * from './model/mlm.js';
-export * from './model/adamw.js';
-export * from './model/checkpoint.js';
-export * from './model/safetensors.js';
-export { dense, gatherRows, gelu, layerNorm, sparseCrossEntropy, maskedMeanPool } from './model/ops.js';
-export { fusedSelfAttention } from './model/fused-attention.js';
-export * from './data/barcodes.js';
-export * from './eval/metrics.js';
-export * from './heads/embed.js';
-export * from './heads/knn.js';
-export * from './heads/classifier.js';
-export * from './heads/cnn.js';
-export * from './onnx/export.js';
-export * from './onnx/embed.js';
-export * from './eval/protocols.js';
-export * from './pipeline/tasks.js';
+/**
+ * `@bioscan5m/dna`: DNA barcode identification, BarcodeBERT-style encoders behind core's Encoder contract, and
+ * the file-level jobs of the `bioscan5m dna` commands. Importing it loads neither tfjs nor onnxruntime: they are
+ * optional peer dependencies, loaded by the functions that need them (MissingDependencyError names the package
+ * when one is missing). Subpath entries: `@bioscan5m/dna/identify` (identification alone), `@bioscan5m/dna/model`
+ * (the tfjs level, for training loops of your own).
+ */
+
+// Identification (pure JS).
+export {
+  runIdentifyJob,
+  readReferenceFile,
+  readQueryFile,
+  scoreIdentifications,
+  PREDICTION_COLUMNS,
+  BarcodeIdentifier,
+  cleanBarcode,
+  buildIdentifyProtocol,
+  defaultThreads,
+} from './identify/index.js';
+export type {
+  IdentifyJobOptions,
+  IdentifyJobSummary,
+  QueryRecord,
+  RankAccuracy,
+  IdentifierOptions,
+  Identification,
+  IdentificationStatus,
+  IdentifierInfo,
+  ReferenceRecord,
+  SkippedReference,
+  Lineage,
+  CleanedBarcode,
+  CleaningCounts,
+  IdentifyProtocol,
+  ProtocolRecord,
+} from './identify/index.js';
+
+// Encoders (core's Encoder<string>).
+export { createDnaEncoder } from './encoder/create.js';
+export type { DnaEncoder, DnaEncoderSpec } from './encoder/create.js';
+export type { OnnxDnaEncoderOptions } from './onnx/onnx-encoder.js';
+export { encoderConfig } from './model/config.js';
+export type { EncoderConfig } from './model/config.js';
+
+// File-level jobs.
+export { runPretrainJob, runFinetuneJob, runProbeJob, runDnaEmbedJob, runExportOnnxJob } from './jobs/index.js';
+export type {
+  BackendName,
+  PretrainJobOptions,
+  PretrainJobSummary,
+  FinetuneJobOptions,
+  FinetuneJobSummary,
+  ProbeJobOptions,
+  ProbeJobSummary,
+  ProbeMethod,
+  DnaEvalSummary,
+  LabelledFileReport,
+  DnaEmbedJobOptions,
+  DnaEmbedJobSummary,
+  ExportOnnxJobOptions,
+  ExportOnnxJobSummary,
+} from './jobs/types.js';
+export { parseRank } from './jobs/labelled.js';
+export type { SequenceReport } from './data/sequences.js';
+
+// Data, tokenizer and evaluation building blocks.
+export { readBarcodes } from './data/barcodes.js';
+export type { BarcodeSet, ReadBarcodesOptions } from './data/barcodes.js';
+export { readFasta, looksLikeFasta } from './io/fasta.js';
+export type { FastaRecord } from './io/fasta.js';
+export { createKmerTokenizer, createClibdTokenizer } from './tokenizer/kmer.js';
+export type { KmerTokenizer, KmerTokenizerOptions, TokenizedSequence } from './tokenizer/kmer.js';
+export { classificationMetrics, accuracy, balancedAccuracy, macroF1 } from './eval/metrics.js';
+export type { ClassificationMetrics } from './eval/metrics.js';
+export { closedWorldSplit, openWorldSplit } from './eval/protocols.js';
+export type { SplitIndices } from './eval/protocols.js';
+export { knnPredict, cosineNearest } from './heads/knn.js';
+export type { NearestResult } from './heads/knn.js';

@@ -6,12 +6,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createTableWriter } from '@bioscan5m/core';
-import type { IdentifySummary, IdentifyFilesOptions } from '@bioscan5m/dna';
+import type { IdentifyJobOptions, IdentifyJobSummary } from '@bioscan5m/dna/identify';
 import { embedded } from '../data.js';
 import { numberOption } from '../options.js';
-import { loadDna } from '../lazy-packages.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
+
+// Identification alone: the light entry (no tfjs, no onnxruntime), imported when the command runs.
+const identify = () => import('@bioscan5m/dna/identify');
 
 
 interface IdentifyOpts {
@@ -33,7 +35,7 @@ interface IdentifyOpts {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Human-readable summary on stdout. */
-export function printIdentifySummary(s: IdentifySummary, outFile: string): void {
+export function printIdentifyJobSummary(s: IdentifyJobSummary, outFile: string): void {
   const r = s.reference;
   console.log(
     `reference: ${r.referenceRecords.toLocaleString('en-US')} records, ${r.referenceBarcodes.toLocaleString('en-US')} distinct barcodes; ` +
@@ -67,7 +69,7 @@ export function printIdentifySummary(s: IdentifySummary, outFile: string): void 
 }
 
 /** JSON summary for --json. */
-export function identifyJson(s: IdentifySummary) {
+export function identifyJson(s: IdentifyJobSummary) {
   return {
     queries: s.queries,
     identified: s.identified,
@@ -104,7 +106,7 @@ export function registerDnaIdentifyCommands(dna: Command): void {
     .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)')
     .option('--candidates <n>', 'candidates verified per query (default 48)')
     .option('--seed <n>', 'seed of the leave-one-out calibration sample', '1')
-    .option('--threads <n>', 'worker threads for the searches (default 1; each loads the package, ~2 s: for large jobs)')
+    .option('--threads <n>', 'worker threads for the searches (default 1; each starts in a few milliseconds)')
     .option('--json', 'print a JSON summary (counts, accuracy when queries have labels, seconds, queries/s)')
     .option('--quiet', 'no progress bars')
     .addHelpText(
@@ -119,7 +121,7 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
     --queries ${embedded.barcodes} --out predictions.csv --json`,
     )
     .action(async (opts: IdentifyOpts) => {
-      const options: IdentifyFilesOptions = {
+      const options: Omit<IdentifyJobOptions, 'reference' | 'queries' | 'out'> = {
         k: numberOption('k', opts.k, { integer: true, min: 8, max: 15 }),
         sampling: numberOption('sampling', opts.sampling, { integer: true, min: 1 }),
         candidates: numberOption('candidates', opts.candidates, { integer: true, min: 1 }),
@@ -131,10 +133,13 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
       const quiet = opts.quiet || opts.json;
       const learnBar = progressBar('calibrating on the reference', { quiet });
       const queryBar = progressBar('identifying', { quiet });
-      let summary: IdentifySummary;
+      let summary: IdentifyJobSummary;
       try {
-        summary = await (await loadDna()).identifyFiles(opts.reference, opts.queries, opts.out, {
+        summary = await (await identify()).runIdentifyJob({
           ...options,
+          reference: opts.reference,
+          queries: opts.queries,
+          out: opts.out,
           onProgress: (d, t) => learnBar.update(d, t),
           onQueryProgress: (d, t) => {
             learnBar.stop();
@@ -146,7 +151,7 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
         queryBar.stop();
       }
       if (opts.json) console.log(JSON.stringify(identifyJson(summary), null, 2));
-      else printIdentifySummary(summary, opts.out);
+      else printIdentifyJobSummary(summary, opts.out);
     });
 }
 
@@ -156,7 +161,8 @@ export const dnaIdentifyDemoStages: DemoStage[] = [
     async run(ctx) {
       const dir = path.join(ctx.outDir, 'dna-identify');
       mkdirSync(dir, { recursive: true });
-      const p = await (await loadDna()).buildIdentifyProtocol(embedded.barcodes, 7);
+      const { buildIdentifyProtocol, runIdentifyJob } = await identify();
+      const p = await buildIdentifyProtocol(embedded.barcodes, 7);
       const write = (name: string, rows: string[][]) => {
         const file = path.join(dir, name);
         const w = createTableWriter(file, p.header);
@@ -171,8 +177,8 @@ export const dnaIdentifyDemoStages: DemoStage[] = [
         `embedded barcodes split (seed 7, identical barcodes kept together): ${p.reference.length} reference, ` +
           `${p.closed.length} queries of seen species, ${p.open.length} of species absent from the reference`,
       );
-      const seen = await (await loadDna()).identifyFiles(ref, closed, path.join(dir, 'predictions_seen_species.csv'));
-      const unseen = await (await loadDna()).identifyFiles(ref, open, path.join(dir, 'predictions_unseen_species.csv'));
+      const seen = await runIdentifyJob({ reference: ref, queries: closed, out: path.join(dir, 'predictions_seen_species.csv') });
+      const unseen = await runIdentifyJob({ reference: ref, queries: open, out: path.join(dir, 'predictions_unseen_species.csv') });
       const a = seen.accuracy!;
       const b = unseen.accuracy!;
       ctx.log(`species threshold learned from the reference: ${pct(seen.reference.speciesThreshold)} identity`);

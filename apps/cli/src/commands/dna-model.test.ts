@@ -29,7 +29,12 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     expect(s.backend).toBe('wasm');
     expect(s.sequencesPerSecond).toBeGreaterThan(0);
     expect(s.steps).toBe(3);
-    expect(s.sequences).toBeGreaterThan(500);
+    expect(s.sequences.used).toBeGreaterThan(500);
+    // The embedded sample holds barcodes longer than the model's 660 nucleotides: each is counted as cut.
+    const seqCol = lines[0].split(',').indexOf('dna_barcode');
+    const long = lines.slice(1).filter((l) => l.split(',')[seqCol].replace(/N+$/i, '').length > 660).length;
+    expect(long).toBeGreaterThan(0);
+    expect(s.sequences).toMatchObject({ skipped: 0, truncated: long, maxLen: 660 });
     expect(s.config).toMatchObject({ k: 4, layers: 1, hidden: 16, vocabSize: 258 });
   });
 
@@ -40,7 +45,8 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     const b = path.join(dir, 'b.npy');
     const ra = await run(['dna', 'embed', '--checkpoint', ck, '--engine', 'tfjs', '--data', small, '--out', a, '--json']);
     const rb = await run(['dna', 'embed', '--onnx', onnx, '--data', small, '--out', b, '--json']);
-    expect(JSON.parse(ra.out).backend).toBe('wasm');
+    expect(JSON.parse(ra.out).engine).toBe('wasm');
+    expect(JSON.parse(rb.out).engine).toBe('onnxruntime');
     const x = readNpy(a);
     const y = readNpy(b);
     expect(x.shape).toEqual([JSON.parse(ra.out).rows, 16]);
@@ -77,6 +83,50 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     expect(r.err).not.toContain('    at ');
     const r2 = await run(['dna', 'pretrain', '--data', embedded.barcodes, '--steps', 'ten']);
     expect(r2.err).toContain("--steps: expected an integer >= 1, got 'ten'");
+  });
+
+  it('pretrain and embed skip rows without an A/C/G/T base (counted, first ones listed) and count sequences cut to the model length', async () => {
+    const header = lines[0].split(',');
+    const seqCol = header.indexOf('dna_barcode');
+    const row = (i: number, seq: string) => {
+      const f = lines[1 + i].split(',');
+      f[seqCol] = seq;
+      return f.join(',');
+    };
+    const long = 'ACGT'.repeat(200); // 800 nt > the model's 660
+    const file = path.join(dir, 'odd-sequences.csv');
+    writeFileSync(file, [lines[0], row(0, '---NNN---'), row(1, ''), ...lines.slice(2, 40), row(40, 'nnnn'), row(41, long), row(42, '1234'), ...lines.slice(43, 60)].join('\n') + '\n');
+    const p = await run(['dna', 'pretrain', '--data', file, ...tiny, '--steps', '1', '--json']);
+    expect(p.err).toBe('');
+    const s = JSON.parse(p.out).sequences;
+    expect(s).toMatchObject({ rows: 60, skipped: 4, used: 56, truncated: 1, maxLen: 660 });
+    expect(s.firstSkipped).toEqual([
+      { line: 2, reason: 'no A/C/G/T base in dna_barcode' },
+      { line: 3, reason: 'empty dna_barcode' },
+      { line: 42, reason: 'no A/C/G/T base in dna_barcode' },
+      { line: 44, reason: 'no A/C/G/T base in dna_barcode' },
+    ]);
+    const npy = path.join(dir, 'odd.npy');
+    const e = await run(['dna', 'embed', '--checkpoint', ck, '--data', file, '--out', npy]);
+    expect(e.code).toBe(0);
+    expect(e.out).toContain(`${file}: 4 of 60 rows skipped (no usable DNA sequence)`);
+    expect(e.out).toContain('  line 2: no A/C/G/T base in dna_barcode');
+    expect(e.out).toContain(`${file}: 1 of 56 sequences longer than the model's 660 nucleotides, cut to that length`);
+    expect(readNpy(npy).shape).toEqual([56, 16]);
+  });
+
+  it('refuses bad flag values before any work (usage error, exit 2)', async () => {
+    for (const [args, msg] of [
+      [['dna', 'pretrain', '--data', small, '--backend', 'foo'], "--backend: expected 'tensorflow', 'wasm', 'cpu'; got 'foo'"],
+      [['dna', 'pretrain', '--data', small, '--hidden', '30', '--heads', '4'], '--hidden: hidden size 30 must be divisible by the number of heads (4)'],
+      [['dna', 'embed', '--checkpoint', ck, '--data', small, '--out', path.join(dir, 'x.npy'), '--engine', 'torch'], "--engine: expected 'onnx', 'tfjs'; got 'torch'"],
+      [['dna', 'probe', '--checkpoint', ck, '--train', small, '--test', small, '--method', 'svm'], "--method: expected 'linear', 'knn', 'finetuned', 'cnn'; got 'svm'"],
+      [['dna', 'finetune', '--checkpoint', ck, '--train', small, '--out', path.join(dir, 'y.safetensors'), '--rank', 'kingdom'], "--rank: unknown rank 'kingdom'"],
+    ] as const) {
+      const r = await run([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toContain(msg);
+    }
   });
 
   it('demo stage pretrains, embeds and runs the 1-NN probe', async () => {

@@ -1,44 +1,65 @@
 /**
  * `bioscan5m dna pretrain | finetune | probe | embed | export-onnx`: BarcodeBERT-style DNA models. Argument
- * parsing and printing only; the work is in @bioscan5m/dna.
+ * parsing and printing only; the jobs are in @bioscan5m/dna (imported when a command runs).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, readTable } from '@bioscan5m/core';
-import type { EvalSummary } from '@bioscan5m/dna';
+import { readTable, UsageError } from '@bioscan5m/core';
+import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
 import { numberOption } from '../options.js';
-import { loadDna } from '../lazy-packages.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
+const dna = () => import('@bioscan5m/dna');
 
-function engineOpt(e: string): 'onnx' | 'tfjs' {
-  if (e !== 'onnx' && e !== 'tfjs') throw new Bioscan5mError(`--engine: expected 'onnx' or 'tfjs', got '${e}'`);
-  return e;
+function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`expected ${allowed.map((a) => `'${a}'`).join(', ')}; got '${value}'`, `--${flag}`);
+  return value as T;
+}
+
+const backendOpt = (v: string | undefined): BackendName | undefined => (v === undefined ? undefined : choice('backend', v, ['tensorflow', 'wasm', 'cpu'] as const));
+
+/** The encoder of --checkpoint / --onnx (exactly one), with --engine and --k. */
+function encoderOpt(o: Record<string, string | boolean | undefined>): DnaEncoderSpec {
+  if (!o.checkpoint === !o.onnx) throw new UsageError('give exactly one of --checkpoint or --onnx');
+  if (o.onnx) return { kind: 'onnx', model: o.onnx as string, k: numberOption('k', o.k as string | undefined, { integer: true, min: 1, max: 12 }) };
+  return { kind: 'checkpoint', checkpoint: o.checkpoint as string, engine: choice('engine', (o.engine as string | undefined) ?? 'onnx', ['onnx', 'tfjs'] as const) };
 }
 
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
 
-function printEval(s: EvalSummary): void {
+/** What happened to a file's sequences: rows without an A/C/G/T base skipped (first few listed), cuts to the model length. */
+export function sequenceLines(file: string, s: SequenceReport): string[] {
+  const out: string[] = [];
+  if (s.skipped) {
+    out.push(`${file}: ${s.skipped} of ${s.rows} rows skipped (no usable DNA sequence)`);
+    for (const r of s.firstSkipped) out.push(`  line ${r.line}: ${r.reason}`);
+    if (s.skipped > s.firstSkipped.length) out.push(`  ... and ${s.skipped - s.firstSkipped.length} more`);
+  }
+  if (s.truncated) out.push(`${file}: ${s.truncated} of ${s.used} sequences longer than the model's ${s.maxLen} nucleotides, cut to that length`);
+  return out;
+}
+
+function printEval(s: DnaEvalSummary, files: { train: string; test?: string }): void {
   console.log(`backend: ${s.backend}; method ${s.method}; rank ${s.rank}`);
-  console.log(`train: ${s.train.rows} rows (${s.train.skipped} without a ${s.rank} label or sequence, not used), ${s.train.classes} classes`);
-  if (s.test) console.log(`test: ${s.test.rows} rows (${s.test.skipped} not used); ${s.test.unseenClasses} test classes absent from train`);
+  console.log(`train: ${s.train.rows} rows used (${s.train.skipped} without a ${s.rank} label or a usable sequence), ${s.train.classes} classes`);
+  for (const l of sequenceLines(files.train, s.train.sequences)) console.log(l);
+  if (s.test) {
+    console.log(`test: ${s.test.rows} rows used (${s.test.skipped} not used); ${s.test.unseenClasses} test classes absent from train`);
+    for (const l of sequenceLines(files.test ?? 'test', s.test.sequences)) console.log(l);
+  }
   if (s.metrics) console.log(`accuracy ${pct(s.metrics.accuracy)}, balanced accuracy ${pct(s.metrics.balancedAccuracy)}, macro F1 ${pct(s.metrics.macroF1)} (n=${s.metrics.n})`);
   console.log(`done in ${s.seconds.toFixed(1)} s`);
 }
 
 const EX = (cmd: string) => `\nExample (embedded sample data):\n  $ bioscan5m dna ${cmd}\n`;
 
-interface ModelOpts {
-  json?: boolean;
-  quiet?: boolean;
-  backend?: string;
-}
+type Opts = Record<string, string | boolean | undefined>;
 
-export function registerDnaModelCommands(dna: Command): void {
-  dna
+export function registerDnaModelCommands(dnaCommand: Command): void {
+  dnaCommand
     .command('pretrain')
     .description('masked-language-model pretraining of a BarcodeBERT-style encoder (50% masking, AdamW + OneCycle)')
     .requiredOption('--data <file>', 'barcodes CSV/TSV with a dna_barcode column')
@@ -59,15 +80,11 @@ export function registerDnaModelCommands(dna: Command): void {
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`pretrain --data ${embedded.barcodes} --k 4 --layers 1 --heads 2 --hidden 32 --batch 16 --steps 10 --checkpoint enc.safetensors --json`))
-    .action(async (o: ModelOpts & Record<string, string | boolean | undefined>) => {
-      if (o.backend) await (await loadDna()).initBackend({ prefer: o.backend as string });
-      const loss = o.loss as string;
-      if (loss !== 'masked' && loss !== 'all') throw new Bioscan5mError(`--loss: expected 'masked' or 'all', got '${loss}'`);
-      const bar = progressBar('pretrain', { quiet: o.quiet || o.json });
-      const s = await (await loadDna()).pretrainFile({
+    .action(async (o: Opts) => {
+      const options = {
         data: o.data as string,
         config: {
-          k: numberOption('k', o.k as string, { integer: true, min: 1 })!,
+          k: numberOption('k', o.k as string, { integer: true, min: 1, max: 12 })!,
           layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
           heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
           hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
@@ -76,24 +93,28 @@ export function registerDnaModelCommands(dna: Command): void {
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
         steps: numberOption('steps', o.steps as string, { integer: true, min: 1 })!,
         maxLr: numberOption('lr', o.lr as string | undefined, { min: 0 }),
-        loss,
+        loss: choice('loss', o.loss as string, ['masked', 'all'] as const),
         seed: numberOption('seed', o.seed as string, { integer: true }),
         checkpoint: o.checkpoint as string | undefined,
         checkpointEvery: numberOption('checkpoint-every', o.checkpointEvery as string, { integer: true, min: 1 }),
         resume: Boolean(o.resume),
-        onProgress: (d, t) => bar.update(d, t),
-      });
-      bar.stop();
+        backend: backendOpt(o.backend as string | undefined),
+      };
+      const { encoderConfig, runPretrainJob } = await dna();
+      encoderConfig(options.config); // --hidden / --heads checked before any work
+      const bar = progressBar('pretrain', { quiet: Boolean(o.quiet || o.json) });
+      const s = await runPretrainJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
       if (o.json) return console.log(JSON.stringify(s));
       console.log(`backend: ${s.backend}`);
-      console.log(`data: ${s.sequences} sequences from ${s.data}${s.skippedRows ? ` (${s.skippedRows} rows without a sequence skipped)` : ''}`);
+      console.log(`data: ${s.sequences.used} sequences from ${s.data}`);
+      for (const l of sequenceLines(s.data, s.sequences)) console.log(l);
       console.log(`model: k=${s.config.k}, ${s.config.layers} layers, ${s.config.heads} heads, hidden ${s.config.hidden}, vocabulary ${s.config.vocabSize}`);
       console.log(`steps ${s.startStep}..${s.steps} (batch ${s.batchSize}); loss ${s.firstLoss?.toFixed(4)} -> ${s.finalLoss?.toFixed(4)}`);
       console.log(`throughput: ${s.sequencesPerSecond === null ? '-' : s.sequencesPerSecond.toFixed(2)} sequences/s (after the warm-up step); ${s.seconds.toFixed(1)} s`);
       if (s.checkpoint) console.log(`checkpoint: ${s.checkpoint}`);
     });
 
-  dna
+  dnaCommand
     .command('finetune')
     .description('fine-tune a pretrained encoder with a mean-pool + linear species head')
     .requiredOption('--checkpoint <file>', 'pretrained encoder (from `dna pretrain`)')
@@ -105,30 +126,32 @@ export function registerDnaModelCommands(dna: Command): void {
     .option('--batch <n>', 'batch size', '32')
     .option('--lr <x>', 'peak learning rate', '1e-4')
     .option('--seed <n>', 'random seed', '0')
+    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'")
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`finetune --checkpoint enc.safetensors --train ${embedded.barcodes} --out ft.safetensors --epochs 1`))
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      const bar = progressBar('finetune', { quiet: Boolean(o.quiet || o.json) });
-      const s = await (await loadDna()).finetuneFile({
+    .action(async (o: Opts) => {
+      const { parseRank, runFinetuneJob } = await dna();
+      const options = {
         checkpoint: o.checkpoint as string,
         train: o.train as string,
         test: o.test as string | undefined,
-        rank: (await loadDna()).checkRank(o.rank as string),
+        rank: parseRank(o.rank as string, '--rank'),
         out: o.out as string,
         epochs: numberOption('epochs', o.epochs as string, { integer: true, min: 1 }),
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
         maxLr: numberOption('lr', o.lr as string, { min: 0 }),
         seed: numberOption('seed', o.seed as string, { integer: true }),
-        onProgress: (d, t) => bar.update(d, t),
-      });
-      bar.stop();
+        backend: backendOpt(o.backend as string | undefined),
+      };
+      const bar = progressBar('finetune', { quiet: Boolean(o.quiet || o.json) });
+      const s = await runFinetuneJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
       if (o.json) return console.log(JSON.stringify(s));
-      printEval(s);
+      printEval(s, options);
       console.log(`wrote ${s.out}`);
     });
 
-  dna
+  dnaCommand
     .command('probe')
     .description('evaluate embeddings: linear probe (frozen encoder), cosine 1-NN (genus of unseen species), a fine-tuned head, or the CNN baseline')
     .requiredOption('--train <file>', 'labelled barcodes to fit on (the 1-NN keys)')
@@ -137,75 +160,68 @@ export function registerDnaModelCommands(dna: Command): void {
     .option('--checkpoint <file>', 'encoder checkpoint (ours)')
     .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)')
     .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata')
+    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", 'onnx')
     .option('--rank <rank>', 'label rank (default genus for knn, species otherwise)')
     .option('--epochs <n>', 'epochs for linear / cnn')
     .option('--seed <n>', 'random seed', '0')
+    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'")
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`probe --checkpoint enc.safetensors --train ${embedded.barcodes} --test ${embedded.barcodes} --method knn`))
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      const method = o.method as string;
-      if (!['linear', 'knn', 'finetuned', 'cnn'].includes(method)) throw new Bioscan5mError(`--method: expected linear, knn, finetuned or cnn, got '${method}'`);
-      if (method !== 'cnn' && !o.checkpoint && !o.onnx) throw new Bioscan5mError('give --checkpoint or --onnx');
-      const bar = progressBar('probe', { quiet: Boolean(o.quiet || o.json) });
-      const s = await (await loadDna()).probeFile({
-        checkpoint: o.checkpoint as string | undefined,
-        onnx: o.onnx as string | undefined,
-        k: numberOption('k', o.k as string | undefined, { integer: true, min: 1 }),
+    .action(async (o: Opts) => {
+      const method = choice('method', o.method as string, ['linear', 'knn', 'finetuned', 'cnn'] as const);
+      const { parseRank, runProbeJob } = await dna();
+      const options = {
         train: o.train as string,
         test: o.test as string,
-        method: method as 'knn',
-        rank: o.rank ? (await loadDna()).checkRank(o.rank as string) : undefined,
+        method,
+        encoder: method === 'cnn' && !o.checkpoint && !o.onnx ? undefined : encoderOpt(o),
+        rank: o.rank ? parseRank(o.rank as string, '--rank') : undefined,
         epochs: numberOption('epochs', o.epochs as string | undefined, { integer: true, min: 1 }),
         seed: numberOption('seed', o.seed as string, { integer: true }),
-        onProgress: (d, t) => bar.update(d, t),
-      });
-      bar.stop();
+        backend: backendOpt(o.backend as string | undefined),
+      };
+      const bar = progressBar('probe', { quiet: Boolean(o.quiet || o.json) });
+      const s = await runProbeJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
       if (o.json) return console.log(JSON.stringify(s));
-      printEval(s);
+      printEval(s, options);
     });
 
-  dna
+  dnaCommand
     .command('embed')
     .description('embed barcodes (attention-masked mean of the last layer) into a .npy [rows, hidden] float32 matrix')
     .requiredOption('--data <file>', 'barcodes CSV/TSV')
     .requiredOption('--out <file>', 'output .npy')
-    .option('--checkpoint <file>', 'encoder checkpoint (tfjs)')
-    .option('--onnx <file>', 'ONNX encoder (onnxruntime-node)')
+    .option('--checkpoint <file>', 'encoder checkpoint (ours)')
+    .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)')
     .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata')
     .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", 'onnx')
+    .option('--backend <name>', "tfjs backend for --engine tfjs: 'tensorflow', 'wasm' or 'cpu'")
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`embed --checkpoint enc.safetensors --data ${embedded.barcodes} --out emb.npy`))
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      if (!o.checkpoint === !o.onnx) throw new Bioscan5mError('give exactly one of --checkpoint or --onnx');
+    .action(async (o: Opts) => {
+      const options = { encoder: encoderOpt(o), data: o.data as string, out: o.out as string, backend: backendOpt(o.backend as string | undefined) };
+      const { runDnaEmbedJob } = await dna();
       const bar = progressBar('embed', { quiet: Boolean(o.quiet || o.json) });
-      const s = await (await loadDna()).embedFile({
-        checkpoint: o.checkpoint as string | undefined,
-        onnx: o.onnx as string | undefined,
-        k: numberOption('k', o.k as string | undefined, { integer: true, min: 1 }),
-        engine: engineOpt(o.engine as string),
-        data: o.data as string,
-        out: o.out as string,
-        onProgress: (d, t) => bar.update(d, t),
-      });
-      bar.stop();
+      const s = await runDnaEmbedJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
       if (o.json) return console.log(JSON.stringify(s));
-      console.log(`backend: ${s.backend}`);
-      console.log(`wrote ${s.out}: ${s.rows} x ${s.dim} float32${s.skippedRows ? `; ${s.skippedRows} rows without a sequence skipped` : ''} (${s.seconds.toFixed(1)} s)`);
+      console.log(`encoder: ${s.encoder} (${s.engine})`);
+      for (const l of sequenceLines(options.data, s.sequences)) console.log(l);
+      console.log(`wrote ${s.out}: ${s.rows} x ${s.dim} float32 (${s.seconds.toFixed(1)} s)`);
     });
 
-  dna
+  dnaCommand
     .command('export-onnx')
     .description('export an encoder checkpoint to ONNX (inputs input_ids, attention_mask; outputs last_hidden_state, pooled_embedding)')
     .requiredOption('--checkpoint <file>', 'encoder checkpoint')
     .requiredOption('--out <file>', 'output .onnx')
     .option('--json', 'print one JSON summary')
     .addHelpText('after', EX('export-onnx --checkpoint enc.safetensors --out enc.onnx'))
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      const s = await (await loadDna()).exportOnnxFile(o.checkpoint as string, o.out as string);
+    .action(async (o: Opts) => {
+      const s = await (await dna()).runExportOnnxJob({ checkpoint: o.checkpoint as string, out: o.out as string });
       if (o.json) return console.log(JSON.stringify(s));
-      console.log(`wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17)`);
+      console.log(`wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17, ${s.bytes} bytes)`);
     });
 }
 
@@ -213,7 +229,7 @@ export function registerDnaModelCommands(dna: Command): void {
 async function writeOpenWorldSplit(outDir: string): Promise<{ train: string; test: string }> {
   const t = await readTable(embedded.barcodes);
   const col = (n: string) => t.header.indexOf(n);
-  const split = (await loadDna()).openWorldSplit(
+  const split = (await dna()).openWorldSplit(
     t.rows.map((r) => r[col('species')]),
     t.rows.map((r) => r[col('genus')]),
     { seed: 1 },
@@ -232,8 +248,9 @@ export const dnaModelDemoStages: DemoStage[] = [
     name: 'dna-model',
     async run(ctx) {
       mkdirSync(ctx.outDir, { recursive: true });
+      const { runPretrainJob, runDnaEmbedJob, runProbeJob } = await dna();
       const ck = path.join(ctx.outDir, 'dna-encoder.safetensors');
-      const s = await (await loadDna()).pretrainFile({
+      const s = await runPretrainJob({
         data: embedded.barcodes,
         config: { k: 4, layers: 1, heads: 2, hidden: 32, intermediate: 64 },
         steps: 8,
@@ -243,10 +260,10 @@ export const dnaModelDemoStages: DemoStage[] = [
       });
       ctx.log(`pretrained a tiny encoder on the ${s.backend} backend: ${s.steps} steps, loss ${s.firstLoss?.toFixed(3)} -> ${s.finalLoss?.toFixed(3)}, ${s.sequencesPerSecond?.toFixed(1)} sequences/s`);
       const npy = path.join(ctx.outDir, 'dna-embeddings.npy');
-      const e = await (await loadDna()).embedFile({ checkpoint: ck, data: embedded.barcodes, out: npy });
+      const e = await runDnaEmbedJob({ encoder: { kind: 'checkpoint', checkpoint: ck }, data: embedded.barcodes, out: npy });
       ctx.log(`embedded ${e.rows} barcodes -> ${npy} (${e.rows} x ${e.dim})`);
       const { train, test } = await writeOpenWorldSplit(ctx.outDir);
-      const p = await (await loadDna()).probeFile({ checkpoint: ck, train, test, method: 'knn', rank: 'genus' });
+      const p = await runProbeJob({ encoder: { kind: 'checkpoint', checkpoint: ck }, train, test, method: 'knn', rank: 'genus' });
       ctx.log(`1-NN genus of unseen species: ${pct(p.metrics?.accuracy)} accuracy over ${p.test?.rows} barcodes of species held out of training (test genera missing from training: ${p.test?.unseenClasses})`);
     },
   },

@@ -12,7 +12,7 @@ export interface BarcodeSet {
   labels: Partial<Record<TaxonomicRank, string[]>>;
   /** Physical line of each kept row. */
   lines: number[];
-  /** Rows skipped because dna_barcode was empty, with their lines. */
+  /** Rows skipped for having no usable sequence (empty, or no A/C/G/T base), with their lines and reasons. */
   skipped: { line: number; reason: string }[];
 }
 
@@ -22,6 +22,8 @@ export interface ReadBarcodesOptions {
   /** Throw on an empty sequence instead of skipping (and reporting) the row. */
   strict?: boolean;
 }
+
+const HAS_BASE = /[ACGTUacgtu]/;
 
 export async function readBarcodes(file: string, opts: ReadBarcodesOptions = {}): Promise<BarcodeSet> {
   const seqCol = opts.sequenceColumn ?? 'dna_barcode';
@@ -35,9 +37,11 @@ export async function readBarcodes(file: string, opts: ReadBarcodesOptions = {})
   for await (const rec of table) {
     table.assertWidth(rec);
     const seq = rec.fields[si].trim();
-    if (!seq) {
-      if (opts.strict) throw new InputError({ file, line: rec.line, column: seqCol }, 'empty DNA sequence');
-      out.skipped.push({ line: rec.line, reason: 'empty dna_barcode' });
+    // The identification rule: a sequence without a single A/C/G/T base is no barcode.
+    if (!HAS_BASE.test(seq)) {
+      const reason = seq ? `no A/C/G/T base in ${seqCol}` : `empty ${seqCol}`;
+      if (opts.strict) throw new InputError({ file, line: rec.line, column: seqCol, value: seq || undefined }, reason);
+      out.skipped.push({ line: rec.line, reason });
       row++;
       continue;
     }

@@ -10,13 +10,13 @@ import { encoderPooled, initParams, type EncoderConfig, type ParamMap } from '..
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
 
-export interface LabelIndex {
+export interface ClassLabels {
   classes: string[];
   index: Map<string, number>;
 }
 
 /** Sorted class list (lexicographic, as the reference builds categories). */
-export function buildLabelIndex(labels: readonly string[]): LabelIndex {
+export function buildClassLabels(labels: readonly string[]): ClassLabels {
   const classes = [...new Set(labels)].sort();
   return { classes, index: new Map(classes.map((c, i) => [c, i])) };
 }
@@ -60,7 +60,7 @@ export function fineTune(
 ): ClassifierHead {
   if (sequences.length !== labels.length) throw new Bioscan5mError(`${sequences.length} sequences but ${labels.length} labels`);
   if (sequences.length === 0) throw new Bioscan5mError('fine-tuning needs labelled sequences');
-  const { classes, index } = buildLabelIndex(labels);
+  const { classes, index } = buildClassLabels(labels);
   const head = newHead(config.hidden, classes, (opts.seed ?? 0) + 101);
   const tok = createKmerTokenizer({ k: config.k, maxLen: config.maxLen, prependCls: config.prependCls });
   const plan = batches(sequences.length, opts.batchSize ?? 32, opts.epochs ?? 3, opts.seed ?? 0);
@@ -89,7 +89,7 @@ export function fineTune(
 export function trainLinearProbe(x: Float32Array, d: number, labels: readonly string[], opts: TrainClassifierOptions = {}): ClassifierHead {
   const n = labels.length;
   if (x.length !== n * d) throw new RangeError(`features hold ${x.length / d} rows for ${n} labels`);
-  const { classes, index } = buildLabelIndex(labels);
+  const { classes, index } = buildClassLabels(labels);
   const head = newHead(d, classes, (opts.seed ?? 0) + 202);
   const plan = batches(n, opts.batchSize ?? 256, opts.epochs ?? 100, opts.seed ?? 0);
   const opt = createAdamW(head.params, { weightDecay: opts.weightDecay ?? 1e-4 });

@@ -10,7 +10,7 @@ import { Bioscan5mError, createRng } from '@bioscan5m/core';
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
 import { initParams, type ParamMap } from '../model/encoder.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
-import { buildLabelIndex } from './classifier.js';
+import { buildClassLabels } from './classifier.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const customGrad = tf.customGrad as unknown as (f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor }) => (...xs: tf.Tensor[]) => tf.Tensor;
@@ -151,7 +151,7 @@ export interface TrainCnnOptions {
 
 export function trainCnn(sequences: readonly string[], labels: readonly string[], opts: TrainCnnOptions = {}): CnnModel {
   if (sequences.length === 0 || sequences.length !== labels.length) throw new Bioscan5mError('the CNN needs as many labels as sequences (at least one)');
-  const { classes, index } = buildLabelIndex(labels);
+  const { classes, index } = buildClassLabels(labels);
   const config: CnnConfig = { length: opts.length ?? 660, channels: opts.channels ?? [64, 64, 64], dense: opts.dense ?? 500, classes };
   const model: CnnModel = { config, params: initParams(cnnShapes(config), (opts.seed ?? 0) + 303) };
   // He initialisation suits ReLU better than BERT's N(0, 0.02).

@@ -2,8 +2,9 @@
  * File edges of identification: reference CSV/TSV, query CSV/TSV or FASTA, prediction CSV (atomic write), and
  * the run summary (counts, cleaning, accuracy when queries carry labels, throughput).
  */
-import { Bioscan5mError, InputError, openTable, createTableWriter } from '@bioscan5m/core';
+import { Bioscan5mError, InputError, openTable, createTableWriter, type JobControl } from '@bioscan5m/core';
 import { existsSync } from 'node:fs';
+import { throwIfAborted, withAbort } from '../abort.js';
 import { readFasta, looksLikeFasta } from '../io/fasta.js';
 import { addCleaningCounts, cleanBarcode, emptyCleaningCounts, wasCleaned, type CleaningCounts } from './clean.js';
 import { BarcodeIdentifier, type Identification, type IdentifierInfo, type IdentifierOptions } from './identifier.js';
@@ -81,7 +82,7 @@ export interface RankAccuracy {
   accuracy: number;
 }
 
-export interface IdentifySummary {
+export interface IdentifyJobSummary {
   queries: number;
   identified: number;
   novel: number;
@@ -124,24 +125,28 @@ export function scoreIdentifications(queries: readonly QueryRecord[], preds: rea
   return acc;
 }
 
-export interface IdentifyFilesOptions extends IdentifierOptions {
+export interface IdentifyJobOptions extends Omit<IdentifierOptions, 'onProgress'>, JobControl {
+  /** Labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional). */
+  reference: string;
+  /** Barcodes to identify: CSV/TSV with dna_barcode (record_id, rank columns optional) or FASTA. */
+  queries: string;
+  /** Predictions CSV (written atomically): PREDICTION_COLUMNS. */
+  out: string;
+  /** Progress of the calibration on the reference (leave-one-out searches). */
+  onProgress?: JobControl['onProgress'];
   /** Progress of the query phase. */
-  onQueryProgress?: (done: number, total: number) => void;
+  onQueryProgress?: JobControl['onProgress'];
 }
 
 /** Reference + queries -> predictions file (atomic) and summary. Rows stay in query order; none is dropped. */
-export async function identifyFiles(
-  referenceFile: string,
-  queryFile: string,
-  outFile: string,
-  opts: IdentifyFilesOptions = {},
-): Promise<IdentifySummary> {
+export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<IdentifyJobSummary> {
+  const { reference: referenceFile, queries: queryFile, out: outFile } = opts;
   const t0 = performance.now();
   const refs = await readReferenceFile(referenceFile);
   const queries = await readQueryFile(queryFile);
   let identifier: BarcodeIdentifier;
   try {
-    identifier = await BarcodeIdentifier.buildAsync(refs, opts);
+    identifier = await BarcodeIdentifier.buildAsync(refs, { ...opts, onProgress: withAbort(opts.signal, opts.onProgress) });
   } catch (err) {
     if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
     throw err;
@@ -151,14 +156,15 @@ export async function identifyFiles(
   let preds: Identification[];
   const tq = performance.now();
   try {
-    preds = await identifier.identifyManyAsync(cleaned, opts.onQueryProgress);
+    throwIfAborted(opts.signal);
+    preds = await identifier.identifyManyAsync(cleaned, withAbort(opts.signal, opts.onQueryProgress));
   } finally {
     await identifier.close();
   }
   const querySeconds = (performance.now() - tq) / 1000;
   const writer = createTableWriter(outFile, PREDICTION_COLUMNS);
   const cleaning = emptyCleaningCounts();
-  const problems: IdentifySummary['problems'] = [];
+  const problems: IdentifyJobSummary['problems'] = [];
   let cleanedQueries = 0;
   let noSequence = 0;
   let noHit = 0;

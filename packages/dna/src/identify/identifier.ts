@@ -12,7 +12,7 @@ import { cleanBarcode, type CleanedBarcode, type CleaningCounts } from './clean.
 import { SearchPool, searchBothStrands, shareSearchData, type SearchJob } from './search-pool.js';
 import { buildKmerIndex, type KmerIndex } from './kmer-index.js';
 import { Searcher, type Hit } from './search.js';
-import { buildReferenceSet, IDENTIFY_RANKS, type ReferenceRecord, type ReferenceSet, type SkippedRecord } from './reference.js';
+import { buildReferenceSet, IDENTIFY_RANKS, type ReferenceRecord, type ReferenceSet, type SkippedReference } from './reference.js';
 import { fitCalibrator, heuristicCalibrator, type Calibrator, type Evidence } from './calibration.js';
 
 const SPECIES = 6;
@@ -79,7 +79,7 @@ export interface Identification {
 export interface IdentifierInfo {
   referenceRecords: number;
   referenceBarcodes: number;
-  skipped: SkippedRecord[];
+  skipped: SkippedReference[];
   cleaning: CleaningCounts;
   k: number;
   sampling: number;
@@ -168,21 +168,26 @@ export class BarcodeIdentifier {
     const threads = opts.threads ?? 1;
     if (threads > 1) {
       const data = shareSearchData(id.index, id.ref.sequences, id.ref.acgt, id.searchOptions());
-      id.pool = await SearchPool.create(data, threads, moduleUrl());
+      id.pool = await SearchPool.create(data, threads);
     }
-    const samples = id.calibrationGroups();
-    let hits: Hit[][];
-    if (id.pool) {
-      const jobs: SearchJob[] = samples.map((g) => ({ codes: id.ref.sequences[g], acgt: id.ref.acgt[g], exclude: g, bothStrands: false }));
-      hits = await id.pool.run(jobs, opts.onProgress);
-    } else {
-      hits = samples.map((g, i) => {
-        const h = id.searcher.search(id.ref.sequences[g], id.ref.acgt[g], g);
-        opts.onProgress?.(i + 1, samples.length);
-        return h;
-      });
+    try {
+      const samples = id.calibrationGroups();
+      let hits: Hit[][];
+      if (id.pool) {
+        const jobs: SearchJob[] = samples.map((g) => ({ codes: id.ref.sequences[g], acgt: id.ref.acgt[g], exclude: g, bothStrands: false }));
+        hits = await id.pool.run(jobs, opts.onProgress);
+      } else {
+        hits = samples.map((g, i) => {
+          const h = id.searcher.search(id.ref.sequences[g], id.ref.acgt[g], g);
+          opts.onProgress?.(i + 1, samples.length);
+          return h;
+        });
+      }
+      id.learn(samples, hits);
+    } catch (err) {
+      await id.close();
+      throw err;
     }
-    id.learn(samples, hits);
     id.info.buildSeconds = (performance.now() - id.t0) / 1000;
     return id;
   }
@@ -454,15 +459,6 @@ export class BarcodeIdentifier {
     this.speciesCal = fitCalibrator(speciesSamples) ?? heuristicCalibrator(t);
     this.genusCal = fitCalibrator(genusSamples) ?? heuristicCalibrator(t);
     this.info.calibrationSamples = speciesSamples.length + genusSamples.length;
-  }
-}
-
-/** URL of this module when it runs as a plain ESM file (the worker imports the package from it). */
-function moduleUrl(): string | undefined {
-  try {
-    return typeof import.meta === 'object' && import.meta && typeof import.meta.url === 'string' ? import.meta.url : undefined;
-  } catch {
-    return undefined;
   }
 }
 

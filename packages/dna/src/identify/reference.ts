@@ -18,7 +18,7 @@ export interface ReferenceRecord {
   lineage: Lineage;
 }
 
-export interface SkippedRecord {
+export interface SkippedReference {
   /** Index of the record in the input. */
   index: number;
   id: string;
@@ -37,7 +37,7 @@ export interface ReferenceSet {
   /** Interned lineages. */
   lineages: Lineage[];
   records: number;
-  skipped: SkippedRecord[];
+  skipped: SkippedReference[];
   cleaning: CleaningCounts;
 }
 
@@ -57,7 +57,7 @@ export function buildReferenceSet(records: Iterable<ReferenceRecord>, opts: Refe
   const groupFirstId: string[] = [];
   const lineageIds = new Map<string, number>();
   const lineages: Lineage[] = [];
-  const skipped: SkippedRecord[] = [];
+  const skipped: SkippedReference[] = [];
   const cleaning = emptyCleaningCounts();
   let index = 0;
   let used = 0;

@@ -3,9 +3,8 @@
  * into SharedArrayBuffers; each worker builds its own Searcher (scratch arrays) over those shared views and
  * answers batches of queries with packed hit lists. Deciding labels stays on the main thread (it is cheap).
  *
- * The worker imports this package's own built module (import.meta.url of the bundle), so the pool exists only
- * where that module is loadable by plain Node (the published ESM build); elsewhere (TypeScript sources under
- * a test runner, the CJS build) callers fall back to searching on the calling thread.
+ * Workers run dist/search-worker.js (a tsup entry that imports only the search code), so the pool exists where
+ * the package is built; under a test runner (TypeScript sources) callers search on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -108,22 +107,29 @@ export interface SearchJob {
   bothStrands: boolean;
 }
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.moduleUrl).then((m) => {
-  const searcher = m.searcherFromShared(workerData.data);
-  parentPort.on('message', (msg) => {
-    const lists = [];
-    for (let i = 0; i < msg.acgt.length; i++) {
-      const codes = msg.seq.subarray(msg.off[i], msg.off[i + 1]);
-      lists.push(m.searchBothStrands(searcher, codes, msg.acgt[i], msg.exclude[i], msg.both[i] === 1));
-    }
-    const hits = m.packHits(lists);
-    parentPort.postMessage({ id: msg.id, hits }, [hits.buffer]);
-  });
-  parentPort.postMessage({ ready: true });
-}).catch((err) => parentPort.postMessage({ error: String((err && err.message) || err) }));
-`;
+/** One batch of queries sent to a worker: sequences concatenated, with offsets and per-query settings. */
+export interface SearchBatch {
+  id: number;
+  seq: Uint8Array;
+  off: Int32Array;
+  acgt: Int32Array;
+  exclude: Int32Array;
+  both: Uint8Array;
+}
+
+/**
+ * The worker entry built next to this module (dist/search-worker.js). Under a test runner this module is the
+ * TypeScript source, which plain Node workers cannot load: then there is no pool and the caller searches on its
+ * own thread.
+ */
+function workerEntry(): URL | null {
+  try {
+    const url = new URL('./search-worker.js', import.meta.url);
+    return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Default worker count: the machine's parallelism, at most 8. */
 export function defaultThreads(): number {
@@ -134,17 +140,16 @@ export class SearchPool {
   private constructor(private readonly workers: Worker[]) {}
 
   /**
-   * Starts `threads` workers over `data`; resolves to null when workers cannot load `moduleUrl` (then the caller
-   * searches on its own thread).
+   * Starts `threads` workers over `data`; resolves to null when the worker entry is not there (TypeScript sources
+   * under a test runner) or a worker fails to start: then the caller searches on its own thread.
    */
-  static async create(data: SharedSearchData, threads: number, moduleUrl: string | undefined): Promise<SearchPool | null> {
-    if (threads < 2 || !moduleUrl || !/\.(m?js)$/.test(new URL(moduleUrl).pathname)) return null;
-    if (moduleUrl.startsWith('file:') && !existsSync(fileURLToPath(moduleUrl))) return null;
+  static async create(data: SharedSearchData, threads: number, entry: URL | null = workerEntry()): Promise<SearchPool | null> {
+    if (threads < 2 || !entry) return null;
     const workers: Worker[] = [];
     try {
       await Promise.all(
         Array.from({ length: threads }, () => {
-          const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl, data } });
+          const w = new Worker(entry, { workerData: { data } });
           workers.push(w);
           return new Promise<void>((resolve, reject) => {
             w.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error))));
@@ -200,7 +205,7 @@ export class SearchPool {
           };
           w.on('message', onMessage);
           w.once('error', reject);
-          w.postMessage({ id: myId, seq, off, acgt, exclude, both }, [seq.buffer, off.buffer]);
+          w.postMessage({ id: myId, seq, off, acgt, exclude, both } satisfies SearchBatch, [seq.buffer, off.buffer]);
         });
         const lists = unpackHits(hits);
         for (let i = 0; i < n; i++) results[start + i] = lists[i];

@@ -4,18 +4,14 @@
  * [batch, tokens, hidden] and `pooled_embedding` [batch, hidden] (attention-masked mean, the embedding the
  * paper's probes use). Tokenizer settings travel in the model's metadata_props.
  */
-// onnx-proto is CommonJS: Node's ESM loader cannot see its named exports, so take the default export.
-import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { writeFileAtomic } from '@bioscan5m/core';
-import type { EncoderConfig, ParamMap } from '../model/encoder.js';
-
-const { onnx } = onnxProto;
-
-const F32 = onnx.TensorProto.DataType.FLOAT;
-const I64 = onnx.TensorProto.DataType.INT64;
+import { loadOnnxProto, type OnnxProto } from '../engines.js';
+import type { EncoderConfig } from '../model/config.js';
+import type { WeightArrays } from '../model/checkpoint-file.js';
 
 class GraphBuilder {
+  constructor(private readonly onnx: OnnxProto) {}
   nodes: OnnxTypes.INodeProto[] = [];
   inits: OnnxTypes.ITensorProto[] = [];
   private n = 0;
@@ -23,6 +19,7 @@ class GraphBuilder {
     return `${prefix}_${this.n++}`;
   }
   node(op: string, inputs: string[], attrs: Record<string, number | number[]> = {}, outName?: string): string {
+    const onnx = this.onnx;
     const out = outName ?? this.fresh(op.toLowerCase());
     const attribute = Object.entries(attrs).map(([name, v]) =>
       Array.isArray(v)
@@ -35,27 +32,30 @@ class GraphBuilder {
     return out;
   }
   floatInit(name: string, data: Float32Array, dims: number[]): string {
-    this.inits.push({ name, dataType: F32, dims, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
+    this.inits.push({ name, dataType: this.onnx.TensorProto.DataType.FLOAT, dims, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
     return name;
   }
   intInit(name: string, values: number[]): string {
     const data = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.inits.push({ name, dataType: I64, dims: [values.length], rawData: new Uint8Array(data.buffer) });
+    this.inits.push({ name, dataType: this.onnx.TensorProto.DataType.INT64, dims: [values.length], rawData: new Uint8Array(data.buffer) });
     return name;
   }
   scalar(name: string, v: number): string {
-    this.inits.push({ name, dataType: F32, dims: [], rawData: new Uint8Array(new Float32Array([v]).buffer) });
+    this.inits.push({ name, dataType: this.onnx.TensorProto.DataType.FLOAT, dims: [], rawData: new Uint8Array(new Float32Array([v]).buffer) });
     return name;
   }
 }
 
-/** Builds the ONNX model bytes for an encoder. */
-export function encoderToOnnx(config: EncoderConfig, params: ParamMap): Uint8Array {
-  const g = new GraphBuilder();
+/** Builds the ONNX model bytes for an encoder from its weights (a checkpoint's arrays; no tfjs needed). */
+export async function encoderToOnnx(config: EncoderConfig, weights: WeightArrays): Promise<Uint8Array> {
+  const onnx = await loadOnnxProto();
+  const F32 = onnx.TensorProto.DataType.FLOAT;
+  const I64 = onnx.TensorProto.DataType.INT64;
+  const g = new GraphBuilder(onnx);
   const W = (name: string) => {
-    const v = params.get(name);
+    const v = weights.get(name);
     if (!v) throw new Error(`missing parameter ${name}`);
-    return g.floatInit(name, v.dataSync() as Float32Array, v.shape);
+    return g.floatInit(name, v.data as Float32Array, v.shape);
   };
   const d = config.hidden;
   const dh = d / config.heads;
@@ -134,6 +134,6 @@ export function encoderToOnnx(config: EncoderConfig, params: ParamMap): Uint8Arr
   return onnx.ModelProto.encode(model).finish();
 }
 
-export function exportEncoderOnnx(file: string, config: EncoderConfig, params: ParamMap): void {
-  writeFileAtomic(file, encoderToOnnx(config, params));
+export async function exportEncoderOnnx(file: string, config: EncoderConfig, weights: WeightArrays): Promise<void> {
+  writeFileAtomic(file, await encoderToOnnx(config, weights));
 }

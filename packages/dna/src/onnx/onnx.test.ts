@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { encoderConfig, encoderParamShapes, initParams } from '../model/encoder.js';
 import { embedSequences } from '../heads/embed.js';
+import { tensorArrays } from '../model/checkpoint.js';
 import { exportEncoderOnnx } from './export.js';
-import { loadOnnxEncoder } from './embed.js';
+import { createOnnxDnaEncoder } from './onnx-encoder.js';
 
 const golden = JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as { sequences: string[] };
 const seqs = golden.sequences.slice(0, 10);
@@ -24,19 +25,23 @@ describe('ONNX export and onnxruntime embedding', () => {
     // Larger-than-init weights so that attention and GELU are far from linear.
     for (const [name, v] of params) if (name.endsWith('.w')) v.assign(v.mul(10));
     const file = path.join(dir, 'enc.onnx');
-    exportEncoderOnnx(file, cfg, params);
+    await exportEncoderOnnx(file, cfg, tensorArrays(params));
     expect(existsSync(file)).toBe(true);
     const ref = embedSequences(cfg, params, seqs, { batchSize: 4 });
-    const enc = await loadOnnxEncoder(file); // k and max_len come from the model's metadata
+    const enc = await createOnnxDnaEncoder(file, { batchSize: 3 }); // k and max_len come from the model's metadata
     expect(enc.inputNames).toEqual(['input_ids', 'attention_mask']);
     expect(enc.outputNames).toContain('pooled_embedding');
-    const { data, hidden } = await enc.embed(seqs, { batchSize: 3 });
-    expect(hidden).toBe(32);
+    expect(enc.dim).toBe(32);
+    expect(enc.modality).toBe('dna');
+    const { data, rows, dim } = await enc.embed(seqs);
+    expect([rows, dim]).toEqual([seqs.length, 32]);
     let worst = 0;
     for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ref[i] - data[i]));
     expect(worst).toBeLessThan(1e-4);
     expect(Math.max(...Array.from(ref, Math.abs))).toBeGreaterThan(0.1);
-    await enc.close();
+    await enc.dispose();
+    await enc.dispose(); // twice is safe
+    await expect(enc.embed(seqs)).rejects.toThrow(/after dispose/);
   });
 
   it('CLIBD-style tokenizer settings travel in the metadata', async () => {
@@ -44,15 +49,19 @@ describe('ONNX export and onnxruntime embedding', () => {
     expect(cfg.maxTokens).toBe(133);
     const params = initParams(encoderParamShapes(cfg), 3);
     const file = path.join(dir, 'clibd.onnx');
-    exportEncoderOnnx(file, cfg, params);
-    const enc = await loadOnnxEncoder(file);
+    await exportEncoderOnnx(file, cfg, tensorArrays(params));
+    const enc = await createOnnxDnaEncoder(file);
     expect(enc.tokenizerOptions).toMatchObject({ k: 5, maxLen: 660, prependCls: true });
     const ref = embedSequences(cfg, params, seqs.slice(0, 2));
     const { data } = await enc.embed(seqs.slice(0, 2));
     for (let i = 0; i < ref.length; i++) expect(Math.abs(ref[i] - data[i])).toBeLessThan(1e-4);
+    await enc.dispose();
   });
 
-  it('a model without tokenizer metadata needs k', async () => {
-    await expect(loadOnnxEncoder(path.join(dir, 'missing.onnx'))).rejects.toThrow(/cannot load ONNX model/);
+  it('a missing or broken model file is a clear error', async () => {
+    await expect(createOnnxDnaEncoder(path.join(dir, 'missing.onnx'))).rejects.toThrow(/missing\.onnx: cannot read ONNX model \(ENOENT\)/);
+    const bad = path.join(dir, 'bad.onnx');
+    writeFileSync(bad, 'not an onnx model');
+    await expect(createOnnxDnaEncoder(bad)).rejects.toThrow(/bad\.onnx: cannot load ONNX model/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadOnnxEncoder } from './embed.js';
+import { createDnaEncoder } from '../encoder/create.js';
 
 // Made by scripts/export-tiny-bert.py: a BERT-shaped PyTorch encoder exported to ONNX, with its embeddings.
 const onnxFile = fileURLToPath(new URL('./fixtures/tiny-bert-k4.onnx', import.meta.url));
@@ -13,14 +13,15 @@ const expected = JSON.parse(readFileSync(new URL('./fixtures/tiny-bert-k4.expect
 
 describe('BERT-style ONNX exported from PyTorch', () => {
   it('loads given its k and reproduces the PyTorch embeddings within 1e-4', async () => {
-    await expect(loadOnnxEncoder(onnxFile)).rejects.toThrow(/pass its k-mer length/);
-    const enc = await loadOnnxEncoder(onnxFile, { k: expected.k });
-    expect(enc.inputNames).toContain('token_type_ids');
-    const { data, hidden } = await enc.embed(expected.sequences, { batchSize: 4 });
+    await expect(createDnaEncoder({ kind: 'onnx', model: onnxFile })).rejects.toThrow(/pass its k-mer length/);
+    const enc = await createDnaEncoder({ kind: 'onnx', model: onnxFile, k: expected.k, batchSize: 4 });
+    const hidden = enc.dim;
     expect(hidden).toBe(expected.pooled[0].length);
+    const { data, rows } = await enc.embed(expected.sequences);
+    expect(rows).toBe(expected.sequences.length);
     expected.pooled.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(data[i * hidden + j] - v)).toBeLessThan(1e-4)));
     // The embeddings differ between barcodes (the check above is not comparing constants).
     expect(Math.abs(expected.pooled[0][0] - expected.pooled[1][0]) + Math.abs(expected.pooled[0][1] - expected.pooled[1][1])).toBeGreaterThan(1e-3);
-    await enc.close();
+    await enc.dispose();
   });
 });

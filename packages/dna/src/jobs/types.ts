@@ -1,0 +1,134 @@
+/**
+ * Options and summaries of the file-level DNA jobs (`run<Task>Job(options)`), free of engine types so that the
+ * package's main entry and its .d.ts load without tfjs or onnxruntime.
+ */
+import type { JobControl, TaxonomicRank } from '@bioscan5m/core';
+import type { EncoderConfig } from '../model/config.js';
+import type { ClassificationMetrics } from '../eval/metrics.js';
+import type { SequenceReport } from '../data/sequences.js';
+import type { DnaEncoderSpec } from '../encoder/create.js';
+
+/** A tfjs backend: 'tensorflow' (tfjs-node, when installed), 'wasm' or 'cpu'; default: the best that loads. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface PretrainJobOptions extends JobControl {
+  /** Barcodes CSV/TSV with a dna_barcode column. */
+  data: string;
+  config: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k: number };
+  steps: number;
+  batchSize?: number;
+  /** Peak learning rate; default 1e-4 per 64 sequences of batch, as the reference. */
+  maxLr?: number;
+  weightDecay?: number;
+  maskRatio?: number;
+  /** 'masked' (default): loss on masked tokens only; 'all': every position, as the reference code does. */
+  loss?: 'masked' | 'all';
+  seed?: number;
+  /** Checkpoint file (safetensors); written atomically every `checkpointEvery` steps and at the end. */
+  checkpoint?: string;
+  checkpointEvery?: number;
+  /** Continue from `checkpoint` when it exists. */
+  resume?: boolean;
+  /** Stop after this many steps of the schedule (as if killed), leaving the checkpoint behind. */
+  stopAfter?: number;
+  backend?: BackendName;
+}
+
+export interface PretrainJobSummary {
+  backend: string;
+  data: string;
+  sequences: SequenceReport;
+  config: EncoderConfig;
+  steps: number;
+  startStep: number;
+  batchSize: number;
+  firstLoss: number | null;
+  finalLoss: number | null;
+  sequencesPerSecond: number | null;
+  seconds: number;
+  checkpoint: string | null;
+}
+
+export interface FinetuneJobOptions extends JobControl {
+  /** Pretrained encoder checkpoint (from runPretrainJob). */
+  checkpoint: string;
+  train: string;
+  test?: string;
+  rank?: TaxonomicRank;
+  /** Fine-tuned checkpoint (encoder + classifier head). */
+  out: string;
+  epochs?: number;
+  batchSize?: number;
+  maxLr?: number;
+  seed?: number;
+  backend?: BackendName;
+}
+
+/** Where a labelled file's rows went: used, or left out (no usable sequence, no label at the rank). */
+export interface LabelledFileReport {
+  rows: number;
+  /** Rows left out: no usable sequence, or no label at the rank. */
+  skipped: number;
+  sequences: SequenceReport;
+}
+
+export interface DnaEvalSummary {
+  backend: string;
+  method: 'finetune' | ProbeMethod;
+  rank: TaxonomicRank;
+  train: LabelledFileReport & { classes: number };
+  test: (LabelledFileReport & { unseenClasses: number }) | null;
+  metrics: ClassificationMetrics | null;
+  seconds: number;
+}
+
+export type FinetuneJobSummary = DnaEvalSummary & { out: string };
+
+export type ProbeMethod = 'linear' | 'knn' | 'finetuned' | 'cnn';
+
+export type ProbeJobOptions = JobControl & {
+  train: string;
+  test: string;
+  /** 'linear' (frozen encoder + softmax regression), 'knn' (cosine 1-NN), 'finetuned' (a finetune checkpoint's head), 'cnn' (baseline). */
+  method: ProbeMethod;
+  /** The encoder; not needed for 'cnn'. For 'finetuned', the fine-tuned checkpoint. */
+  encoder?: DnaEncoderSpec;
+  rank?: TaxonomicRank;
+  epochs?: number;
+  seed?: number;
+  backend?: BackendName;
+};
+
+export type ProbeJobSummary = DnaEvalSummary;
+
+export type DnaEmbedJobOptions = JobControl & {
+  encoder: DnaEncoderSpec;
+  /** Barcodes CSV/TSV with a dna_barcode column. */
+  data: string;
+  /** Output .npy [rows, dim] float32. */
+  out: string;
+  backend?: BackendName;
+};
+
+export interface DnaEmbedJobSummary {
+  encoder: string;
+  /** 'onnxruntime' or the tfjs backend. */
+  engine: string;
+  rows: number;
+  dim: number;
+  sequences: SequenceReport;
+  out: string;
+  seconds: number;
+}
+
+export interface ExportOnnxJobOptions {
+  checkpoint: string;
+  /** Output .onnx. */
+  out: string;
+}
+
+export interface ExportOnnxJobSummary {
+  out: string;
+  config: EncoderConfig;
+  bytes: number;
+}
