@@ -1,8 +1,10 @@
 /**
  * Reads barcode tables in the shared barcodes CSV format (record_id, phylum..species, dna_barcode, ...), or any
- * CSV/TSV with a `dna_barcode` column. Rows without a sequence are counted and reported, never silently dropped.
+ * CSV/TSV with a `dna_barcode` column, for the model commands (pretrain, finetune, probe, embed). Sequences follow
+ * core's one barcode rule (normalizeBarcode: gaps removed, upper-case, U read as T); a row without a single
+ * A/C/G/T base is no barcode (as in `dna identify`): it is skipped, counted and listed, never silently dropped.
  */
-import { InputError, openTable, TAXONOMIC_RANKS, type TaxonomicRank } from '@bioscan5m/core';
+import { acgtCount, InputError, normalizeBarcode, openTable, TAXONOMIC_RANKS, type TaxonomicRank } from '@bioscan5m/core';
 
 export interface BarcodeSet {
   file: string;
@@ -19,11 +21,9 @@ export interface BarcodeSet {
 export interface ReadBarcodesOptions {
   /** Column holding the sequence (default dna_barcode). */
   sequenceColumn?: string;
-  /** Throw on an empty sequence instead of skipping (and reporting) the row. */
+  /** Throw on a row without an A/C/G/T base instead of skipping (and reporting) it. */
   strict?: boolean;
 }
-
-const HAS_BASE = /[ACGTUacgtu]/;
 
 export async function readBarcodes(file: string, opts: ReadBarcodesOptions = {}): Promise<BarcodeSet> {
   const seqCol = opts.sequenceColumn ?? 'dna_barcode';
@@ -36,16 +36,16 @@ export async function readBarcodes(file: string, opts: ReadBarcodesOptions = {})
   let row = 0;
   for await (const rec of table) {
     table.assertWidth(rec);
-    const seq = rec.fields[si].trim();
-    // The identification rule: a sequence without a single A/C/G/T base is no barcode.
-    if (!HAS_BASE.test(seq)) {
+    const raw = rec.fields[si];
+    if (acgtCount(raw) === 0) {
+      const seq = raw.trim();
       const reason = seq ? `no A/C/G/T base in ${seqCol}` : `empty ${seqCol}`;
       if (opts.strict) throw new InputError({ file, line: rec.line, column: seqCol, value: seq || undefined }, reason);
       out.skipped.push({ line: rec.line, reason });
       row++;
       continue;
     }
-    out.sequences.push(seq);
+    out.sequences.push(normalizeBarcode(raw));
     out.recordIds.push(idCol >= 0 && rec.fields[idCol] ? rec.fields[idCol] : String(row));
     for (const [r, i] of rankCols) out.labels[r]!.push(rec.fields[i].trim());
     out.lines.push(rec.line);

@@ -3,6 +3,7 @@
  * (the rule `dna identify` applies too), and sequences cut to the model's input length. Jobs return it in their
  * summaries and the CLI prints it, so nothing is dropped or shortened silently.
  */
+import { barcodeKey } from '@bioscan5m/core';
 import type { BarcodeSet } from './barcodes.js';
 
 /** Skipped rows listed by line in a report (the count covers all of them). */
@@ -23,17 +24,10 @@ export interface SequenceReport {
   maxLen: number | null;
 }
 
-/** Nucleotides the model reads of a sequence: the tokenizer drops trailing N before cutting to maxLen. */
-function modelLength(seq: string): number {
-  let end = seq.length;
-  while (end > 0 && (seq.charCodeAt(end - 1) | 32) === 110) end--;
-  return end;
-}
-
 /** The report for a barcode set whose `sequences` (or the subset `used`) go into a model of input length maxLen. */
 export function sequenceReport(set: BarcodeSet, maxLen: number | null, used: readonly string[] = set.sequences): SequenceReport {
   let truncated = 0;
-  if (maxLen !== null) for (const s of used) if (modelLength(s) > maxLen) truncated++;
+  if (maxLen !== null) for (const s of used) if (barcodeKey(s).length > maxLen) truncated++; // the tokenizer drops trailing N before cutting
   return {
     rows: set.sequences.length + set.skipped.length,
     used: used.length,

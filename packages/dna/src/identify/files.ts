@@ -181,7 +181,7 @@ export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<Identify
         problems.push({ id: q.id, line: q.line, reason: note });
       } else if (p.status === 'no-hit') {
         noHit++;
-        note = 'no similar reference barcode';
+        note = p.identity > 0 ? `no similar reference barcode (best identity ${p.identity} is no better than the query shuffled)` : 'no similar reference barcode';
         problems.push({ id: q.id, line: q.line, reason: note });
       }
       if (p.novel) novel++;

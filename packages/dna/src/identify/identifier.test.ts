@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BarcodeIdentifier } from './identifier.js';
+import { createRng } from '@bioscan5m/core';
+import { BarcodeIdentifier, CHANCE_MARGIN, WEAK_HIT_BELOW } from './identifier.js';
 import { syntheticSplit, toReference, HAVE_REAL, REAL_BARCODES } from './fixtures/data.js';
 import { buildIdentifyProtocol } from './protocol.js';
 import { IDENTIFY_RANKS } from './reference.js';
@@ -30,6 +31,32 @@ describe('BarcodeIdentifier on generated barcodes', () => {
       const r = byName.get(p.lineage[SPECIES])!;
       expect(p.lineage).toEqual(IDENTIFY_RANKS.map((k) => r[k]));
     }
+  });
+
+  it('a random query (658 or 5,000 nt) has "no similar reference": no genus, however weak its best hit', () => {
+    const rng = createRng(42);
+    const random = (n: number) => Array.from({ length: n }, () => 'ACGT'[rng.int(0, 3)]).join('');
+    const preds = identifier.identifyMany([random(5000), random(5000), random(658), random(658), random(300)]);
+    for (const p of preds) {
+      expect(p.status).toBe('no-hit');
+      expect(p.lineage.every((x) => x === '')).toBe(true);
+      expect(p.confidence).toBe(0);
+      // The search did find something, at chance level (about half the aligned columns match).
+      expect(p.identity).toBeGreaterThan(0.4);
+      expect(p.identity).toBeLessThan(WEAK_HIT_BELOW);
+    }
+  });
+
+  it('a distant relative below the weak-hit bound but above chance still gets a lineage', () => {
+    // A reference barcode with ~27% of its positions changed: far from everything, clearly above chance.
+    const rng = createRng(7);
+    const base = reference[0].dna_barcode.split('');
+    for (let i = 0; i < base.length; i++) if (rng.random() < 0.36) base[i] = 'ACGT'[rng.int(0, 3)];
+    const p = identifier.identify(base.join(''));
+    expect(p.identity).toBeLessThan(WEAK_HIT_BELOW);
+    expect(p.identity).toBeGreaterThan(0.5 + CHANCE_MARGIN);
+    expect(p.status).toBe('ok');
+    expect(p.lineage[0]).toBe(reference[0].phylum);
   });
 
   it('calls unseen species novel and names their genus', () => {
