@@ -19,3 +19,8 @@ export {
 export { runClipEvalJob, type ClipEvalJobOptions, type ClipEvalJobSummary } from './retrieval/eval-job.js';
 export { readEmbeddingsNpy, writeEmbeddingsNpy } from './io/embeddings-file.js';
 export { querySetsOf, readRetrievalLabels, type RetrievalLabels } from './io/labels-file.js';
+// Encoders (core's Encoder contract) and the taxonomy text they read.
+export { createTextEncoder, type TextEncoderSpec } from './encoders/text-encoder.js';
+export { createWordPieceTokenizer, readVocab, type TokenBatch, type WordPieceOptions, type WordPieceTokenizer } from './text/wordpiece.js';
+export { buildWordVocab } from './text/word-vocab.js';
+export { NOT_CLASSIFIED, TEXT_RANKS, taxonomyText, type TaxonomyRecord } from './text/taxonomy-text.js';
