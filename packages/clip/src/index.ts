@@ -24,3 +24,12 @@ export { createTextEncoder, type TextEncoderSpec } from './encoders/text-encoder
 export { createWordPieceTokenizer, readVocab, type TokenBatch, type WordPieceOptions, type WordPieceTokenizer } from './text/wordpiece.js';
 export { buildWordVocab } from './text/word-vocab.js';
 export { NOT_CLASSIFIED, TEXT_RANKS, taxonomyText, type TaxonomyRecord } from './text/taxonomy-text.js';
+// Alignment: projection heads over frozen encoder features, symmetric InfoNCE, checkpoints, embedding.
+export { trainClip, defaultPairs, type ClipTrainOptions, type ClipTrainResult, type ModalityPair } from './train/trainer.js';
+export { initHeads, project, INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, type ClipHeads, type HeadShape } from './train/heads.js';
+export { loadClipCheckpoint, saveClipCheckpoint, type ClipCheckpoint } from './train/checkpoint.js';
+export { batchAt, checkPaired, pairBySpecies, selectRows, type PairedFeatures } from './train/paired-data.js';
+export { syntheticPairs, type SyntheticPairsOptions } from './train/synthetic-pairs.js';
+export { taxonomyTexts, textFeatures, type TextFeatureSpec } from './train/text-features.js';
+export { runClipEmbedJob, runClipTrainJob, type ClipEmbedJobOptions, type ClipEmbedJobSummary, type ClipTrainJobOptions, type ClipTrainJobSummary } from './train/jobs.js';
+export { writePairedFiles, type PairedFiles } from './io/paired-files.js';

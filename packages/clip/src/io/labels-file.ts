@@ -11,9 +11,13 @@ export interface RetrievalLabels {
   split?: string[];
 }
 
-/** Reads the rank columns (and `split` when `withSplit`) of a CSV/TSV; a missing column is one clear error. */
-export async function readRetrievalLabels(file: string, ranks: readonly string[], withSplit: boolean): Promise<RetrievalLabels> {
+/**
+ * Reads the rank columns and the `split` column (true: required, 'optional': when present) of a CSV/TSV; a
+ * missing column is one clear error.
+ */
+export async function readRetrievalLabels(file: string, ranks: readonly string[], withSplit: boolean | 'optional'): Promise<RetrievalLabels> {
   const table = await openTable(file);
+  if (withSplit === 'optional') withSplit = table.column('split') >= 0;
   if (withSplit && table.column('split') < 0) {
     throw new Bioscan5mError(
       `${file}: query labels need a 'split' column (rows whose split contains "unseen" form the unseen set); the header has: ${table.header.join(', ')}`,
