@@ -38,3 +38,31 @@ describe('bioscan5m clip eval', () => {
     expect(mism.err).not.toContain('    at ');
   });
 });
+
+describe('bioscan5m clip train / embed', () => {
+  it('trains on a paired set, embeds, and refuses bad flags', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { syntheticPairs, writePairedFiles } = await import('@bioscan5m/clip');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-clip-'));
+    try {
+      const f = writePairedFiles(syntheticPairs({ seed: 4, dims: { image: 32, dna: 24, text: 0 } }), dir, 'p');
+      const ck = path.join(dir, 'ck.safetensors');
+      const r = await run(['clip', 'train', '--labels', f.labels, '--image-features', f.features.image!, '--dna-features', f.features.dna!, '--text', 'tokens', '--dim', '16', '--steps', '20', '--batch', '32', '--checkpoint', ck, '--json']);
+      expect(r.code).toBe(0);
+      const s = JSON.parse(r.out);
+      expect(s).toMatchObject({ steps: 20, startStep: 0, modalities: ['image', 'dna', 'text'] });
+      const again = await run(['clip', 'train', '--labels', f.labels, '--image-features', f.features.image!, '--checkpoint', ck, '--quiet']);
+      expect(again.code).toBe(2);
+      expect(again.err).toContain('ck.safetensors: exists; pass resume');
+      const e = await run(['clip', 'embed', '--checkpoint', ck, '--modality', 'image', '--features', f.features.image!, '--out', path.join(dir, 'img.npy')]);
+      expect(e.code).toBe(0);
+      expect(e.out).toMatch(/wrote \d+ image embeddings of 16 dims/);
+      const bad = await run(['clip', 'train', '--labels', f.labels, '--image-features', f.features.image!, '--dna-features', f.features.dna!, '--pairs', 'image-rna', '--checkpoint', path.join(dir, 'x.safetensors')]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain("--pairs: expected pairs like image-dna,image-text,dna-text, got 'image-rna'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '@bioscan5m/core';
 import type * as ClipPackage from '@bioscan5m/clip';
-import { collect } from '../options.js';
+import { collect, numberOption } from '../options.js';
 import { progressBar } from '../progress.js';
 import { evalReport, formatRetrievalTable } from './clip-format.js';
 
@@ -25,6 +25,51 @@ interface EvalOpts {
   quiet?: boolean;
 }
 
+interface TrainOpts {
+  labels: string;
+  imageFeatures?: string;
+  dnaFeatures?: string;
+  textFeatures?: string;
+  text?: string;
+  vocab?: string;
+  pairs?: string;
+  trainSplit?: string[];
+  dim: string;
+  steps: string;
+  batch: string;
+  lr: string;
+  weightDecay: string;
+  temperature: string;
+  seed: string;
+  checkpoint: string;
+  checkpointEvery: string;
+  resume?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+interface EmbedOpts {
+  checkpoint: string;
+  modality: string;
+  features?: string;
+  labels?: string;
+  out: string;
+  normalize: boolean;
+  json?: boolean;
+}
+
+const MODALITIES = ['image', 'dna', 'text'] as const;
+type ModalityName = (typeof MODALITIES)[number];
+
+function parsePairs(value: string | undefined): [ModalityName, ModalityName][] | undefined {
+  if (!value) return undefined;
+  return value.split(',').map((p) => {
+    const [a, b] = p.trim().split('-') as ModalityName[];
+    if (!MODALITIES.includes(a) || !MODALITIES.includes(b) || a === b) throw new UsageError(`expected pairs like image-dna,image-text,dna-text, got '${p}'`, '--pairs');
+    return [a, b];
+  });
+}
+
 function parseKs(values: string[] | undefined): number[] | undefined {
   if (!values) return undefined;
   const ks = values.flatMap((v) => v.split(',')).map((v) => {
@@ -37,6 +82,101 @@ function parseKs(values: string[] | undefined): number[] | undefined {
 
 export function registerClipCommands(program: Command): void {
   const cmd = program.command('clip').description('contrastive alignment of images, DNA and taxonomy text (CLIBD) and retrieval evaluation');
+  cmd
+    .command('train')
+    .description('align frozen encoder features of paired records: projection heads trained with symmetric InfoNCE over modality pairs')
+    .requiredOption('--labels <file>', 'CSV/TSV of the paired records: order, family, genus, species and (optionally) split')
+    .option('--image-features <file.npy>', 'frozen image features, one row per label row (e.g. `bioscan5m vision embed`, an ONNX ViT)')
+    .option('--dna-features <file.npy>', 'frozen DNA features, one row per label row (e.g. `bioscan5m dna embed`, BarcodeBERT ONNX)')
+    .option('--text-features <file.npy>', 'frozen text features, one row per label row')
+    .option('--text <encoder>', 'make text features from the labels: tokens (WordPiece counts, vocabulary built from the labels) | onnx:MODEL.onnx (a BERT, with --vocab)')
+    .option('--vocab <vocab.txt>', 'BERT vocabulary for --text onnx:MODEL')
+    .option('--pairs <list>', 'modality pairs of the loss, e.g. image-dna,image-text,dna-text (default: every pair given)')
+    .option('--train-split <name>', 'split value of the rows to train on (repeatable; default train; rows of other splits are left out)', collect)
+    .option('--dim <n>', 'width of the aligned space', '768')
+    .option('--steps <n>', 'training steps', '500')
+    .option('--batch <n>', 'pairs per batch', '64')
+    .option('--lr <x>', 'AdamW learning rate', '1e-3')
+    .option('--weight-decay <x>', 'AdamW weight decay (weights only)', '0.01')
+    .option('--temperature <mode>', 'learnable (from 1/0.07, clamped at 100) | fixed (1/0.07, the paper\'s run)', 'learnable')
+    .option('--seed <n>', 'seed of the heads and of the batch order', '0')
+    .requiredOption('--checkpoint <file>', 'checkpoint (safetensors), written atomically every --checkpoint-every steps and at the end')
+    .option('--checkpoint-every <n>', 'steps between checkpoints', '50')
+    .option('--resume', 'continue from --checkpoint (same settings)')
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  bioscan5m clip train --labels pairs.csv --image-features img.npy --dna-features dna.npy --text tokens \\
+    --steps 2000 --checkpoint clip.safetensors
+  # the demo writes a paired set to try it on
+  bioscan5m demo --only clip --out demo-out && bioscan5m clip train --labels demo-out/clip-synth-labels.csv \\
+    --image-features demo-out/clip-synth-image.npy --dna-features demo-out/clip-synth-dna.npy --text tokens \\
+    --dim 64 --steps 200 --checkpoint demo-out/my-clip.safetensors
+`,
+    )
+    .action(async (opts: TrainOpts) => {
+      const int = (name: string, v: string, min = 1) => numberOption(name, v, { integer: true, min }) as number;
+      if (!['learnable', 'fixed'].includes(opts.temperature)) throw new UsageError(`expected learnable or fixed, got '${opts.temperature}'`, '--temperature');
+      let text: ClipPackage.TextFeatureSpec | undefined;
+      if (opts.text === 'tokens') text = { kind: 'tokens' };
+      else if (opts.text?.startsWith('onnx:')) {
+        if (!opts.vocab) throw new UsageError('--text onnx:MODEL needs --vocab vocab.txt', '--vocab');
+        text = { kind: 'onnx', model: opts.text.slice(5), vocab: opts.vocab };
+      } else if (opts.text !== undefined) throw new UsageError(`expected tokens or onnx:MODEL.onnx, got '${opts.text}'`, '--text');
+      const features = Object.fromEntries(
+        ([['image', opts.imageFeatures], ['dna', opts.dnaFeatures], ['text', opts.textFeatures]] as const).filter(([, f]) => f !== undefined),
+      ) as Partial<Record<ModalityName, string>>;
+      const { runClipTrainJob } = await loadClip();
+      const bar = progressBar('train', { quiet: opts.quiet || opts.json });
+      let s;
+      try {
+        s = await runClipTrainJob({
+          labels: opts.labels,
+          features,
+          text,
+          trainSplits: opts.trainSplit,
+          pairs: parsePairs(opts.pairs),
+          dim: int('dim', opts.dim),
+          steps: int('steps', opts.steps),
+          batchSize: int('batch', opts.batch, 2),
+          lr: numberOption('lr', opts.lr, { min: 0 }),
+          weightDecay: numberOption('weight-decay', opts.weightDecay, { min: 0 }),
+          temperature: opts.temperature as 'learnable' | 'fixed',
+          seed: int('seed', opts.seed, 0),
+          checkpoint: opts.checkpoint,
+          checkpointEvery: int('checkpoint-every', opts.checkpointEvery),
+          resume: opts.resume,
+          onProgress: (d, t) => bar.update(d, t),
+        });
+      } finally {
+        bar.stop();
+      }
+      if (opts.json) console.log(JSON.stringify(s, null, 2));
+      else {
+        console.log(`trained ${s.modalities.join(' + ')} heads on ${s.trainRows.toLocaleString('en-US')} of ${s.rows.toLocaleString('en-US')} records: steps ${s.startStep}..${s.steps}, loss ${s.firstLoss?.toFixed(4) ?? '-'} -> ${s.lastLoss?.toFixed(4) ?? '-'}, logit scale ${s.logitScale.toFixed(2)}`);
+        console.log(`${s.pairsPerSecond.toFixed(0)} pairs/s on tfjs-${s.backend}; checkpoint ${s.checkpoint}`);
+      }
+    });
+  cmd
+    .command('embed')
+    .description('project frozen features (or taxonomy text) into the aligned space of a trained checkpoint; writes L2-normalised float32 .npy')
+    .requiredOption('--checkpoint <file>', 'checkpoint written by `bioscan5m clip train`')
+    .requiredOption('--modality <m>', 'image | dna | text')
+    .option('--features <file.npy>', 'frozen features of that modality (made the same way as for training)')
+    .option('--labels <file>', 'for --modality text: CSV with order, family, genus, species (text features are made as in training)')
+    .requiredOption('--out <file.npy>', 'output embeddings (rows x dim, float32)')
+    .option('--no-normalize', 'keep the raw projections (default: L2-normalised rows)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: EmbedOpts) => {
+      if (!(MODALITIES as readonly string[]).includes(opts.modality)) throw new UsageError(`expected image, dna or text, got '${opts.modality}'`, '--modality');
+      const { runClipEmbedJob } = await loadClip();
+      const s = await runClipEmbedJob({ checkpoint: opts.checkpoint, modality: opts.modality as ModalityName, features: opts.features, labels: opts.labels, out: opts.out, normalize: opts.normalize });
+      if (opts.json) console.log(JSON.stringify(s, null, 2));
+      else console.log(`wrote ${s.rows.toLocaleString('en-US')} ${s.modality} embeddings of ${s.dim} dims to ${s.out}`);
+    });
   cmd
     .command('eval')
     .description('retrieval accuracy of query embeddings against key embeddings: top-k micro/macro per rank, seen/unseen and harmonic mean (paper Table 5)')
