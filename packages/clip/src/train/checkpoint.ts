@@ -3,7 +3,11 @@
  * settings in one safetensors file (readable by Python's safetensors), written atomically.
  */
 import { Bioscan5mError, type Modality } from '@bioscan5m/core';
-import { readSafetensors, writeSafetensors, type NamedArray } from '@bioscan5m/dna';
+import { loadOptional } from '@bioscan5m/core';
+import type { NamedArray } from '@bioscan5m/dna/model';
+
+// The safetensors codec lives in @bioscan5m/dna/model, whose entry loads tfjs: loaded on first use.
+const codec = () => loadOptional('@tensorflow/tfjs', 'clip checkpoints', () => import('@bioscan5m/dna/model'));
 import type { ClipHeads } from './heads.js';
 
 const FORMAT = 'bioscan5m-clip-heads/1';
@@ -20,7 +24,8 @@ export interface ClipCheckpoint {
   meta?: Record<string, unknown>;
 }
 
-export function saveClipCheckpoint(file: string, ck: ClipCheckpoint): void {
+export async function saveClipCheckpoint(file: string, ck: ClipCheckpoint): Promise<void> {
+  const { writeSafetensors } = await codec();
   const tensors = new Map<string, NamedArray>();
   for (const [m, h] of Object.entries(ck.heads.heads)) {
     tensors.set(`head/${m}.w`, { data: h.w, shape: [h.inDim, ck.heads.dim] });
@@ -39,7 +44,8 @@ export function saveClipCheckpoint(file: string, ck: ClipCheckpoint): void {
   });
 }
 
-export function loadClipCheckpoint(file: string): ClipCheckpoint {
+export async function loadClipCheckpoint(file: string): Promise<ClipCheckpoint> {
+  const { readSafetensors } = await codec();
   const { tensors, metadata } = readSafetensors(file);
   if (metadata.format !== FORMAT) throw new Bioscan5mError(`${file}: not a bioscan5m clip checkpoint (format ${metadata.format ?? 'missing'})`, 'BIOSCAN5M_INPUT');
   const dim = Number(metadata.dim);

@@ -10,7 +10,8 @@ import { loadClipCheckpoint } from './checkpoint.js';
 import { project } from './heads.js';
 import { selectRows, type PairedFeatures } from './paired-data.js';
 import { taxonomyTexts, textFeatures, type TextFeatureSpec } from './text-features.js';
-import { trainClip, type ModalityPair } from './trainer.js';
+import { trainClip } from './train-clip.js';
+import type { ModalityPair } from './types.js';
 
 export interface ClipTrainJobOptions extends JobControl {
   /** CSV/TSV: order, family, genus, species (and `split`), one row per paired record. */
@@ -116,7 +117,7 @@ export async function runClipEmbedJob(o: ClipEmbedJobOptions): Promise<ClipEmbed
   for (const f of [o.checkpoint, o.features, o.labels]) {
     if (f && path.resolve(f) === path.resolve(o.out)) throw new OutputPathError(o.out, 'is one of the inputs; choose another output path');
   }
-  const ck = loadClipCheckpoint(o.checkpoint);
+  const ck = await loadClipCheckpoint(o.checkpoint);
   const head = ck.heads.heads[o.modality];
   if (!head) throw new UsageError(`the checkpoint has no ${o.modality} head (it has: ${Object.keys(ck.heads.heads).join(', ')})`, '--modality');
   let x;

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSafetensors } from '@bioscan5m/dna';
+import { readSafetensors } from '@bioscan5m/dna/model';
 import { loadClipCheckpoint } from './checkpoint.js';
 import { syntheticPairs } from './synthetic-pairs.js';
-import { trainClip } from './trainer.js';
+import { trainClip } from './train-clip.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'clip-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,8 +44,8 @@ describe('alignment checkpoint survives SIGKILL', () => {
     expect(resumed.startStep).toBe(killedAt);
     const ref = await trainClip({ ...opts, stopAfter: stopAt, checkpoint: path.join(dir, 'ref.safetensors') });
     expect(resumed.losses).toEqual(ref.losses);
-    const a = loadClipCheckpoint(ck);
-    const b = loadClipCheckpoint(path.join(dir, 'ref.safetensors'));
+    const a = await loadClipCheckpoint(ck);
+    const b = await loadClipCheckpoint(path.join(dir, 'ref.safetensors'));
     expect(a.step).toBe(stopAt);
     expect(a.heads.logitScale).toBe(b.heads.logitScale);
     for (const [m, h] of Object.entries(b.heads.heads)) {

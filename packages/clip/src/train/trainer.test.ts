@@ -10,7 +10,7 @@ import { loadClipCheckpoint, saveClipCheckpoint } from './checkpoint.js';
 import { initHeads, INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, project, type ClipHeads } from './heads.js';
 import { batchAt, pairBySpecies, selectRows, type PairedFeatures } from './paired-data.js';
 import { syntheticPairs } from './synthetic-pairs.js';
-import { trainClip } from './trainer.js';
+import { trainClip } from './train-clip.js';
 
 const all = syntheticPairs({ seed: 1 });
 const rowsWhere = (f: (s: string) => boolean) => all.split.map((s, i) => (f(s) ? i : -1)).filter((i) => i >= 0);
@@ -49,8 +49,8 @@ describe('trainClip', () => {
     const ck = path.join(mkdtempSync(path.join(tmpdir(), 'clip-clamp-')), 'ck.safetensors');
     const opts = { data: train, steps: 3, batchSize: 32, dim: 16, pairs: [['image', 'dna']] as const, checkpoint: ck };
     await trainClip({ ...opts, stopAfter: 2 });
-    const saved = loadClipCheckpoint(ck);
-    saveClipCheckpoint(ck, { ...saved, heads: { ...saved.heads, logitScale: 10 } });
+    const saved = await loadClipCheckpoint(ck);
+    await saveClipCheckpoint(ck, { ...saved, heads: { ...saved.heads, logitScale: 10 } });
     const hot = await trainClip({ ...opts, resume: true });
     expect(hot.startStep).toBe(2);
     expect(hot.heads.logitScale).toBe(Math.fround(MAX_LOGIT_SCALE));

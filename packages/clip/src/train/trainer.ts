@@ -7,54 +7,14 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Bioscan5mError, type JobControl, type Modality } from '@bioscan5m/core';
-import { createAdamW, dense, initBackend, sparseCrossEntropy } from '@bioscan5m/dna';
+import { createAdamW, dense, initBackend, sparseCrossEntropy } from '@bioscan5m/dna/model';
 import { loadClipCheckpoint, saveClipCheckpoint } from './checkpoint.js';
 import { INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, initHeads, type ClipHeads } from './heads.js';
-import { batchAt, checkPaired, type PairedFeatures } from './paired-data.js';
+import { batchAt, checkPaired } from './paired-data.js';
+import { defaultPairs, type ClipTrainOptions, type ClipTrainResult } from './types.js';
 
-export type ModalityPair = readonly [Modality, Modality];
-
-export interface ClipTrainOptions extends JobControl {
-  data: PairedFeatures;
-  /** Pairs whose InfoNCE terms are averaged (default: every pair of the modalities with features). */
-  pairs?: readonly ModalityPair[];
-  /** Width of the aligned space (default 768, the reference's). */
-  dim?: number;
-  steps: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  /** 'learnable' (default, the newer code) or 'fixed' at 1/0.07 (the paper's run). */
-  temperature?: 'learnable' | 'fixed';
-  seed?: number;
-  checkpoint?: string;
-  checkpointEvery?: number;
-  resume?: boolean;
-  /** Stop after this step of the schedule (as if killed), leaving the checkpoint behind. */
-  stopAfter?: number;
-  /** Recorded in the checkpoint as is (e.g. how text features were made). */
-  meta?: Record<string, unknown>;
-}
-
-export interface ClipTrainResult {
-  heads: ClipHeads;
-  /** Loss of every step run from step 0 (a resumed run carries the history of its checkpoint). */
-  losses: number[];
-  startStep: number;
-  step: number;
-  pairsPerSecond: number;
-  backend: string;
-}
-
-export function defaultPairs(modalities: readonly Modality[]): ModalityPair[] {
-  const order: Modality[] = ['image', 'dna', 'text'];
-  const have = order.filter((m) => modalities.includes(m));
-  const out: ModalityPair[] = [];
-  for (let i = 0; i < have.length; i++) for (let j = i + 1; j < have.length; j++) out.push([have[i], have[j]]);
-  return out;
-}
-
-export async function trainClip(o: ClipTrainOptions): Promise<ClipTrainResult> {
+/** The tfjs training loop; load it through train-clip.ts (tfjs is an optional peer). */
+export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult> {
   checkPaired(o.data);
   const modalities = (Object.keys(o.data.features) as Modality[]).filter((m) => o.data.features[m]);
   const pairs = o.pairs ?? defaultPairs(modalities);
@@ -81,7 +41,7 @@ export async function trainClip(o: ClipTrainOptions): Promise<ClipTrainResult> {
   let startStep = 0;
   let savedOptim: Map<string, { data: Float32Array | Int32Array; shape: number[] }> | undefined;
   if (o.resume && o.checkpoint && existsSync(o.checkpoint)) {
-    const ck = loadClipCheckpoint(o.checkpoint);
+    const ck = await loadClipCheckpoint(o.checkpoint);
     if (JSON.stringify(ck.train) !== JSON.stringify(train)) {
       throw new Bioscan5mError(`${o.checkpoint}: checkpoint was written by a run with other settings (${JSON.stringify(ck.train)}); resume with the same settings or start a new checkpoint`, 'BIOSCAN5M_USAGE');
     }
@@ -121,7 +81,7 @@ export async function trainClip(o: ClipTrainOptions): Promise<ClipTrainResult> {
     }
     return out;
   };
-  const save = (step: number) => {
+  const save = async (step: number) => {
     if (!o.checkpoint) return;
     const optimizer = new Map<string, { data: Float32Array; shape: number[] }>();
     for (const [opt, prefix] of [[optDecay, 'decay/'], [optNoDecay, 'nodecay/']] as const) {
@@ -129,7 +89,7 @@ export async function trainClip(o: ClipTrainOptions): Promise<ClipTrainResult> {
       optimizer.set(`${prefix}t`, { data: Float32Array.of(st.t), shape: [1] });
       for (const [name, t] of st.tensors) optimizer.set(prefix + name, { data: t.dataSync() as Float32Array, shape: t.shape });
     }
-    saveClipCheckpoint(o.checkpoint, { heads: snapshot(), step, optimizer, losses, train, meta: o.meta });
+    await saveClipCheckpoint(o.checkpoint, { heads: snapshot(), step, optimizer, losses, train, meta: o.meta });
   };
 
   const end = Math.min(train.steps, o.stopAfter ?? train.steps);
@@ -139,7 +99,7 @@ export async function trainClip(o: ClipTrainOptions): Promise<ClipTrainResult> {
   try {
     for (let step = startStep; step < end; step++) {
       if (o.signal?.aborted) {
-        save(step);
+        await save(step);
         throw new Bioscan5mError(`training interrupted at step ${step}${o.checkpoint ? `; resume from ${o.checkpoint} with --resume` : ''}`, 'BIOSCAN5M_INTERRUPTED');
       }
       const idx = batchAt(o.data.rows, train.batchSize, train.seed, step);
@@ -168,10 +128,10 @@ export async function trainClip(o: ClipTrainOptions): Promise<ClipTrainResult> {
       if (!Number.isFinite(loss)) throw new Bioscan5mError(`training diverged at step ${step + 1} (loss ${loss}); lower --lr`);
       losses.push(loss);
       o.onProgress?.(step + 1, train.steps);
-      if ((step + 1) % every === 0 && step + 1 < end) save(step + 1);
+      if ((step + 1) % every === 0 && step + 1 < end) await save(step + 1);
       if ((step + 1) % 8 === 0) await new Promise((r) => setImmediate(r));
     }
-    save(end);
+    await save(end);
     const seconds = (performance.now() - t0) / 1000;
     return { heads: snapshot(), losses, startStep, step: end, pairsPerSecond: ((end - startStep) * train.batchSize) / Math.max(seconds, 1e-9), backend };
   } finally {

@@ -20,3 +20,6 @@ export { fineTune, trainLinearProbe, predictWithHead, buildClassLabels } from '.
 export type { ClassifierHead, ClassLabels, TrainClassifierOptions } from '../heads/classifier.js';
 export { trainCnn, predictCnn, oneHotDna } from '../heads/cnn.js';
 export type { CnnConfig, CnnModel, TrainCnnOptions } from '../heads/cnn.js';
+export { dense, sparseCrossEntropy } from './ops.js';
+export { readSafetensors, writeSafetensors } from './safetensors.js';
+export type { NamedArray } from './safetensors.js';
