@@ -34,3 +34,5 @@ export { syntheticPairs, type SyntheticPairsOptions } from './train/synthetic-pa
 export { taxonomyTexts, textFeatures, type TextFeatureSpec } from './train/text-features.js';
 export { runClipEmbedJob, runClipTrainJob, type ClipEmbedJobOptions, type ClipEmbedJobSummary, type ClipTrainJobOptions, type ClipTrainJobSummary } from './train/jobs.js';
 export { writePairedFiles, type PairedFiles } from './io/paired-files.js';
+export { splitBySpecies, type SpeciesSplitOptions } from './train/species-split.js';
+export { evaluateHeads, type EvaluateHeadsOptions } from './retrieval/evaluate-heads.js';

@@ -5,11 +5,12 @@ import { coreDemoStages } from './core.js';
 import { dnaDemoStages } from './dna.js';
 import { visionDemoStages } from './vision.js';
 import { clusterDemoStages } from './cluster.js';
+import { clipDemoStages } from './demo-clip.js';
 import type { DemoStage } from './demo-stage.js';
 
 /** Every stage, in the order the paper's pipeline runs them. */
 export function demoStages(): DemoStage[] {
-  return [...coreDemoStages, ...dnaDemoStages, ...visionDemoStages, ...clusterDemoStages];
+  return [...coreDemoStages, ...dnaDemoStages, ...visionDemoStages, ...clusterDemoStages, ...clipDemoStages];
 }
 
 export function registerDemoCommand(program: Command): void {

@@ -3,26 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Modality } from '@bioscan5m/core';
-import { ExactSearchIndex } from '../retrieval/exact-search.js';
-import { l2Normalize } from '../retrieval/normalize.js';
-import { retrievalAccuracy } from '../retrieval/accuracy.js';
+import { evaluateHeads } from '../retrieval/evaluate-heads.js';
 import { loadClipCheckpoint, saveClipCheckpoint } from './checkpoint.js';
-import { initHeads, INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, project, type ClipHeads } from './heads.js';
-import { batchAt, pairBySpecies, selectRows, type PairedFeatures } from './paired-data.js';
+import { initHeads, INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, type ClipHeads } from './heads.js';
+import { batchAt, pairBySpecies, selectRows } from './paired-data.js';
+import { splitBySpecies } from './species-split.js';
 import { syntheticPairs } from './synthetic-pairs.js';
 import { trainClip } from './train-clip.js';
 
 const all = syntheticPairs({ seed: 1 });
-const rowsWhere = (f: (s: string) => boolean) => all.split.map((s, i) => (f(s) ? i : -1)).filter((i) => i >= 0);
-const train = selectRows(all, rowsWhere((s) => s === 'train'));
-const keys = selectRows(all, rowsWhere((s) => s === 'train' || s === 'key_unseen'));
-const queries = selectRows(all, rowsWhere((s) => s.startsWith('test')));
+const train = selectRows(all, all.split.map((s, i) => (s === 'train' ? i : -1)).filter((i) => i >= 0));
 
 /** Macro top-1 species accuracy (seen, unseen) of `q` queries against `k` keys through the heads. */
 async function speciesTop1(heads: ClipHeads, q: Modality, k: Modality): Promise<[number, number]> {
-  const emb = (p: PairedFeatures, m: Modality) => l2Normalize({ rows: p.rows, dim: heads.dim, data: project(heads, m, p.features[m]!.data, p.rows) });
-  const hits = await new ExactSearchIndex(emb(keys, k)).search(emb(queries, q), 1);
-  const acc = retrievalAccuracy({ neighbours: hits.indices, maxK: 1, keyLabels: keys.labels, queryLabels: queries.labels, querySets: queries.split.map((s) => (s.includes('unseen') ? 'unseen' : 'seen')), ranks: ['species'], ks: [1] });
+  const acc = await evaluateHeads({ data: all, heads, query: q, key: k, ranks: ['species'], ks: [1] });
   return [acc.rows[0].macro!, acc.rows[1].macro!];
 }
 
@@ -65,6 +59,23 @@ describe('trainClip', () => {
 });
 
 describe('paired data', () => {
+  it('splitBySpecies holds out whole species and keeps a query and a key of each', () => {
+    const species = ['a', 'a', 'a', 'b', 'b', 'c', 'c', 'c', 'c', 'd', '', 'e', 'e', 'f', 'f'];
+    const { split, left } = splitBySpecies(species, { seed: 1, unseenShare: 0.4 });
+    expect(left).toBe(2); // '' and the single-record species d
+    const bySpecies = new Map<string, string[]>();
+    species.forEach((s, i) => split[i] && bySpecies.set(s, [...(bySpecies.get(s) ?? []), split[i]]));
+    let unseen = 0;
+    for (const [, sp] of bySpecies) {
+      const u = sp[0].includes('unseen');
+      unseen += u ? 1 : 0;
+      expect(sp.every((x) => x.includes('unseen') === u)).toBe(true);
+      expect(sp.some((x) => x.startsWith('test'))).toBe(true);
+      expect(sp.some((x) => x === 'train' || x === 'key_unseen')).toBe(true);
+    }
+    expect(unseen).toBe(2);
+  });
+
   it('batches are a seeded permutation per epoch, the same for any caller', () => {
     const a = Array.from({ length: 5 }, (_, s) => Array.from(batchAt(20, 8, 3, s)));
     // 20 rows, batch 8: two batches per epoch (last partial dropped); each epoch's batches hold distinct rows.
