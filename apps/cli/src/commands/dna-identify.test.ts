@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readTable } from '@bioscan5m/core';
+import { createRng, readTable } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
 import { dnaIdentifyDemoStages } from './dna-identify.js';
@@ -83,6 +83,23 @@ describe('bioscan5m dna identify', async () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).threads).toBe(2);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(dir, 'pred.csv'), 'utf8'));
+  });
+
+  it('a random 5,000-nt query is "no similar reference": no genus, noted and listed', async () => {
+    const rng = createRng(5);
+    const random = Array.from({ length: 5000 }, () => 'ACGT'[rng.int(0, 3)]).join('');
+    const q = path.join(dir, 'random.fasta');
+    writeFileSync(q, `>random\n${random}\n>real\n${queryRows[0][col('dna_barcode')]}\n`);
+    const out = path.join(dir, 'pred-random.csv');
+    const r = await run(['dna', 'identify', '--reference', ref, '--queries', q, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect([s.identified, s.noHit]).toEqual([1, 1]);
+    expect(s.problems).toHaveLength(1);
+    expect(s.problems[0].reason).toMatch(/^no similar reference barcode \(best identity 0\.\d+ is no better than the query shuffled\)$/);
+    const pred = await readTable(out);
+    expect(pred.rows[0].slice(0, 8)).toEqual(['random', '', '', '', '', '', '', '']);
+    expect(pred.rows[1][6]).not.toBe('');
   });
 
   it('--closed-world never calls novel', async () => {

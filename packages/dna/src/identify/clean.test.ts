@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { barcodeHash, barcodeKey } from '@bioscan5m/core';
+import { barcodeHash, barcodeKey, countBarcode } from '@bioscan5m/core';
 import { cleanBarcode, codesToString, reverseComplement, wasCleaned } from './clean.js';
 
 describe('cleanBarcode', () => {
@@ -13,6 +13,16 @@ describe('cleanBarcode', () => {
       expect(codesToString(cleanBarcode(s).codes)).toBe(barcodeKey(forms[0]).replace(/[^ACGT]/g, 'N'));
     }
     expect(cleanBarcode('NNN--').key).toBe(-1);
+  });
+
+  it("counts gaps, lower case, U and invalid characters as core's countBarcode does (any input)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'ACGTUacgtuRYNn-.~ ?*1é\t'.split('')), maxLength: 80 }), (raw) => {
+        const mine = cleanBarcode(raw).counts;
+        const core = countBarcode(raw);
+        expect([mine.gaps, mine.lowercase, mine.uracil, mine.invalid]).toEqual([core.gaps, core.lowercase, core.uracil, core.invalid]);
+      }),
+    );
   });
 
   it('removes gaps, upper-cases, maps IUPAC codes and U, trims N, and counts each change', () => {

@@ -100,6 +100,8 @@ export function cleanBarcode(raw: string): CleanedBarcode {
   const key = barcodeHashBytes(bytes, 0, len);
   const out = scratchOut;
   let n = 0;
+  // Counts what core's countBarcode counts, fused into the encoding loop: one pass over the bytes in the
+  // identification hot path (the same tables, so the two agree; clean.test.ts checks it).
   for (let i = 0; i < len; i++) {
     const c = bytes[i];
     // Fast path: upper-case A/C/G/T, nearly every character of a real barcode.

@@ -3,7 +3,7 @@
  * package's main entry and its .d.ts load without tfjs or onnxruntime.
  */
 import type { JobControl, TaxonomicRank } from '@bioscan5m/core';
-import type { EncoderConfig } from '../model/config.js';
+import type { EncoderConfig, PretrainOptions } from '../model/config.js';
 import type { ClassificationMetrics } from '../eval/metrics.js';
 import type { SequenceReport } from '../data/sequences.js';
 import type { DnaEncoderSpec } from '../encoder/create.js';
@@ -11,26 +11,9 @@ import type { DnaEncoderSpec } from '../encoder/create.js';
 /** A tfjs backend: 'tensorflow' (tfjs-node, when installed), 'wasm' or 'cpu'; default: the best that loads. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
-export interface PretrainJobOptions extends JobControl {
+export interface PretrainJobOptions extends Omit<PretrainOptions, 'sequences' | 'onProgress' | 'onStep'>, JobControl {
   /** Barcodes CSV/TSV with a dna_barcode column. */
   data: string;
-  config: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k: number };
-  steps: number;
-  batchSize?: number;
-  /** Peak learning rate; default 1e-4 per 64 sequences of batch, as the reference. */
-  maxLr?: number;
-  weightDecay?: number;
-  maskRatio?: number;
-  /** 'masked' (default): loss on masked tokens only; 'all': every position, as the reference code does. */
-  loss?: 'masked' | 'all';
-  seed?: number;
-  /** Checkpoint file (safetensors); written atomically every `checkpointEvery` steps and at the end. */
-  checkpoint?: string;
-  checkpointEvery?: number;
-  /** Continue from `checkpoint` when it exists. */
-  resume?: boolean;
-  /** Stop after this many steps of the schedule (as if killed), leaving the checkpoint behind. */
-  stopAfter?: number;
   backend?: BackendName;
 }
 

@@ -1,4 +1,7 @@
-/** Encoder settings (plain data, no tfjs): stored in checkpoints and ONNX metadata, read without loading tfjs. */
+/**
+ * Encoder and pretraining settings (plain data, no tfjs): stored in checkpoints and ONNX metadata, and named by
+ * the job options, without loading tfjs.
+ */
 import { UsageError } from '@bioscan5m/core';
 
 export interface EncoderConfig {
@@ -35,4 +38,29 @@ export function encoderConfig(c: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k
   };
   if (cfg.hidden % cfg.heads !== 0) throw new UsageError(`hidden size ${cfg.hidden} must be divisible by the number of heads (${cfg.heads})`, '--hidden');
   return cfg;
+}
+
+export interface PretrainOptions {
+  sequences: readonly string[];
+  config: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k: number };
+  steps: number;
+  batchSize?: number;
+  /** Peak learning rate; default 1e-4 per 64 sequences of batch, as the reference. */
+  maxLr?: number;
+  weightDecay?: number;
+  maskRatio?: number;
+  /** 'masked' (default): loss on masked tokens only; 'all': every position, as the reference code does. */
+  loss?: 'masked' | 'all';
+  /** Training-time random offset 0..k-1 (default true). */
+  randomOffset?: boolean;
+  seed?: number;
+  /** Checkpoint file (safetensors); written atomically every `checkpointEvery` steps and at the end. */
+  checkpoint?: string;
+  checkpointEvery?: number;
+  /** Continue from `checkpoint` when it exists. */
+  resume?: boolean;
+  /** Stop after this many steps of the schedule (as if killed), leaving the checkpoint behind. */
+  stopAfter?: number;
+  onProgress?: (done: number, total: number) => void;
+  onStep?: (info: { step: number; loss: number; lr: number; ms: number }) => void;
 }

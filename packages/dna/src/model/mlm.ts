@@ -11,31 +11,9 @@ import { createAdamW, oneCycleLr } from './adamw.js';
 import { encoderConfig, encoderForward, encoderParamShapes, initParams, type EncoderConfig, type ParamMap } from './encoder.js';
 import { dense, gatherRows, gelu, layerNorm, sparseCrossEntropy } from './ops.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { PretrainOptions } from './config.js';
 
-export interface PretrainOptions {
-  sequences: readonly string[];
-  config: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k: number };
-  steps: number;
-  batchSize?: number;
-  /** Peak learning rate; default 1e-4 per 64 sequences of batch, as the reference. */
-  maxLr?: number;
-  weightDecay?: number;
-  maskRatio?: number;
-  /** 'masked' (default): loss on masked tokens only; 'all': every position, as the reference code does. */
-  loss?: 'masked' | 'all';
-  /** Training-time random offset 0..k-1 (default true). */
-  randomOffset?: boolean;
-  seed?: number;
-  /** Checkpoint file (safetensors); written atomically every `checkpointEvery` steps and at the end. */
-  checkpoint?: string;
-  checkpointEvery?: number;
-  /** Continue from `checkpoint` when it exists. */
-  resume?: boolean;
-  /** Stop after this many steps of the schedule (as if killed), leaving the checkpoint behind. */
-  stopAfter?: number;
-  onProgress?: (done: number, total: number) => void;
-  onStep?: (info: { step: number; loss: number; lr: number; ms: number }) => void;
-}
+export type { PretrainOptions };
 
 export interface PretrainResult {
   config: EncoderConfig;
