@@ -6,6 +6,7 @@ export * from './schema.js';
 export * from './rng.js';
 export * from './barcode/index.js';
 export * from './io/atomic.js';
+export * from './io/output-path.js';
 export * from './io/table.js';
 export * from './io/npy.js';
 // metadata readers, vocabularies, image paths and statistics (core data layer)

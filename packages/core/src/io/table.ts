@@ -5,11 +5,11 @@
  * record starts (errors name file and line) and keep memory bounded on 4 GB files, at several times the speed of
  * those libraries: the scanner works on whole decoded chunks with charCodeAt and slices fields out once.
  */
-import { closeSync, createReadStream, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { Bioscan5mError, InputError } from '../errors.js';
-import { tempPathFor } from './atomic.js';
+import { AtomicFile } from './atomic.js';
 
 export interface TableOptions {
   /** Field delimiter; default: tab for .tsv/.tab files or a tab-only header, else comma. */
@@ -323,28 +323,15 @@ export interface TableWriter {
 /** Writes a CSV/TSV atomically: rows go to a temporary file that replaces `file` on close(). */
 export function createTableWriter(file: string, header: readonly string[], opts: TableOptions = {}): TableWriter {
   const delimiter = opts.delimiter ?? (/\.(tsv|tab)$/i.test(file) ? '\t' : ',');
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = tempPathFor(file);
-  const fd = openSync(tmp, 'w');
-  let chunks: string[] = [];
-  let pendingChars = 0;
+  const out = new AtomicFile(file);
   let rows = 0;
-  let open = true;
-  const flush = () => {
-    if (chunks.length) writeSync(fd, chunks.join(''));
-    chunks = [];
-    pendingChars = 0;
-  };
   const writeLine = (fields: readonly Cell[]) => {
     let line = '';
     for (let i = 0; i < fields.length; i++) {
       if (i) line += delimiter;
       line += formatCell(fields[i], delimiter);
     }
-    line += '\n';
-    chunks.push(line);
-    pendingChars += line.length;
-    if (pendingChars > 1 << 20) flush();
+    out.text(line + '\n');
   };
   writeLine(header);
   return {
@@ -353,25 +340,14 @@ export function createTableWriter(file: string, header: readonly string[], opts:
       return rows;
     },
     write(fields) {
-      if (!open) throw new Bioscan5mError(`${file}: write after close`);
       if (fields.length !== header.length) {
+        out.abort();
         throw new Bioscan5mError(`${file}: row ${rows + 1} has ${fields.length} fields, header has ${header.length}`);
       }
       writeLine(fields);
       rows++;
     },
-    close() {
-      if (!open) return;
-      open = false;
-      flush();
-      closeSync(fd);
-      renameSync(tmp, file);
-    },
-    abort() {
-      if (!open) return;
-      open = false;
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-    },
+    close: () => out.close(),
+    abort: () => out.abort(),
   };
 }

@@ -3,11 +3,10 @@
  * Strings are written as nullable UTF8 (missing = null, read back as ''), numbers as nullable DOUBLE / INT32,
  * so a CSV -> Parquet -> records round trip gives the same records.
  */
-import { renameSync, rmSync } from 'node:fs';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { Bioscan5mError } from '../errors.js';
-import { tempPathFor } from '../io/atomic.js';
+import { TempFile } from '../io/atomic.js';
 import { mapColumns } from '../metadata/columns.js';
 import type { ReadMetadataOptions, ReadSummary } from '../metadata/read.js';
 import { emptyRecord, FIELD_SPECS, parseField, type MetadataField, type MetadataRecord } from '../schema.js';
@@ -31,7 +30,7 @@ export interface WriteParquetOptions {
 }
 
 /**
- * Writes records to a Parquet file atomically (temporary file, then rename), one row group at a time, so memory
+ * Writes records to a Parquet file atomically (the one atomic writer's temp file, then commit), one row group at a time, so memory
  * holds one row group whatever the input size. Returns the number of rows written.
  */
 export async function writeMetadataParquet(
@@ -40,9 +39,9 @@ export async function writeMetadataParquet(
   opts: WriteParquetOptions = {},
 ): Promise<number> {
   const groupSize = opts.rowGroupSize ?? 100_000;
-  const tmp = tempPathFor(file);
+  const tmp = new TempFile(file);
   const schema = schemaFor();
-  const writer = new ParquetWriter({ writer: fileWriter(tmp), schema: schema as never, createdBy: '@bioscan5m/core' });
+  const writer = new ParquetWriter({ writer: fileWriter(tmp.tempPath), schema: schema as never, createdBy: '@bioscan5m/core' });
   let batch: MetadataRecord[] = [];
   let rows = 0;
   const flush = () => {
@@ -66,10 +65,9 @@ export async function writeMetadataParquet(
     }
     flush();
     writer.finish();
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
+    tmp.commit();
+  } finally {
+    tmp.discard();
   }
   return rows;
 }

@@ -8,9 +8,9 @@
  * decoded, the barcode is hashed on its bytes, and unchanged bytes are copied through to the output. A record
  * containing a quote takes an exact RFC 4180 slow path (quoted delimiters, "" escapes, newlines in fields).
  */
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Bioscan5mError, InputError } from '../errors.js';
-import { tempPathFor } from '../io/atomic.js';
+import { AtomicFile } from '../io/atomic.js';
 import { formatCell, openTable } from '../io/table.js';
 import { barcodeHashBytes } from '../barcode/index.js';
 
@@ -255,49 +255,8 @@ export function scanRecords(file: string, layout: TableLayout, opts: ScanOptions
   return row;
 }
 
-/** Buffered, atomic output (temp file + rename) fed with byte ranges and strings. */
-export class AtomicOutput {
-  private readonly tmp: string;
-  private readonly fd: number;
-  private buf = Buffer.allocUnsafe(8 << 20);
-  private len = 0;
-  private open = true;
-  constructor(readonly file: string) {
-    this.tmp = tempPathFor(file);
-    this.fd = openSync(this.tmp, 'w');
-  }
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    this.flush();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n * 2);
-  }
-  bytes(src: Buffer, start: number, end: number): void {
-    this.ensure(end - start);
-    src.copy(this.buf, this.len, start, end);
-    this.len += end - start;
-  }
-  text(s: string): void {
-    this.ensure(s.length * 3);
-    this.len += this.buf.write(s, this.len, 'utf8');
-  }
-  flush(): void {
-    if (this.len) writeSync(this.fd, this.buf, 0, this.len);
-    this.len = 0;
-  }
-  close(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.tmp, this.file);
-  }
-  abort(): void {
-    if (!this.open) return;
-    this.open = false;
-    closeSync(this.fd);
-    rmSync(this.tmp, { force: true });
-  }
-}
+/** Buffered, atomic output fed with byte ranges and strings: the one atomic writer (io/atomic.ts). */
+export { AtomicFile as AtomicOutput };
 
 /**
  * Rewrites `file` into `out` with some fields replaced: `edit` returns, per record, new values for some output
@@ -315,7 +274,7 @@ export function rewriteRecords(
   const d = layout.delimiter;
   const width = layout.header.length;
   const extra = outHeader.length - width;
-  const w = new AtomicOutput(out);
+  const w = new AtomicFile(out);
   try {
     w.text(outHeader.map((h) => formatCell(h, d)).join(d) + '\n');
     const rows = scanRecords(file, layout, {
