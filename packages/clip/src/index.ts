@@ -25,7 +25,8 @@ export { createWordPieceTokenizer, readVocab, type TokenBatch, type WordPieceOpt
 export { buildWordVocab } from './text/word-vocab.js';
 export { NOT_CLASSIFIED, TEXT_RANKS, taxonomyText, type TaxonomyRecord } from './text/taxonomy-text.js';
 // Alignment: projection heads over frozen encoder features, symmetric InfoNCE, checkpoints, embedding.
-export { trainClip } from './train/train-clip.js';
+export { runClipLoraJob, trainClip } from './train/train-clip.js';
+export type { ClipLoraJobOptions, ClipLoraJobSummary } from './train/lora-job.js';
 export { defaultPairs, type ClipTrainOptions, type ClipTrainResult, type ModalityPair } from './train/types.js';
 export { initHeads, project, INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, type ClipHeads, type HeadShape } from './train/heads.js';
 export { loadClipCheckpoint, saveClipCheckpoint, type ClipCheckpoint } from './train/checkpoint.js';

@@ -66,3 +66,38 @@ describe('bioscan5m clip train / embed', () => {
     }
   });
 });
+
+describe('bioscan5m clip train --dna-encoder / clip lora', () => {
+  it('trains LoRA adapters on a DNA encoder checkpoint and writes adapters and the merged encoder', async () => {
+    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { createRng, createTableWriter, writeNpy } = await import('@bioscan5m/core');
+    const { encoderConfig, encoderParamShapes, initBackend, initParams, saveCheckpoint } = await import('@bioscan5m/dna/model');
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-clip-lora-'));
+    try {
+      await initBackend();
+      const cfg = encoderConfig({ k: 4, layers: 1, heads: 2, hidden: 16, intermediate: 32, maxLen: 64 });
+      const base = path.join(dir, 'dna.safetensors');
+      saveCheckpoint(base, { config: cfg, params: initParams(encoderParamShapes(cfg), 1) });
+      const rng = createRng(2);
+      const labels = path.join(dir, 'pairs.csv');
+      const w = createTableWriter(labels, ['order', 'family', 'genus', 'species', 'dna_barcode', 'split']);
+      const img = new Float32Array(40 * 8);
+      for (let i = 0; i < 40; i++) {
+        w.write(['O', 'F', `G${i % 4}`, `G${i % 4} s${i % 8}`, Array.from({ length: 64 }, () => 'ACGT'[rng.int(0, 3)]).join(''), 'train']);
+        for (let j = 0; j < 8; j++) img[i * 8 + j] = (i % 8) + rng.normal();
+      }
+      w.close();
+      writeNpy(path.join(dir, 'img.npy'), img, [40, 8]);
+      const ck = path.join(dir, 'clip.safetensors');
+      const r = await run(['clip', 'train', '--labels', labels, '--image-features', path.join(dir, 'img.npy'), '--dna-encoder', base, '--dim', '8', '--steps', '4', '--batch', '16', '--checkpoint', ck, '--quiet']);
+      expect(r.code, r.err).toBe(0);
+      const l = await run(['clip', 'lora', '--checkpoint', ck, '--dna-encoder', base, '--adapters-out', path.join(dir, 'a.safetensors'), '--merged-out', path.join(dir, 'm.safetensors')]);
+      expect(l.code, l.err).toBe(0);
+      expect(l.out).toContain('LoRA rank 4, alpha 4, 4 adapter tensors');
+      expect(existsSync(path.join(dir, 'm.safetensors'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -30,6 +30,10 @@ interface TrainOpts {
   imageFeatures?: string;
   dnaFeatures?: string;
   textFeatures?: string;
+  dnaEncoder?: string;
+  sequenceColumn: string;
+  loraRank: string;
+  loraAlpha?: string;
   text?: string;
   vocab?: string;
   pairs?: string;
@@ -89,6 +93,10 @@ export function registerClipCommands(program: Command): void {
     .option('--image-features <file.npy>', 'frozen image features, one row per label row (e.g. `bioscan5m vision embed`, an ONNX ViT)')
     .option('--dna-features <file.npy>', 'frozen DNA features, one row per label row (e.g. `bioscan5m dna embed`, BarcodeBERT ONNX)')
     .option('--text-features <file.npy>', 'frozen text features, one row per label row')
+    .option('--dna-encoder <checkpoint>', 'instead of --dna-features: run DNA through this `bioscan5m dna pretrain` checkpoint at every step, with LoRA on attention Q and V')
+    .option('--sequence-column <name>', 'barcode column of --labels for --dna-encoder', 'dna_barcode')
+    .option('--lora-rank <n>', 'LoRA rank for --dna-encoder (0: keep the encoder frozen)', '4')
+    .option('--lora-alpha <x>', 'LoRA alpha (default: the rank, a scale of 1)')
     .option('--text <encoder>', 'make text features from the labels: tokens (WordPiece counts, vocabulary built from the labels) | onnx:MODEL.onnx (a BERT, with --vocab)')
     .option('--vocab <vocab.txt>', 'BERT vocabulary for --text onnx:MODEL')
     .option('--pairs <list>', 'modality pairs of the loss, e.g. image-dna,image-text,dna-text (default: every pair given)')
@@ -137,6 +145,13 @@ Examples:
           labels: opts.labels,
           features,
           text,
+          dnaEncoder: opts.dnaEncoder
+            ? {
+                checkpoint: opts.dnaEncoder,
+                sequenceColumn: opts.sequenceColumn,
+                lora: int('lora-rank', opts.loraRank, 0) === 0 ? false : { rank: int('lora-rank', opts.loraRank, 0), alpha: numberOption('lora-alpha', opts.loraAlpha, { min: 0 }) },
+              }
+            : undefined,
           trainSplits: opts.trainSplit,
           pairs: parsePairs(opts.pairs),
           dim: int('dim', opts.dim),
@@ -159,6 +174,21 @@ Examples:
         console.log(`trained ${s.modalities.join(' + ')} heads on ${s.trainRows.toLocaleString('en-US')} of ${s.rows.toLocaleString('en-US')} records: steps ${s.startStep}..${s.steps}, loss ${s.firstLoss?.toFixed(4) ?? '-'} -> ${s.lastLoss?.toFixed(4) ?? '-'}, logit scale ${s.logitScale.toFixed(2)}`);
         console.log(`${s.pairsPerSecond.toFixed(0)} pairs/s on tfjs-${s.backend}; checkpoint ${s.checkpoint}`);
       }
+    });
+  cmd
+    .command('lora')
+    .description('from a checkpoint trained with --dna-encoder: write the LoRA adapters alone and/or the merged DNA encoder (a dna checkpoint for `dna embed` / `dna export-onnx`)')
+    .requiredOption('--checkpoint <file>', 'alignment checkpoint (bioscan5m clip train --dna-encoder)')
+    .requiredOption('--dna-encoder <checkpoint>', 'the DNA encoder checkpoint it was trained on')
+    .option('--adapters-out <file>', 'write the adapters (safetensors, A/B per layer for Q and V)')
+    .option('--merged-out <file>', 'write base + adapters as a DNA encoder checkpoint')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { checkpoint: string; dnaEncoder: string; adaptersOut?: string; mergedOut?: string; json?: boolean }) => {
+      if (!opts.adaptersOut && !opts.mergedOut) throw new UsageError('give --adapters-out and/or --merged-out', '--adapters-out');
+      const { runClipLoraJob } = await loadClip();
+      const s = await runClipLoraJob({ checkpoint: opts.checkpoint, dnaCheckpoint: opts.dnaEncoder, adaptersOut: opts.adaptersOut, mergedOut: opts.mergedOut });
+      if (opts.json) console.log(JSON.stringify(s, null, 2));
+      else console.log(`LoRA rank ${s.rank}, alpha ${s.alpha}, ${s.adapterTensors} adapter tensors${s.adaptersOut ? `; adapters -> ${s.adaptersOut}` : ''}${s.mergedOut ? `; merged encoder -> ${s.mergedOut}` : ''}`);
     });
   cmd
     .command('embed')

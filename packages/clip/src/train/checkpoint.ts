@@ -22,6 +22,8 @@ export interface ClipCheckpoint {
   train: Record<string, unknown>;
   /** Anything else the run records (how text features were made, where the data came from). */
   meta?: Record<string, unknown>;
+  /** LoRA adapters of the DNA encoder (`layer{l}.{q|v}.{A|B}`) and their rank/alpha. */
+  lora?: { rank: number; alpha: number; tensors: Map<string, NamedArray> };
 }
 
 export async function saveClipCheckpoint(file: string, ck: ClipCheckpoint): Promise<void> {
@@ -33,6 +35,7 @@ export async function saveClipCheckpoint(file: string, ck: ClipCheckpoint): Prom
   }
   tensors.set('logit_scale', { data: Float32Array.of(ck.heads.logitScale), shape: [] });
   for (const [name, t] of ck.optimizer) tensors.set(`optim/${name}`, t);
+  if (ck.lora) for (const [name, t] of ck.lora.tensors) tensors.set(`lora/${name}`, t);
   writeSafetensors(file, tensors, {
     format: FORMAT,
     dim: String(ck.heads.dim),
@@ -41,6 +44,7 @@ export async function saveClipCheckpoint(file: string, ck: ClipCheckpoint): Prom
     losses: JSON.stringify(ck.losses),
     train: JSON.stringify(ck.train),
     meta: JSON.stringify(ck.meta ?? {}),
+    ...(ck.lora ? { lora: JSON.stringify({ rank: ck.lora.rank, alpha: ck.lora.alpha }) } : {}),
   });
 }
 
@@ -58,5 +62,10 @@ export async function loadClipCheckpoint(file: string): Promise<ClipCheckpoint> 
   }
   const optimizer = new Map<string, NamedArray>();
   for (const [name, t] of tensors) if (name.startsWith('optim/')) optimizer.set(name.slice(6), t);
-  return { heads, step: Number(metadata.step), optimizer, losses: JSON.parse(metadata.losses ?? '[]'), train: JSON.parse(metadata.train ?? '{}'), meta: JSON.parse(metadata.meta ?? '{}') };
+  let lora: ClipCheckpoint['lora'];
+  if (metadata.lora) {
+    const s = JSON.parse(metadata.lora) as { rank: number; alpha: number };
+    lora = { ...s, tensors: new Map([...tensors].filter(([n]) => n.startsWith('lora/')).map(([n, t]) => [n.slice(5), t])) };
+  }
+  return { heads, step: Number(metadata.step), optimizer, losses: JSON.parse(metadata.losses ?? '[]'), train: JSON.parse(metadata.train ?? '{}'), meta: JSON.parse(metadata.meta ?? '{}'), lora };
 }

@@ -20,6 +20,11 @@ export interface ClipTrainJobOptions extends JobControl {
   features: Partial<Record<Modality, string>>;
   /** Make text features from the labels instead of a text .npy. */
   text?: TextFeatureSpec;
+  /**
+   * Run DNA through a @bioscan5m/dna encoder checkpoint (LoRA on Q and V unless lora is false) on the labels'
+   * `sequenceColumn` (default dna_barcode) instead of a DNA .npy.
+   */
+  dnaEncoder?: { checkpoint: string; lora?: { rank?: number; alpha?: number } | false; sequenceColumn?: string };
   /** Rows whose split is one of these are trained on (default ['train'] when there is a split column, else all). */
   trainSplits?: readonly string[];
   pairs?: readonly ModalityPair[];
@@ -53,10 +58,12 @@ export interface ClipTrainJobSummary {
 
 export async function runClipTrainJob(o: ClipTrainJobOptions): Promise<ClipTrainJobSummary> {
   const t0 = performance.now();
-  const inputs = [o.labels, ...Object.values(o.features)].map((f) => path.resolve(f!));
+  const inputs = [o.labels, ...Object.values(o.features), ...(o.dnaEncoder ? [o.dnaEncoder.checkpoint] : [])].map((f) => path.resolve(f!));
   if (inputs.includes(path.resolve(o.checkpoint))) throw new OutputPathError(o.checkpoint, 'is one of the inputs; choose another checkpoint path');
   if (existsSync(o.checkpoint) && !o.resume) throw new OutputPathError(o.checkpoint, 'exists; pass resume to continue it, or choose another path');
-  const labels = await readRetrievalLabels(o.labels, TEXT_RANKS, 'optional');
+  const seqCol = o.dnaEncoder ? (o.dnaEncoder.sequenceColumn ?? 'dna_barcode') : undefined;
+  if (o.dnaEncoder && o.features.dna) throw new UsageError('give either DNA features (.npy) or a DNA encoder checkpoint, not both', 'dnaEncoder');
+  const labels = await readRetrievalLabels(o.labels, seqCol ? [...TEXT_RANKS, seqCol] : TEXT_RANKS, 'optional');
   // Without a split column every row is a training row.
   const split = labels.split ?? new Array<string>(labels.rows).fill('train');
   const features: PairedFeatures['features'] = {};
@@ -65,7 +72,7 @@ export async function runClipTrainJob(o: ClipTrainJobOptions): Promise<ClipTrain
     if (e.rows !== labels.rows) throw new Bioscan5mError(`${file} has ${e.rows} embedding rows but ${o.labels} has ${labels.rows} label rows: they must align one to one`, 'BIOSCAN5M_INPUT');
     features[m] = e;
   }
-  const all: PairedFeatures = { rows: labels.rows, features, labels: labels.ranks, split };
+  const all: PairedFeatures = { rows: labels.rows, features, labels: labels.ranks, split, sequences: seqCol ? labels.ranks[seqCol] : undefined };
   const wanted = new Set(o.trainSplits ?? ['train']);
   const index = split.map((s, i) => (wanted.has(s) ? i : -1)).filter((i) => i >= 0);
   if (index.length < 2) throw new Bioscan5mError(`${o.labels}: ${index.length} rows with split ${[...wanted].join('/')}: nothing to train on`, 'BIOSCAN5M_INPUT');
@@ -77,7 +84,7 @@ export async function runClipTrainJob(o: ClipTrainJobOptions): Promise<ClipTrain
     data.features.text = made.features;
     meta = { text: made.spec };
   }
-  const res = await trainClip({ ...o, data, meta: { ...meta, labels: path.basename(o.labels), features: Object.fromEntries(Object.entries(o.features).map(([m, f]) => [m, path.basename(f!)])) } });
+  const res = await trainClip({ ...o, data, dnaEncoder: o.dnaEncoder && { checkpoint: o.dnaEncoder.checkpoint, lora: o.dnaEncoder.lora }, meta: { ...meta, labels: path.basename(o.labels), features: Object.fromEntries(Object.entries(o.features).map(([m, f]) => [m, path.basename(f!)])) } });
   return {
     checkpoint: o.checkpoint,
     rows: all.rows,

@@ -14,6 +14,8 @@ export interface PairedFeatures {
   labels: Record<string, string[]>;
   /** Split of each record (train, key_unseen, test, test_unseen...). */
   split: string[];
+  /** DNA barcodes of the records, for training through a DNA encoder (ClipTrainOptions.dnaEncoder). */
+  sequences?: string[];
 }
 
 export function checkPaired(p: PairedFeatures): void {
@@ -37,6 +39,7 @@ export function selectRows(p: PairedFeatures, index: readonly number[]): PairedF
     features,
     labels: Object.fromEntries(Object.entries(p.labels).map(([r, v]) => [r, index.map((i) => v[i])])),
     split: index.map((i) => p.split[i]),
+    sequences: p.sequences && index.map((i) => p.sequences![i]),
   };
 }
 

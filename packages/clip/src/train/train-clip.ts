@@ -7,3 +7,9 @@ export async function trainClip(options: ClipTrainOptions): Promise<ClipTrainRes
   const { trainClipNow } = await loadOptional('@tensorflow/tfjs', 'clip training', () => import('./trainer.js'));
   return trainClipNow(options);
 }
+
+/** runClipLoraJob (lora-job.ts), loaded with tfjs on first use. */
+export async function runClipLoraJob(options: import('./lora-job.js').ClipLoraJobOptions): Promise<import('./lora-job.js').ClipLoraJobSummary> {
+  const { runClipLoraJob: run } = await loadOptional('@tensorflow/tfjs', 'LoRA adapters', () => import('./lora-job.js'));
+  return run(options);
+}

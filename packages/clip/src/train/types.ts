@@ -25,10 +25,18 @@ export interface ClipTrainOptions extends JobControl {
   stopAfter?: number;
   /** Recorded in the checkpoint as is (e.g. how text features were made). */
   meta?: Record<string, unknown>;
+  /**
+   * Run DNA through our tfjs BarcodeBERT-style encoder (a @bioscan5m/dna checkpoint) on `data.sequences` at every
+   * step instead of frozen DNA features, with LoRA adapters on attention Q and V (rank 4, alpha 4 by default;
+   * `lora: false` keeps the encoder frozen). The base weights never change.
+   */
+  dnaEncoder?: { checkpoint: string; lora?: { rank?: number; alpha?: number } | false };
 }
 
 export interface ClipTrainResult {
   heads: ClipHeads;
+  /** The DNA encoder's LoRA adapters when trained with them. */
+  lora?: { rank: number; alpha: number; tensors: Map<string, { data: Float32Array; shape: number[] }> };
   /** Loss of every step run from step 0 (a resumed run carries the history of its checkpoint). */
   losses: number[];
   startStep: number;
