@@ -14,6 +14,8 @@ export {
   scoreIdentifications,
   PREDICTION_COLUMNS,
   BarcodeIdentifier,
+  WEAK_HIT_BELOW,
+  CHANCE_MARGIN,
   cleanBarcode,
   buildIdentifyProtocol,
   defaultThreads,

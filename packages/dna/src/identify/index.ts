@@ -4,7 +4,7 @@
  */
 export { runIdentifyJob, readReferenceFile, readQueryFile, scoreIdentifications, PREDICTION_COLUMNS } from './files.js';
 export type { IdentifyJobOptions, IdentifyJobSummary, QueryRecord, RankAccuracy } from './files.js';
-export { BarcodeIdentifier } from './identifier.js';
+export { BarcodeIdentifier, WEAK_HIT_BELOW, CHANCE_MARGIN } from './identifier.js';
 export type { IdentifierOptions, Identification, IdentificationStatus, IdentifierInfo } from './identifier.js';
 export type { ReferenceRecord, SkippedReference, Lineage } from './reference.js';
 export { cleanBarcode } from './clean.js';
