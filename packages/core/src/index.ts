@@ -8,9 +8,9 @@ export * from './barcode/index.js';
 export * from './io/atomic.js';
 export * from './io/output-path.js';
 export * from './io/table.js';
+export { readTableHeader, tableDelimiter, tableColumns, type TableHeader, type TableColumns } from './io/csv-file.js';
 export * from './io/npy.js';
 // metadata readers, vocabularies, image paths and statistics (core data layer)
-export * from './metadata/header.js';
 export * from './metadata/columns.js';
 export * from './metadata/read.js';
 export * from './parquet/metadata-parquet.js';

@@ -213,20 +213,24 @@ export function parseField(field: MetadataField, raw: string, ctx: ParseContext)
     return raw;
   }
   if (isMissing(raw)) return null;
+  const problem = numberProblem(spec, raw);
+  if (problem) throw new InputError({ file: ctx.file, line: ctx.line, column: field, value: raw }, problem);
+  return Number(raw);
+}
+
+/**
+ * The one rule for numeric cells (not missing): why `raw` is no valid value of a float/int field, or '' when it is.
+ * Finite numbers only (NaN, Infinity and overflowing literals such as 1e999 are refused), integers where the field
+ * is an integer, and within the field's bounds (coordinates: latitude -90..90, longitude -180..180).
+ */
+export function numberProblem(spec: FieldSpec, raw: string): string {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) {
-    throw new InputError({ file: ctx.file, line: ctx.line, column: field, value: raw }, `expected a number`);
-  }
-  if (spec.kind === 'int' && !Number.isInteger(n)) {
-    throw new InputError({ file: ctx.file, line: ctx.line, column: field, value: raw }, `expected an integer`);
-  }
+  if (raw.trim() === '' || !Number.isFinite(n)) return Number.isNaN(n) || raw.trim() === '' ? 'expected a number' : 'expected a finite number';
+  if (spec.kind === 'int' && !Number.isInteger(n)) return 'expected an integer';
   if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-    throw new InputError(
-      { file: ctx.file, line: ctx.line, column: field, value: raw },
-      `expected a value in [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`,
-    );
+    return `expected a value in [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`;
   }
-  return n;
+  return '';
 }
 
 /** Formats a typed value back to its CSV cell (null and '' become empty cells). */

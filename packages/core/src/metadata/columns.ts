@@ -2,7 +2,7 @@
  * Maps the columns of the metadata files people actually have onto the 23 BIOSCAN-5M fields:
  * the release CSV, the BIOSCAN-1M TSV (uri = BIN), the project's barcodes CSV and BOLD exports.
  */
-import { METADATA_FIELDS, type MetadataField } from '../schema.js';
+import { FIELD_SPECS, METADATA_FIELDS, type FieldSpec, type MetadataField } from '../schema.js';
 
 export type MetadataFormat = 'bioscan5m' | 'bioscan1m' | 'barcodes' | 'bold' | 'other';
 
@@ -80,4 +80,13 @@ export function describeMissing(mapping: ColumnMapping): string {
   const al = Object.entries(mapping.aliased);
   if (al.length) parts.push(`read ${al.map(([f, a]) => `${f} from '${a}'`).join(', ')}`);
   return parts.join('; ');
+}
+
+/**
+ * The numeric metadata columns of a header (canonical names or aliases) with their schema specs: what a reader
+ * checks in every record with the schema's one rule (numberProblem), whatever else the command reads.
+ */
+export function numericColumns(header: readonly string[]): { col: number; spec: FieldSpec }[] {
+  const { index } = mapColumns(header);
+  return FIELD_SPECS.filter((s) => (s.kind === 'float' || s.kind === 'int') && index[s.name] >= 0).map((spec) => ({ col: index[spec.name], spec }));
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { openTable } from '../io/table.js';
+import { missingColumnsError } from '../io/csv-file.js';
 import { emptyRecord, METADATA_FIELDS, parseField, type MetadataField, type MetadataRecord } from '../schema.js';
 import { readMetadataParquetRecords } from '../parquet/metadata-parquet.js';
 import { describeMissing, mapColumns, type ColumnMapping } from './columns.js';
@@ -17,6 +18,8 @@ export interface ReadMetadataOptions {
   maxExamples?: number;
   /** Delimiter override for CSV/TSV. */
   delimiter?: string;
+  /** Fields the command needs (by canonical name; aliases count): a file without them is an InputError. */
+  required?: readonly MetadataField[];
   /** Called once before the first record when the file lacks fields ("missing columns: ..."). */
   onWarning?: (message: string) => void;
   /** Called with (bytes read, total bytes) as the file is read. */
@@ -110,11 +113,20 @@ function applyMapping(summary: ReadSummary, mapping: ColumnMapping, opts: ReadMe
 }
 
 async function* readTextRecords(file: string, opts: ReadMetadataOptions, summary: ReadSummary): AsyncGenerator<MetadataRecord> {
-  const table = await openTable(file, { delimiter: opts.delimiter });
+  const maxExamples = opts.maxExamples ?? 10;
+  const skip = (line: number, err: InputError) => {
+    summary.skipped++;
+    if (summary.examples.length < maxExamples) summary.examples.push({ line, message: err.message });
+  };
+  const table = await openTable(file, {
+    delimiter: opts.delimiter,
+    onBadRecord: opts.skipInvalid ? (err) => skip(err.location.line ?? 0, err) : undefined,
+  });
   const mapping = mapColumns(table.header);
+  const missing = (opts.required ?? []).filter((f) => mapping.index[f] < 0);
+  if (missing.length) throw missingColumnsError(file, missing, table.header);
   applyMapping(summary, mapping, opts);
   const present = METADATA_FIELDS.filter((f) => mapping.index[f] >= 0).map((f) => [f, mapping.index[f]] as const);
-  const maxExamples = opts.maxExamples ?? 10;
   let lastProgress = 0;
   for await (const row of table) {
     let rec: MetadataRecord;
@@ -125,8 +137,7 @@ async function* readTextRecords(file: string, opts: ReadMetadataOptions, summary
       for (const [field, i] of present) (rec as unknown as Record<string, unknown>)[field] = parseField(field, row.fields[i], ctx);
     } catch (err) {
       if (!(err instanceof InputError) || !opts.skipInvalid) throw err;
-      summary.skipped++;
-      if (summary.examples.length < maxExamples) summary.examples.push({ line: row.line, message: err.message });
+      skip(row.line, err);
       continue;
     }
     summary.records++;

@@ -3,14 +3,15 @@
  * split over worker threads by byte range on big files.
  */
 import { availableParallelism } from 'node:os';
-import * as fs from 'node:fs';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Bioscan5mError, InputError } from '../errors.js';
 import { PANDAS_NA_VALUES, TAXONOMIC_RANKS } from '../schema.js';
-import { readFileHeader, type FileHeader } from '../metadata/header.js';
+import { readTableHeader, type TableHeader } from '../io/csv-file.js';
 import { mapColumns, type ColumnMapping } from '../metadata/columns.js';
-import { scannerModule, SCAN_ROLES, type InvalidRow, type ScanRequest, type ScanResult, type ScanRole } from './scanner.js';
+import { scanRange, ScanInvalidError, SCAN_ROLES, type InvalidRow, type ScanRequest, type ScanResult, type ScanRole } from './scanner.js';
 import { mergeScanResults, type LabelCounts } from './counts.js';
 import { countRecordLabels } from './records.js';
 import { isParquetFile, readMetadata } from '../metadata/read.js';
@@ -53,8 +54,6 @@ export interface StatsReport extends MetadataStats {
   threads: number;
 }
 
-const scanner = scannerModule();
-
 function roleColumns(mapping: ColumnMapping): { roles: number[]; barcode: number; present: Set<ScanRole | 'dna_barcode'> } {
   const present = new Set<ScanRole | 'dna_barcode'>();
   const roles = SCAN_ROLES.map((r) => {
@@ -79,8 +78,15 @@ export function splitAtLineStarts(file: string, start: number, size: number, par
       while (found < 0 && pos < size) {
         const n = readSync(fd, buf, 0, buf.length, pos);
         if (n === 0) break;
-        const i = buf.indexOf(10);
-        if (i >= 0 && i < n) found = pos + i + 1;
+        // The first line break (LF, CR or CRLF, as the CSV engine reads them) ends the line; a CR that is the
+        // last byte read is looked at again with the next byte.
+        let i = 0;
+        while (i < n && buf[i] !== 10 && buf[i] !== 13) i++;
+        if (i < n && buf[i] === 13 && i + 1 === n && pos + n < size) {
+          pos += i;
+          continue;
+        }
+        if (i < n) found = pos + i + (buf[i] === 13 && buf[i + 1] === 10 ? 2 : 1);
         else pos += n;
       }
       if (found < 0 || found >= size) break;
@@ -93,17 +99,25 @@ export function splitAtLineStarts(file: string, start: number, size: number, par
   return bounds;
 }
 
-/** Line number of the byte at `offset` (1-based, counting every line break before it). Used for error messages. */
+/**
+ * Line number of the byte at `offset` (1-based, counting every line break before it: LF, CR and CRLF once each,
+ * as the CSV engine counts them). Used for error messages of ranges that start mid-file.
+ */
 function lineAt(file: string, offset: number): number {
   const fd = openSync(file, 'r');
   let line = 1;
   try {
     const buf = Buffer.alloc(1 << 20);
     let pos = 0;
+    let prev = 0;
     while (pos < offset) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, offset - pos), pos);
       if (n === 0) break;
-      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) line++;
+      for (let i = 0; i < n; i++) {
+        const c = buf[i];
+        if (c === 13 || (c === 10 && prev !== 13)) line++;
+        prev = c;
+      }
       pos += n;
     }
   } finally {
@@ -112,28 +126,32 @@ function lineAt(file: string, offset: number): number {
   return line;
 }
 
-function runWorker(req: ScanRequest, onBytes: (done: number) => void): Promise<ScanResult> {
-  const source = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    const m = (${scannerModule.toString()})();
-    try {
-      const res = m.scanRange(workerData, (done) => parentPort.postMessage({ progress: done }), require('node:fs'));
-      parentPort.postMessage({ result: res }, [res.barcodeH1.buffer, res.barcodeH2.buffer, res.barcodeCounts.buffer]);
-    } catch (err) {
-      parentPort.postMessage({ error: { message: err.message, scanInvalid: err.scanInvalid } });
-    }
-  `;
+/** The worker entry built beside this module (dist/stats-worker.js or .cjs); null when running from sources. */
+function workerScript(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  if (ext !== '.js' && ext !== '.cjs') return null;
+  const file = path.join(path.dirname(here), `stats-worker${ext}`);
+  return existsSync(file) ? file : null;
+}
+
+/** Scans a range in a worker thread (script given), or in this thread when running from sources (tests). */
+function runRange(script: string | null, req: ScanRequest, onBytes: (done: number) => void): Promise<ScanResult> {
+  if (!script) return Promise.resolve().then(() => scanRange(req, onBytes));
   return new Promise((resolve, reject) => {
-    const w = new Worker(source, { eval: true, workerData: req });
+    const w = new Worker(script, { workerData: req });
     let settled = false;
-    w.on('message', (msg: { progress?: number; result?: ScanResult; error?: { message: string; scanInvalid?: InvalidRow } }) => {
+    w.on('message', (msg: { progress?: number; result?: ScanResult; invalid?: InvalidRow; error?: string }) => {
       if (msg.progress !== undefined) onBytes(msg.progress);
       else if (msg.result) {
         settled = true;
         resolve(msg.result);
-      } else if (msg.error) {
+      } else if (msg.invalid) {
         settled = true;
-        reject(Object.assign(new Error(msg.error.message), { scanInvalid: msg.error.scanInvalid }));
+        reject(new ScanInvalidError(msg.invalid));
+      } else if (msg.error !== undefined) {
+        settled = true;
+        reject(new Bioscan5mError(`stats worker failed: ${msg.error}`));
       }
     });
     w.on('error', (err) => {
@@ -145,17 +163,21 @@ function runWorker(req: ScanRequest, onBytes: (done: number) => void): Promise<S
   });
 }
 
-function invalidToError(file: string, head: FileHeader, rangeStart: number, inv: InvalidRow): InputError {
-  const line = (rangeStart === head.dataStart ? 2 : lineAt(file, rangeStart)) + inv.localLine;
-  return new InputError({ file, line, column: inv.column, value: inv.value }, inv.reason);
+/** Line of an invalid record: counted from the range start, or found from its offset for mid-file ranges. */
+function invalidLine(file: string, head: TableHeader, rangeStart: number, inv: InvalidRow): number {
+  return rangeStart === head.dataStart ? head.dataLine + inv.localLine : lineAt(file, inv.offset);
+}
+
+function invalidToError(file: string, head: TableHeader, rangeStart: number, inv: InvalidRow): InputError {
+  return new InputError({ file, line: invalidLine(file, head, rangeStart, inv), column: inv.column, value: inv.value }, inv.reason);
 }
 
 /** Scans the file and returns merged label counts plus what was skipped. */
 export async function countLabels(
   file: string,
   opts: StatsOptions = {},
-): Promise<{ counts: LabelCounts; head: FileHeader; mapping: ColumnMapping; skipped: StatsReport['skipped']; threads: number }> {
-  const head = readFileHeader(file);
+): Promise<{ counts: LabelCounts; head: TableHeader; mapping: ColumnMapping; skipped: StatsReport['skipped']; threads: number }> {
+  const head = readTableHeader(file);
   const mapping = mapColumns(head.header);
   const { roles: allRoles, barcode, present } = roleColumns(mapping);
   const roles = opts.tables === 'table2' ? allRoles.map((c, r) => (TABLE2_ROLES.has(SCAN_ROLES[r]) ? c : -1)) : allRoles;
@@ -177,12 +199,11 @@ export async function countLabels(
     const req = { ...base, start: head.dataStart, end: total };
     try {
       return {
-        results: [scanner.scanRange(req, (d) => opts.onProgress?.(head.dataStart + d, total), fs)],
+        results: [scanRange(req, (d) => opts.onProgress?.(head.dataStart + d, total))],
         starts: [head.dataStart],
       };
     } catch (err) {
-      const inv = (err as { scanInvalid?: InvalidRow }).scanInvalid;
-      if (inv) throw invalidToError(file, head, head.dataStart, inv);
+      if (err instanceof ScanInvalidError) throw invalidToError(file, head, head.dataStart, err.invalid);
       throw err;
     }
   };
@@ -197,32 +218,32 @@ export async function countLabels(
     const done = new Array(starts.length).fill(0);
     const report = () => opts.onProgress?.(head.dataStart + done.reduce((a, b) => a + b, 0), total);
     try {
+      const script = workerScript();
       results = await Promise.all(
         starts.map((s, k) =>
-          runWorker({ ...base, start: s, end: bounds[k + 1] }, (d) => {
+          runRange(script, { ...base, start: s, end: bounds[k + 1] }, (d) => {
             done[k] = d;
             report();
           }),
         ),
       );
     } catch (err) {
-      const inv = (err as { scanInvalid?: InvalidRow }).scanInvalid;
-      if (!inv) throw err;
+      if (!(err instanceof ScanInvalidError)) throw err;
       // Which range failed is not known here; the record offset tells the line.
-      const line = lineAt(file, inv.offset);
-      throw new InputError({ file, line, column: inv.column, value: inv.value }, inv.reason);
+      const inv = err.invalid;
+      throw new InputError({ file, line: lineAt(file, inv.offset), column: inv.column, value: inv.value }, inv.reason);
     }
     // A line break inside a quoted field can make a range start mid-record: then redo it in one pass.
     if (results.some((r) => r.quotedNewline)) ({ results, starts } = runSingle());
   }
-  const counts = mergeScanResults(results, present, scanner);
+  const counts = mergeScanResults(results, present);
   const examples: SkippedRow[] = [];
   let count = 0;
   results.forEach((r, k) => {
     count += r.invalidCount;
     for (const inv of r.invalid) {
       if (examples.length >= (opts.maxExamples ?? 10)) break;
-      const line = starts[k] === head.dataStart ? 2 + inv.localLine : lineAt(file, inv.offset);
+      const line = invalidLine(file, head, starts[k], inv);
       examples.push({ line, reason: inv.reason, column: inv.column, value: inv.value });
     }
   });

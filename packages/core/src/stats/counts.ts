@@ -2,7 +2,8 @@
  * Merged label counts of a whole metadata file: the input of every statistics table. Scanner results (one per
  * byte range / worker) are merged here by value, so worker-local ids never leak out.
  */
-import { SCAN_ROLES, type ScanResult, type ScanRole, type ScannerModule } from './scanner.js';
+import { SCAN_ROLES, type ScanResult, type ScanRole } from './scanner.js';
+import { countRange, Hash64Counter } from './counters.js';
 
 export interface LabelCounts {
   rows: number;
@@ -51,11 +52,10 @@ function addPairs(
 export function mergeScanResults(
   results: ScanResult[],
   present: Set<ScanRole | 'dna_barcode'>,
-  scanner: ScannerModule,
 ): LabelCounts {
   const out = emptyCounts();
   out.present = present;
-  const barcodes = new scanner.Hash64Counter(1 << 16);
+  const barcodes = new Hash64Counter(1 << 16);
   const iSpecies = SCAN_ROLES.indexOf('species');
   const iGenus = SCAN_ROLES.indexOf('genus');
   const iSplit = SCAN_ROLES.indexOf('split');
@@ -73,14 +73,7 @@ export function mergeScanResults(
     out.barcode.labelled += res.barcodeLabelled;
     if (results.length === 1) {
       out.barcode.distinct = res.barcodeCounts.length;
-      let min = Infinity;
-      let max = 0;
-      for (const c of res.barcodeCounts) {
-        if (c < min) min = c;
-        if (c > max) max = c;
-      }
-      out.barcode.min = res.barcodeCounts.length ? min : 0;
-      out.barcode.max = max;
+      Object.assign(out.barcode, countRange(res.barcodeCounts));
     } else {
       for (let i = 0; i < res.barcodeCounts.length; i++) barcodes.add(res.barcodeH1[i], res.barcodeH2[i], res.barcodeCounts[i]);
     }
@@ -95,15 +88,8 @@ export function mergeScanResults(
   }
   if (results.length > 1) {
     const { counts } = barcodes.compact();
-    let min = Infinity;
-    let max = 0;
-    for (const c of counts) {
-      if (c < min) min = c;
-      if (c > max) max = c;
-    }
     out.barcode.distinct = counts.length;
-    out.barcode.min = counts.length ? min : 0;
-    out.barcode.max = max;
+    Object.assign(out.barcode, countRange(counts));
   }
   return out;
 }

@@ -5,9 +5,8 @@
 import type { MetadataRecord } from '../schema.js';
 import { isMissing } from '../schema.js';
 import { emptyCounts, type LabelCounts } from './counts.js';
-import { scannerModule, SCAN_ROLES } from './scanner.js';
-
-const scanner = scannerModule();
+import { SCAN_ROLES } from './scanner.js';
+import { countRange, Hash64Counter } from './counters.js';
 
 /** Two 32-bit hashes of a string's UTF-16 units; barcodes are counted by hash, as in the byte scanner. */
 function hash64(s: string): [number, number] {
@@ -42,7 +41,7 @@ export async function countRecordLabels(
 ): Promise<LabelCounts> {
   const out = emptyCounts();
   for (const p of present) out.present.add(p as never);
-  const barcodes = new scanner.Hash64Counter(1 << 16);
+  const barcodes = new Hash64Counter(1 << 16);
   const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   for await (const rec of records as AsyncIterable<MetadataRecord>) {
     out.rows++;
@@ -64,12 +63,6 @@ export async function countRecordLabels(
     if (rec['coord-lat'] !== null && rec['coord-lon'] !== null) bump(out.latLon, `${rec['coord-lat']},${rec['coord-lon']}`);
   }
   const { counts } = barcodes.compact();
-  let min = Infinity;
-  let max = 0;
-  for (const c of counts) {
-    if (c < min) min = c;
-    if (c > max) max = c;
-  }
-  out.barcode = { labelled: out.barcode.labelled, distinct: counts.length, min: counts.length ? min : 0, max };
+  out.barcode = { labelled: out.barcode.labelled, distinct: counts.length, ...countRange(counts) };
   return out;
 }
