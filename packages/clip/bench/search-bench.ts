@@ -50,6 +50,16 @@ try {
   let same = 0;
   for (let i = 0; i < ref.length; i++) same += ref[i] === hits.indices[i] ? 1 : 0;
 
+  const oi = await createSearchIndex(keys, { backend: 'onnx' });
+  const t2 = performance.now();
+  const oHits = await oi.search(qSub, k);
+  const onnxSub = (performance.now() - t2) / 1000;
+  const t3 = performance.now();
+  await oi.search(queries, k);
+  const onnxAll = (performance.now() - t3) / 1000;
+  await oi.dispose();
+  let oSame = 0;
+  for (let i = 0; i < ref.length; i++) oSame += oHits.indices[i] === hits.indices[i] ? 1 : 0;
   let faissNode = 'not installed';
   const fi = await createSearchIndex(keys, { backend: 'auto' });
   if (fi.backend === 'faiss') {
@@ -63,7 +73,9 @@ try {
   console.log(`  ours (ExactSearchIndex, 1 thread): ${nqOurs} queries in ${ours.toFixed(2)} s = ${perQ(ours, nqOurs)} ms/query (${gflop(ours, nqOurs)} GFLOP/s)`);
   console.log(`  ${faissSub.tool} (${faissSub.threads} threads): same ${nqOurs} queries in ${faissSub.search.toFixed(2)} s = ${perQ(faissSub.search, nqOurs)} ms/query; add ${faissSub.add.toFixed(2)} s`);
   console.log(`  ${faissAll.tool}: all ${nq.toLocaleString('en-US')} queries in ${faissAll.search.toFixed(2)} s = ${perQ(faissAll.search, nq)} ms/query (${gflop(faissAll.search, nq)} GFLOP/s)`);
+  console.log(`  ours (OnnxSearchIndex, onnxruntime Gemm + TopK, exact re-scoring): same ${nqOurs} queries in ${onnxSub.toFixed(2)} s; all ${nq.toLocaleString('en-US')} in ${onnxAll.toFixed(2)} s = ${perQ(onnxAll, nq)} ms/query (${gflop(onnxAll, nq)} GFLOP/s); identical to the JavaScript kernel on ${((100 * oSame) / ref.length).toFixed(3)} % of slots`);
   console.log(`  faiss-node: ${faissNode}`);
+  console.log(`  ratio onnx / Python faiss (all ${nq.toLocaleString('en-US')} queries): ${(onnxAll / faissAll.search).toFixed(2)}x the time`);
   console.log(`  ratio ours / Python faiss (same ${nqOurs} queries): ${(ours / faissSub.search).toFixed(2)}x the time; same neighbour lists ${((100 * same) / ref.length).toFixed(3)} % of slots`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

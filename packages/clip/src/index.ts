@@ -37,3 +37,4 @@ export { runClipEmbedJob, runClipTrainJob, type ClipEmbedJobOptions, type ClipEm
 export { writePairedFiles, type PairedFiles } from './io/paired-files.js';
 export { splitBySpecies, type SpeciesSplitOptions } from './train/species-split.js';
 export { evaluateHeads, type EvaluateHeadsOptions } from './retrieval/evaluate-heads.js';
+export { OnnxSearchIndex } from './retrieval/onnx-search.js';

@@ -31,7 +31,7 @@ describe('bioscan5m clip eval', () => {
   it('bad flags and mismatched files are one clear line', async () => {
     const bad = await run(['clip', 'eval', ...files, '--search', 'hnsw']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("--search: expected auto, exact or faiss, got 'hnsw'");
+    expect(bad.err).toContain("--search: expected auto, onnx, exact or faiss, got 'hnsw'");
     const mism = await run(['clip', 'eval', ...files.slice(0, 6), '--query-labels', path.join(golden, 'key-labels.csv'), '--quiet']);
     expect(mism.code).toBe(2);
     expect(mism.err).toMatch(/queries\.npy has 398 embedding rows but .*key-labels\.csv has 1283 label rows/);

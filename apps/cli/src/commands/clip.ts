@@ -216,7 +216,7 @@ Examples:
     .requiredOption('--query-labels <file>', 'CSV/TSV with the rank columns and `split`; rows whose split contains "unseen" form the unseen set')
     .option('--rank <name>', 'rank column to score (repeatable; default order, family, genus, species)', collect)
     .option('--k <n>', 'top-k depths (repeatable or comma-separated; default 1,3,5)', collect)
-    .option('--search <engine>', 'auto (faiss-node when installed, else exact) | exact | faiss', 'auto')
+    .option('--search <engine>', 'auto (faiss-node when installed, else onnx, else exact) | onnx (onnxruntime Gemm + exact re-scoring) | exact (JavaScript) | faiss', 'auto')
     .option('--no-normalize', 'do not L2-normalise the embeddings (default: normalise, as the reference does)')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress output')
@@ -232,7 +232,7 @@ Examples:
 `,
     )
     .action(async (opts: EvalOpts) => {
-      if (!['auto', 'exact', 'faiss'].includes(opts.search)) throw new UsageError(`expected auto, exact or faiss, got '${opts.search}'`, '--search');
+      if (!['auto', 'exact', 'onnx', 'faiss'].includes(opts.search)) throw new UsageError(`expected auto, onnx, exact or faiss, got '${opts.search}'`, '--search');
       const ks = parseKs(opts.k);
       const { runClipEvalJob, DEFAULT_RANKS, DEFAULT_KS } = await loadClip();
       const bar = progressBar('search', { quiet: opts.quiet || opts.json });
@@ -245,7 +245,7 @@ Examples:
           queryLabels: opts.queryLabels,
           ranks: opts.rank,
           ks,
-          search: opts.search as 'auto' | 'exact' | 'faiss',
+          search: opts.search as 'auto' | 'exact' | 'onnx' | 'faiss',
           normalize: opts.normalize,
           onProgress: (d, t) => bar.update(d, t),
         });

@@ -25,9 +25,9 @@ interface GoldenRow {
 }
 
 describe('runClipEvalJob', () => {
-  it('reproduces the Python faiss + numpy reference (scripts/retrieval_reference.py) within 0.01 points', async () => {
+  it.each(['exact', 'onnx'] as const)('reproduces the Python faiss + numpy reference (scripts/retrieval_reference.py) within 0.01 points (%s search)', async (search) => {
     const want = JSON.parse(readFileSync(path.join(golden, 'golden-retrieval.json'), 'utf8')) as { rows: (GoldenRow & { queries: number; unlabelled: number })[]; harmonicMean: GoldenRow[] };
-    const got = await runClipEvalJob({ ...files, search: 'exact' });
+    const got = await runClipEvalJob({ ...files, search });
     expect(got.rows).toHaveLength(want.rows.length);
     for (const w of want.rows) {
       const g = got.rows.find((r) => r.rank === w.rank && r.k === w.k && r.set === w.set)!;
@@ -42,7 +42,7 @@ describe('runClipEvalJob', () => {
       expect(Math.abs(g.micro! - w.micro!)).toBeLessThan(0.01);
     }
     expect(got.queries.unseen).toBeGreaterThan(0);
-    expect(got.backend).toBe('exact');
+    expect(got.backend).toBe(search);
   });
 
   it('names the file and the problem for bad input', async () => {

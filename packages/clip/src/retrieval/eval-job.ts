@@ -14,8 +14,8 @@ export interface ClipEvalJobOptions extends JobControl {
   queryLabels: string;
   ranks?: readonly string[];
   ks?: readonly number[];
-  /** Search engine (default 'auto': faiss-node when it loads). */
-  search?: 'auto' | 'exact' | 'faiss';
+  /** Search engine (default 'auto': faiss-node, else onnxruntime, else the JavaScript kernel). */
+  search?: 'auto' | 'exact' | 'onnx' | 'faiss';
   /** L2-normalise both sides first (the reference does; default true). */
   normalize?: boolean;
 }

@@ -89,10 +89,26 @@ describe.skipIf(!faissLoads)('faiss-node backend', () => {
   });
 });
 
+describe('onnxruntime backend (Gemm + TopK candidates, exact re-scoring)', () => {
+  it('gives the same neighbours and scores as the JavaScript kernel, ties included, across key blocks', async () => {
+    for (const [nk, levels] of [[900, 0], [700, 2], [20_000, 3]] as const) {
+      const keys = randomEmbeddings(5, nk, 24, levels);
+      const queries = randomEmbeddings(6, 300, 24, levels);
+      const a = await new ExactSearchIndex(keys).search(queries, 5);
+      const oi = await createSearchIndex(keys, { backend: 'onnx' });
+      expect(oi.backend).toBe('onnx');
+      const b = await oi.search(queries, 5);
+      await oi.dispose();
+      expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
+      expect(Array.from(b.scores)).toEqual(Array.from(a.scores));
+    }
+  });
+});
+
 describe('createSearchIndex', () => {
-  it("falls back to the exact search under 'auto' when faiss-node is missing", async () => {
+  it("'auto' takes faiss-node when it loads, else onnxruntime", async () => {
     const index = await createSearchIndex(randomEmbeddings(1, 10, 4));
-    expect(index.backend).toBe(faissLoads ? 'faiss' : 'exact');
+    expect(index.backend).toBe(faissLoads ? 'faiss' : 'onnx');
     if (!faissLoads) await expect(createSearchIndex(randomEmbeddings(1, 10, 4), { backend: 'faiss' })).rejects.toMatchObject({ code: 'BIOSCAN5M_MISSING_DEPENDENCY' });
   });
 });

@@ -12,10 +12,10 @@ export interface SearchHits {
   readonly scores: Float32Array;
 }
 
-export type SearchBackend = 'exact' | 'faiss';
+export type SearchBackend = 'exact' | 'onnx' | 'faiss';
 
 export interface SearchIndex extends Disposable {
-  /** Which engine answers: the built-in exact search or faiss-node's IndexFlatIP. */
+  /** Which engine answers: the built-in exact search (JavaScript or onnxruntime) or faiss-node's IndexFlatIP. */
   readonly backend: SearchBackend;
   readonly dim: number;
   /** Number of keys. */
