@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Bioscan5mError, createTableWriter, formatCell, readTable } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, formatCell, onInterruptCleanup, readTable, removeStaleTemps } from '@bioscan5m/core';
 import type { CropOptions } from './crop.js';
 import { createDetector, type DetectorSpec } from './detectors.js';
 import { listImages } from './files.js';
 import { ImageReadError } from './image.js';
-import { BOXES_HEADER, processImage, rowToFields, type CropRow, type ProcessOptions } from './process-image.js';
+import { BOXES_HEADER, CROP_FOLDERS, outputPath, processImage, rowToFields, type CropRow, type ProcessOptions } from './process-image.js';
 import type { Detector, ProgressCallback, ScoredBox } from './types.js';
 
 export interface CropJobOptions {
@@ -119,6 +119,9 @@ function workerScript(): string | null {
 export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> {
   const outDir = path.resolve(opts.outDir);
   const boxes = path.resolve(opts.boxesCsv ?? path.join(outDir, 'boxes.csv'));
+  // No input may sit in a folder the crops go to, nor be the output folder itself.
+  const written = Object.values(CROP_FOLDERS).map((f) => path.join(outDir, f));
+  checkOutputPaths({ inputs: { images: opts.imagesDir }, folders: { out: outDir }, trees: { out: written }, outputs: { boxes } });
   const files = listImages(opts.imagesDir, [outDir]);
   const done = await loadDone(boxes);
   const todo = files.filter((f) => !done.has(f.rel));
@@ -132,12 +135,22 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
     boxesCsv: boxes,
   };
   const journal = journalPath(boxes);
-  mkdirSync(path.dirname(boxes), { recursive: true });
-  if (!existsSync(journal)) appendFileSync(journal, BOXES_HEADER.join(',') + '\n');
+  // The journal is started by the first finished row, so a run that fails before any (a bad detector file)
+  // leaves nothing behind.
+  let journalStarted = existsSync(journal);
+  const inFlight = new Set<string>();
+  // Worker threads get no signals: on SIGINT/SIGTERM their in-flight crops' temp files are removed from here.
+  const stopCleanup = onInterruptCleanup(() => removeInFlightTemps());
   const finish = (rel: string, row?: CropRow, error?: string) => {
+    inFlight.delete(rel);
     if (row) {
       // Raw values in memory (the final writer quotes them once); quoted in the journal line.
       const fields = rowToFields(row).map((v) => (v === undefined ? '' : String(v)));
+      if (!journalStarted) {
+        mkdirSync(path.dirname(boxes), { recursive: true });
+        appendFileSync(journal, BOXES_HEADER.join(',') + '\n');
+        journalStarted = true;
+      }
       appendFileSync(journal, fields.map((v) => formatCell(v)).join(',') + '\n');
       done.set(rel, fields);
       summary.processed++;
@@ -151,38 +164,47 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
   };
   opts.onProgress?.(summary.skipped, files.length);
 
-  const spec: DetectorSpec | Detector = opts.detector ?? { kind: 'builtin' };
-  const nWorkers = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
-  const script = workerScript();
-  if (isDetector(spec) || nWorkers <= 1 || !script) {
-    const detector = isDetector(spec) ? spec : await createDetector(spec);
-    // Two images in flight: sharp's decode/encode (libuv threads) overlaps the detector's JS.
-    let next = 0;
-    const lane = async () => {
-      while (next < todo.length) {
-        const f = todo[next++];
-        try {
-          finish(f.rel, await processImage(f.path, f.rel, outDir, detector, { ...opts.crop, measure: opts.measure, box: opts.boxes?.get(f.rel) }));
-        } catch (err) {
-          if (!(err instanceof ImageReadError)) throw err;
-          finish(f.rel, undefined, err.message);
+  const removeInFlightTemps = () => {
+    for (const rel of inFlight) for (const f of Object.values(CROP_FOLDERS)) removeStaleTemps(outputPath(outDir, f, rel));
+  };
+  try {
+    const spec: DetectorSpec | Detector = opts.detector ?? { kind: 'builtin' };
+    const nWorkers = Math.min(opts.workers ?? os.availableParallelism(), todo.length);
+    const script = workerScript();
+    if (isDetector(spec) || nWorkers <= 1 || !script) {
+      const detector = isDetector(spec) ? spec : await createDetector(spec);
+      // Two images in flight: sharp's decode/encode (libuv threads) overlaps the detector's JS.
+      let next = 0;
+      const lane = async () => {
+        while (next < todo.length) {
+          const f = todo[next++];
+          inFlight.add(f.rel);
+          try {
+            finish(f.rel, await processImage(f.path, f.rel, outDir, detector, { ...opts.crop, measure: opts.measure, box: opts.boxes?.get(f.rel) }));
+          } catch (err) {
+            if (!(err instanceof ImageReadError)) throw err;
+            finish(f.rel, undefined, err.message);
+          }
         }
+      };
+      try {
+        await Promise.all([lane(), lane()]);
+      } finally {
+        if (!isDetector(spec)) await detector.dispose?.();
       }
-    };
-    try {
-      await Promise.all([lane(), lane()]);
-    } finally {
-      if (!isDetector(spec)) await detector.dispose?.();
+    } else {
+      await runWorkers(script, spec, nWorkers, todo, outDir, { ...opts.crop, measure: opts.measure }, finish, opts.boxes, inFlight);
     }
-  } else {
-    await runWorkers(script, spec, nWorkers, todo, outDir, { ...opts.crop, measure: opts.measure }, finish, opts.boxes);
-  }
 
-  // Final BOXES.csv: every row, sorted by file, written atomically; then the journal goes.
-  const writer = createTableWriter(boxes, [...BOXES_HEADER]);
-  for (const rel of [...done.keys()].sort()) writer.write(done.get(rel)!);
-  writer.close();
-  rmSync(journal, { force: true });
+    // Final BOXES.csv: every row, sorted by file, written atomically; then the journal goes.
+    const writer = createTableWriter(boxes, [...BOXES_HEADER]);
+    for (const rel of [...done.keys()].sort()) writer.write(done.get(rel)!);
+    writer.close();
+    rmSync(journal, { force: true });
+  } finally {
+    stopCleanup();
+    removeInFlightTemps();
+  }
   return summary;
 }
 
@@ -195,6 +217,7 @@ function runWorkers(
   crop: ProcessOptions,
   finish: (rel: string, row?: CropRow, error?: string) => void,
   boxes?: Map<string, ScoredBox | null>,
+  inFlight?: Set<string>,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
@@ -205,6 +228,7 @@ function runWorkers(
       if (failed) return;
       if (next < todo.length) {
         const id = next++;
+        inFlight?.add(todo[id].rel);
         w.postMessage({ id, path: todo[id].path, rel: todo[id].rel, box: boxes?.get(todo[id].rel) });
       } else {
         w.postMessage(null);

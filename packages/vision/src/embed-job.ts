@@ -5,7 +5,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { writeFileAtomic, writeNpy } from '@bioscan5m/core';
+import { checkOutputPaths, writeFileAtomic, writeNpy } from '@bioscan5m/core';
 import { listImages } from './files.js';
 import { decodeImage, ImageReadError } from './image.js';
 import type { ImageEncoder, ProgressCallback } from './types.js';
@@ -51,6 +51,7 @@ function loadCheckpoint(bin: string, list: string, header: string, dim: number):
 }
 
 export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummary> {
+  checkOutputPaths({ inputs: { images: opts.imagesDir }, outputs: { out: opts.out, files: filesListPath(opts.out) } });
   const files = listImages(opts.imagesDir);
   const dim = opts.encoder.dim;
   const bin = `${opts.out}.partial.f32`;
@@ -88,7 +89,13 @@ export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummar
     }
   };
   const lanes = Math.max(1, opts.concurrency ?? Math.min(4, os.availableParallelism()));
-  await Promise.all(Array.from({ length: lanes }, lane));
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
+  } catch (err) {
+    // Nothing finished: no checkpoint worth keeping for a resume.
+    if (vectors.size === 0) for (const f of [bin, list]) rmSync(f, { force: true });
+    throw err;
+  }
   // Rows in file order (sorted relative paths), whatever order they finished in.
   const rows = files.filter((f) => vectors.has(f.rel));
   const matrix = new Float32Array(rows.length * dim);

@@ -2,10 +2,9 @@
  * `bioscan5m cluster`: the zero-shot clustering benchmark (z-score -> UMAP -> Ward -> AMI per label column).
  * Argument parsing and printing only; the work is in @bioscan5m/cluster.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, createTableWriter, readTable, writeNpy } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, writeFileAtomic, writeNpy } from '@bioscan5m/core';
 import { type Matrix, type ZeroShotResult, kmerMatrix, readEmbeddings, readLabels, zeroShotClustering } from '@bioscan5m/cluster';
 import { embedded } from '../data.js';
 import { collect, numberOption } from '../options.js';
@@ -107,6 +106,7 @@ Examples:
 `,
     )
     .action(async (opts: ClusterOpts) => {
+      checkOutputPaths({ inputs: { '--embeddings': opts.embeddings, '--labels': opts.labels }, outputs: { '--out': opts.out, '--save-reduced': opts.saveReduced } });
       const umapDims = numberOption('umap', opts.umap, { integer: true, min: 0 }) as number;
       const nNeighbors = numberOption('neighbors', opts.neighbors, { integer: true, min: 2 }) as number;
       const minDist = numberOption('min-dist', opts.minDist, { min: 0 }) as number;
@@ -194,7 +194,7 @@ async function runClusterDemo(ctx: { outDir: string; log(line: string): void }):
   const viaUmap = await zeroShotClustering({ embeddings: [x], labels, umapDims: 10, umap: { nEpochs: 100, seed: 0 } });
   ctx.log(`UMAP (10 dims, 100 epochs) then Ward: AMI genus ${viaUmap.metrics.genus.ami.toFixed(3)}, species ${viaUmap.metrics.species.ami.toFixed(3)}`);
   writeAssignments(path.join(ctx.outDir, 'cluster-assignments.csv'), direct.assignments);
-  writeFileSync(path.join(ctx.outDir, 'cluster-metrics.json'), `${JSON.stringify({ ward: clusterReport(direct), umapWard: clusterReport(viaUmap) }, null, 2)}\n`);
+  writeFileAtomic(path.join(ctx.outDir, 'cluster-metrics.json'), `${JSON.stringify({ ward: clusterReport(direct), umapWard: clusterReport(viaUmap) }, null, 2)}\n`);
   ctx.log(`wrote cluster-kmer4.npy, cluster-labels.csv, cluster-assignments.csv and cluster-metrics.json to ${ctx.outDir}`);
 }
 

@@ -11,7 +11,7 @@ import {
   formatCleanTable,
   formatSplitTable,
   splitMetadataFile,
-  writeSyntheticMetadata,
+  runSynthJob,
   type SplitSummary,
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
@@ -122,7 +122,7 @@ export function registerCorePartitionCommands(program: Command): void {
       'after',
       '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 10000 --out raw-10k.csv --seed 1 --noise 0.05 && bioscan5m clean --metadata raw-10k.csv --out clean-10k.csv\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
     )
-    .action((opts: { rows: string; out: string; seed: string; noise: string; quiet?: boolean }) => {
+    .action(async (opts: { rows: string; out: string; seed: string; noise: string; quiet?: boolean }) => {
       const rows = numberOption('rows', opts.rows, { integer: true, min: 1 })!;
       const seed = numberOption('seed', opts.seed, { integer: true, min: 0 })!;
       const noise = Number(opts.noise);
@@ -130,7 +130,7 @@ export function registerCorePartitionCommands(program: Command): void {
       const bar = progressBar('synth', { quiet: opts.quiet });
       const t0 = Date.now();
       try {
-        writeSyntheticMetadata(opts.out, { rows, seed, noise, onProgress: (d, t) => bar.update(d, t) });
+        await runSynthJob({ out: opts.out, rows, seed, noise, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }

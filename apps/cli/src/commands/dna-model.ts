@@ -2,10 +2,10 @@
  * `bioscan5m dna pretrain | finetune | probe | embed | export-onnx`: BarcodeBERT-style DNA models. Argument
  * parsing and printing only; the jobs are in @bioscan5m/dna (imported when a command runs).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readTable, UsageError } from '@bioscan5m/core';
+import { readTable, UsageError, writeFileAtomic } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
 import { numberOption } from '../options.js';
@@ -238,8 +238,8 @@ async function writeOpenWorldSplit(outDir: string): Promise<{ train: string; tes
     [t.header, ...idx.map((i) => t.rows[i])].map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n') + '\n';
   const train = path.join(outDir, 'dna-model-train.csv');
   const test = path.join(outDir, 'dna-model-unseen.csv');
-  writeFileSync(train, csv(split.train));
-  writeFileSync(test, csv(split.test));
+  writeFileAtomic(train, csv(split.train));
+  writeFileAtomic(test, csv(split.test));
   return { train, test };
 }
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, createTableWriter, readTable, writeFileAtomic } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, writeFileAtomic } from '@bioscan5m/core';
 import {
   assessQuality,
   BuiltinDetector,
@@ -129,6 +129,7 @@ interface QualityOpts {
 const QUALITY_HEADER = ['file', 'no_specimen', 'blurred', 'fragmented', 'sharpness', 'fragments', 'score'];
 
 async function qualityCommand(o: QualityOpts): Promise<void> {
+  checkOutputPaths({ inputs: { '--images': o.images, '--labels': o.labels }, outputs: { '--out': o.out } });
   const files = listImages(o.images);
   const bar = progressBar('quality', { quiet: o.quiet });
   const writer = createTableWriter(o.out, QUALITY_HEADER);
@@ -217,6 +218,7 @@ interface TrainOpts {
 }
 
 async function trainCommand(o: TrainOpts): Promise<void> {
+  checkOutputPaths({ inputs: { '--images': o.images, '--coco': o.coco }, outputs: { '--out': o.out } });
   if (!/\.json$/i.test(o.out)) throw new Bioscan5mError(`--out must end in .json, got '${o.out}'`);
   const bar = progressBar('candidates', { quiet: o.quiet });
   const failed: { file: string; message: string }[] = [];

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import { createTableWriter } from '../io/table.js';
+import { checkOutputPaths } from '../io/output-path.js';
 import { parseField, TAXONOMIC_RANKS } from '../schema.js';
 import { BarcodeGroups } from '../barcode/index.js';
 import { GrowableInt32 } from '../growable-int32.js';
@@ -31,6 +32,7 @@ export interface CleanFileSummary extends CleanSummary {
 export const CHANGE_LOG_HEADER = ['processid', 'line', 'rank', 'old', 'new', 'rule'] as const;
 
 export async function cleanMetadataFile(input: string, opts: CleanFileOptions): Promise<CleanFileSummary> {
+  checkOutputPaths({ inputs: { metadata: input }, outputs: { out: opts.out, changes: opts.changes } });
   const layout = await tableLayout(input);
   const rankCols = layout.requireColumns(TAXONOMIC_RANKS);
   // Without barcodes (e.g. BIOSCAN-1M metadata) the label rules still run; the per-barcode rules cannot.

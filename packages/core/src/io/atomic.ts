@@ -42,43 +42,44 @@ export function isTempName(name: string): boolean {
 }
 
 const live = new Set<string>();
+const cleanups = new Set<() => void>();
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT;
 let handlersInstalled = false;
 
 function removeLiveTemps(): void {
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      // best effort: the next run removes what is left (removeStaleTemps)
+    }
+  }
   for (const tmp of live) rmSync(tmp, { force: true });
   live.clear();
 }
 
 function onSignal(signal: HandledSignal): void {
   removeLiveTemps();
-  uninstallHandlers();
   // Another listener (a job that stops gracefully on the signal) decides when to exit; otherwise exit as the
   // default action would, with the shell's 128 + signal number.
-  if (process.listenerCount(signal) === 0) process.exit(SIGNAL_EXIT[signal]);
+  if (process.listenerCount(signal) <= 1) process.exit(SIGNAL_EXIT[signal]);
 }
 const onSigint = () => onSignal('SIGINT');
 const onSigterm = () => onSignal('SIGTERM');
 
+/**
+ * Installed with the first temp file and kept: removing the listeners when no temp is open could drop a signal
+ * that arrived while a synchronous stretch of work was running; with no temp open the handler just exits.
+ */
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on('exit', removeLiveTemps);
-  // Signals reach the main thread only; a worker's temps are removed by its own exit hook or the next run.
+  // Signals reach the main thread only; a worker's temps are removed by onInterruptCleanup hooks or the next run.
   if (isMainThread) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
-  }
-}
-
-function uninstallHandlers(): void {
-  if (!handlersInstalled) return;
-  handlersInstalled = false;
-  process.off('exit', removeLiveTemps);
-  if (isMainThread) {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
   }
 }
 
@@ -89,7 +90,18 @@ function register(tmp: string): void {
 
 function unregister(tmp: string): void {
   live.delete(tmp);
-  if (live.size === 0) uninstallHandlers();
+}
+
+/**
+ * Runs `fn` on SIGINT/SIGTERM and on exit, beside the removal of this thread's temps: for temps this thread
+ * cannot see (those of worker threads, which receive no signals). Returns the function that unregisters it.
+ */
+export function onInterruptCleanup(fn: () => void): () => void {
+  cleanups.add(fn);
+  installHandlers();
+  return () => {
+    cleanups.delete(fn);
+  };
 }
 
 /** The temp files this process has open now (for tests and diagnostics). */

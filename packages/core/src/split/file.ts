@@ -4,6 +4,7 @@
  * with `split` and `chunk` filled (columns appended when absent), atomically.
  */
 import { InputError } from '../errors.js';
+import { checkOutputPaths } from '../io/output-path.js';
 import { SPLITS } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
 import { BarcodeGroups } from '../barcode/index.js';
@@ -25,6 +26,7 @@ export interface SplitFileSummary extends SplitSummary {
 }
 
 export async function splitMetadataFile(input: string, opts: SplitFileOptions): Promise<SplitFileSummary> {
+  checkOutputPaths({ inputs: { metadata: input }, outputs: { out: opts.out } });
   const layout = await tableLayout(input);
   const [speciesCol] = layout.requireColumns(['species']);
   // Without barcodes every row is its own group (reported), e.g. for BIOSCAN-1M metadata.

@@ -6,7 +6,10 @@
  */
 import { createRng, type Rng } from '../rng.js';
 import { METADATA_FIELDS, type MetadataRecord } from '../schema.js';
-import { createTableWriter } from '../io/table.js';
+import { createTableWriter, type TableWriter } from '../io/table.js';
+import { checkOutputPaths } from '../io/output-path.js';
+import { Bioscan5mError } from '../errors.js';
+import type { JobControl } from '../contracts/progress.js';
 import { allocateSpecies, type SpeciesSet } from '../split/allocate.js';
 import { imageChunk } from '../paths/image-path.js';
 import { COI_LENGTH, mutate, toSequence } from './dna.js';
@@ -391,26 +394,65 @@ export function* synthesizeMetadata(options: SynthOptions): Generator<MetadataRe
   for (const fields of synthesizeMetadataRows(options)) yield rowToRecord(fields);
 }
 
+/** Writes the rows to `writer`, yielding the row count every `every` rows (progress and interrupt points). */
+function* writeRows(writer: TableWriter, options: SynthOptions, every: number): Generator<number> {
+  let n = 0;
+  for (const fields of synthesizeMetadataRows(options)) {
+    writer.write(fields);
+    if (++n % every === 0) yield n;
+  }
+  yield n;
+}
+
 /**
- * Writes a synthetic BIOSCAN-5M metadata CSV (the release's 23-column header) atomically. onProgress(done,
- * total) is called every 50,000 rows.
+ * Writes a synthetic BIOSCAN-5M metadata CSV (the release's 23-column header) atomically, in one synchronous
+ * call. onProgress(done, total) is called every 50,000 rows. Long runs should use runSynthJob, which lets
+ * SIGINT/SIGTERM and an AbortSignal stop it.
  */
 export function writeSyntheticMetadata(
   file: string,
   options: SynthOptions & { onProgress?: (done: number, total: number) => void },
 ): { rows: number } {
+  checkOutputPaths({ outputs: { out: file } });
   const writer = createTableWriter(file, METADATA_FIELDS);
   let n = 0;
   try {
-    for (const fields of synthesizeMetadataRows(options)) {
-      writer.write(fields);
-      if (++n % 50_000 === 0) options.onProgress?.(n, options.rows);
+    for (n of writeRows(writer, options, 50_000)) options.onProgress?.(n, options.rows);
+    writer.close();
+  } finally {
+    writer.abort();
+  }
+  return { rows: n };
+}
+
+export interface SynthJobOptions extends SynthOptions, JobControl {
+  /** Output CSV (written atomically). */
+  out: string;
+}
+
+export interface SynthJobSummary {
+  out: string;
+  rows: number;
+}
+
+/**
+ * `bioscan5m synth`: writes the synthetic CSV atomically, returning to the event loop every 20,000 rows so that
+ * a signal handler (temp-file removal) or an abort can run; aborted, it removes its temp file and throws a
+ * BIOSCAN5M_INTERRUPTED error.
+ */
+export async function runSynthJob(options: SynthJobOptions): Promise<SynthJobSummary> {
+  checkOutputPaths({ outputs: { out: options.out } });
+  const writer = createTableWriter(options.out, METADATA_FIELDS);
+  let n = 0;
+  try {
+    for (n of writeRows(writer, options, 20_000)) {
+      options.onProgress?.(n, options.rows);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) throw new Bioscan5mError(`synth interrupted after ${n} rows; nothing was written to ${options.out}`, 'BIOSCAN5M_INTERRUPTED');
     }
     writer.close();
-  } catch (err) {
+  } finally {
     writer.abort();
-    throw err;
   }
-  options.onProgress?.(n, options.rows);
-  return { rows: n };
+  return { out: options.out, rows: n };
 }

@@ -2,7 +2,7 @@
  * File edges of identification: reference CSV/TSV, query CSV/TSV or FASTA, prediction CSV (atomic write), and
  * the run summary (counts, cleaning, accuracy when queries carry labels, throughput).
  */
-import { Bioscan5mError, InputError, openTable, createTableWriter, type JobControl } from '@bioscan5m/core';
+import { Bioscan5mError, InputError, openTable, checkOutputPaths, createTableWriter, type JobControl } from '@bioscan5m/core';
 import { existsSync } from 'node:fs';
 import { throwIfAborted, withAbort } from '../abort.js';
 import { readFasta, looksLikeFasta } from '../io/fasta.js';
@@ -141,6 +141,7 @@ export interface IdentifyJobOptions extends Omit<IdentifierOptions, 'onProgress'
 /** Reference + queries -> predictions file (atomic) and summary. Rows stay in query order; none is dropped. */
 export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<IdentifyJobSummary> {
   const { reference: referenceFile, queries: queryFile, out: outFile } = opts;
+  checkOutputPaths({ inputs: { reference: referenceFile, queries: queryFile }, outputs: { out: outFile } });
   const t0 = performance.now();
   const refs = await readReferenceFile(referenceFile);
   const queries = await readQueryFile(queryFile);

@@ -1,5 +1,5 @@
 /** runDnaEmbedJob: a barcodes table -> a .npy [rows, dim] float32 matrix of embeddings. */
-import { InputError, writeNpy } from '@bioscan5m/core';
+import { checkOutputPaths, InputError, writeNpy } from '@bioscan5m/core';
 import { readBarcodes } from '../data/barcodes.js';
 import { sequenceReport } from '../data/sequences.js';
 import { createDnaEncoder } from '../encoder/create.js';
@@ -8,6 +8,8 @@ import type { DnaEmbedJobOptions, DnaEmbedJobSummary } from './types.js';
 
 export async function runDnaEmbedJob(o: DnaEmbedJobOptions): Promise<DnaEmbedJobSummary> {
   const t0 = performance.now();
+  const model = o.encoder.kind === 'checkpoint' ? o.encoder.checkpoint : typeof o.encoder.model === 'string' ? o.encoder.model : undefined;
+  checkOutputPaths({ inputs: { data: o.data, encoder: model }, outputs: { out: o.out } });
   const set = await readBarcodes(o.data);
   if (set.sequences.length === 0) throw new InputError({ file: o.data }, `no DNA sequences to embed (${set.skipped.length} rows without an A/C/G/T base)`);
   const encoder = await createDnaEncoder(o.encoder.kind === 'checkpoint' ? { backend: o.backend, ...o.encoder } : o.encoder);
