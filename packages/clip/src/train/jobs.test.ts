@@ -50,9 +50,9 @@ describe('runClipTrainJob / runClipEmbedJob', () => {
     const ck = path.join(tmp, 'ck2.safetensors');
     writeFileSync(ck, 'x');
     await expect(runClipTrainJob({ labels: files.labels, features: files.features, steps: 1, checkpoint: ck })).rejects.toThrow(/ck2\.safetensors: exists; pass resume/);
-    await expect(runClipTrainJob({ labels: files.labels, features: files.features, steps: 1, checkpoint: files.labels })).rejects.toThrow(/is one of the inputs/);
+    await expect(runClipTrainJob({ labels: files.labels, features: files.features, steps: 1, checkpoint: files.labels })).rejects.toThrow(/is the same file as the input/);
     await expect(runClipTrainJob({ labels: keyFiles.labels, features: files.features, steps: 1, checkpoint: path.join(tmp, 'ck3.safetensors') })).rejects.toThrow(/all-image\.npy has \d+ embedding rows but .*keys-labels\.csv has \d+ label rows/);
-    await expect(runClipEmbedJob({ checkpoint: path.join(tmp, 'ck.safetensors'), modality: 'dna', features: keyFiles.features.dna, out: keyFiles.features.dna! })).rejects.toThrow(/is one of the inputs/);
+    await expect(runClipEmbedJob({ checkpoint: path.join(tmp, 'ck.safetensors'), modality: 'dna', features: keyFiles.features.dna, out: keyFiles.features.dna! })).rejects.toThrow(/is the same file as the input/);
     await expect(runClipEmbedJob({ checkpoint: path.join(tmp, 'ck.safetensors'), modality: 'dna', features: keyFiles.features.image, out: path.join(tmp, 'x.npy') })).rejects.toThrow(/64 feature dimensions, the dna head expects 48/);
   });
 });

@@ -1,7 +1,7 @@
 /** File-level alignment jobs: runClipTrainJob (labels CSV + feature .npy files -> checkpoint) and runClipEmbedJob. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Bioscan5mError, OutputPathError, UsageError, embeddings, type JobControl, type Modality } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, OutputPathError, UsageError, embeddings, type JobControl, type Modality } from '@bioscan5m/core';
 import { readEmbeddingsNpy, writeEmbeddingsNpy } from '../io/embeddings-file.js';
 import { readRetrievalLabels } from '../io/labels-file.js';
 import { l2NormalizeInPlace } from '../retrieval/normalize.js';
@@ -58,8 +58,7 @@ export interface ClipTrainJobSummary {
 
 export async function runClipTrainJob(o: ClipTrainJobOptions): Promise<ClipTrainJobSummary> {
   const t0 = performance.now();
-  const inputs = [o.labels, ...Object.values(o.features), ...(o.dnaEncoder ? [o.dnaEncoder.checkpoint] : [])].map((f) => path.resolve(f!));
-  if (inputs.includes(path.resolve(o.checkpoint))) throw new OutputPathError(o.checkpoint, 'is one of the inputs; choose another checkpoint path');
+  checkOutputPaths({ inputs: { labels: o.labels, features: Object.values(o.features) as string[], dnaEncoder: o.dnaEncoder?.checkpoint }, outputs: { checkpoint: o.checkpoint } });
   if (existsSync(o.checkpoint) && !o.resume) throw new OutputPathError(o.checkpoint, 'exists; pass resume to continue it, or choose another path');
   const seqCol = o.dnaEncoder ? (o.dnaEncoder.sequenceColumn ?? 'dna_barcode') : undefined;
   if (o.dnaEncoder && o.features.dna) throw new UsageError('give either DNA features (.npy) or a DNA encoder checkpoint, not both', 'dnaEncoder');
@@ -121,9 +120,7 @@ export interface ClipEmbedJobSummary {
 }
 
 export async function runClipEmbedJob(o: ClipEmbedJobOptions): Promise<ClipEmbedJobSummary> {
-  for (const f of [o.checkpoint, o.features, o.labels]) {
-    if (f && path.resolve(f) === path.resolve(o.out)) throw new OutputPathError(o.out, 'is one of the inputs; choose another output path');
-  }
+  checkOutputPaths({ inputs: { checkpoint: o.checkpoint, features: o.features, labels: o.labels }, outputs: { out: o.out } });
   const ck = await loadClipCheckpoint(o.checkpoint);
   const head = ck.heads.heads[o.modality];
   if (!head) throw new UsageError(`the checkpoint has no ${o.modality} head (it has: ${Object.keys(ck.heads.heads).join(', ')})`, '--modality');

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Bioscan5mError, OutputPathError, type JobControl } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, type JobControl } from '@bioscan5m/core';
 import { loadCheckpoint, saveCheckpoint, writeSafetensors, type NamedArray } from '@bioscan5m/dna/model';
 import { loadClipCheckpoint } from './checkpoint.js';
 import { mergeLora } from './lora.js';
@@ -32,9 +32,7 @@ export interface ClipLoraJobSummary {
 export const LORA_FORMAT = 'bioscan5m-clip-lora/1';
 
 export async function runClipLoraJob(o: ClipLoraJobOptions): Promise<ClipLoraJobSummary> {
-  for (const out of [o.adaptersOut, o.mergedOut]) {
-    if (out && [o.checkpoint, o.dnaCheckpoint].some((f) => path.resolve(f) === path.resolve(out))) throw new OutputPathError(out, 'is one of the inputs; choose another output path');
-  }
+  checkOutputPaths({ inputs: { checkpoint: o.checkpoint, dnaCheckpoint: o.dnaCheckpoint }, outputs: { adaptersOut: o.adaptersOut, mergedOut: o.mergedOut } });
   if (!o.adaptersOut && !o.mergedOut) throw new Bioscan5mError('give adaptersOut and/or mergedOut', 'BIOSCAN5M_USAGE');
   const ck = await loadClipCheckpoint(o.checkpoint);
   if (!ck.lora) throw new Bioscan5mError(`${o.checkpoint}: this alignment was not trained with LoRA adapters on the DNA encoder`, 'BIOSCAN5M_INPUT');
