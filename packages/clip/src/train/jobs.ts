@@ -11,9 +11,9 @@ import { project } from './heads.js';
 import { selectRows, type PairedFeatures } from './paired-data.js';
 import { taxonomyTexts, textFeatures, type TextFeatureSpec } from './text-features.js';
 import { trainClip } from './train-clip.js';
-import type { ModalityPair } from './types.js';
+import type { ClipTrainOptions } from './types.js';
 
-export interface ClipTrainJobOptions extends JobControl {
+export interface ClipTrainJobOptions extends Omit<ClipTrainOptions, 'data' | 'dnaEncoder' | 'meta' | 'checkpoint' | 'stopAfter'> {
   /** CSV/TSV: order, family, genus, species (and `split`), one row per paired record. */
   labels: string;
   /** Frozen features per modality (.npy, one row per label row). */
@@ -27,17 +27,7 @@ export interface ClipTrainJobOptions extends JobControl {
   dnaEncoder?: { checkpoint: string; lora?: { rank?: number; alpha?: number } | false; sequenceColumn?: string };
   /** Rows whose split is one of these are trained on (default ['train'] when there is a split column, else all). */
   trainSplits?: readonly string[];
-  pairs?: readonly ModalityPair[];
-  dim?: number;
-  steps: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  temperature?: 'learnable' | 'fixed';
-  seed?: number;
   checkpoint: string;
-  checkpointEvery?: number;
-  resume?: boolean;
 }
 
 export interface ClipTrainJobSummary {

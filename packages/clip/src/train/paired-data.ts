@@ -62,13 +62,7 @@ export function batchAt(rows: number, batchSize: number, seed: number, step: num
  * and counted.
  */
 export function pairBySpecies(aSpecies: readonly string[], bSpecies: readonly string[], seed: number): { a: number[]; b: number[]; unpaired: number } {
-  const byS = new Map<string, number[]>();
-  bSpecies.forEach((s, i) => {
-    if (!s) return;
-    const list = byS.get(s);
-    if (list) list.push(i);
-    else byS.set(s, [i]);
-  });
+  const byS = rowsByLabel(bSpecies);
   const rng = createRng(seed);
   for (const list of byS.values()) rng.shuffle(list);
   const next = new Map<string, number>();
@@ -87,4 +81,16 @@ export function pairBySpecies(aSpecies: readonly string[], bSpecies: readonly st
     b.push(list[k % list.length]);
   });
   return { a, b, unpaired };
+}
+
+/** Row indices of each non-empty label, in row order. */
+export function rowsByLabel(labels: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  labels.forEach((s, i) => {
+    if (!s) return;
+    const list = out.get(s);
+    if (list) list.push(i);
+    else out.set(s, [i]);
+  });
+  return out;
 }

@@ -4,6 +4,7 @@
  * test. Records without a species, and species with a single record, are left out (split '') and counted.
  */
 import { createRng } from '@bioscan5m/core';
+import { rowsByLabel } from './paired-data.js';
 
 export interface SpeciesSplitOptions {
   seed?: number;
@@ -15,13 +16,7 @@ export interface SpeciesSplitOptions {
 
 export function splitBySpecies(species: readonly string[], o: SpeciesSplitOptions = {}): { split: string[]; left: number } {
   const rng = createRng(o.seed ?? 0);
-  const bySpecies = new Map<string, number[]>();
-  species.forEach((s, i) => {
-    if (!s) return;
-    const list = bySpecies.get(s);
-    if (list) list.push(i);
-    else bySpecies.set(s, [i]);
-  });
+  const bySpecies = rowsByLabel(species);
   const names = [...bySpecies.keys()].filter((s) => bySpecies.get(s)!.length >= 2).sort();
   const unseen = new Set(rng.sample(names, Math.round(names.length * (o.unseenShare ?? 0.25))));
   const split = new Array<string>(species.length).fill('');
