@@ -47,7 +47,7 @@ export async function cleanMetadataFile(input: string, opts: CleanFileOptions): 
   const ranks = TAXONOMIC_RANKS.map(() => new GrowableInt32());
   const barcode = new GrowableInt32();
   const inferred = new GrowableInt32();
-  const n = scanRecords(input, layout, {
+  const n = await scanRecords(input, layout, {
     onProgress: (d, t) => opts.onProgress?.(d, 2 * t),
     onRecord(rec) {
       for (let r = 0; r < rankCols.length; r++) ranks[r].push(vocab.id(rec.field(rankCols[r])));
@@ -77,7 +77,7 @@ export async function cleanMetadataFile(input: string, opts: CleanFileOptions): 
   const upd = new Array<string | undefined>(header.length);
   let e = 0;
   try {
-    const rows = rewriteRecords(
+    const rows = await rewriteRecords(
       input,
       layout,
       opts.out,

@@ -55,7 +55,7 @@ async function readAll(file: string) {
   const layout = tableLayout(file);
   const scanned: string[][] = [];
   const scannedLines: number[] = [];
-  scanRecords(file, layout, {
+  await scanRecords(file, layout, {
     bufferSize: 1000,
     onRecord(rec) {
       scanned.push(layout.header.map((_, c) => rec.field(c)));

@@ -40,7 +40,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
   const species = new GrowableInt32();
   const genus = new GrowableInt32();
   const barcode = new GrowableInt32();
-  const n = scanRecords(input, layout, {
+  const n = await scanRecords(input, layout, {
     onProgress: (d, t) => opts.onProgress?.(d, 2 * t),
     onRecord(rec) {
       species.push(vocab.id(rec.field(speciesCol)));
@@ -61,7 +61,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
   if (chunkCol < 0) chunkCol = header.push('chunk') - 1;
   const pidCol = layout.column('processid');
   const upd = new Array<string | undefined>(header.length);
-  const rows = rewriteRecords(
+  const rows = await rewriteRecords(
     input,
     layout,
     opts.out,

@@ -19,7 +19,7 @@ async function scanAll(file: string, bufferSize?: number): Promise<{ rows: strin
   const layout = await tableLayout(file);
   const rows: string[][] = [];
   const lines: number[] = [];
-  scanRecords(file, layout, {
+  await scanRecords(file, layout, {
     bufferSize,
     onRecord(rec) {
       rows.push(layout.header.map((_, c) => rec.field(c)));
@@ -54,7 +54,7 @@ describe('scanRecords', () => {
     const file = path.join(dir, 'tricky.csv');
     const layout = await tableLayout(file);
     const got: number[] = [];
-    scanRecords(file, layout, { onRecord: (rec) => got.push(rec.hash(2)) });
+    await scanRecords(file, layout, { onRecord: (rec) => got.push(rec.hash(2)) });
     expect(got).toEqual(['ACGTNN', 'ACGT', 'ACGT', '', 'TTTT'].map(barcodeHash));
     expect(got[0]).toBe(got[1]);
     expect(got[3]).toBe(-1);
@@ -64,7 +64,7 @@ describe('scanRecords', () => {
     const file = path.join(dir, 'bad.csv');
     writeFileSync(file, 'a,b,c\n1,2,3\n1,2\n');
     const layout = await tableLayout(file);
-    expect(() => scanRecords(file, layout, { onRecord() {} })).toThrow(/bad\.csv:3: expected 3 fields as in the header, found 2/);
+    await expect(scanRecords(file, layout, { onRecord() {} })).rejects.toThrow(/bad\.csv:3: expected 3 fields as in the header, found 2/);
   });
 
   it.each(realFiles)('matches the generic reader on %s', async (file) => {
@@ -83,7 +83,7 @@ describe('rewriteRecords', () => {
     const file = path.join(dir, 'tricky.csv');
     const layout = await tableLayout(file);
     const out = path.join(dir, 'out.csv');
-    const n = rewriteRecords(file, layout, out, [...layout.header, 'added'], (rec) =>
+    const n = await rewriteRecords(file, layout, out, [...layout.header, 'added'], (rec) =>
       rec.row === 1 ? [undefined, 'New, name', undefined, undefined, 'x'] : rec.row === 0 ? null : [undefined, undefined, undefined, 'n', 'y'],
     );
     expect(n).toBe(5);

@@ -60,11 +60,17 @@ export interface ScanOptions {
 }
 
 /**
+ * Bytes read between returns to the event loop, so that SIGINT/SIGTERM (temp-file removal) are handled within a
+ * fraction of a second on a multi-GB file (about 0.05 ms per return: ~50 ms over the 4 GB release).
+ */
+const YIELD_BYTES = 4 << 20;
+
+/**
  * Streams the data records of `file` (after the header). Every record must have the header's field count and
  * valid numbers in the numeric metadata columns (the schema's rule); a record that does not, or any other
  * malformed record, is an InputError naming file, line (and column and value).
  */
-export function scanRecords(file: string, layout: TableLayout, opts: ScanOptions): number {
+export async function scanRecords(file: string, layout: TableLayout, opts: ScanOptions): Promise<number> {
   const width = layout.header.length;
   const sc = new CsvFileScanner(file, { delimiter: layout.delimiter, width, start: layout.dataStart, line: layout.dataLine, bufferSize: opts.bufferSize });
   const p = sc.parser;
@@ -79,6 +85,7 @@ export function scanRecords(file: string, layout: TableLayout, opts: ScanOptions
   const total = Math.max(1, layout.totalBytes);
   const numeric = numericColumns(layout.header);
   let nextReport = 64 << 20;
+  let nextYield = YIELD_BYTES;
   try {
     while (sc.next()) {
       if (!sc.ok) throw sc.error();
@@ -101,6 +108,10 @@ export function scanRecords(file: string, layout: TableLayout, opts: ScanOptions
         nextReport += 64 << 20;
         opts.onProgress?.(sc.bytesDone, total);
       }
+      if (sc.bytesDone >= nextYield) {
+        nextYield += YIELD_BYTES;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   } finally {
     sc.close();
@@ -114,21 +125,21 @@ export function scanRecords(file: string, layout: TableLayout, opts: ScanOptions
  * columns (undefined = keep), or null to keep the record as is. Columns past the input's width are appended
  * (outHeader longer than the input header). Unchanged bytes are copied through; records are written with LF.
  */
-export function rewriteRecords(
+export async function rewriteRecords(
   file: string,
   layout: TableLayout,
   out: string,
   outHeader: readonly string[],
   edit: (rec: RawRecord) => (string | undefined)[] | null,
   onProgress?: (bytesDone: number, totalBytes: number) => void,
-): number {
+): Promise<number> {
   const d = layout.delimiter;
   const width = layout.header.length;
   const extra = outHeader.length - width;
   const w = new AtomicFile(out);
   try {
     w.text(outHeader.map((h) => formatCell(h, d)).join(d) + '\n');
-    const rows = scanRecords(file, layout, {
+    const rows = await scanRecords(file, layout, {
       onProgress,
       onRecord(rec, raw, fields) {
         const upd = edit(rec);
