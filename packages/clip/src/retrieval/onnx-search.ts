@@ -16,9 +16,11 @@ import type { SearchHits, SearchIndex } from './search-index.js';
 import { TopK } from './topk.js';
 
 const TIE_MARGIN = 16;
-const QUERY_BLOCK = 256;
-/** Keys per Gemm call: 16384 x 768 floats = 48 MiB of input, 256 x 16384 scores = 16 MiB of output. */
-const KEY_BLOCK = 16_384;
+/** Queries per pass over the keys: fewer passes over a large key set (1024 x 8192 scores = 32 MiB per call). */
+const QUERY_BLOCK = 1024;
+const KEY_BLOCK = 8192;
+/** 2u of float32: a float32 dot product of length d is off by at most d * 2u * |q| * |k| (any summation order). */
+const F32_DOT_ERROR = 2 ** -23;
 
 const req = createRequire(import.meta.url);
 const loadOnnxProto = optionalPackage('onnx-proto', 'onnx search', async () => {
@@ -71,6 +73,8 @@ export class OnnxSearchIndex implements SearchIndex {
   readonly dim: number;
   readonly size: number;
   private keys: Float32Array | null;
+  /** Largest key norm, for the float32 error bound. */
+  private readonly maxKeyNorm: number;
   private readonly ort: typeof Ort;
   private readonly session: Ort.InferenceSession;
 
@@ -78,6 +82,9 @@ export class OnnxSearchIndex implements SearchIndex {
     this.dim = keys.dim;
     this.size = keys.rows;
     this.keys = keys.data;
+    let max = 0;
+    for (let r = 0; r < keys.rows; r++) max = Math.max(max, dotRow(keys.data, r * keys.dim, keys.data, r * keys.dim, keys.dim));
+    this.maxKeyNorm = Math.sqrt(max);
     this.ort = ort;
     this.session = session;
   }
@@ -110,11 +117,16 @@ export class OnnxSearchIndex implements SearchIndex {
           k: new this.ort.Tensor('int64', BigInt64Array.of(BigInt(kk)), [1]),
         });
         const idx = res.indices.data as BigInt64Array;
+        const val = res.values.data as Float32Array;
         for (let i = 0; i < n; i++) {
           const h = heaps[i];
+          const qo = (q0 + i) * d;
+          const bound = d * F32_DOT_ERROR * Math.sqrt(dotRow(queries.data, qo, queries.data, qo, d)) * this.maxKeyNorm;
           for (let j = 0; j < kk; j++) {
+            // Sorted descending: once a candidate cannot reach the heap even with the error bound, none can.
+            if (val[i * kk + j] + bound < h.threshold) break;
             const id = k0 + Number(idx[i * kk + j]);
-            const s = dotRow(queries.data, (q0 + i) * d, keys, id * d, d);
+            const s = dotRow(queries.data, qo, keys, id * d, d);
             // Candidates arrive out of index order: push applies the full (score, index) rule.
             h.push(s, id);
           }
