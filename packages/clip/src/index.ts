@@ -38,3 +38,4 @@ export { writePairedFiles, type PairedFiles } from './io/paired-files.js';
 export { splitBySpecies, type SpeciesSplitOptions } from './train/species-split.js';
 export { evaluateHeads, type EvaluateHeadsOptions } from './retrieval/evaluate-heads.js';
 export { OnnxSearchIndex } from './retrieval/onnx-search.js';
+export { encodeAll } from './encoders/encode-all.js';

@@ -76,3 +76,16 @@ describe('createTextEncoder', () => {
     expect(dot).toBe(0);
   });
 });
+
+describe('encodeAll', () => {
+  it('embeds any Encoder in batches, in order, with progress', async () => {
+    const { encodeAll } = await import('./encode-all.js');
+    const enc = await createTextEncoder({ kind: 'onnx', model, vocab, maxLength: expected.length });
+    const done: number[] = [];
+    const all = await encodeAll(enc, expected.texts, { batchSize: 4, onProgress: (d) => done.push(d) });
+    expect(done).toEqual([4, 6]);
+    const one = await enc.embed(expected.texts.slice(5));
+    expect(Array.from(all.data.subarray(5 * all.dim))).toEqual(Array.from(one.data));
+    await enc.dispose();
+  });
+});
