@@ -1,6 +1,7 @@
 /**
  * Progress reporting for long jobs: packages take an `onProgress(done, total)` callback; the CLI renders it
- * as a bar on a terminal and as occasional plain lines otherwise (logs, CI), always on stderr.
+ * as a bar on an interactive terminal and as occasional plain lines otherwise (pipes, logs, CI, TERM=dumb),
+ * always on stderr, so stdout stays clean for results and --json.
  */
 import cliProgress from 'cli-progress';
 
@@ -9,11 +10,39 @@ export interface ProgressSink {
   stop(): void;
 }
 
+/** How progress is shown: 'bar' on a terminal, 'lines' in pipes and logs, 'none' with --quiet. */
+export type ProgressMode = 'bar' | 'lines' | 'none';
+
+export function progressMode(opts: { quiet?: boolean } = {}, env: NodeJS.ProcessEnv = process.env, stderr: { isTTY?: boolean } = process.stderr): ProgressMode {
+  if (opts.quiet) return 'none';
+  // A bar redraws itself with control sequences: only for a terminal that understands them.
+  return stderr.isTTY && env.TERM !== 'dumb' ? 'bar' : 'lines';
+}
+
+/**
+ * True when output may carry ANSI colours: a terminal, and neither NO_COLOR (https://no-color.org: any non-empty
+ * value) nor TERM=dumb. FORCE_COLOR (non-empty, not '0') turns colours on in pipes.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean } = process.stderr): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
+/** Time between plain progress lines in pipes and logs; a job shorter than this prints none. */
+const LINE_INTERVAL_MS = 5000;
+
 export function progressBar(label: string, opts: { quiet?: boolean } = {}): ProgressSink {
-  if (opts.quiet) return { update() {}, stop() {} };
-  if (process.stderr.isTTY) {
+  const mode = progressMode(opts);
+  if (mode === 'none') return { update() {}, stop() {} };
+  if (mode === 'bar') {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
+      {
+        format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      // Block characters only: no colour codes, whatever NO_COLOR says.
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -29,14 +58,15 @@ export function progressBar(label: string, opts: { quiet?: boolean } = {}): Prog
       },
       stop() {
         if (started) bar.stop();
+        started = false;
       },
     };
   }
-  let last = 0;
+  let last = Date.now();
   return {
     update(done, total) {
       const now = Date.now();
-      if (now - last < 5000) return;
+      if (now - last < LINE_INTERVAL_MS) return;
       last = now;
       const pct = total ? ` (${((100 * done) / total).toFixed(1)}%)` : '';
       process.stderr.write(`${label}: ${done}${total ? `/${total}` : ''}${pct}\n`);

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '@bioscan5m/core';
 import type * as ClipPackage from '@bioscan5m/clip';
-import { collect, numberOption } from '../options.js';
+import { choiceArg, collect, intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import { evalReport, formatRetrievalTable } from './clip-format.js';
 
@@ -32,21 +32,21 @@ interface TrainOpts {
   textFeatures?: string;
   dnaEncoder?: string;
   sequenceColumn: string;
-  loraRank: string;
-  loraAlpha?: string;
+  loraRank: number;
+  loraAlpha?: number;
   text?: string;
   vocab?: string;
   pairs?: string;
   trainSplit?: string[];
-  dim: string;
-  steps: string;
-  batch: string;
-  lr: string;
-  weightDecay: string;
+  dim: number;
+  steps: number;
+  batch: number;
+  lr: number;
+  weightDecay: number;
   temperature: string;
-  seed: string;
+  seed: number;
   checkpoint: string;
-  checkpointEvery: string;
+  checkpointEvery: number;
   resume?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -84,32 +84,38 @@ function parseKs(values: string[] | undefined): number[] | undefined {
   return [...new Set(ks)].sort((a, b) => a - b);
 }
 
+/** Parser of --text: 'tokens' or 'onnx:MODEL.onnx'. */
+function textArg(v: string): string {
+  if (v !== 'tokens' && !/^onnx:./.test(v)) throw new UsageError(`expected tokens or onnx:MODEL.onnx, got '${v}'`, '--text');
+  return v;
+}
+
 export function registerClipCommands(program: Command): void {
   const cmd = program.command('clip').description('contrastive alignment of images, DNA and taxonomy text (CLIBD) and retrieval evaluation');
   cmd
     .command('train')
     .description('align frozen encoder features of paired records: projection heads trained with symmetric InfoNCE over modality pairs')
-    .requiredOption('--labels <file>', 'CSV/TSV of the paired records: order, family, genus, species and (optionally) split')
-    .option('--image-features <file.npy>', 'frozen image features, one row per label row (e.g. `bioscan5m vision embed`, an ONNX ViT)')
-    .option('--dna-features <file.npy>', 'frozen DNA features, one row per label row (e.g. `bioscan5m dna embed`, BarcodeBERT ONNX)')
-    .option('--text-features <file.npy>', 'frozen text features, one row per label row')
-    .option('--dna-encoder <checkpoint>', 'instead of --dna-features: run DNA through this `bioscan5m dna pretrain` checkpoint at every step, with LoRA on attention Q and V')
+    .requiredOption('--labels <file>', 'CSV/TSV of the paired records: order, family, genus, species and (optionally) split', pathArg)
+    .option('--image-features <file.npy>', 'frozen image features, one row per label row (e.g. `bioscan5m vision embed`, an ONNX ViT)', pathArg)
+    .option('--dna-features <file.npy>', 'frozen DNA features, one row per label row (e.g. `bioscan5m dna embed`, BarcodeBERT ONNX)', pathArg)
+    .option('--text-features <file.npy>', 'frozen text features, one row per label row', pathArg)
+    .option('--dna-encoder <checkpoint>', 'instead of --dna-features: run DNA through this `bioscan5m dna pretrain` checkpoint at every step, with LoRA on attention Q and V', pathArg)
     .option('--sequence-column <name>', 'barcode column of --labels for --dna-encoder', 'dna_barcode')
-    .option('--lora-rank <n>', 'LoRA rank for --dna-encoder (0: keep the encoder frozen)', '4')
-    .option('--lora-alpha <x>', 'LoRA alpha (default: the rank, a scale of 1)')
-    .option('--text <encoder>', 'make text features from the labels: tokens (WordPiece counts, vocabulary built from the labels) | onnx:MODEL.onnx (a BERT, with --vocab)')
-    .option('--vocab <vocab.txt>', 'BERT vocabulary for --text onnx:MODEL')
-    .option('--pairs <list>', 'modality pairs of the loss, e.g. image-dna,image-text,dna-text (default: every pair given)')
+    .option('--lora-rank <n>', 'LoRA rank for --dna-encoder (0: keep the encoder frozen)', intArg({ min: 0 }), 4)
+    .option('--lora-alpha <x>', 'LoRA alpha (default: the rank, a scale of 1)', numberArg({ min: 0, exclusiveMin: true }))
+    .option('--text <encoder>', 'make text features from the labels: tokens (WordPiece counts, vocabulary built from the labels) | onnx:MODEL.onnx (a BERT, with --vocab)', textArg)
+    .option('--vocab <vocab.txt>', 'BERT vocabulary for --text onnx:MODEL', pathArg)
+    .option('--pairs <list>', 'modality pairs of the loss, e.g. image-dna,image-text,dna-text (default: every pair given)', (v: string) => (parsePairs(v), v))
     .option('--train-split <name>', 'split value of the rows to train on (repeatable; default train; rows of other splits are left out)', collect)
-    .option('--dim <n>', 'width of the aligned space', '768')
-    .option('--steps <n>', 'training steps', '500')
-    .option('--batch <n>', 'pairs per batch', '64')
-    .option('--lr <x>', 'AdamW learning rate', '1e-3')
-    .option('--weight-decay <x>', 'AdamW weight decay (weights only)', '0.01')
-    .option('--temperature <mode>', 'learnable (from 1/0.07, clamped at 100) | fixed (1/0.07, the paper\'s run)', 'learnable')
-    .option('--seed <n>', 'seed of the heads and of the batch order', '0')
-    .requiredOption('--checkpoint <file>', 'checkpoint (safetensors), written atomically every --checkpoint-every steps and at the end')
-    .option('--checkpoint-every <n>', 'steps between checkpoints', '50')
+    .option('--dim <n>', 'width of the aligned space', intArg({ min: 1 }), 768)
+    .option('--steps <n>', 'training steps', intArg({ min: 1 }), 500)
+    .option('--batch <n>', 'pairs per batch, >= 2', intArg({ min: 2 }), 64)
+    .option('--lr <x>', 'AdamW learning rate', numberArg({ min: 0, exclusiveMin: true }), 1e-3)
+    .option('--weight-decay <x>', 'AdamW weight decay (weights only)', numberArg({ min: 0 }), 0.01)
+    .option('--temperature <mode>', 'learnable (from 1/0.07, clamped at 100) | fixed (1/0.07, the paper\'s run)', choiceArg(['learnable', 'fixed'] as const), 'learnable')
+    .option('--seed <n>', 'seed of the heads and of the batch order', intArg({ min: 0 }), 0)
+    .requiredOption('--checkpoint <file>', 'checkpoint (safetensors), written atomically every --checkpoint-every steps and at the end', pathArg)
+    .option('--checkpoint-every <n>', 'steps between checkpoints', intArg({ min: 1 }), 50)
     .option('--resume', 'continue from --checkpoint (same settings)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
@@ -126,7 +132,7 @@ Examples:
 `,
     )
     .action(async (opts: TrainOpts) => {
-      const int = (name: string, v: string, min = 1) => numberOption(name, v, { integer: true, min }) as number;
+      const int = (name: string, v: number, min = 1) => numberOption(name, v, { integer: true, min }) as number;
       if (!['learnable', 'fixed'].includes(opts.temperature)) throw new UsageError(`expected learnable or fixed, got '${opts.temperature}'`, '--temperature');
       let text: ClipPackage.TextFeatureSpec | undefined;
       if (opts.text === 'tokens') text = { kind: 'tokens' };
@@ -178,10 +184,10 @@ Examples:
   cmd
     .command('lora')
     .description('from a checkpoint trained with --dna-encoder: write the LoRA adapters alone and/or the merged DNA encoder (a dna checkpoint for `dna embed` / `dna export-onnx`)')
-    .requiredOption('--checkpoint <file>', 'alignment checkpoint (bioscan5m clip train --dna-encoder)')
-    .requiredOption('--dna-encoder <checkpoint>', 'the DNA encoder checkpoint it was trained on')
-    .option('--adapters-out <file>', 'write the adapters (safetensors, A/B per layer for Q and V)')
-    .option('--merged-out <file>', 'write base + adapters as a DNA encoder checkpoint')
+    .requiredOption('--checkpoint <file>', 'alignment checkpoint (bioscan5m clip train --dna-encoder)', pathArg)
+    .requiredOption('--dna-encoder <checkpoint>', 'the DNA encoder checkpoint it was trained on', pathArg)
+    .option('--adapters-out <file>', 'write the adapters (safetensors, A/B per layer for Q and V)', pathArg)
+    .option('--merged-out <file>', 'write base + adapters as a DNA encoder checkpoint', pathArg)
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { checkpoint: string; dnaEncoder: string; adaptersOut?: string; mergedOut?: string; json?: boolean }) => {
       if (!opts.adaptersOut && !opts.mergedOut) throw new UsageError('give --adapters-out and/or --merged-out', '--adapters-out');
@@ -193,11 +199,11 @@ Examples:
   cmd
     .command('embed')
     .description('project frozen features (or taxonomy text) into the aligned space of a trained checkpoint; writes L2-normalised float32 .npy')
-    .requiredOption('--checkpoint <file>', 'checkpoint written by `bioscan5m clip train`')
-    .requiredOption('--modality <m>', 'image | dna | text')
-    .option('--features <file.npy>', 'frozen features of that modality (made the same way as for training)')
-    .option('--labels <file>', 'for --modality text: CSV with order, family, genus, species (text features are made as in training)')
-    .requiredOption('--out <file.npy>', 'output embeddings (rows x dim, float32)')
+    .requiredOption('--checkpoint <file>', 'checkpoint written by `bioscan5m clip train`', pathArg)
+    .requiredOption('--modality <m>', 'image | dna | text', choiceArg(MODALITIES))
+    .option('--features <file.npy>', 'frozen features of that modality (made the same way as for training)', pathArg)
+    .option('--labels <file>', 'for --modality text: CSV with order, family, genus, species (text features are made as in training)', pathArg)
+    .requiredOption('--out <file.npy>', 'output embeddings (rows x dim, float32)', pathArg)
     .option('--no-normalize', 'keep the raw projections (default: L2-normalised rows)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: EmbedOpts) => {
@@ -210,13 +216,13 @@ Examples:
   cmd
     .command('eval')
     .description('retrieval accuracy of query embeddings against key embeddings: top-k micro/macro per rank, seen/unseen and harmonic mean (paper Table 5)')
-    .requiredOption('--keys <file.npy>', 'key embeddings: 2-D float32/float64 .npy (e.g. train + key_unseen)')
-    .requiredOption('--key-labels <file>', 'CSV/TSV with the rank columns, one row per key row')
-    .requiredOption('--queries <file.npy>', 'query embeddings (e.g. test + test_unseen), same dimension as the keys')
-    .requiredOption('--query-labels <file>', 'CSV/TSV with the rank columns and `split`; rows whose split contains "unseen" form the unseen set')
+    .requiredOption('--keys <file.npy>', 'key embeddings: 2-D float32/float64 .npy (e.g. train + key_unseen)', pathArg)
+    .requiredOption('--key-labels <file>', 'CSV/TSV with the rank columns, one row per key row', pathArg)
+    .requiredOption('--queries <file.npy>', 'query embeddings (e.g. test + test_unseen), same dimension as the keys', pathArg)
+    .requiredOption('--query-labels <file>', 'CSV/TSV with the rank columns and `split`; rows whose split contains "unseen" form the unseen set', pathArg)
     .option('--rank <name>', 'rank column to score (repeatable; default order, family, genus, species)', collect)
-    .option('--k <n>', 'top-k depths (repeatable or comma-separated; default 1,3,5)', collect)
-    .option('--search <engine>', 'auto (faiss-node when installed, else onnx, else exact) | onnx (onnxruntime Gemm + exact re-scoring) | exact (JavaScript) | faiss', 'auto')
+    .option('--k <n>', 'top-k depths (repeatable or comma-separated; default 1,3,5)', (v: string, prev?: string[]) => (parseKs([v]), collect(v, prev)))
+    .option('--search <engine>', 'auto (faiss-node when installed, else onnx, else exact) | onnx (onnxruntime Gemm + exact re-scoring) | exact (JavaScript) | faiss', choiceArg(['auto', 'onnx', 'exact', 'faiss'] as const), 'auto')
     .option('--no-normalize', 'do not L2-normalise the embeddings (default: normalise, as the reference does)')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress output')

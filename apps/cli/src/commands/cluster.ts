@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, writeFileAtomic, writeNpy } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, UsageError, writeFileAtomic, writeNpy } from '@bioscan5m/core';
 import { type Matrix, type ZeroShotResult, kmerMatrix, readEmbeddings, readLabels, zeroShotClustering } from '@bioscan5m/cluster';
 import { embedded } from '../data.js';
-import { collect, numberOption } from '../options.js';
+import { collect, intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
@@ -17,13 +17,13 @@ interface ClusterOpts {
   labels?: string;
   labelColumn?: string[];
   onePerBarcode?: string | boolean;
-  umap: string;
-  neighbors: string;
-  minDist: string;
-  epochs?: string;
-  seed: string;
-  nClusters?: string;
-  distanceThreshold?: string;
+  umap: string | number;
+  neighbors: string | number;
+  minDist: string | number;
+  epochs?: number;
+  seed: string | number;
+  nClusters?: number;
+  distanceThreshold?: number;
   zscore: boolean;
   out?: string;
   saveReduced?: string;
@@ -73,24 +73,40 @@ export function writeAssignments(file: string, assignments: Int32Array): void {
   }
 }
 
+const UMAP_DIMS = { min: 0 };
+const NEIGHBORS = { min: 2 };
+const MIN_DIST = { min: 0, max: 1 };
+
+/** Flag values that must fit the input, checked once it is read and before any work. */
+function checkAgainstInput(mats: Matrix[], files: string[], o: { umapDims: number; nNeighbors: number; nClusters?: number }): void {
+  const dims = mats.reduce((s, m) => s + m.cols, 0);
+  const rows = mats[0]?.rows ?? 0;
+  const what = files.length === 1 ? files[0] : `the ${files.length} --embeddings together`;
+  if (o.umapDims > dims) {
+    throw new UsageError(`${o.umapDims} dimensions, but ${what} ${files.length === 1 ? 'has' : 'have'} ${dims}: give at most ${dims}, or --umap 0 to cluster without UMAP`, '--umap');
+  }
+  if (o.umapDims > 0 && o.nNeighbors >= rows) throw new UsageError(`${o.nNeighbors} neighbours, but ${what} ${files.length === 1 ? 'has' : 'have'} ${rows} rows: give fewer than ${rows}, or --umap 0`, '--neighbors');
+  if (o.nClusters !== undefined && o.nClusters > rows) throw new UsageError(`${o.nClusters} clusters, but ${what} ${files.length === 1 ? 'has' : 'have'} ${rows} rows`, '--n-clusters');
+}
+
 export function registerClusterCommands(program: Command): void {
   program
     .command('cluster')
     .description('zero-shot clustering: z-score and concatenate embeddings, UMAP, Ward agglomerative clustering, AMI/ARI/NMI per label column')
     .requiredOption('--embeddings <file>', 'embeddings: 2-D float32/float64 .npy or a CSV of numbers; repeat for several modalities (z-scored, then concatenated)', collect)
-    .option('--labels <file>', 'CSV/TSV of labels, one row per embedding row, in the same order')
+    .option('--labels <file>', 'CSV/TSV of labels, one row per embedding row, in the same order', pathArg)
     .option('--label-column <name>', 'label column to evaluate (repeatable; default species); the first sets the default number of clusters', collect)
     .option('--one-per-barcode [column]', 'cluster one sample per barcode: rows repeating an earlier barcode (case, gaps and trailing N ignored) take its cluster (column default dna_barcode)')
-    .option('--umap <dims>', 'UMAP output dimensions; 0 skips UMAP', '50')
-    .option('--neighbors <n>', 'UMAP neighbours', '30')
-    .option('--min-dist <x>', 'UMAP min_dist', '0')
-    .option('--epochs <n>', 'UMAP epochs (default: 500 for small inputs down to 200 above 10,000 rows)')
-    .option('--seed <n>', 'random seed for UMAP', '0')
-    .option('--n-clusters <n>', 'number of clusters (default: classes in the first label column)')
-    .option('--distance-threshold <x>', 'cut the Ward tree at this height instead of a cluster count')
+    .option('--umap <dims>', 'UMAP output dimensions, at most the input dimension; 0 skips UMAP', intArg(UMAP_DIMS), 50)
+    .option('--neighbors <n>', 'UMAP neighbours, >= 2', intArg(NEIGHBORS), 30)
+    .option('--min-dist <x>', 'UMAP min_dist, 0..1', numberArg(MIN_DIST), 0)
+    .option('--epochs <n>', 'UMAP epochs (default: 500 for small inputs down to 200 above 10,000 rows)', intArg({ min: 1 }))
+    .option('--seed <n>', 'random seed for UMAP', intArg({ min: 0 }), 0)
+    .option('--n-clusters <n>', 'number of clusters (default: classes in the first label column)', intArg({ min: 1 }))
+    .option('--distance-threshold <x>', 'cut the Ward tree at this height instead of a cluster count', numberArg({ min: 0 }))
     .option('--no-zscore', 'do not z-score the embeddings (default: z-score when several are given)')
-    .option('--out <file>', 'write the cluster of every row to this CSV (column `cluster`)')
-    .option('--save-reduced <file.npy>', 'save the matrix that was clustered (after z-score and UMAP, float32) to re-cluster later with --umap 0')
+    .option('--out <file>', 'write the cluster of every row to this CSV (column `cluster`)', pathArg)
+    .option('--save-reduced <file.npy>', 'save the matrix that was clustered (after z-score and UMAP, float32) to re-cluster later with --umap 0', pathArg)
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -107,20 +123,21 @@ Examples:
     )
     .action(async (opts: ClusterOpts) => {
       checkOutputPaths({ inputs: { '--embeddings': opts.embeddings, '--labels': opts.labels }, outputs: { '--out': opts.out, '--save-reduced': opts.saveReduced } });
-      const umapDims = numberOption('umap', opts.umap, { integer: true, min: 0 }) as number;
-      const nNeighbors = numberOption('neighbors', opts.neighbors, { integer: true, min: 2 }) as number;
-      const minDist = numberOption('min-dist', opts.minDist, { min: 0 }) as number;
+      const umapDims = numberOption('umap', opts.umap, { integer: true, ...UMAP_DIMS }) as number;
+      const nNeighbors = numberOption('neighbors', opts.neighbors, { integer: true, ...NEIGHBORS }) as number;
+      const minDist = numberOption('min-dist', opts.minDist, MIN_DIST) as number;
       const nEpochs = numberOption('epochs', opts.epochs, { integer: true, min: 1 });
       const seed = numberOption('seed', opts.seed, { integer: true, min: 0 }) as number;
       const nClusters = numberOption('n-clusters', opts.nClusters, { integer: true, min: 1 });
       const distanceThreshold = numberOption('distance-threshold', opts.distanceThreshold, { min: 0 });
       const labelColumns = opts.labelColumn ?? (opts.labels ? ['species'] : []);
-      if (labelColumns.length && !opts.labels) throw new Bioscan5mError('--label-column needs --labels');
+      if (labelColumns.length && !opts.labels) throw new UsageError('needs --labels', '--label-column');
       const barcodeColumn = opts.onePerBarcode === undefined ? undefined : opts.onePerBarcode === true ? 'dna_barcode' : String(opts.onePerBarcode);
-      if (barcodeColumn && !opts.labels) throw new Bioscan5mError('--one-per-barcode needs --labels (the table holding the barcode column)');
+      if (barcodeColumn && !opts.labels) throw new UsageError('needs --labels (the table holding the barcode column)', '--one-per-barcode');
       if (!opts.labels && nClusters === undefined && distanceThreshold === undefined) {
-        throw new Bioscan5mError('give --labels (the number of clusters defaults to its classes), --n-clusters or --distance-threshold');
+        throw new UsageError('give --labels (the number of clusters defaults to its classes), --n-clusters or --distance-threshold');
       }
+      if (nClusters !== undefined && distanceThreshold !== undefined) throw new UsageError('give --n-clusters or --distance-threshold, not both', '--n-clusters');
 
       const mats: Matrix[] = [];
       for (const f of opts.embeddings) {
@@ -130,6 +147,7 @@ Examples:
         }
         mats.push(m);
       }
+      checkAgainstInput(mats, opts.embeddings, { umapDims, nNeighbors, nClusters });
       let labels: Record<string, string[]> | undefined;
       let dedupKeys: string[] | undefined;
       if (opts.labels) {

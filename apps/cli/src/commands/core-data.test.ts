@@ -44,7 +44,7 @@ describe('bioscan5m stats', () => {
     const f = path.join(dir, 'bad.csv');
     writeFileSync(f, 'processid,species,coord-lat\nA,Aus bus,1\nB,Aus bus,north\nC,Aus bus\n');
     const r = await run(['stats', '--metadata', f]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toBe(`bioscan5m: ${f}:3: column 'coord-lat' value 'north': expected a number\n`);
     // --json reads only the Table 2 columns, so the coordinate is not looked at; the short row still counts.
     const skipped = await run(['stats', '--metadata', f, '--json', '--skip-invalid']);

@@ -2,11 +2,11 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
-  Bioscan5mError,
   computeStats,
   describeSummary,
   formatStats,
   formatTable2,
+  IMAGE_PACKAGES,
   imagePaths,
   readMetadataAll,
   table2Json,
@@ -14,16 +14,11 @@ import {
   type StatsReport,
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
+import { choiceArg, intArg, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
 const rel = (p: string) => path.relative(process.cwd(), p) || p;
-
-function parseThreads(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Bioscan5mError(`--threads must be a positive integer, got '${v}'`);
-  return n;
-}
 
 function reportSkipped(report: StatsReport): void {
   if (!report.skipped.count) return;
@@ -142,9 +137,9 @@ export function registerCoreDataCommands(program: Command): void {
   program
     .command('stats')
     .description("the paper's statistics tables of a metadata file: Table 2 (per rank), A4 (geography), A5 (category sizes), A11-A14 (partition overlaps)")
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV: the release CSV, a BIOSCAN-1M TSV or a barcodes CSV')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV: the release CSV, a BIOSCAN-1M TSV or a barcodes CSV', pathArg)
     .option('--json', 'print only Table 2 as one JSON object: {"rows": N, "ranks": {"phylum": {"categories", "labelled", "labelledPercent", "imbalanceRatio"}, ...}}')
-    .option('--threads <n>', 'worker threads for big files (default: the number of cores)', parseThreads)
+    .option('--threads <n>', 'worker threads for big files (default: the number of cores)', intArg({ min: 1 }))
     .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
     .option('--quiet', 'no progress bar')
     .addHelpText(
@@ -156,12 +151,12 @@ export function registerCoreDataCommands(program: Command): void {
   program
     .command('paths')
     .description('image file paths of the records ({root}/bioscan5m/images/{package}/{split}/[{chunk}/]{processid}.jpg); --check reports missing files')
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV/Parquet with processid, split (and chunk)')
-    .requiredOption('--root <dir>', 'dataset root: the folder that holds bioscan5m/images')
-    .option('--package <name>', 'image package: original_full, cropped, original_256 or cropped_256', 'cropped_256')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV/Parquet with processid, split (and chunk)', pathArg)
+    .requiredOption('--root <dir>', 'dataset root: the folder that holds bioscan5m/images', pathArg)
+    .option('--package <name>', 'image package: original_full, cropped, original_256 or cropped_256', choiceArg(IMAGE_PACKAGES), 'cropped_256')
     .option('--check', 'test that every file exists; list missing ones and exit with status 1 when any is missing')
     .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
-    .option('--limit <n>', 'how many missing files to list', (v) => Number(v), 20)
+    .option('--limit <n>', 'how many missing files to list', intArg({ min: 0 }), 20)
     .addHelpText(
       'after',
       `\nExample (the embedded metadata has no split column, so it reports that):\n  bioscan5m paths --metadata ${rel(embedded.metadata)} --root ./BIOSCAN-5M --package cropped_256 --check`,

@@ -62,9 +62,9 @@ describe('bioscan5m synth / clean / split', () => {
   it('reports bad input with file and line, without a stack trace', async () => {
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'processid,species,dna_barcode\nA1,Aus bus,ACGT\nA2,Aus bus\n');
-    expect(await run('split', '--metadata', bad, '--out', path.join(dir, 'x.csv'))).toBe(2);
+    expect(await run('split', '--metadata', bad, '--out', path.join(dir, 'x.csv'))).toBe(1);
     expect(err.join('\n')).toMatch(/bad\.csv:3: expected 3 fields/);
-    expect(await run('clean', '--metadata', bad, '--out', path.join(dir, 'y.csv'))).toBe(2);
+    expect(await run('clean', '--metadata', bad, '--out', path.join(dir, 'y.csv'))).toBe(1);
     expect(err.join('\n')).toMatch(/missing required columns/);
     expect(await run('synth', '--rows', '-5', '--out', path.join(dir, 'z.csv'))).toBe(2);
     expect(err.join('\n')).not.toMatch(/\n\s+at /);

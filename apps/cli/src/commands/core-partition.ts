@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
-  Bioscan5mError,
   cleanMetadataFile,
   formatCleanTable,
   formatSplitTable,
@@ -15,15 +14,14 @@ import {
   type SplitSummary,
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
-import { numberOption } from '../options.js';
+import { choiceArg, choiceOption, intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
-function fractionOption(name: string, value: string): number {
-  const x = Number(value);
-  if (!(x > 0 && x <= 1)) throw new Bioscan5mError(`--${name}: expected a number in (0, 1], got '${value}'`);
-  return x;
-}
+const FRACTION = { min: 0, exclusiveMin: true, max: 1 };
+const SHARE = { min: 0, max: 1 };
+const SEED = { min: 0 };
+const PLACEHOLDER_RULES = ['paper', 'reference'] as const;
 
 function seconds(t0: number): string {
   return `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -44,10 +42,10 @@ export function registerCorePartitionCommands(program: Command): void {
   program
     .command('clean')
     .description('clean taxonomic labels (paper A4.4): every change logged, inferred_ranks filled, no record dropped')
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs the 7 rank columns; dna_barcode for the per-barcode rules)')
-    .requiredOption('--out <file>', 'cleaned copy of the metadata (written atomically)')
-    .option('--changes <file>', 'change log CSV: processid, line, rank, old, new, rule')
-    .option('--majority <x>', 'share of a barcode\'s labelled samples that must agree at a rank', '0.9')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs the 7 rank columns; dna_barcode for the per-barcode rules)', pathArg)
+    .requiredOption('--out <file>', 'cleaned copy of the metadata (written atomically)', pathArg)
+    .option('--changes <file>', 'change log CSV: processid, line, rank, old, new, rule', pathArg)
+    .option('--majority <x>', 'share of a barcode\'s labelled samples that must agree at a rank, in (0, 1]', numberArg(FRACTION), 0.9)
     .option('--fill-all-holes', 'fill holes at every rank as "unassigned <parent>" (default: subfamily only, as the paper)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
@@ -55,8 +53,8 @@ export function registerCorePartitionCommands(program: Command): void {
       'after',
       `\nExamples:\n  bioscan5m clean --metadata ${embedded.metadata} --out clean.csv --changes changes.csv\n  bioscan5m clean --metadata BIOSCAN_5M_Insect_Dataset_metadata.csv --out clean.csv --majority 0.95\n`,
     )
-    .action(async (opts: { metadata: string; out: string; changes?: string; majority: string; fillAllHoles?: boolean; json?: boolean; quiet?: boolean }) => {
-      const majority = fractionOption('majority', opts.majority);
+    .action(async (opts: { metadata: string; out: string; changes?: string; majority: string | number; fillAllHoles?: boolean; json?: boolean; quiet?: boolean }) => {
+      const majority = numberOption('majority', opts.majority, FRACTION)!;
       const bar = progressBar('clean', { quiet: opts.quiet || opts.json });
       const t0 = Date.now();
       let summary;
@@ -77,26 +75,24 @@ export function registerCorePartitionCommands(program: Command): void {
   program
     .command('split')
     .description('species sets and barcode-grouped splits (paper 4.1/A4.5); writes the metadata with split and chunk filled')
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs species; dna_barcode, genus and processid used when present)')
-    .requiredOption('--out <file>', 'output CSV (written atomically)')
-    .option('--seed <n>', 'random seed: the same seed gives the same split', '0')
-    .option('--placeholder-rule <rule>', "placeholder species rule: 'paper' or 'reference' (adds whole-word aff/gen/n. sp/sp. ex, _ and ?)", 'paper')
+    .requiredOption('--metadata <file>', 'metadata CSV/TSV (needs species; dna_barcode, genus and processid used when present)', pathArg)
+    .requiredOption('--out <file>', 'output CSV (written atomically)', pathArg)
+    .option('--seed <n>', 'random seed: the same seed gives the same split', intArg(SEED), 0)
+    .option('--placeholder-rule <rule>', "placeholder species rule: 'paper' or 'reference' (adds whole-word aff/gen/n. sp/sp. ex, _ and ?)", choiceArg(PLACEHOLDER_RULES), 'paper')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
       `\nExamples:\n  bioscan5m split --metadata ${embedded.metadata} --out split.csv --seed 0\n  bioscan5m clean --metadata meta.csv --out clean.csv && bioscan5m split --metadata clean.csv --out split.csv --seed 1\n`,
     )
-    .action(async (opts: { metadata: string; out: string; seed: string; placeholderRule: string; json?: boolean; quiet?: boolean }) => {
-      const seed = numberOption('seed', opts.seed, { integer: true, min: 0 })!;
-      if (opts.placeholderRule !== 'paper' && opts.placeholderRule !== 'reference') {
-        throw new Bioscan5mError(`--placeholder-rule: expected 'paper' or 'reference', got '${opts.placeholderRule}'`);
-      }
+    .action(async (opts: { metadata: string; out: string; seed: string | number; placeholderRule: string; json?: boolean; quiet?: boolean }) => {
+      const seed = numberOption('seed', opts.seed, { integer: true, ...SEED })!;
+      const placeholderRule = choiceOption('placeholder-rule', opts.placeholderRule, PLACEHOLDER_RULES)!;
       const bar = progressBar('split', { quiet: opts.quiet || opts.json });
       const t0 = Date.now();
       let summary;
       try {
-        summary = await splitMetadataFile(opts.metadata, { out: opts.out, seed, placeholderRule: opts.placeholderRule, onProgress: (d, t) => bar.update(d, t) });
+        summary = await splitMetadataFile(opts.metadata, { out: opts.out, seed, placeholderRule, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }
@@ -113,20 +109,19 @@ export function registerCorePartitionCommands(program: Command): void {
   program
     .command('synth')
     .description('write a synthetic BIOSCAN-5M metadata CSV (23 columns, Table 2 label fractions, evolving COI barcodes, splits)')
-    .requiredOption('--rows <n>', 'number of rows (the release has 5150850)')
-    .requiredOption('--out <file>', 'output CSV (written atomically)')
-    .option('--seed <n>', 'random seed: the same seed gives the same file', '0')
-    .option('--noise <x>', 'share of rows given one raw annotation error (case, Malaise typo, padding, missing genus, genus typo, white space) for testing clean', '0')
+    .requiredOption('--rows <n>', 'number of rows (the release has 5150850)', intArg({ min: 1 }))
+    .requiredOption('--out <file>', 'output CSV (written atomically)', pathArg)
+    .option('--seed <n>', 'random seed: the same seed gives the same file', intArg(SEED), 0)
+    .option('--noise <x>', 'share of rows given one raw annotation error (case, Malaise typo, padding, missing genus, genus typo, white space) for testing clean, in [0, 1]', numberArg(SHARE), 0)
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
       '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 10000 --out raw-10k.csv --seed 1 --noise 0.05 && bioscan5m clean --metadata raw-10k.csv --out clean-10k.csv\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
     )
-    .action(async (opts: { rows: string; out: string; seed: string; noise: string; quiet?: boolean }) => {
+    .action(async (opts: { rows: number; out: string; seed: string | number; noise: string | number; quiet?: boolean }) => {
       const rows = numberOption('rows', opts.rows, { integer: true, min: 1 })!;
-      const seed = numberOption('seed', opts.seed, { integer: true, min: 0 })!;
-      const noise = Number(opts.noise);
-      if (!(noise >= 0 && noise <= 1)) throw new Bioscan5mError(`--noise: expected a number in [0, 1], got '${opts.noise}'`);
+      const seed = numberOption('seed', opts.seed, { integer: true, ...SEED })!;
+      const noise = numberOption('noise', opts.noise, SHARE)!;
       const bar = progressBar('synth', { quiet: opts.quiet });
       const t0 = Date.now();
       try {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { choiceListArg, pathArg } from '../options.js';
 import { coreDemoStages } from './core.js';
 import { dnaDemoStages } from './dna.js';
 import { visionDemoStages } from './vision.js';
@@ -17,12 +18,13 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run every capability on the embedded sample data (real BIOSCAN/BOLD records shipped with the CLI)')
-    .option('--out <dir>', 'folder for the demo outputs', 'bioscan5m-demo')
-    .option('--only <stages>', 'comma-separated stage names to run')
-    .action(async (opts: { out: string; only?: string }) => {
+    .option('--out <dir>', 'folder for the demo outputs', pathArg, 'bioscan5m-demo')
+    .option('--only <stages>', `comma-separated stage names to run: ${demoStages().map((s) => s.name).join(', ')}`, choiceListArg(demoStages().map((s) => s.name)))
+    .addHelpText('after', '\nExamples (the embedded sample data ships with the CLI):\n  bioscan5m demo\n  bioscan5m demo --only stats,cluster --out demo-out\n')
+    .action(async (opts: { out: string; only?: string[] }) => {
       const outDir = path.resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
-      const only = opts.only ? new Set(opts.only.split(',').map((s) => s.trim())) : null;
+      const only = opts.only ? new Set(opts.only) : null;
       const stages = demoStages().filter((s) => !only || only.has(s.name));
       const t0 = Date.now();
       for (const stage of stages) {

@@ -112,12 +112,13 @@ describe('bioscan5m dna identify', async () => {
     const noCol = path.join(dir, 'nocol.csv');
     writeFileSync(noCol, 'record_id,sequence\n1,ACGT\n');
     let r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toContain(`${noCol}:1: missing required column 'dna_barcode'`);
     r = await run(['dna', 'identify', '--reference', path.join(dir, 'missing.csv'), '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
     expect(r.err).toContain('reference file not found');
     r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv'), '--k', '40']);
-    expect(r.err).toContain("--k: expected an integer in 8..15, got '40'");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("option '--k <k>' argument '40' is invalid. expected an integer in 8..15");
   });
 
   it('demo stage splits the embedded barcodes and reports species and genus accuracy', async () => {

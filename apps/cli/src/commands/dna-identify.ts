@@ -8,26 +8,30 @@ import type { Command } from 'commander';
 import { createTableWriter } from '@bioscan5m/core';
 import type { IdentifyJobOptions, IdentifyJobSummary } from '@bioscan5m/dna/identify';
 import { embedded } from '../data.js';
-import { numberOption } from '../options.js';
+import { intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
 // Identification alone: the light entry (no tfjs, no onnxruntime), imported when the command runs.
 const identify = () => import('@bioscan5m/dna/identify');
 
+const UNIT = { min: 0, max: 1 };
+/** k-mer lengths of the candidate index. */
+const K_RANGE = { min: 8, max: 15 };
+const THREADS = { min: 1, max: 64 };
 
 interface IdentifyOpts {
   reference: string;
   queries: string;
   out: string;
-  k?: string;
-  sampling?: string;
-  candidates?: string;
-  speciesThreshold?: string;
+  k?: number;
+  sampling?: number;
+  candidates?: number;
+  speciesThreshold?: number;
   closedWorld?: boolean;
-  minConfidence?: string;
-  seed: string;
-  threads?: string;
+  minConfidence?: number;
+  seed: string | number;
+  threads?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -96,17 +100,17 @@ export function registerDnaIdentifyCommands(dna: Command): void {
       'identify COI barcodes: species, or for a species absent from the reference its genus, with a confidence. ' +
         'k-mer candidate search, identity on the shared diagonal (banded alignment when an indel is suspected), species threshold and confidence calibration learned from the reference',
     )
-    .requiredOption('--reference <file>', 'labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional)')
-    .requiredOption('--queries <file>', 'barcodes to identify: CSV/TSV with dna_barcode (record_id, rank columns optional) or FASTA')
-    .requiredOption('--out <file>', 'predictions CSV: record_id, phylum..species, confidence, novel, identity, nearest_record_id, note')
-    .option('--species-threshold <identity>', 'identity (0..1) from which a query gets a species; default: learned from the reference (barcode gap)')
+    .requiredOption('--reference <file>', 'labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional)', pathArg)
+    .requiredOption('--queries <file>', 'barcodes to identify: CSV/TSV with dna_barcode (record_id, rank columns optional) or FASTA', pathArg)
+    .requiredOption('--out <file>', 'predictions CSV: record_id, phylum..species, confidence, novel, identity, nearest_record_id, note', pathArg)
+    .option('--species-threshold <identity>', 'identity (0..1) from which a query gets a species; default: learned from the reference (barcode gap)', numberArg(UNIT))
     .option('--closed-world', 'assume every query species is in the reference: never call novel (as BLAST top hit)')
-    .option('--min-confidence <p>', 'leave the deepest rank empty when its confidence is below p (default 0)')
-    .option('--k <k>', 'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)')
-    .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)')
-    .option('--candidates <n>', 'candidates verified per query (default 48)')
-    .option('--seed <n>', 'seed of the leave-one-out calibration sample', '1')
-    .option('--threads <n>', 'worker threads for the searches (default 1; each starts in a few milliseconds)')
+    .option('--min-confidence <p>', 'leave the deepest rank empty when its confidence is below p, 0..1 (default 0)', numberArg(UNIT))
+    .option('--k <k>', 'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)', intArg(K_RANGE))
+    .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)', intArg({ min: 1 }))
+    .option('--candidates <n>', 'candidates verified per query (default 48)', intArg({ min: 1 }))
+    .option('--seed <n>', 'seed of the leave-one-out calibration sample', intArg({ min: 0 }), 1)
+    .option('--threads <n>', 'worker threads for the searches, 1..64 (default 1; each starts in a few milliseconds)', intArg(THREADS))
     .option('--json', 'print a JSON summary (counts, accuracy when queries have labels, seconds, queries/s)')
     .option('--quiet', 'no progress bars')
     .addHelpText(
@@ -122,13 +126,13 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
     )
     .action(async (opts: IdentifyOpts) => {
       const options: Omit<IdentifyJobOptions, 'reference' | 'queries' | 'out'> = {
-        k: numberOption('k', opts.k, { integer: true, min: 8, max: 15 }),
+        k: numberOption('k', opts.k, { integer: true, ...K_RANGE }),
         sampling: numberOption('sampling', opts.sampling, { integer: true, min: 1 }),
         candidates: numberOption('candidates', opts.candidates, { integer: true, min: 1 }),
-        speciesThreshold: opts.closedWorld ? 0 : numberOption('species-threshold', opts.speciesThreshold, { min: 0, max: 1 }),
-        minConfidence: numberOption('min-confidence', opts.minConfidence, { min: 0, max: 1 }),
-        seed: numberOption('seed', opts.seed, { integer: true }),
-        threads: numberOption('threads', opts.threads, { integer: true, min: 1, max: 64 }),
+        speciesThreshold: opts.closedWorld ? 0 : numberOption('species-threshold', opts.speciesThreshold, UNIT),
+        minConfidence: numberOption('min-confidence', opts.minConfidence, UNIT),
+        seed: numberOption('seed', opts.seed, { integer: true, min: 0 }),
+        threads: numberOption('threads', opts.threads, { integer: true, ...THREADS }),
       };
       const quiet = opts.quiet || opts.json;
       const learnBar = progressBar('calibrating on the reference', { quiet });

@@ -78,12 +78,13 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'record_id,sequence\na,ACGT\n');
     const r = await run(['dna', 'pretrain', '--data', bad, '--steps', '1', '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toContain(bad);
     expect(r.err).toContain('dna_barcode');
     expect(r.err).not.toContain('    at ');
     const r2 = await run(['dna', 'pretrain', '--data', embedded.barcodes, '--steps', 'ten']);
-    expect(r2.err).toContain("--steps: expected an integer >= 1, got 'ten'");
+    expect(r2.code).toBe(2);
+    expect(r2.err).toContain("option '--steps <n>' argument 'ten' is invalid. expected an integer >= 1");
   });
 
   it('pretrain and embed skip rows without an A/C/G/T base (counted, first ones listed) and count sequences cut to the model length', async () => {
@@ -118,11 +119,11 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
 
   it('refuses bad flag values before any work (usage error, exit 2)', async () => {
     for (const [args, msg] of [
-      [['dna', 'pretrain', '--data', small, '--backend', 'foo'], "--backend: expected 'tensorflow', 'wasm', 'cpu'; got 'foo'"],
+      [['dna', 'pretrain', '--data', small, '--backend', 'foo'], "option '--backend <name>' argument 'foo' is invalid. expected one of 'tensorflow', 'wasm', 'cpu'"],
       [['dna', 'pretrain', '--data', small, '--hidden', '30', '--heads', '4'], '--hidden: hidden size 30 must be divisible by the number of heads (4)'],
-      [['dna', 'embed', '--checkpoint', ck, '--data', small, '--out', path.join(dir, 'x.npy'), '--engine', 'torch'], "--engine: expected 'onnx', 'tfjs'; got 'torch'"],
-      [['dna', 'probe', '--checkpoint', ck, '--train', small, '--test', small, '--method', 'svm'], "--method: expected 'linear', 'knn', 'finetuned', 'cnn'; got 'svm'"],
-      [['dna', 'finetune', '--checkpoint', ck, '--train', small, '--out', path.join(dir, 'y.safetensors'), '--rank', 'kingdom'], "--rank: unknown rank 'kingdom'"],
+      [['dna', 'embed', '--checkpoint', ck, '--data', small, '--out', path.join(dir, 'x.npy'), '--engine', 'torch'], "option '--engine <e>' argument 'torch' is invalid. expected one of 'onnx', 'tfjs'"],
+      [['dna', 'probe', '--checkpoint', ck, '--train', small, '--test', small, '--method', 'svm'], "option '--method <m>' argument 'svm' is invalid. expected one of 'linear', 'knn', 'finetuned', 'cnn'"],
+      [['dna', 'finetune', '--checkpoint', ck, '--train', small, '--out', path.join(dir, 'y.safetensors'), '--rank', 'kingdom'], "option '--rank <rank>' argument 'kingdom' is invalid. expected one of 'phylum', 'class'"],
     ] as const) {
       const r = await run([...args]);
       expect(r.code, args.join(' ')).toBe(2);

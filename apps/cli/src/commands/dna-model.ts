@@ -5,27 +5,32 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readTable, UsageError, writeFileAtomic } from '@bioscan5m/core';
+import { readTable, TAXONOMIC_RANKS, UsageError, writeFileAtomic } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
-import { numberOption } from '../options.js';
+import { choiceArg, choiceOption, intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
 const dna = () => import('@bioscan5m/dna');
 
-function choice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`expected ${allowed.map((a) => `'${a}'`).join(', ')}; got '${value}'`, `--${flag}`);
-  return value as T;
-}
+const ENGINES = ['onnx', 'tfjs'] as const;
+const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+const LOSSES = ['masked', 'all'] as const;
+const METHODS = ['linear', 'knn', 'finetuned', 'cnn'] as const;
+/** k-mer lengths the tokenizer supports (the vocabulary has 4^k + special tokens). */
+const K_RANGE = { min: 1, max: 12 };
+const POSITIVE_INT = { min: 1 };
+const LEARNING_RATE = { min: 0, exclusiveMin: true };
+const SEED = { min: 0 };
 
-const backendOpt = (v: string | undefined): BackendName | undefined => (v === undefined ? undefined : choice('backend', v, ['tensorflow', 'wasm', 'cpu'] as const));
+const backendOpt = (v: string | undefined): BackendName | undefined => choiceOption('backend', v, BACKENDS);
 
 /** The encoder of --checkpoint / --onnx (exactly one), with --engine and --k. */
-function encoderOpt(o: Record<string, string | boolean | undefined>): DnaEncoderSpec {
-  if (!o.checkpoint === !o.onnx) throw new UsageError('give exactly one of --checkpoint or --onnx');
-  if (o.onnx) return { kind: 'onnx', model: o.onnx as string, k: numberOption('k', o.k as string | undefined, { integer: true, min: 1, max: 12 }) };
-  return { kind: 'checkpoint', checkpoint: o.checkpoint as string, engine: choice('engine', (o.engine as string | undefined) ?? 'onnx', ['onnx', 'tfjs'] as const) };
+function encoderOpt(o: Opts): DnaEncoderSpec {
+  if (!o.checkpoint === !o.onnx) throw new UsageError('give exactly one of --checkpoint or --onnx', '--checkpoint');
+  if (o.onnx) return { kind: 'onnx', model: o.onnx as string, k: numberOption('k', o.k as string | undefined, { integer: true, ...K_RANGE }) };
+  return { kind: 'checkpoint', checkpoint: o.checkpoint as string, engine: choiceOption('engine', (o.engine as string | undefined) ?? 'onnx', ENGINES)! };
 }
 
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -56,27 +61,27 @@ function printEval(s: DnaEvalSummary, files: { train: string; test?: string }): 
 
 const EX = (cmd: string) => `\nExample (embedded sample data):\n  $ bioscan5m dna ${cmd}\n`;
 
-type Opts = Record<string, string | boolean | undefined>;
+type Opts = Record<string, string | number | boolean | undefined>;
 
 export function registerDnaModelCommands(dnaCommand: Command): void {
   dnaCommand
     .command('pretrain')
     .description('masked-language-model pretraining of a BarcodeBERT-style encoder (50% masking, AdamW + OneCycle)')
-    .requiredOption('--data <file>', 'barcodes CSV/TSV with a dna_barcode column')
-    .option('--k <n>', 'k-mer length', '6')
-    .option('--layers <n>', 'transformer layers', '2')
-    .option('--heads <n>', 'attention heads', '4')
-    .option('--hidden <n>', 'hidden size', '256')
-    .option('--intermediate <n>', 'feed-forward size (default 4 x hidden)')
-    .option('--batch <n>', 'sequences per step', '64')
-    .option('--steps <n>', 'optimizer steps', '100')
-    .option('--lr <x>', 'peak learning rate (default 1e-4 per 64 sequences of batch)')
-    .option('--loss <which>', "'masked' (masked tokens only) or 'all' (every position, as the reference code)", 'masked')
-    .option('--seed <n>', 'random seed', '0')
-    .option('--checkpoint <file>', 'checkpoint file (.safetensors), written atomically')
-    .option('--checkpoint-every <n>', 'steps between checkpoints', '50')
+    .requiredOption('--data <file>', 'barcodes CSV/TSV with a dna_barcode column', pathArg)
+    .option('--k <n>', 'k-mer length, 1..12', intArg(K_RANGE), 6)
+    .option('--layers <n>', 'transformer layers', intArg(POSITIVE_INT), 2)
+    .option('--heads <n>', 'attention heads (must divide --hidden)', intArg(POSITIVE_INT), 4)
+    .option('--hidden <n>', 'hidden size', intArg(POSITIVE_INT), 256)
+    .option('--intermediate <n>', 'feed-forward size (default 4 x hidden)', intArg(POSITIVE_INT))
+    .option('--batch <n>', 'sequences per step', intArg(POSITIVE_INT), 64)
+    .option('--steps <n>', 'optimizer steps', intArg(POSITIVE_INT), 100)
+    .option('--lr <x>', 'peak learning rate (default 1e-4 per 64 sequences of batch)', numberArg(LEARNING_RATE))
+    .option('--loss <which>', "'masked' (masked tokens only) or 'all' (every position, as the reference code)", choiceArg(LOSSES), 'masked')
+    .option('--seed <n>', 'random seed', intArg(SEED), 0)
+    .option('--checkpoint <file>', 'checkpoint file (.safetensors), written atomically', pathArg)
+    .option('--checkpoint-every <n>', 'steps between checkpoints', intArg(POSITIVE_INT), 50)
     .option('--resume', 'continue from --checkpoint if it exists')
-    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'")
+    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`pretrain --data ${embedded.barcodes} --k 4 --layers 1 --heads 2 --hidden 32 --batch 16 --steps 10 --checkpoint enc.safetensors --json`))
@@ -84,7 +89,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       const options = {
         data: o.data as string,
         config: {
-          k: numberOption('k', o.k as string, { integer: true, min: 1, max: 12 })!,
+          k: numberOption('k', o.k as string, { integer: true, ...K_RANGE })!,
           layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
           heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
           hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
@@ -92,9 +97,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         },
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
         steps: numberOption('steps', o.steps as string, { integer: true, min: 1 })!,
-        maxLr: numberOption('lr', o.lr as string | undefined, { min: 0 }),
-        loss: choice('loss', o.loss as string, ['masked', 'all'] as const),
-        seed: numberOption('seed', o.seed as string, { integer: true }),
+        maxLr: numberOption('lr', o.lr as string | undefined, LEARNING_RATE),
+        loss: choiceOption('loss', o.loss as string, LOSSES)!,
+        seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         checkpoint: o.checkpoint as string | undefined,
         checkpointEvery: numberOption('checkpoint-every', o.checkpointEvery as string, { integer: true, min: 1 }),
         resume: Boolean(o.resume),
@@ -117,16 +122,16 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
   dnaCommand
     .command('finetune')
     .description('fine-tune a pretrained encoder with a mean-pool + linear species head')
-    .requiredOption('--checkpoint <file>', 'pretrained encoder (from `dna pretrain`)')
-    .requiredOption('--train <file>', 'labelled barcodes CSV')
-    .option('--test <file>', 'labelled barcodes to evaluate on')
-    .option('--rank <rank>', 'label rank', 'species')
-    .requiredOption('--out <file>', 'fine-tuned checkpoint (.safetensors)')
-    .option('--epochs <n>', 'epochs', '3')
-    .option('--batch <n>', 'batch size', '32')
-    .option('--lr <x>', 'peak learning rate', '1e-4')
-    .option('--seed <n>', 'random seed', '0')
-    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'")
+    .requiredOption('--checkpoint <file>', 'pretrained encoder (from `dna pretrain`)', pathArg)
+    .requiredOption('--train <file>', 'labelled barcodes CSV', pathArg)
+    .option('--test <file>', 'labelled barcodes to evaluate on', pathArg)
+    .option('--rank <rank>', 'label rank', choiceArg(TAXONOMIC_RANKS), 'species')
+    .requiredOption('--out <file>', 'fine-tuned checkpoint (.safetensors)', pathArg)
+    .option('--epochs <n>', 'epochs', intArg(POSITIVE_INT), 3)
+    .option('--batch <n>', 'batch size', intArg(POSITIVE_INT), 32)
+    .option('--lr <x>', 'peak learning rate', numberArg(LEARNING_RATE), 1e-4)
+    .option('--seed <n>', 'random seed', intArg(SEED), 0)
+    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`finetune --checkpoint enc.safetensors --train ${embedded.barcodes} --out ft.safetensors --epochs 1`))
@@ -140,8 +145,8 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         out: o.out as string,
         epochs: numberOption('epochs', o.epochs as string, { integer: true, min: 1 }),
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
-        maxLr: numberOption('lr', o.lr as string, { min: 0 }),
-        seed: numberOption('seed', o.seed as string, { integer: true }),
+        maxLr: numberOption('lr', o.lr as string, LEARNING_RATE),
+        seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         backend: backendOpt(o.backend as string | undefined),
       };
       const bar = progressBar('finetune', { quiet: Boolean(o.quiet || o.json) });
@@ -154,22 +159,22 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
   dnaCommand
     .command('probe')
     .description('evaluate embeddings: linear probe (frozen encoder), cosine 1-NN (genus of unseen species), a fine-tuned head, or the CNN baseline')
-    .requiredOption('--train <file>', 'labelled barcodes to fit on (the 1-NN keys)')
-    .requiredOption('--test <file>', 'labelled barcodes to evaluate')
-    .option('--method <m>', "'linear', 'knn', 'finetuned' or 'cnn'", 'knn')
-    .option('--checkpoint <file>', 'encoder checkpoint (ours)')
-    .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)')
-    .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata')
-    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", 'onnx')
-    .option('--rank <rank>', 'label rank (default genus for knn, species otherwise)')
-    .option('--epochs <n>', 'epochs for linear / cnn')
-    .option('--seed <n>', 'random seed', '0')
-    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'")
+    .requiredOption('--train <file>', 'labelled barcodes to fit on (the 1-NN keys)', pathArg)
+    .requiredOption('--test <file>', 'labelled barcodes to evaluate', pathArg)
+    .option('--method <m>', "'linear', 'knn', 'finetuned' or 'cnn'", choiceArg(METHODS), 'knn')
+    .option('--checkpoint <file>', 'encoder checkpoint (ours)', pathArg)
+    .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)', pathArg)
+    .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata, 1..12', intArg(K_RANGE))
+    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", choiceArg(ENGINES), 'onnx')
+    .option('--rank <rank>', 'label rank (default genus for knn, species otherwise)', choiceArg(TAXONOMIC_RANKS))
+    .option('--epochs <n>', 'epochs for linear / cnn', intArg(POSITIVE_INT))
+    .option('--seed <n>', 'random seed', intArg(SEED), 0)
+    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`probe --checkpoint enc.safetensors --train ${embedded.barcodes} --test ${embedded.barcodes} --method knn`))
     .action(async (o: Opts) => {
-      const method = choice('method', o.method as string, ['linear', 'knn', 'finetuned', 'cnn'] as const);
+      const method = choiceOption('method', o.method as string, METHODS)!;
       const { parseRank, runProbeJob } = await dna();
       const options = {
         train: o.train as string,
@@ -178,7 +183,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         encoder: method === 'cnn' && !o.checkpoint && !o.onnx ? undefined : encoderOpt(o),
         rank: o.rank ? parseRank(o.rank as string, '--rank') : undefined,
         epochs: numberOption('epochs', o.epochs as string | undefined, { integer: true, min: 1 }),
-        seed: numberOption('seed', o.seed as string, { integer: true }),
+        seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         backend: backendOpt(o.backend as string | undefined),
       };
       const bar = progressBar('probe', { quiet: Boolean(o.quiet || o.json) });
@@ -190,13 +195,13 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
   dnaCommand
     .command('embed')
     .description('embed barcodes (attention-masked mean of the last layer) into a .npy [rows, hidden] float32 matrix')
-    .requiredOption('--data <file>', 'barcodes CSV/TSV')
-    .requiredOption('--out <file>', 'output .npy')
-    .option('--checkpoint <file>', 'encoder checkpoint (ours)')
-    .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)')
-    .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata')
-    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", 'onnx')
-    .option('--backend <name>', "tfjs backend for --engine tfjs: 'tensorflow', 'wasm' or 'cpu'")
+    .requiredOption('--data <file>', 'barcodes CSV/TSV', pathArg)
+    .requiredOption('--out <file>', 'output .npy', pathArg)
+    .option('--checkpoint <file>', 'encoder checkpoint (ours)', pathArg)
+    .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)', pathArg)
+    .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata, 1..12', intArg(K_RANGE))
+    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", choiceArg(ENGINES), 'onnx')
+    .option('--backend <name>', "tfjs backend for --engine tfjs: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`embed --checkpoint enc.safetensors --data ${embedded.barcodes} --out emb.npy`))
@@ -214,8 +219,8 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
   dnaCommand
     .command('export-onnx')
     .description('export an encoder checkpoint to ONNX (inputs input_ids, attention_mask; outputs last_hidden_state, pooled_embedding)')
-    .requiredOption('--checkpoint <file>', 'encoder checkpoint')
-    .requiredOption('--out <file>', 'output .onnx')
+    .requiredOption('--checkpoint <file>', 'encoder checkpoint', pathArg)
+    .requiredOption('--out <file>', 'output .onnx', pathArg)
     .option('--json', 'print one JSON summary')
     .addHelpText('after', EX('export-onnx --checkpoint enc.safetensors --out enc.onnx'))
     .action(async (o: Opts) => {

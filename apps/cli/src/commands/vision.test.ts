@@ -26,11 +26,11 @@ function inputDir(): string {
 }
 
 describe('bioscan5m vision', () => {
-  it('crop: writes the three folders and BOXES.csv, names the truncated image, exits 3, and resumes', async () => {
+  it('crop: writes the three folders and BOXES.csv, names the truncated image, exits 1, and resumes', async () => {
     const dir = inputDir();
     const out = path.join(tmp, 'out');
     const r = await run(['vision', 'crop', '--images', dir, '--out', out, '--workers', '2', '--quiet']);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     expect(r.out).toContain('3 images: 2 processed (1 cropped, 1 without a specimen), 0 already done, 1 unreadable');
     expect(r.err).toMatch(/b\/cut\.jpg: cannot read image: truncated JPEG/);
     const t = await readTable(path.join(out, 'boxes.csv'));
@@ -45,9 +45,9 @@ describe('bioscan5m vision', () => {
   it('crop: clear errors for a bad detector argument and a missing folder', async () => {
     const r = await run(['vision', 'crop', '--images', embedded.images, '--out', path.join(tmp, 'x'), '--detector', 'yolo']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("--detector must be 'builtin', a weights .json from 'vision train' or a .onnx file, got 'yolo'");
+    expect(r.err).toContain("option '--detector <builtin|weights.json|model.onnx>' argument 'yolo' is invalid. expected 'builtin', a weights .json from 'vision train' or a .onnx file");
     const m = await run(['vision', 'crop', '--images', path.join(tmp, 'nope'), '--out', path.join(tmp, 'x')]);
-    expect(m.code).toBe(2);
+    expect(m.code).toBe(1);
     expect(m.err).toContain('nope: no such folder');
   });
 
@@ -80,7 +80,7 @@ describe('bioscan5m vision', () => {
     const bad = path.join(tmp, 'bad.json');
     writeFileSync(bad, '{"features": ["x"]}');
     const b = await run(['vision', 'evaluate', '--images', embedded.images, '--coco', embedded.imagesCoco, '--detector', bad, '--quiet']);
-    expect(b.code).toBe(2);
+    expect(b.code).toBe(1);
     expect(b.err).toMatch(/bad\.json: not detector weights for this version/);
   });
 

@@ -3,8 +3,8 @@
  * image embeddings. Argument parsing and printing only; the work is in @bioscan5m/vision.
  */
 import path from 'node:path';
-import type { Command } from 'commander';
-import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, writeFileAtomic } from '@bioscan5m/core';
+import { type Command, InvalidArgumentError } from 'commander';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, UsageError, writeFileAtomic } from '@bioscan5m/core';
 import {
   assessQuality,
   BuiltinDetector,
@@ -28,16 +28,18 @@ import {
   type QualityReport,
 } from '@bioscan5m/vision';
 import { embedded } from '../data.js';
-import { numberOption } from '../options.js';
+import { choiceArg, intArg, numberArg, numberListArg, numberListOption, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
-function triple(name: string, value: string | undefined): [number, number, number] | undefined {
-  if (value === undefined) return undefined;
-  const v = value.split(',').map(Number);
-  if (v.length !== 3 || v.some((x) => !Number.isFinite(x))) throw new Bioscan5mError(`--${name}: expected three comma-separated numbers, got '${value}'`);
-  return v as [number, number, number];
-}
+const WORKERS = { min: 0 };
+const RATIO = { min: 1, max: 10 };
+const JPEG_QUALITY = { min: 1, max: 100 };
+const INPUT_SIZE = { min: 16, max: 4096 };
+const POOLINGS = ['cls', 'mean'] as const;
+const STD = { min: 0, exclusiveMin: true };
+
+const triple = (name: string, value: string | number[] | undefined, rule = {}) => numberListOption(name, value, 3, rule) as [number, number, number] | undefined;
 
 function printFailures(failed: { file: string; message: string }[]): void {
   if (!failed.length) return;
@@ -51,9 +53,9 @@ interface CropOpts {
   out: string;
   boxes?: string;
   detector: string;
-  workers?: string;
-  ratio?: string;
-  jpegQuality?: string;
+  workers?: number;
+  ratio?: string | number;
+  jpegQuality?: string | number;
   quiet?: boolean;
 }
 
@@ -64,8 +66,8 @@ async function cropCommand(o: CropOpts): Promise<void> {
     outDir: o.out,
     boxesCsv: o.boxes,
     detector: parseDetectorArg(o.detector),
-    workers: numberOption('workers', o.workers, { integer: true, min: 0 }),
-    crop: { ratio: numberOption('ratio', o.ratio, { min: 1, max: 10 }), quality: numberOption('jpeg-quality', o.jpegQuality, { integer: true, min: 1 }) },
+    workers: numberOption('workers', o.workers, { integer: true, ...WORKERS }),
+    crop: { ratio: numberOption('ratio', o.ratio, RATIO), quality: numberOption('jpeg-quality', o.jpegQuality, { integer: true, ...JPEG_QUALITY }) },
     onProgress: (d, t) => bar.update(d, t),
   });
   bar.stop();
@@ -75,37 +77,48 @@ async function cropCommand(o: CropOpts): Promise<void> {
   console.log(`boxes: ${s.boxesCsv}`);
   console.log(`crops: ${path.join(path.resolve(o.out), 'cropped')}, ${path.join(path.resolve(o.out), 'cropped_256')}, ${path.join(path.resolve(o.out), 'original_256')}`);
   printFailures(s.failed);
-  if (s.failed.length) process.exitCode = 3;
+  if (s.failed.length) process.exitCode = 1;
 }
 
 interface EmbedOpts {
   images: string;
   out: string;
   encoder: string;
-  size?: string;
+  size?: number;
   pooling?: string;
-  mean?: string;
-  std?: string;
+  mean?: string | number[];
+  std?: string | number[];
   raw?: boolean;
   quiet?: boolean;
 }
 
-async function loadEncoder(o: EmbedOpts): Promise<ImageEncoder> {
-  if (o.encoder === 'descriptor') return new DescriptorEncoder();
-  if (!/\.onnx$/i.test(o.encoder)) throw new Bioscan5mError(`--encoder must be 'descriptor' or a path to a .onnx file, got '${o.encoder}'`);
-  if (o.pooling && o.pooling !== 'cls' && o.pooling !== 'mean') throw new Bioscan5mError(`--pooling must be cls or mean, got '${o.pooling}'`);
+/** Options that only an ONNX encoder reads: refused with the descriptor rather than silently ignored. */
+const ONNX_ONLY = [
+  ['size', '--size'],
+  ['mean', '--mean'],
+  ['std', '--std'],
+  ['raw', '--raw'],
+] as const;
+
+async function loadEncoder(o: EmbedOpts, explicit: (key: string) => boolean): Promise<ImageEncoder> {
+  if (o.encoder === 'descriptor') {
+    const given = [...ONNX_ONLY, ['pooling', '--pooling'] as const].filter(([key]) => explicit(key)).map(([, flag]) => flag);
+    if (given.length) throw new UsageError(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to an ONNX --encoder, not to 'descriptor'`);
+    return new DescriptorEncoder();
+  }
+  if (!/\.onnx$/i.test(o.encoder)) throw new UsageError(`expected 'descriptor' or a path to a .onnx file, got '${o.encoder}'`, '--encoder');
   return OnnxImageEncoder.load(o.encoder, {
-    size: numberOption('size', o.size, { integer: true, min: 1 }),
+    size: numberOption('size', o.size, { integer: true, ...INPUT_SIZE }),
     pooling: o.pooling as 'cls' | 'mean' | undefined,
     mean: triple('mean', o.mean),
-    std: triple('std', o.std),
+    std: triple('std', o.std, STD),
     normalize: !o.raw,
   });
 }
 
-async function embedCommand(o: EmbedOpts): Promise<void> {
-  if (!/\.npy$/i.test(o.out)) throw new Bioscan5mError(`--out must end in .npy, got '${o.out}'`);
-  const encoder = await loadEncoder(o);
+async function embedCommand(o: EmbedOpts, explicit: (key: string) => boolean): Promise<void> {
+  if (!/\.npy$/i.test(o.out)) throw new UsageError(`expected a file name ending in .npy, got '${o.out}'`, '--out');
+  const encoder = await loadEncoder(o, explicit);
   const bar = progressBar('embed', { quiet: o.quiet });
   try {
     const s = await runEmbedJob({ imagesDir: o.images, out: o.out, encoder, onProgress: (d, t) => bar.update(d, t) });
@@ -113,7 +126,7 @@ async function embedCommand(o: EmbedOpts): Promise<void> {
     console.log(`embedded ${s.embedded} of ${s.total} images with ${encoder.name} (${s.dim} dims${s.resumed ? `; ${s.resumed} taken over from an interrupted run` : ''})`);
     console.log(`matrix: ${s.npy} [${s.embedded}, ${s.dim}] float32; file order: ${s.filesTxt}`);
     printFailures(s.failed);
-    if (s.failed.length) process.exitCode = 3;
+    if (s.failed.length) process.exitCode = 1;
   } finally {
     await encoder.dispose?.();
   }
@@ -166,7 +179,7 @@ async function qualityCommand(o: QualityOpts): Promise<void> {
     }
   }
   printFailures(failed);
-  if (failed.length) process.exitCode = 3;
+  if (failed.length) process.exitCode = 1;
 }
 
 interface EvalOpts {
@@ -211,15 +224,15 @@ interface TrainOpts {
   images: string;
   coco: string;
   out: string;
-  hidden?: string;
-  epochs?: string;
+  hidden?: string | number;
+  epochs?: string | number;
   cv?: boolean;
   quiet?: boolean;
 }
 
 async function trainCommand(o: TrainOpts): Promise<void> {
+  if (!/\.json$/i.test(o.out)) throw new UsageError(`expected a file name ending in .json, got '${o.out}'`, '--out');
   checkOutputPaths({ inputs: { '--images': o.images, '--coco': o.coco }, outputs: { '--out': o.out } });
-  if (!/\.json$/i.test(o.out)) throw new Bioscan5mError(`--out must end in .json, got '${o.out}'`);
   const bar = progressBar('candidates', { quiet: o.quiet });
   const failed: { file: string; message: string }[] = [];
   const images = await collectCandidates(o.images, o.coco, { onProgress: (d, t) => bar.update(d, t), onImageError: (file, message) => failed.push({ file, message }) });
@@ -236,6 +249,17 @@ async function trainCommand(o: TrainOpts): Promise<void> {
   printFailures(failed);
 }
 
+/** Parser of --detector: 'builtin', a weights .json or a .onnx model (the package's rule, refused at parse time). */
+function detectorArg(value: string): string {
+  try {
+    parseDetectorArg(value);
+  } catch (err) {
+    if (Bioscan5mError.isInstance(err)) throw new InvalidArgumentError("expected 'builtin', a weights .json from 'vision train' or a .onnx file");
+    throw err;
+  }
+  return value;
+}
+
 /** Registers `bioscan5m vision ...`. */
 export function registerVisionCommands(program: Command): void {
   const vision = program.command('vision').description('specimen images: detection, cropping, size, quality flags and embeddings');
@@ -244,13 +268,13 @@ export function registerVisionCommands(program: Command): void {
   vision
     .command('crop')
     .description('detect the specimen in every image under --images and write cropped/, cropped_256/, original_256/ and BOXES.csv (resumable)')
-    .requiredOption('--images <dir>', 'folder of photos (searched recursively)')
-    .requiredOption('--out <dir>', 'output folder (cropped/, cropped_256/, original_256/ mirror the input paths)')
-    .option('--boxes <csv>', 'BOXES.csv to write (default OUT/boxes.csv); rows already there are kept and not redone')
-    .option('--detector <builtin|weights.json|model.onnx>', "'builtin' (shipped weights), re-scorer weights from 'vision train', or a DETR-style ONNX export", 'builtin')
-    .option('--workers <n>', 'worker threads (default: all cores; 0 = this thread)')
-    .option('--ratio <r>', 'box enlargement ratio', '1.4')
-    .option('--jpeg-quality <q>', 'JPEG quality of the crops', '90')
+    .requiredOption('--images <dir>', 'folder of photos (searched recursively)', pathArg)
+    .requiredOption('--out <dir>', 'output folder (cropped/, cropped_256/, original_256/ mirror the input paths)', pathArg)
+    .option('--boxes <csv>', 'BOXES.csv to write (default OUT/boxes.csv); rows already there are kept and not redone', pathArg)
+    .option('--detector <builtin|weights.json|model.onnx>', "'builtin' (shipped weights), re-scorer weights from 'vision train', or a DETR-style ONNX export", detectorArg, 'builtin')
+    .option('--workers <n>', 'worker threads (default: all cores; 0 = this thread)', intArg(WORKERS))
+    .option('--ratio <r>', 'box enlargement ratio, 1..10', numberArg(RATIO), 1.4)
+    .option('--jpeg-quality <q>', 'JPEG quality of the crops, 1..100', intArg(JPEG_QUALITY), 90)
     .option('--quiet', 'no progress bar')
     .addHelpText(
       'after',
@@ -267,13 +291,13 @@ Examples:
   vision
     .command('embed')
     .description('encode every image under --images into an N x D float32 .npy (+ X.files.txt with the row order)')
-    .requiredOption('--images <dir>', 'folder of images (typically cropped_256/)')
-    .requiredOption('--out <file.npy>', 'output matrix')
-    .option('--encoder <descriptor|model.onnx>', "'descriptor' (weight-free colour + gradient baseline) or an ONNX image encoder (ViT, DINO, CLIP)", 'descriptor')
-    .option('--size <px>', 'ONNX input side (default: the model\'s, else 224)')
-    .option('--pooling <cls|mean>', 'ONNX token outputs: CLS token or mean over tokens', 'cls')
-    .option('--mean <r,g,b>', 'ONNX input normalisation mean (default ImageNet)')
-    .option('--std <r,g,b>', 'ONNX input normalisation std (default ImageNet)')
+    .requiredOption('--images <dir>', 'folder of images (typically cropped_256/)', pathArg)
+    .requiredOption('--out <file.npy>', 'output matrix', pathArg)
+    .option('--encoder <descriptor|model.onnx>', "'descriptor' (weight-free colour + gradient baseline) or an ONNX image encoder (ViT, DINO, CLIP)", pathArg, 'descriptor')
+    .option('--size <px>', 'ONNX input side, 16..4096 (default: the model\'s, else 224)', intArg(INPUT_SIZE))
+    .option('--pooling <cls|mean>', 'ONNX token outputs: CLS token or mean over tokens', choiceArg(POOLINGS), 'cls')
+    .option('--mean <r,g,b>', 'ONNX input normalisation mean (default ImageNet)', numberListArg(3))
+    .option('--std <r,g,b>', 'ONNX input normalisation std, each > 0 (default ImageNet)', numberListArg(3, STD))
     .option('--raw', 'do not L2-normalise ONNX embeddings')
     .option('--quiet', 'no progress bar')
     .addHelpText(
@@ -283,14 +307,14 @@ Examples:
   bioscan5m vision embed --images crops/cropped_256 --out dino.npy --encoder dinov2-small.onnx --pooling cls
   bioscan5m vision embed --images crops/cropped_256 --out clip.npy --encoder clip-vit-b16-visual.onnx --mean 0.4815,0.4578,0.4082 --std 0.2686,0.2613,0.2758\n`,
     )
-    .action((o: EmbedOpts) => embedCommand(o));
+    .action((o: EmbedOpts, cmd: Command) => embedCommand(o, (key) => cmd.getOptionValueSource(key) === 'cli'));
 
   vision
     .command('quality')
     .description('flag images with no specimen, blurred images and fragmented specimens; --labels scores the flags')
-    .requiredOption('--images <dir>', 'folder of photos')
-    .requiredOption('--out <csv>', 'per-image flags: file,no_specimen,blurred,fragmented,sharpness,fragments,score')
-    .option('--labels <csv>', 'table with file_name and quality_label (valid/empty/blurry/fragmented) to print precision/recall')
+    .requiredOption('--images <dir>', 'folder of photos', pathArg)
+    .requiredOption('--out <csv>', 'per-image flags: file,no_specimen,blurred,fragmented,sharpness,fragments,score', pathArg)
+    .option('--labels <csv>', 'table with file_name and quality_label (valid/empty/blurry/fragmented) to print precision/recall', pathArg)
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `\nExample:\n  bioscan5m vision quality --images ${imgs} --out quality.csv --labels ${path.join(imgs, 'manifest.csv')}\n`)
     .action((o: QualityOpts) => qualityCommand(o));
@@ -298,9 +322,9 @@ Examples:
   vision
     .command('evaluate')
     .description('COCO-style AP@0.75 and AR@[.5:.95] of a detector against COCO boxes (bbox [0,0,0,0] = no specimen)')
-    .requiredOption('--images <dir>', 'folder holding the COCO file_name images')
-    .requiredOption('--coco <json>', 'COCO annotations')
-    .option('--detector <builtin|weights.json|model.onnx>', 'detector to evaluate', 'builtin')
+    .requiredOption('--images <dir>', 'folder holding the COCO file_name images', pathArg)
+    .requiredOption('--coco <json>', 'COCO annotations', pathArg)
+    .option('--detector <builtin|weights.json|model.onnx>', 'detector to evaluate', detectorArg, 'builtin')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `\nExample:\n  bioscan5m vision evaluate --images ${imgs} --coco ${embedded.imagesCoco}\n`)
     .action((o: EvalOpts) => evaluateCommand(o));
@@ -308,11 +332,11 @@ Examples:
   vision
     .command('train')
     .description("retrain the built-in detector's re-scorer on your own COCO boxes (bbox [0,0,0,0] = no specimen)")
-    .requiredOption('--images <dir>', 'folder holding the COCO file_name images')
-    .requiredOption('--coco <json>', 'COCO annotations')
-    .requiredOption('--out <weights.json>', 'weights to pass as --detector')
-    .option('--hidden <n>', 'hidden tanh units (0 = logistic regression)', String(DEFAULT_TRAINING.hidden))
-    .option('--epochs <n>', 'training epochs', String(DEFAULT_TRAINING.epochs))
+    .requiredOption('--images <dir>', 'folder holding the COCO file_name images', pathArg)
+    .requiredOption('--coco <json>', 'COCO annotations', pathArg)
+    .requiredOption('--out <weights.json>', 'weights to pass as --detector', pathArg)
+    .option('--hidden <n>', 'hidden tanh units (0 = logistic regression)', intArg({ min: 0 }), DEFAULT_TRAINING.hidden)
+    .option('--epochs <n>', 'training epochs', intArg({ min: 1 }), DEFAULT_TRAINING.epochs)
     .option('--cv', 'also print 5-fold cross-validated AP/AR (5 more trainings)')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `\nExample:\n  bioscan5m vision train --images ${imgs} --coco ${embedded.imagesCoco} --out my-detector.json --epochs 200\n  bioscan5m vision crop --images ${imgs} --out crops --detector my-detector.json\n`)
