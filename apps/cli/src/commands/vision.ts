@@ -143,6 +143,10 @@ const QUALITY_HEADER = ['file', 'no_specimen', 'blurred', 'fragmented', 'sharpne
 
 async function qualityCommand(o: QualityOpts): Promise<void> {
   checkOutputPaths({ inputs: { '--images': o.images, '--labels': o.labels }, outputs: { '--out': o.out } });
+  // The labels table is read before any work, so a bad one stops the run before the flags file is written.
+  const labels = o.labels ? await readTable(o.labels) : undefined;
+  const [fileCol, labelCol] = labels ? [labels.header.indexOf('file_name') >= 0 ? labels.header.indexOf('file_name') : labels.header.indexOf('file'), labels.header.indexOf('quality_label')] : [-1, -1];
+  if (labels && (fileCol < 0 || labelCol < 0)) throw new Bioscan5mError(`${o.labels}: needs columns file_name (or file) and quality_label`, 'BIOSCAN5M_INPUT');
   const files = listImages(o.images);
   const bar = progressBar('quality', { quiet: o.quiet });
   const writer = createTableWriter(o.out, QUALITY_HEADER);
@@ -168,11 +172,8 @@ async function qualityCommand(o: QualityOpts): Promise<void> {
   bar.stop();
   const count = (k: 'noSpecimen' | 'blurred' | 'fragmented') => [...reports.values()].filter((r) => r[k]).length;
   console.log(`${reports.size} images: ${count('noSpecimen')} without a specimen, ${count('blurred')} blurred, ${count('fragmented')} fragmented -> ${o.out}`);
-  if (o.labels) {
-    const t = await readTable(o.labels);
-    const [fileCol, labelCol] = [t.header.indexOf('file_name') >= 0 ? t.header.indexOf('file_name') : t.header.indexOf('file'), t.header.indexOf('quality_label')];
-    if (fileCol < 0 || labelCol < 0) throw new Bioscan5mError(`${o.labels}: needs columns file_name (or file) and quality_label`);
-    const items = t.rows.filter((r) => reports.has(r[fileCol])).map((r) => ({ label: r[labelCol], report: reports.get(r[fileCol])! }));
+  if (labels) {
+    const items = labels.rows.filter((r) => reports.has(r[fileCol])).map((r) => ({ label: r[labelCol], report: reports.get(r[fileCol])! }));
     console.log(`against ${o.labels} (${items.length} images matched):`);
     for (const s of scoreQualityFlags(items)) {
       console.log(`  ${s.flag.padEnd(11)} vs ${s.label.padEnd(10)} precision ${s.precision.toFixed(2)}  recall ${s.recall.toFixed(2)}  (TP ${s.truePositives}, FP ${s.falsePositives}, FN ${s.falseNegatives}; prevalence ${s.prevalence.toFixed(2)})`);
