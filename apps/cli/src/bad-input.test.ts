@@ -231,6 +231,34 @@ function sameAs(result: string, reference: Row): Row['check'] {
 /** stdout without what legitimately differs between two runs: the row's folder and timings. */
 const normalise = (s: string) => s.replace(/\/[^\s"]*\/\d{3}\//g, '/').replace(/"(seconds|querySeconds|queriesPerSecond|buildSeconds)":[0-9.e-]+/g, '"$1":0');
 
+// Skipped rows (--skip-invalid): every skipped line counted and the first listed; an unterminated quote, after which
+// the reader cannot resynchronise, stops with its line.
+for (const [command, args] of [
+  ['stats', (p: (n: string) => string) => ['stats', '--metadata', p('in.csv'), '--skip-invalid', '--json']],
+  ['paths', (p: (n: string) => string) => ['paths', '--metadata', p('in.csv'), '--root', p('root'), '--skip-invalid']],
+] as const) {
+  const short = lf(METADATA.map((l, i) => (i === 3 || i === 7 ? l.split(',').slice(0, 5).join(',') : l)));
+  add({ command, kind: 'skipping', what: '--skip-invalid: two short records counted and listed', files: { 'in.csv': short }, args, code: 0, mentions: ['skipped 2', /:4\b/, /:8\b/] });
+  add({ command, kind: 'skipping', what: '--skip-invalid: an unterminated quote stops with its line', files: { 'in.csv': lf(METADATA.map((l, i) => (i === 3 ? l.replace(',', ',"') : l))) }, args, code: 1, mentions: ['in.csv', /:4\b/] });
+}
+
+// FASTA queries of dna identify.
+{
+  const args = (p: (n: string) => string) => ['dna', 'identify', '--reference', p('ref.csv'), '--queries', p('q.fasta'), '--out', p('out.csv'), '--json'];
+  const seq = BARCODES[1].split(',')[BARCODES[0].split(',').indexOf('dna_barcode')];
+  add({ command: 'dna identify --queries', kind: 'sequences', what: 'FASTA with a sequence before its first header', files: { 'ref.csv': lf(BARCODES), 'q.fasta': `${seq}\n>q1\n${seq}\n` }, args, code: 1, mentions: ['q.fasta'] });
+  add({ command: 'dna identify --queries', kind: 'sequences', what: 'FASTA record with an empty sequence: counted, written with a note', files: { 'ref.csv': lf(BARCODES), 'q.fasta': `>q1\n\n>q2\n${seq}\n` }, args, code: 0, outputs: ['out.csv'], check: (r) => expect(JSON.parse(r.out)).toMatchObject({ queries: 2, noSequence: 1 }) });
+}
+
+// Terminal safety: a file name with control characters is escaped in the message.
+for (const [command, args] of [
+  ['stats', (p: (n: string) => string) => ['stats', '--metadata', p('in\u001b[2J\u0007.csv')]],
+  ['dna identify', (p: (n: string) => string) => ['dna', 'identify', '--reference', p('in\u001b[2J\u0007.csv'), '--queries', p('in\u001b[2J\u0007.csv'), '--out', p('out.csv')]],
+  ['cluster', (p: (n: string) => string) => ['cluster', '--embeddings', p('in\u001b[2J\u0007.npy'), '--n-clusters', '2']],
+] as const) {
+  add({ command, kind: 'terminal', what: 'a missing file whose name holds control characters', files: {}, args, code: 1, mentions: ['\\u{1b}[2J\\u{7}'], check: (r) => expect(r.err).not.toMatch(/\u001b|\u0007/) });
+}
+
 // DNA sequences: rows with no A/C/G/T are skipped and counted; a file with none usable is an error.
 const badSeq = lf(setField(setField(BARCODES, 'dna_barcode', 2, 'NNNNNNNN-----NNNN'), 'dna_barcode', 3, '1234567890'));
 const noSeq = lf(BARCODES.map((l, i) => (i === 0 ? l : setField(BARCODES, 'dna_barcode', i, 'NNNN----RYKM')[i])));
