@@ -82,6 +82,7 @@ interface PathsCliOptions {
   check?: boolean;
   skipInvalid?: boolean;
   limit?: number;
+  quiet?: boolean;
 }
 
 async function runPaths(opts: PathsCliOptions): Promise<void> {
@@ -90,7 +91,7 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', { quiet: fileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', { quiet: opts.quiet || fileSize(opts.metadata) < PROGRESS_MIN_BYTES });
   let report;
   try {
     report = await imagePaths(opts.metadata, opts.root, opts.package as ImagePackage, {
@@ -157,6 +158,7 @@ export function registerCoreDataCommands(program: Command): void {
     .option('--check', 'test that every file exists; list missing ones and exit with status 1 when any is missing')
     .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
     .option('--limit <n>', 'how many missing files to list', intArg({ min: 0 }), 20)
+    .option('--quiet', 'no progress bar')
     .addHelpText(
       'after',
       `\nExample (the embedded metadata has no split column, so it reports that):\n  bioscan5m paths --metadata ${rel(embedded.metadata)} --root ./BIOSCAN-5M --package cropped_256 --check`,

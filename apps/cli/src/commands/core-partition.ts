@@ -113,22 +113,24 @@ export function registerCorePartitionCommands(program: Command): void {
     .requiredOption('--out <file>', 'output CSV (written atomically)', pathArg)
     .option('--seed <n>', 'random seed: the same seed gives the same file', intArg(SEED), 0)
     .option('--noise <x>', 'share of rows given one raw annotation error (case, Malaise typo, padding, missing genus, genus typo, white space) for testing clean, in [0, 1]', numberArg(SHARE), 0)
+    .option('--json', 'print the summary as JSON: {"out", "rows", "seed", "noise", "seconds"}')
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
       '\nExamples:\n  bioscan5m synth --rows 10000 --out synth-10k.csv --seed 1\n  bioscan5m synth --rows 10000 --out raw-10k.csv --seed 1 --noise 0.05 && bioscan5m clean --metadata raw-10k.csv --out clean-10k.csv\n  bioscan5m synth --rows 5150850 --out /tmp/bioscan5m-synthetic.csv   # full scale, ~4.3 GB\n',
     )
-    .action(async (opts: { rows: number; out: string; seed: string | number; noise: string | number; quiet?: boolean }) => {
+    .action(async (opts: { rows: number; out: string; seed: string | number; noise: string | number; json?: boolean; quiet?: boolean }) => {
       const rows = numberOption('rows', opts.rows, { integer: true, min: 1 })!;
       const seed = numberOption('seed', opts.seed, { integer: true, ...SEED })!;
       const noise = numberOption('noise', opts.noise, SHARE)!;
-      const bar = progressBar('synth', { quiet: opts.quiet });
+      const bar = progressBar('synth', { quiet: opts.quiet || opts.json });
       const t0 = Date.now();
       try {
         await runSynthJob({ out: opts.out, rows, seed, noise, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }
+      if (opts.json) return console.log(JSON.stringify({ out: opts.out, rows, seed, noise, seconds: (Date.now() - t0) / 1000 }));
       console.log(`wrote ${rows.toLocaleString('en-US')} rows to ${opts.out} in ${seconds(t0)} (seed ${seed})`);
     });
 }

@@ -222,6 +222,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .requiredOption('--checkpoint <file>', 'encoder checkpoint', pathArg)
     .requiredOption('--out <file>', 'output .onnx', pathArg)
     .option('--json', 'print one JSON summary')
+    .option('--quiet', 'nothing but the result and errors (it shows no progress)')
     .addHelpText('after', EX('export-onnx --checkpoint enc.safetensors --out enc.onnx'))
     .action(async (o: Opts) => {
       const s = await (await dna()).runExportOnnxJob({ checkpoint: o.checkpoint as string, out: o.out as string });
