@@ -11,7 +11,7 @@ import type { Command, Option } from 'commander';
 import { buildProgram } from './cli.js';
 import { EMBEDDED_DATA_DIR, embedded } from './data.js';
 import { colorEnabled, progressMode } from './progress.js';
-import { inParallel, runBuiltCli, runCli, type CliRun } from './test-support.js';
+import { inParallel, leafCommands, runBuiltCli, runCli, type CliRun } from './test-support.js';
 
 interface Convention {
   /** Prints a JSON summary with --json (or, for `paths`, one path per line: already for machines). */
@@ -60,20 +60,6 @@ const CONVENTIONS: Record<string, Convention> = {
 
 /** Options that take free text (a column name), so no parser can check them. */
 const FREE_TEXT = new Set(['cluster --one-per-barcode', 'clip train --sequence-column']);
-
-function leafCommands(): Map<string, Command> {
-  const out = new Map<string, Command>();
-  const walk = (c: Command, prefix: string) => {
-    for (const s of c.commands) {
-      if (s.name() === 'help') continue;
-      const n = `${prefix}${s.name()}`;
-      if (s.commands.length) walk(s, `${n} `);
-      else out.set(n, s);
-    }
-  };
-  walk(buildProgram(), '');
-  return out;
-}
 
 const has = (c: Command, flag: string) => c.options.some((o: Option) => o.long === flag);
 

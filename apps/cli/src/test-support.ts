@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
-import { main } from './cli.js';
+import type { Command } from 'commander';
+import { buildProgram, main } from './cli.js';
 
 export interface CliRun {
   code: number;
@@ -40,6 +41,21 @@ export async function runCli(args: string[]): Promise<CliRun> {
     error.mockRestore();
     process.exitCode = undefined;
   }
+}
+
+/** Every command that does something ('dna pretrain', 'stats', ...), by its full name. */
+export function leafCommands(): Map<string, Command> {
+  const out = new Map<string, Command>();
+  const walk = (c: Command, prefix: string) => {
+    for (const s of c.commands) {
+      if (s.name() === 'help') continue;
+      const n = `${prefix}${s.name()}`;
+      if (s.commands.length) walk(s, `${n} `);
+      else out.set(n, s);
+    }
+  };
+  walk(buildProgram(), '');
+  return out;
 }
 
 /** The built launcher (`npm run build` first): what a user runs. */
