@@ -14,8 +14,6 @@ import { readTable } from '@bioscan5m/core';
 import {
   assessQuality,
   BuiltinDetector,
-  collectCandidates,
-  crossValidate,
   decodeImage,
   evaluateBoxes,
   iou,
@@ -26,6 +24,7 @@ import {
   type QualityReport,
   type ScoredBox,
 } from '../src/index.js';
+import { collectCandidates, crossValidate } from '../src/train-detector.js';
 import { tuneSplit } from './split.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -8,15 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Bioscan5mError, checkOutputPaths, createTableWriter, formatCell, onInterruptCleanup, readTable, removeStaleTemps } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, formatCell, onInterruptCleanup, readTable, removeStaleTemps, throwIfAborted, type JobControl } from '@bioscan5m/core';
 import type { CropOptions } from './crop.js';
 import { createDetector, type DetectorSpec } from './detectors.js';
 import { listImages } from './files.js';
 import { ImageReadError } from './image.js';
 import { BOXES_HEADER, CROP_FOLDERS, outputPath, processImage, rowToFields, type CropRow, type ProcessOptions } from './process-image.js';
-import type { Detector, ProgressCallback, ScoredBox } from './types.js';
+import type { Detector, ScoredBox } from './types.js';
 
-export interface CropJobOptions {
+export interface CropJobOptions extends JobControl {
   imagesDir: string;
   outDir: string;
   /** BOXES.csv path (default OUT/boxes.csv). */
@@ -30,7 +30,6 @@ export interface CropJobOptions {
   boxes?: Map<string, ScoredBox | null>;
   /** Compute image_measurement_value (default true; with given boxes it runs the built-in segmentation). */
   measure?: boolean;
-  onProgress?: ProgressCallback;
   /** Called for each image that cannot be read; the job carries on. */
   onImageError?: (rel: string, message: string) => void;
 }
@@ -117,6 +116,7 @@ function workerScript(): string | null {
 }
 
 export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> {
+  throwIfAborted(opts.signal);
   const outDir = path.resolve(opts.outDir);
   const boxes = path.resolve(opts.boxesCsv ?? path.join(outDir, 'boxes.csv'));
   // No input may sit in a folder the crops go to, nor be the output folder itself.
@@ -177,6 +177,7 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
       let next = 0;
       const lane = async () => {
         while (next < todo.length) {
+          throwIfAborted(opts.signal);
           const f = todo[next++];
           inFlight.add(f.rel);
           try {
@@ -193,7 +194,7 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
         if (!isDetector(spec)) await detector.dispose?.();
       }
     } else {
-      await runWorkers(script, spec, nWorkers, todo, outDir, { ...opts.crop, measure: opts.measure }, finish, opts.boxes, inFlight);
+      await runWorkers(script, spec, nWorkers, todo, outDir, { ...opts.crop, measure: opts.measure }, finish, opts.boxes, inFlight, opts.signal);
     }
 
     // Final BOXES.csv: every row, sorted by file, written atomically; then the journal goes.
@@ -218,12 +219,25 @@ function runWorkers(
   finish: (rel: string, row?: CropRow, error?: string) => void,
   boxes?: Map<string, ScoredBox | null>,
   inFlight?: Set<string>,
+  signal?: AbortSignal,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let active = n;
     let failed = false;
     const workers: Worker[] = [];
+    // Interrupted: stop every worker; rows finished so far stay in the journal for the next run.
+    const onAbort = () => {
+      if (failed) return;
+      failed = true;
+      for (const x of workers) void x.terminate();
+      try {
+        throwIfAborted(signal);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const feed = (w: Worker) => {
       if (failed) return;
       if (next < todo.length) {
@@ -254,7 +268,10 @@ function runWorkers(
         reject(err);
       });
       w.on('exit', () => {
-        if (--active === 0 && !failed) resolve();
+        if (--active === 0) {
+          signal?.removeEventListener('abort', onAbort);
+          if (!failed) resolve();
+        }
       });
       feed(w);
     }

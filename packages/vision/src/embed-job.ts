@@ -1,27 +1,30 @@
 /**
- * `vision embed`: encode every image of a folder tree into one .npy matrix plus the file order.
+ * runImageEmbedJob (`vision embed`): encode every image of a folder tree into one .npy matrix plus the file order.
  * Finished vectors are checkpointed as they come (X.npy.partial.f32 + X.npy.partial.txt), so a killed run over
  * millions of images resumes where it stopped; the .npy and .files.txt are written atomically at the end.
  */
 import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { checkOutputPaths, writeFileAtomic, writeNpy } from '@bioscan5m/core';
+import { checkOutputPaths, throwIfAborted, UsageError, writeFileAtomic, writeNpy, type Encoder, type JobControl } from '@bioscan5m/core';
+import { createImageEncoder, type ImageEncoderSpec, type ImageInput } from './encoders.js';
 import { listImages } from './files.js';
 import { decodeImage, ImageReadError } from './image.js';
-import type { ImageEncoder, ProgressCallback } from './types.js';
 
-export interface EmbedJobOptions {
+export interface ImageEmbedJobOptions extends JobControl {
   imagesDir: string;
   /** Output .npy; the file order goes to the same name with .files.txt instead of .npy. */
   out: string;
-  encoder: ImageEncoder;
-  onProgress?: ProgressCallback;
+  /** An encoder spec (created and disposed by the job) or an encoder of yours (left open). Default: descriptor. */
+  encoder?: ImageEncoderSpec | Encoder<ImageInput>;
+  /** Called for each image that cannot be read; the job carries on. */
   onImageError?: (rel: string, message: string) => void;
   /** Images decoded ahead of the encoder. */
   concurrency?: number;
 }
 
-export interface EmbedJobSummary {
+export interface ImageEmbedJobSummary {
+  /** The encoder's name. */
+  encoder: string;
   total: number;
   embedded: number;
   /** Vectors taken over from an interrupted earlier run. */
@@ -50,13 +53,26 @@ function loadCheckpoint(bin: string, list: string, header: string, dim: number):
   return done;
 }
 
-export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummary> {
+const isEncoder = (e: unknown): e is Encoder<ImageInput> => typeof (e as Encoder<ImageInput>)?.embed === 'function';
+
+export async function runImageEmbedJob(opts: ImageEmbedJobOptions): Promise<ImageEmbedJobSummary> {
+  if (!/\.npy$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .npy, got '${opts.out}'`, '--out');
   checkOutputPaths({ inputs: { images: opts.imagesDir }, outputs: { out: opts.out, files: filesListPath(opts.out) } });
   const files = listImages(opts.imagesDir);
-  const dim = opts.encoder.dim;
+  const given = opts.encoder ?? { kind: 'descriptor' };
+  const encoder = isEncoder(given) ? given : await createImageEncoder(given);
+  try {
+    return await embedFiles(opts, files, encoder);
+  } finally {
+    if (!isEncoder(given)) await encoder.dispose();
+  }
+}
+
+async function embedFiles(opts: ImageEmbedJobOptions, files: ReturnType<typeof listImages>, encoder: Encoder<ImageInput>): Promise<ImageEmbedJobSummary> {
+  const dim = encoder.dim;
   const bin = `${opts.out}.partial.f32`;
   const list = `${opts.out}.partial.txt`;
-  const header = `# ${opts.encoder.name} dim=${dim}`;
+  const header = `# ${encoder.name} dim=${dim}`;
   const vectors = loadCheckpoint(bin, list, header, dim);
   const resumed = vectors.size;
   // Rewrite the checkpoint to exactly what was kept, then append.
@@ -67,15 +83,16 @@ export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummar
   if (statSync(bin).size !== kept.length * dim * 4) truncateSync(bin, kept.length * dim * 4);
 
   const todo = files.filter((f) => !vectors.has(f.rel));
-  const failed: EmbedJobSummary['failed'] = [];
+  const failed: ImageEmbedJobSummary['failed'] = [];
   let next = 0;
   let finished = resumed;
   opts.onProgress?.(finished, files.length);
   const lane = async () => {
     while (next < todo.length) {
+      throwIfAborted(opts.signal);
       const f = todo[next++];
       try {
-        const v = await opts.encoder.encode(await decodeImage(f.path, f.rel));
+        const v = (await encoder.embed([await decodeImage(f.path, f.rel)])).data;
         vectors.set(f.rel, v);
         // Vector first, then its name: a name in the list always has its vector.
         appendFileSync(bin, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
@@ -105,5 +122,5 @@ export async function runEmbedJob(opts: EmbedJobOptions): Promise<EmbedJobSummar
   writeFileAtomic(filesTxt, rows.map((r) => r.rel).join('\n') + (rows.length ? '\n' : ''));
   rmSync(bin, { force: true });
   rmSync(list, { force: true });
-  return { total: files.length, embedded: rows.length, resumed, dim, failed, npy: opts.out, filesTxt };
+  return { encoder: encoder.name, total: files.length, embedded: rows.length, resumed, dim, failed, npy: opts.out, filesTxt };
 }

@@ -8,7 +8,11 @@ import type { Box } from './types.js';
 export const CROP_RATIO = 1.4;
 /** Side length the shorter side of cropped_256 / original_256 is resized to. */
 export const RESIZE_SHORT_SIDE = 256;
-/** Pixel scale of the original 1024x768 photos. */
+/**
+ * Pixel scale of the original 1024x768 BIOSCAN-5M photos: 0.1554 mm per pixel, horizontally and vertically (the
+ * Keyence imaging system, paper section on cropping). Cropping keeps it; a cropped_256 pixel is
+ * MM_PER_PIXEL * scale_factor. Photos from another rig need their own scale (the `mmPerPixel` arguments).
+ */
 export const MM_PER_PIXEL = 0.1554;
 /** Plate background colour used to pad crops that leave the image. */
 export const BACKGROUND_RGB: readonly [number, number, number] = [234, 242, 245];

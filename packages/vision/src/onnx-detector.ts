@@ -4,7 +4,7 @@
  * [1,Q,4] as normalised (cx, cy, w, h).
  */
 import { Bioscan5mError } from '@bioscan5m/core';
-import { createSession, IMAGENET_MEAN, IMAGENET_STD, ort, resizeRaw, staticInputSize, toNchw } from './onnx.js';
+import { createSession, IMAGENET_MEAN, IMAGENET_STD, resizeRaw, staticInputSize, toNchw, type OnnxSession } from './onnx.js';
 import { clipBox } from './geometry.js';
 import type { Detection, Detector, RgbImage, ScoredBox } from './types.js';
 
@@ -65,7 +65,7 @@ export function decodeDetrOutputs(
 export class OnnxDetector implements Detector {
   readonly name: string;
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly onnx: OnnxSession,
     private readonly opts: Required<Pick<OnnxDetectorOptions, 'mean' | 'std'>> & OnnxDetectorOptions,
     private readonly inputName: string,
     private readonly logitsName: string,
@@ -76,11 +76,13 @@ export class OnnxDetector implements Detector {
   }
 
   static async load(modelPath: string, options: OnnxDetectorOptions = {}): Promise<OnnxDetector> {
-    const session = await createSession(modelPath, options.threads);
+    const onnx = await createSession(modelPath, options.threads);
+    const { session } = onnx;
     const outs = session.outputNames;
     const logitsName = options.logitsName ?? outs.find((n) => /logit/i.test(n)) ?? outs[0];
     const boxesName = options.boxesName ?? outs.find((n) => /box/i.test(n)) ?? outs[1];
     if (!logitsName || !boxesName || logitsName === boxesName || !outs.includes(logitsName) || !outs.includes(boxesName)) {
+      await session.release();
       throw new Bioscan5mError(`${modelPath}: expected a DETR-style export with logits and boxes outputs, found outputs ${JSON.stringify(outs)}`);
     }
     const inputName = session.inputNames[0];
@@ -90,7 +92,7 @@ export class OnnxDetector implements Detector {
       opts.inputWidth ??= fixed.width;
       opts.inputHeight ??= fixed.height;
     }
-    return new OnnxDetector(session, opts, inputName, logitsName, boxesName, modelPath);
+    return new OnnxDetector(onnx, opts, inputName, logitsName, boxesName, modelPath);
   }
 
   private inputSize(image: RgbImage): { width: number; height: number } {
@@ -104,8 +106,8 @@ export class OnnxDetector implements Detector {
   async detect(image: RgbImage): Promise<Detection> {
     const size = this.inputSize(image);
     const resized = await resizeRaw(image, size.width, size.height, 'fill');
-    const feeds = { [this.inputName]: toNchw(resized, this.opts.mean, this.opts.std) };
-    const res = await this.session.run(feeds);
+    const feeds = { [this.inputName]: toNchw(this.onnx.ort, resized, this.opts.mean, this.opts.std) };
+    const res = await this.onnx.session.run(feeds);
     const logits = res[this.logitsName];
     const boxes = res[this.boxesName];
     const [, queries, classes] = logits.dims as number[];
@@ -117,7 +119,11 @@ export class OnnxDetector implements Detector {
     };
   }
 
+  private released = false;
+
   async dispose(): Promise<void> {
-    await this.session.release();
+    if (this.released) return;
+    this.released = true;
+    await this.onnx.session.release();
   }
 }

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNpy } from '@bioscan5m/core';
 import { decodeDetrOutputs, OnnxDetector } from './onnx-detector.js';
-import { OnnxImageEncoder } from './encoders.js';
+import { createImageEncoder } from './encoders.js';
 import { runCropJob } from './crop-job.js';
-import { runEmbedJob } from './embed-job.js';
+import { runImageEmbedJob } from './embed-job.js';
 import { iou } from './geometry.js';
 import { embeddedImages, syntheticPlate } from './test-helpers.js';
 import type { RgbImage } from './types.js';
@@ -68,19 +68,25 @@ describe('ONNX image encoder (tiny ViT)', () => {
   const golden = JSON.parse(readFileSync(path.join(models, 'tiny-vit.golden.json'), 'utf8')) as { cls: number[]; mean: number[] };
 
   it('matches torch on the CLS token and on mean pooling', async () => {
-    const cls = await OnnxImageEncoder.load(path.join(models, 'tiny-vit.onnx'), { normalize: false });
-    expect(cls.dim).toBe(16);
-    const v = await cls.encode(pattern());
-    v.forEach((x, i) => expect(x).toBeCloseTo(golden.cls[i], 4));
-    const mean = await OnnxImageEncoder.load(path.join(models, 'tiny-vit.onnx'), { normalize: false, pooling: 'mean' });
-    (await mean.encode(pattern())).forEach((x, i) => expect(x).toBeCloseTo(golden.mean[i], 4));
+    const cls = await createImageEncoder({ kind: 'onnx', model: path.join(models, 'tiny-vit.onnx'), normalize: false });
+    expect(cls).toMatchObject({ dim: 16, modality: 'image' });
+    // A batch of two: row i is input i.
+    const e = await cls.embed([pattern(), pattern()]);
+    expect([e.rows, e.dim]).toEqual([2, 16]);
+    e.data.subarray(0, 16).forEach((x, i) => expect(x).toBeCloseTo(golden.cls[i], 4));
+    expect(Array.from(e.data.subarray(16))).toEqual(Array.from(e.data.subarray(0, 16)));
+    await cls.dispose();
+    await cls.dispose(); // twice is safe
+    await expect(cls.embed([pattern()])).rejects.toThrow(/after dispose/);
+    const mean = await createImageEncoder({ kind: 'onnx', model: path.join(models, 'tiny-vit.onnx'), normalize: false, pooling: 'mean' });
+    (await mean.embed([pattern()])).data.forEach((x, i) => expect(x).toBeCloseTo(golden.mean[i], 4));
+    await mean.dispose();
   });
 
   it('`embed` writes an N x dim .npy and the file order', async () => {
-    const enc = await OnnxImageEncoder.load(path.join(models, 'tiny-vit.onnx'));
     const out = path.join(tmp, 'emb.npy');
-    const s = await runEmbedJob({ imagesDir: embeddedImages, out, encoder: enc });
-    expect(s).toMatchObject({ total: 16, embedded: 16, dim: 16 });
+    const s = await runImageEmbedJob({ imagesDir: embeddedImages, out, encoder: { kind: 'onnx', model: path.join(models, 'tiny-vit.onnx') } });
+    expect(s).toMatchObject({ total: 16, embedded: 16, dim: 16, encoder: `onnx:${path.join(models, 'tiny-vit.onnx')}` });
     const npy = readNpy(out);
     expect(npy.shape).toEqual([16, 16]);
     const files = readFileSync(path.join(tmp, 'emb.files.txt'), 'utf8').trim().split('\n');

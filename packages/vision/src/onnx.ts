@@ -1,28 +1,37 @@
 /** Shared onnxruntime-node plumbing: sessions, and image -> normalised NCHW tensors. */
 import { existsSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { Bioscan5mError } from '@bioscan5m/core';
+import { loadOrt, type Ort } from './engines.js';
 import type { RgbImage } from './types.js';
+
+/** An ONNX session with the onnxruntime module it came from (to build its input tensors). */
+export interface OnnxSession {
+  ort: Ort;
+  session: InferenceSession;
+}
 
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
 
-export async function createSession(modelPath: string, threads?: number): Promise<ort.InferenceSession> {
-  if (!existsSync(modelPath)) throw new Bioscan5mError(`${modelPath}: ONNX model not found`);
+export async function createSession(modelPath: string, threads?: number): Promise<OnnxSession> {
+  if (!existsSync(modelPath)) throw new Bioscan5mError(`${modelPath}: ONNX model not found`, 'BIOSCAN5M_IO');
+  const ort = await loadOrt();
   try {
-    return await ort.InferenceSession.create(modelPath, {
+    const session = await ort.InferenceSession.create(modelPath, {
       intraOpNumThreads: threads ?? 1,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
+    return { ort, session };
   } catch (err) {
-    throw new Bioscan5mError(`${modelPath}: cannot load ONNX model: ${(err as Error).message}`);
+    throw new Bioscan5mError(`${modelPath}: cannot load ONNX model: ${(err as Error).message}`, 'BIOSCAN5M_INPUT');
   }
 }
 
 /** Fixed spatial size of a model input [N,3,H,W], or undefined where the export leaves it dynamic. */
-export function staticInputSize(session: ort.InferenceSession, inputName: string): { width: number; height: number } | undefined {
+export function staticInputSize(session: InferenceSession, inputName: string): { width: number; height: number } | undefined {
   const meta = (session as unknown as { inputMetadata?: { name: string; shape?: (number | string)[] }[] }).inputMetadata;
   const m = Array.isArray(meta) ? meta.find((x) => x.name === inputName) : undefined;
   const shape = m?.shape;
@@ -42,7 +51,7 @@ export async function resizeRaw(image: RgbImage, width: number, height: number, 
 }
 
 /** HWC uint8 -> NCHW float32, (x/255 - mean) / std. */
-export function toNchw(image: RgbImage, mean: readonly number[] = IMAGENET_MEAN, std: readonly number[] = IMAGENET_STD): ort.Tensor {
+export function toNchw(ort: Ort, image: RgbImage, mean: readonly number[] = IMAGENET_MEAN, std: readonly number[] = IMAGENET_STD): Tensor {
   const { width: w, height: h, data } = image;
   const plane = w * h;
   const out = new Float32Array(3 * plane);
@@ -54,4 +63,3 @@ export function toNchw(image: RgbImage, mean: readonly number[] = IMAGENET_MEAN,
   return new ort.Tensor('float32', out, [1, 3, h, w]);
 }
 
-export { ort };

@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { Bioscan5mError, throwIfAborted, UsageError, writeFileAtomic, type JobControl, type ProgressCallback } from '@bioscan5m/core';
 import { analyseSpecimen, DEFAULT_BUILTIN_PARAMS, rankCandidates, type BuiltinDetectorParams } from './builtin-detector.js';
 import { evaluateBoxes, readCocoTruth, type CocoMetrics, type EvalImage } from './coco.js';
 import { decodeImage, ImageReadError } from './image.js';
 import { proposeCandidates, trainRescorer, type RescorerWeights, type TrainingImage, type TrainOptions } from './rescorer.js';
-import type { ProgressCallback, ScoredBox } from './types.js';
+import type { ScoredBox } from './types.js';
 
 /** Re-scorer training used for the shipped weights: 16 tanh units beside the linear part, target IoU². */
 export const DEFAULT_TRAINING: TrainOptions = { hidden: 16, epochs: 500, power: 2 };
@@ -21,13 +22,14 @@ export interface LabelledCandidates extends TrainingImage {
 export async function collectCandidates(
   imagesDir: string,
   cocoFile: string,
-  opts: { params?: Partial<BuiltinDetectorParams>; onProgress?: ProgressCallback; onImageError?: (file: string, message: string) => void } = {},
+  opts: { params?: Partial<BuiltinDetectorParams>; onProgress?: ProgressCallback; onImageError?: (file: string, message: string) => void; signal?: AbortSignal } = {},
 ): Promise<LabelledCandidates[]> {
   const p = { ...DEFAULT_BUILTIN_PARAMS, ...opts.params };
   const truth = await readCocoTruth(cocoFile);
   const out: LabelledCandidates[] = [];
   let done = 0;
   for (const [name, t] of truth) {
+    throwIfAborted(opts.signal);
     try {
       const a = analyseSpecimen(await decodeImage(path.join(imagesDir, name), name), p);
       out.push({ fileName: name, candidates: proposeCandidates(a, p), truth: t.boxes });
@@ -68,6 +70,55 @@ export function crossValidate(images: LabelledCandidates[], folds = 5, params: P
   }
   const evalImages: EvalImage[] = images.map((im) => ({ truth: im.truth, detections: detections.get(im.fileName) ?? [] }));
   return { metrics: evaluateBoxes(evalImages), detections };
+}
+
+export interface DetectorTrainJobOptions extends JobControl {
+  /** Folder holding the COCO file_name images. */
+  imagesDir: string;
+  /** COCO annotations (bbox [0,0,0,0] = no specimen). */
+  coco: string;
+  /** Weights file to write (.json), atomically; pass it as a detector: `{ kind: 'builtin', weightsFile }`. */
+  out: string;
+  /** Hidden tanh units (0 = logistic regression) and epochs; default DEFAULT_TRAINING's. */
+  hidden?: number;
+  epochs?: number;
+  /** Also k-fold cross-validate (k more trainings) so the reported accuracy is on unseen images. */
+  crossValidateFolds?: number;
+  /** Called for each image that cannot be read; it is left out of the training. */
+  onImageError?: (file: string, message: string) => void;
+}
+
+export interface DetectorTrainJobSummary {
+  /** Images trained on. */
+  images: number;
+  out: string;
+  /** With crossValidateFolds: the held-out metrics. */
+  crossValidation?: { folds: number; metrics: CocoMetrics };
+  failed: { file: string; message: string }[];
+}
+
+/** Trains the built-in detector's re-scorer on a COCO file and writes its weights. */
+export async function runDetectorTrainJob(opts: DetectorTrainJobOptions): Promise<DetectorTrainJobSummary> {
+  if (!/\.json$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .json, got '${opts.out}'`, '--out');
+  const folds = opts.crossValidateFolds;
+  if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) throw new UsageError(`expected an integer >= 2, got ${folds}`, 'crossValidateFolds');
+  const failed: DetectorTrainJobSummary['failed'] = [];
+  const images = await collectCandidates(opts.imagesDir, opts.coco, {
+    onProgress: opts.onProgress,
+    signal: opts.signal,
+    onImageError: (file, message) => {
+      failed.push({ file, message });
+      opts.onImageError?.(file, message);
+    },
+  });
+  if (!images.length) throw new Bioscan5mError(`${opts.coco}: no readable images under ${opts.imagesDir}`, 'BIOSCAN5M_INPUT');
+  const train: TrainOptions = { ...DEFAULT_TRAINING, hidden: opts.hidden ?? DEFAULT_TRAINING.hidden, epochs: opts.epochs ?? DEFAULT_TRAINING.epochs };
+  const summary: DetectorTrainJobSummary = { images: images.length, out: opts.out, failed };
+  if (folds !== undefined) summary.crossValidation = { folds, metrics: crossValidate(images, folds, { minScore: 0 }, train).metrics };
+  throwIfAborted(opts.signal);
+  const weights = trainRescorer(images, { ...train, trainedOn: `${path.basename(opts.coco)} (${images.length} images)` });
+  writeFileAtomic(opts.out, JSON.stringify(weights));
+  return summary;
 }
 
 export { trainRescorer };

@@ -46,13 +46,3 @@ export interface Detector {
   /** Frees native resources (ONNX sessions). */
   dispose?(): Promise<void>;
 }
-
-/** Turns an image into a fixed-length feature vector. */
-export interface ImageEncoder {
-  readonly name: string;
-  readonly dim: number;
-  encode(image: RgbImage): Promise<Float32Array>;
-  dispose?(): Promise<void>;
-}
-
-export type ProgressCallback = (done: number, total: number) => void;
