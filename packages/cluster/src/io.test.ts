@@ -12,7 +12,7 @@ describe('readEmbeddings', () => {
     const f32 = path.join(dir, 'a.npy');
     writeNpy(f32, Float32Array.from([1, 2, 3, 4, 5, 6]), [3, 2]);
     const m = await readEmbeddings(f32);
-    expect([m.rows, m.cols]).toEqual([3, 2]);
+    expect([m.rows, m.dim]).toEqual([3, 2]);
     expect(m.data).toBeInstanceOf(Float32Array);
     expect(Array.from(m.data)).toEqual([1, 2, 3, 4, 5, 6]);
     const f64 = path.join(dir, 'b.npy');

@@ -26,7 +26,7 @@ export function readEmbeddingsNpy(file: string): Matrix {
       throw new Bioscan5mError(`${file}: row ${Math.floor(i / cols) + 1}, dimension ${(i % cols) + 1}: value ${data[i]} is not finite`, 'BIOSCAN5M_INPUT');
     }
   }
-  return { data, rows, cols };
+  return { data, rows, dim: cols };
 }
 
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
@@ -47,7 +47,7 @@ async function readEmbeddingsTable(file: string): Promise<Matrix> {
   if (headerIsData) push(table.header, 1, null);
   for await (const row of table) push(row.fields, row.line, headerIsData ? null : table.header);
   if (values.length === 0) throw new Bioscan5mError(`${file}: no embedding rows`, 'BIOSCAN5M_INPUT');
-  return { data: Float64Array.from(values), rows: values.length / cols, cols };
+  return { data: Float64Array.from(values), rows: values.length / cols, dim: cols };
 }
 
 export interface LabelTable {

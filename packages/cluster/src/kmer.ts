@@ -35,9 +35,9 @@ export function kmerFrequencies(seq: string, k = 4): Float64Array {
 }
 
 /** Stacks k-mer frequency vectors of many sequences into one row-major matrix. */
-export function kmerMatrix(seqs: readonly string[], k = 4): { data: Float64Array; rows: number; cols: number } {
+export function kmerMatrix(seqs: readonly string[], k = 4): { data: Float64Array; rows: number; dim: number } {
   const dim = 4 ** k;
   const data = new Float64Array(seqs.length * dim);
   seqs.forEach((s, i) => data.set(kmerFrequencies(s, k), i * dim));
-  return { data, rows: seqs.length, cols: dim };
+  return { data, rows: seqs.length, dim };
 }

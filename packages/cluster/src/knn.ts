@@ -12,7 +12,7 @@ export interface KnnGraph {
 }
 
 export function exactKnn(x: Matrix, k: number, onProgress?: (done: number, total: number) => void): KnnGraph {
-  const { rows: n, cols: d } = x;
+  const { rows: n, dim: d } = x;
   const data = x.data instanceof Float64Array ? x.data : Float64Array.from(x.data);
   const kk = Math.min(k, n);
   // Row i's heap: heapD/heapI[i*kk .. i*kk+kk), a max-heap on squared distance; size in cnt[i].

@@ -3,7 +3,7 @@ import { concatColumns, selectRows, zscoreColumns } from './matrix.js';
 
 describe('zscoreColumns / concatColumns', () => {
   it('standardises every column to mean 0 and population sd 1; constant columns are only centred', () => {
-    const x = { data: Float64Array.from([1, 5, 10, 3, 5, 20, 5, 5, 60]), rows: 3, cols: 3 };
+    const x = { data: Float64Array.from([1, 5, 10, 3, 5, 20, 5, 5, 60]), rows: 3, dim: 3 };
     const z = zscoreColumns(x);
     for (let j = 0; j < 3; j++) {
       const col = [0, 1, 2].map((i) => z.data[i * 3 + j]);
@@ -17,12 +17,12 @@ describe('zscoreColumns / concatColumns', () => {
   });
 
   it('concatenates modalities side by side and rejects mismatched rows', () => {
-    const a = { data: Float64Array.from([1, 2, 3, 4]), rows: 2, cols: 2 };
-    const b = { data: Float32Array.from([9, 8]), rows: 2, cols: 1 };
+    const a = { data: Float64Array.from([1, 2, 3, 4]), rows: 2, dim: 2 };
+    const b = { data: Float32Array.from([9, 8]), rows: 2, dim: 1 };
     const c = concatColumns([a, b]);
-    expect(c.cols).toBe(3);
+    expect(c.dim).toBe(3);
     expect(Array.from(c.data)).toEqual([1, 2, 9, 3, 4, 8]);
-    expect(() => concatColumns([a, { data: new Float64Array(3), rows: 3, cols: 1 }])).toThrow(/3 rows/);
+    expect(() => concatColumns([a, { data: new Float64Array(3), rows: 3, dim: 1 }])).toThrow(/3 rows/);
     expect(Array.from(selectRows(c, [1]).data)).toEqual([3, 4, 8]);
   });
 });

@@ -16,7 +16,7 @@ function blobs(n: number, seed: number) {
     y.push(c);
     for (let j = 0; j < 10; j++) data[i * 10 + j] = centres[c][j] + rng.normal();
   }
-  return { x: { data, rows: n, cols: 10 }, y };
+  return { x: { data, rows: n, dim: 10 }, y };
 }
 
 describe('umapReduce', () => {
@@ -24,7 +24,7 @@ describe('umapReduce', () => {
 
   it('keeps separated groups separable (Ward on the embedding recovers them)', async () => {
     const emb = await umapReduce(x, { nComponents: 5, nNeighbors: 15, nEpochs: 60, seed: 3 });
-    expect([emb.rows, emb.cols]).toEqual([160, 5]);
+    expect([emb.rows, emb.dim]).toEqual([160, 5]);
     const { labels } = wardClustering(emb, { nClusters: 4 });
     expect(adjustedMutualInfo(y, labels)).toBeGreaterThan(0.95);
   });
@@ -34,7 +34,7 @@ describe('umapReduce', () => {
     for (const i of [0, 17, 159]) {
       const d = Array.from({ length: x.rows }, (_, j) => {
         let s = 0;
-        for (let q = 0; q < x.cols; q++) s += (x.data[i * x.cols + q] - x.data[j * x.cols + q]) ** 2;
+        for (let q = 0; q < x.dim; q++) s += (x.data[i * x.dim + q] - x.data[j * x.dim + q]) ** 2;
         return [Math.sqrt(s), j] as const;
       }).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       expect(g.indices[i]).toEqual(d.slice(0, 7).map((p) => p[1]));
@@ -64,6 +64,6 @@ describe('umapReduce', () => {
     const seen: number[] = [];
     await umapReduce(x, { nComponents: 2, nNeighbors: 10, nEpochs: 12, onProgress: (d) => seen.push(d) });
     expect(seen.at(-1)).toBe(12);
-    await expect(umapReduce({ data: new Float64Array(20), rows: 10, cols: 2 })).rejects.toThrow(/needs more than 30 rows/);
+    await expect(umapReduce({ data: new Float64Array(20), rows: 10, dim: 2 })).rejects.toThrow(/needs more than 30 rows/);
   });
 });

@@ -3,9 +3,8 @@
  * (50 components, 30 neighbours, min_dist 0) and a seeded random source so runs repeat exactly.
  */
 import { UMAP } from 'umap-js';
-import { Bioscan5mError, createRng } from '@bioscan5m/core';
+import { Bioscan5mError, createRng, type ProgressCallback } from '@bioscan5m/core';
 import type { Matrix } from './matrix.js';
-import type { ProgressFn } from './ward.js';
 import { type UmapLayoutState, optimizeLayout } from './umap-layout.js';
 import { exactKnn } from './knn.js';
 
@@ -28,7 +27,7 @@ export interface UmapOptions {
   /** 'fast' (default): umap-js's graph, then its epochs re-run on typed arrays; 'umap-js': umap-js throughout. */
   engine?: 'fast' | 'umap-js';
   /** Called after the neighbour graph (done 0) and after each epoch. */
-  onProgress?: ProgressFn;
+  onProgress?: ProgressCallback;
 }
 
 /** Embeds the rows of `x` in `nComponents` dimensions. */
@@ -48,9 +47,9 @@ export async function umapReduce(x: Matrix, opts: UmapOptions = {}): Promise<Mat
     random,
   });
   const rows: number[][] = new Array(x.rows);
-  for (let i = 0; i < x.rows; i++) rows[i] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols));
+  for (let i = 0; i < x.rows; i++) rows[i] = Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim));
   const knnMode = opts.knn ?? 'auto';
-  if (knnMode === 'exact' || (knnMode === 'auto' && x.rows * x.rows * x.cols <= 1e10)) {
+  if (knnMode === 'exact' || (knnMode === 'auto' && x.rows * x.rows * x.dim <= 1e10)) {
     const g = exactKnn(x, nNeighbors);
     umap.setPrecomputedKNN(g.indices, g.distances);
   }
@@ -68,10 +67,10 @@ export async function umapReduce(x: Matrix, opts: UmapOptions = {}): Promise<Mat
     const emb = umap.getEmbedding();
     const out = new Float64Array(x.rows * nComponents);
     for (let i = 0; i < x.rows; i++) out.set(emb[i], i * nComponents);
-    return { data: out, rows: x.rows, cols: nComponents };
+    return { data: out, rows: x.rows, dim: nComponents };
   }
   // Same epochs on typed arrays (bit-identical to umap-js's step(), several times faster).
   const state = (umap as unknown as { optimizationState: UmapLayoutState }).optimizationState;
   const data = await optimizeLayout(state, random, opts.onProgress);
-  return { data, rows: x.rows, cols: nComponents };
+  return { data, rows: x.rows, dim: nComponents };
 }

@@ -25,7 +25,7 @@ interface WardCase {
 const golden = readFixture<{ cases: WardCase[] }>('ward.json');
 
 function matrixOf(X: number[][]) {
-  return { data: Float64Array.from(X.flat()), rows: X.length, cols: X[0].length };
+  return { data: Float64Array.from(X.flat()), rows: X.length, dim: X[0].length };
 }
 
 /** True when two labelings describe the same partition (labels may be permuted). */
@@ -42,7 +42,7 @@ function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 }
 
 /** `tied`: the data has exactly equal merge heights, whose order is rounding noise in scipy and here. */
-function checkCase(c: WardCase, X: { data: Float64Array; rows: number; cols: number }, tied = false) {
+function checkCase(c: WardCase, X: { data: Float64Array; rows: number; dim: number }, tied = false) {
   const tree = wardLinkage(X);
   // Same merges (node ids) and heights as scipy.cluster.hierarchy.linkage(X, 'ward').
   for (let i = 0; i < c.linkage.length; i++) {
@@ -85,7 +85,7 @@ describe('Ward clustering matches scipy linkage and sklearn AgglomerativeCluster
       species.push(r[col('species')]);
       if (vecs.length === real!.rows) break;
     }
-    const X = { data: new Float64Array(vecs.length * 256), rows: vecs.length, cols: 256 };
+    const X = { data: new Float64Array(vecs.length * 256), rows: vecs.length, dim: 256 };
     vecs.forEach((v, i) => X.data.set(v, i * 256));
     // 4-mer vectors that differ by one k-mer give exactly tied heights: compare heights and partitions.
     checkCase(real!, X, true);
@@ -98,7 +98,7 @@ describe('Ward clustering matches scipy linkage and sklearn AgglomerativeCluster
 describe('Ward properties', () => {
   it('heights are non-decreasing, sizes add up, and every cut has the requested number of clusters', () => {
     const n = 300;
-    const X = { data: new Float64Array(n * 4), rows: n, cols: 4 };
+    const X = { data: new Float64Array(n * 4), rows: n, dim: 4 };
     let s = 12345;
     for (let i = 0; i < X.data.length; i++) X.data[i] = ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 10;
     const tree = wardLinkage(X);
@@ -108,15 +108,15 @@ describe('Ward properties', () => {
   });
 
   it('rejects non-finite values and bad cluster counts with clear errors', () => {
-    expect(() => wardLinkage({ data: Float64Array.from([0, NaN]), rows: 2, cols: 1 })).toThrow(/row 2, column 1/);
-    const tree = wardLinkage({ data: Float64Array.from([0, 1, 5]), rows: 3, cols: 1 });
+    expect(() => wardLinkage({ data: Float64Array.from([0, NaN]), rows: 2, dim: 1 })).toThrow(/row 2, column 1/);
+    const tree = wardLinkage({ data: Float64Array.from([0, 1, 5]), rows: 3, dim: 1 });
     expect(() => cutTree(tree, 4)).toThrow(/between 1 and the number of rows/);
   });
 
   it('the WebAssembly SIMD scan and the JavaScript scan build bit-identical trees', () => {
     const n = 700;
     const d = 13; // not a multiple of 8: exercises the remainder loops
-    const X = { data: new Float64Array(n * d), rows: n, cols: d };
+    const X = { data: new Float64Array(n * d), rows: n, dim: d };
     for (let i = 0; i < X.data.length; i++) X.data[i] = Math.sin(i * 0.7123) * 5 + Math.cos(i * 0.0131) * 3;
     const a = wardLinkage(X, { wasm: true });
     const b = wardLinkage(X, { wasm: false });
@@ -127,7 +127,7 @@ describe('Ward properties', () => {
   it('splitting the scan across worker threads builds the same tree', () => {
     const n = 6000; // scans of >= 4,096 live clusters are split
     const d = 3;
-    const X = { data: new Float64Array(n * d), rows: n, cols: d };
+    const X = { data: new Float64Array(n * d), rows: n, dim: d };
     for (let i = 0; i < X.data.length; i++) X.data[i] = Math.sin(i * 1.618) * 7 + Math.sin(i * 0.0007) * 4;
     const one = wardLinkage(X, { threads: 1 });
     const three = wardLinkage(X, { threads: 3 });
@@ -136,10 +136,10 @@ describe('Ward properties', () => {
   });
 
   it('handles one and two rows', () => {
-    const one = wardLinkage({ data: Float64Array.from([3, 4]), rows: 1, cols: 2 });
+    const one = wardLinkage({ data: Float64Array.from([3, 4]), rows: 1, dim: 2 });
     expect(one.distances.length).toBe(0);
     expect(Array.from(cutTree(one, 1))).toEqual([0]);
-    const two = wardLinkage({ data: Float64Array.from([0, 0, 3, 4]), rows: 2, cols: 2 });
+    const two = wardLinkage({ data: Float64Array.from([0, 0, 3, 4]), rows: 2, dim: 2 });
     expect(Array.from(two.children)).toEqual([0, 1]);
     expect(two.distances[0]).toBe(5);
     expect(Array.from(cutTree(two, 2))).toEqual([1, 0]); // sklearn labels for [[0, 0], [3, 4]] with 2 clusters
@@ -147,7 +147,7 @@ describe('Ward properties', () => {
 
   it('progress reaches the total', () => {
     const calls: number[] = [];
-    wardLinkage({ data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, cols: 1 }, { onProgress: (d) => calls.push(d) });
+    wardLinkage({ data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, dim: 1 }, { onProgress: (d) => calls.push(d) });
     expect(calls.at(-1)).toBe(49);
   });
 });

@@ -15,12 +15,10 @@
  * JavaScript, which remains as the fallback and gives bit-identical trees; large scans are split across worker
  * threads sharing the kernel's memory (ward-wasm.ts), again with an identical result.
  */
-import { Bioscan5mError } from '@bioscan5m/core';
+import { Bioscan5mError, type ProgressCallback } from '@bioscan5m/core';
 
 import type { Matrix } from './matrix.js';
 import { createScanKernel } from './ward-wasm.js';
-
-export type ProgressFn = (done: number, total: number) => void;
 
 /** A scipy-format linkage: row i merges children[2i] and children[2i+1] into node n + i at height distances[i]. */
 export interface Linkage {
@@ -35,7 +33,7 @@ export interface Linkage {
 }
 
 export interface WardOptions {
-  onProgress?: ProgressFn;
+  onProgress?: ProgressCallback;
   /** Use the WebAssembly SIMD scan when available (default true); the result is identical either way. */
   wasm?: boolean;
   /** Threads for the scan (default: all cores from 8,192 rows on); the result is identical for any count. */
@@ -45,7 +43,7 @@ export interface WardOptions {
 /** Builds the full Ward tree of the rows of `x` (n x d, row-major). */
 export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
   const n = x.rows;
-  const d = x.cols;
+  const d = x.dim;
   if (n < 1) throw new Bioscan5mError('Ward clustering needs at least one row');
   if (x.data.length !== n * d) throw new Bioscan5mError(`matrix data has ${x.data.length} values, expected ${n} x ${d}`);
   for (let i = 0; i < x.data.length; i++) {

@@ -64,8 +64,8 @@ describe('zeroShotClustering', () => {
     }
     const res = await zeroShotClustering({
       embeddings: [
-        { data: a, rows: n, cols: 3 },
-        { data: b, rows: n, cols: 2 },
+        { data: a, rows: n, dim: 3 },
+        { data: b, rows: n, dim: 2 },
       ],
       labels: { y },
       umapDims: 4,
@@ -78,7 +78,7 @@ describe('zeroShotClustering', () => {
   });
 
   it('rejects misaligned inputs and impossible cluster counts', async () => {
-    const x = { data: new Float64Array(10), rows: 5, cols: 2 };
+    const x = { data: new Float64Array(10), rows: 5, dim: 2 };
     await expect(zeroShotClustering({ embeddings: [x], labels: { s: ['a'] }, umapDims: 0 })).rejects.toThrow(/label column 's' has 1 rows but the embeddings have 5/);
     await expect(zeroShotClustering({ embeddings: [x], umapDims: 0, nClusters: 6 })).rejects.toThrow(/between 1 and/);
     await expect(zeroShotClustering({ embeddings: [x], umapDims: 0 })).rejects.toThrow(/number of clusters/);

@@ -4,7 +4,7 @@
  * clustering with as many clusters as true classes -> AMI, ARI, NMI, homogeneity, completeness and V-measure
  * per label column (taxonomic rank or BIN).
  */
-import { barcodeKey, Bioscan5mError } from '@bioscan5m/core';
+import { barcodeKey, Bioscan5mError, throwIfAborted, UsageError, type JobControl } from '@bioscan5m/core';
 import { type Matrix, concatColumns, selectRows, zscoreColumns } from './matrix.js';
 import { type ClusteringScores, clusteringScores } from './metrics.js';
 import { type UmapOptions, umapReduce } from './umap.js';
@@ -12,7 +12,7 @@ import { clustersForThreshold, cutTree, wardLinkage } from './ward.js';
 
 export type ZeroShotStage = 'umap' | 'ward';
 
-export interface ZeroShotOptions {
+export interface ZeroShotOptions extends JobControl {
   /** One matrix per modality, rows aligned. */
   embeddings: Matrix[];
   /** Label columns (e.g. species, genus, dna_bin), one value per row; '' = unlabelled (left out of metrics). */
@@ -32,7 +32,8 @@ export interface ZeroShotOptions {
    * clustered and evaluated, later rows take its cluster in the assignments; rows without a barcode are kept.
    */
   dedupKeys?: readonly string[];
-  onProgress?: (stage: ZeroShotStage, done: number, total: number) => void;
+  /** Called as each stage starts; onProgress then reports that stage's progress. */
+  onStage?: (stage: ZeroShotStage) => void;
 }
 
 export interface LabelScores extends ClusteringScores {
@@ -110,16 +111,32 @@ export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroSho
     nClusters = distinct.size;
   }
   if (nClusters !== undefined && (nClusters < 1 || nClusters > n)) {
-    throw new Bioscan5mError(`number of clusters must be between 1 and the number of rows clustered (${n}), got ${nClusters}`);
+    throw new UsageError(`between 1 and the number of rows clustered (${n}), got ${nClusters}`, 'nClusters');
+  }
+  const dims = opts.umapDims ?? 50;
+  if (dims > 0) {
+    if (dims > x.dim) throw new UsageError(`${dims} UMAP dimensions, but the embeddings have ${x.dim}: give at most ${x.dim}, or 0 to cluster without UMAP`, 'umapDims');
+    const k = opts.umap?.nNeighbors ?? 30;
+    if (k >= n) throw new UsageError(`${k} UMAP neighbours, but ${n} rows are clustered: give fewer than ${n}, or skip UMAP`, 'nNeighbors');
   }
 
   const t1 = performance.now();
-  const dims = opts.umapDims ?? 50;
   if (dims > 0) {
-    x = await umapReduce(x, { ...opts.umap, nComponents: dims, onProgress: (d, t) => opts.onProgress?.('umap', d, t) });
+    throwIfAborted(opts.signal);
+    opts.onStage?.('umap');
+    x = await umapReduce(x, {
+      ...opts.umap,
+      nComponents: dims,
+      onProgress: (d, t) => {
+        opts.onProgress?.(d, t);
+        throwIfAborted(opts.signal);
+      },
+    });
   }
   const t2 = performance.now();
-  const tree = wardLinkage(x, { onProgress: (d, t) => opts.onProgress?.('ward', d, t) });
+  throwIfAborted(opts.signal);
+  opts.onStage?.('ward');
+  const tree = wardLinkage(x, { onProgress: opts.onProgress });
   const k = opts.distanceThreshold !== undefined ? clustersForThreshold(tree, opts.distanceThreshold) : (nClusters as number);
   const clusterOfKept = cutTree(tree, k);
   const assignments = new Int32Array(rows);
