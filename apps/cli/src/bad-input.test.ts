@@ -522,7 +522,6 @@ const PENDING: [RegExp, string][] = [
   [/^paths \| header \| missing required column processid$/, CORE_DATA],
   [/^dna identify --queries \| files \| a folder as the input file$/, `${DNA_SHAPE} (EISDIR reaches "unexpected error")`],
   [/^dna identify --reference \| header \| missing required column species$/, DNA_SHAPE],
-  [/^vision embed \| output-paths \| missing output folders are created$/, 'vision-cluster: vision embed writes OUT.partial.txt before creating the output folder'],
 ];
 for (const row of rows) {
   const key = `${row.command} | ${row.kind} | ${row.what}`;

@@ -30,7 +30,6 @@ interface Convention {
 
 const REPORT = 'report: the demo writes its JSON outputs and the HTML report';
 const CORE_DATA = 'core-data: paths --json (a summary; the path list streamed as JSON)';
-const VISION = 'vision-cluster: --json summaries of the vision commands';
 const CLIP = 'clip: clip embed --quiet and an example';
 /** What each command must offer. A string is a convention not met yet: the change that brings it. */
 const CONVENTIONS: Record<string, Convention> = {
@@ -46,11 +45,11 @@ const CONVENTIONS: Record<string, Convention> = {
   'dna embed': { json: true, quiet: true },
   'dna export-onnx': { json: true, quiet: true },
   'dna identify': { json: true, quiet: true, seed: true, threads: '--threads' },
-  'vision crop': { json: VISION, quiet: true, threads: '--workers' },
-  'vision embed': { json: VISION, quiet: true },
-  'vision quality': { json: VISION, quiet: true },
-  'vision evaluate': { json: VISION, quiet: true },
-  'vision train': { json: VISION, quiet: true, seed: true, seedPending: 'vision-cluster: vision train --seed (the re-scorer takes a seed)' },
+  'vision crop': { json: true, quiet: true, threads: '--workers' },
+  'vision embed': { json: true, quiet: true },
+  'vision quality': { json: true, quiet: true },
+  'vision evaluate': { json: true, quiet: true },
+  'vision train': { json: true, quiet: true, seed: true },
   cluster: { json: true, quiet: true, seed: true },
   'clip train': { json: true, quiet: true, seed: true },
   'clip embed': { json: true, quiet: CLIP, examplePending: CLIP },

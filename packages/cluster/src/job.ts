@@ -2,7 +2,7 @@
  * runClusterJob (`bioscan5m cluster`): embedding files (or matrices) and a label table in, the zero-shot
  * clustering protocol run, the cluster of every row (CSV), the clustered matrix (.npy) and a JSON-ready report out.
  */
-import { Bioscan5mError, createTableWriter, UsageError, writeNpy, type JobControl } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, createTableWriter, UsageError, writeNpy, type JobControl } from '@bioscan5m/core';
 import { readEmbeddings, readLabels } from './io.js';
 import type { Matrix } from './matrix.js';
 import type { UmapOptions } from './umap.js';
@@ -92,6 +92,8 @@ export async function runClusterJob(opts: ClusterJobOptions): Promise<ClusterJob
   }
   if (opts.nClusters !== undefined && opts.distanceThreshold !== undefined) throw new UsageError('give a number of clusters or a distance threshold, not both', 'nClusters');
 
+  const files = opts.embeddings.filter((e): e is string => typeof e === 'string');
+  checkOutputPaths({ inputs: { embeddings: files, labels: opts.labels }, outputs: { out: opts.out, saveReduced: opts.saveReduced } });
   const mats: Matrix[] = [];
   for (const [i, e] of opts.embeddings.entries()) {
     const m = typeof e === 'string' ? await readEmbeddings(e) : e;

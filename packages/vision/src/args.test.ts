@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bioscan5mError } from '@bioscan5m/core';
 import { parseDetectorArg, parseImageEncoderArg } from './args.js';
 
-const usage = (f: () => unknown, option: string, message: RegExp) => {
+const usage = (f: () => unknown, option: string | undefined, message: RegExp) => {
   try {
     f();
   } catch (err) {
@@ -35,7 +35,7 @@ describe('argument parsers', () => {
       std: [0.2, 0.2, 0.2],
       normalize: false,
     });
-    usage(() => parseImageEncoderArg('descriptor', { size: 224, normalize: false }), '--encoder', /size, normalize \(--raw\) apply only to an ONNX encoder/);
+    usage(() => parseImageEncoderArg('descriptor', { size: 224, normalize: false }), undefined, /--size, --raw apply only to an ONNX --encoder, not to 'descriptor'/);
     usage(() => parseImageEncoderArg('vit.pt'), '--encoder', /'descriptor' or the path of a \.onnx/);
     usage(() => parseImageEncoderArg('vit.onnx', { size: 8 }), '--size', /16\.\.4096, got 8/);
     usage(() => parseImageEncoderArg('vit.onnx', { pooling: 'max' as 'cls' }), '--pooling', /got 'max'/);

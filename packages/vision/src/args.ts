@@ -1,8 +1,12 @@
 /**
- * Parsers of the detector and image-encoder arguments a command line (or a config file) gives as text, into the
- * specs createDetector and createImageEncoder take. Pure: nothing is loaded or opened here.
+ * `@bioscan5m/vision/args`: parsers of the detector and image-encoder arguments a command line (or a config
+ * file) gives as text, into the specs createDetector and createImageEncoder take, and the defaults a help text
+ * shows. Pure and light: this entry loads neither sharp nor onnxruntime, so a CLI can use it while parsing.
  */
 import { UsageError } from '@bioscan5m/core';
+
+export { MM_PER_PIXEL } from './geometry.js';
+export { DEFAULT_TRAINING } from './rescorer.js';
 import type { DetectorSpec } from './detectors.js';
 import type { ImageEncoderSpec, OnnxImageEncoderOptions } from './encoders.js';
 
@@ -14,14 +18,15 @@ export function parseDetectorArg(arg: string | undefined): DetectorSpec {
   throw new UsageError(`expected 'builtin', a weights .json from 'vision train' or a .onnx file, got '${arg}'`, '--detector');
 }
 
-const ONNX_OPTION_NAMES: Record<keyof OnnxImageEncoderOptions, string> = {
-  size: 'size',
-  mean: 'mean',
-  std: 'std',
-  outputName: 'output name',
-  pooling: 'pooling',
-  normalize: 'normalize (--raw)',
-  threads: 'threads',
+/** The command-line flag of each ONNX encoder option (the `bioscan5m vision embed` names). */
+const ONNX_OPTION_FLAGS: Record<keyof OnnxImageEncoderOptions, string> = {
+  size: '--size',
+  mean: '--mean',
+  std: '--std',
+  outputName: '--output-name',
+  pooling: '--pooling',
+  normalize: '--raw',
+  threads: '--threads',
 };
 
 /**
@@ -33,8 +38,8 @@ export function parseImageEncoderArg(arg: string | undefined, options: OnnxImage
   const given = (Object.keys(options) as (keyof OnnxImageEncoderOptions)[]).filter((k) => options[k] !== undefined);
   if (!arg || arg === 'descriptor') {
     if (given.length) {
-      const names = given.map((k) => ONNX_OPTION_NAMES[k] ?? k);
-      throw new UsageError(`${names.join(', ')} ${names.length === 1 ? 'applies' : 'apply'} only to an ONNX encoder, not to 'descriptor'`, '--encoder');
+      const names = given.map((k) => ONNX_OPTION_FLAGS[k] ?? k);
+      throw new UsageError(`${names.join(', ')} ${names.length === 1 ? 'applies' : 'apply'} only to an ONNX --encoder, not to 'descriptor'`);
     }
     return { kind: 'descriptor' };
   }

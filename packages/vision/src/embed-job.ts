@@ -3,7 +3,8 @@
  * Finished vectors are checkpointed as they come (X.npy.partial.f32 + X.npy.partial.txt), so a killed run over
  * millions of images resumes where it stopped; the .npy and .files.txt are written atomically at the end.
  */
-import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { checkOutputPaths, throwIfAborted, UsageError, writeFileAtomic, writeNpy, type Encoder, type JobControl } from '@bioscan5m/core';
 import { createImageEncoder, type ImageEncoderSpec, type ImageInput } from './encoders.js';
@@ -77,6 +78,7 @@ async function embedFiles(opts: ImageEmbedJobOptions, files: ReturnType<typeof l
   const resumed = vectors.size;
   // Rewrite the checkpoint to exactly what was kept, then append.
   const kept = [...vectors.entries()];
+  mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
   writeFileSync(list, header + '\n' + kept.map(([k]) => k + '\n').join(''));
   writeFileSync(bin, new Uint8Array(0));
   for (const [, v] of kept) appendFileSync(bin, new Uint8Array(v.buffer, v.byteOffset, v.byteLength));

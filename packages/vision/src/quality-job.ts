@@ -2,7 +2,7 @@
  * runQualityJob (`vision quality`): the quality flags of every image of a folder tree into one CSV, and, given a
  * table of labelled photos (Bioscan-ImgFilter style), the precision and recall of each flag against it.
  */
-import { createTableWriter, InputError, openTable, throwIfAborted, type JobControl } from '@bioscan5m/core';
+import { checkOutputPaths, createTableWriter, InputError, openTable, throwIfAborted, type JobControl } from '@bioscan5m/core';
 import type { BuiltinDetectorParams } from './builtin-detector.js';
 import { listImages } from './files.js';
 import { decodeImage, ImageReadError } from './image.js';
@@ -61,6 +61,7 @@ const cell = (q: QualityReport) => [
 ];
 
 export async function runQualityJob(opts: QualityJobOptions): Promise<QualityJobSummary> {
+  checkOutputPaths({ inputs: { images: opts.imagesDir, labels: opts.labels }, outputs: { out: opts.out } });
   const files = listImages(opts.imagesDir);
   // Labels first: a bad table fails before the slow part.
   const labels = opts.labels ? await readQualityLabels(opts.labels) : undefined;

@@ -4,15 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { Bioscan5mError, throwIfAborted, UsageError, writeFileAtomic, type JobControl, type ProgressCallback } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, throwIfAborted, UsageError, writeFileAtomic, type JobControl, type ProgressCallback } from '@bioscan5m/core';
 import { analyseSpecimen, DEFAULT_BUILTIN_PARAMS, rankCandidates, type BuiltinDetectorParams } from './builtin-detector.js';
 import { evaluateBoxes, readCocoTruth, type CocoMetrics, type EvalImage } from './coco.js';
 import { decodeImage, ImageReadError } from './image.js';
-import { proposeCandidates, trainRescorer, type RescorerWeights, type TrainingImage, type TrainOptions } from './rescorer.js';
+import { DEFAULT_TRAINING, proposeCandidates, trainRescorer, type RescorerWeights, type TrainingImage, type TrainOptions } from './rescorer.js';
 import type { ScoredBox } from './types.js';
 
-/** Re-scorer training used for the shipped weights: 16 tanh units beside the linear part, target IoU². */
-export const DEFAULT_TRAINING: TrainOptions = { hidden: 16, epochs: 500, power: 2 };
 
 export interface LabelledCandidates extends TrainingImage {
   fileName: string;
@@ -82,6 +80,8 @@ export interface DetectorTrainJobOptions extends JobControl {
   /** Hidden tanh units (0 = logistic regression) and epochs; default DEFAULT_TRAINING's. */
   hidden?: number;
   epochs?: number;
+  /** Seed of the hidden units' initial weights (default 1, the shipped weights'). */
+  seed?: number;
   /** Also k-fold cross-validate (k more trainings) so the reported accuracy is on unseen images. */
   crossValidateFolds?: number;
   /** Called for each image that cannot be read; it is left out of the training. */
@@ -100,6 +100,7 @@ export interface DetectorTrainJobSummary {
 /** Trains the built-in detector's re-scorer on a COCO file and writes its weights. */
 export async function runDetectorTrainJob(opts: DetectorTrainJobOptions): Promise<DetectorTrainJobSummary> {
   if (!/\.json$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .json, got '${opts.out}'`, '--out');
+  checkOutputPaths({ inputs: { images: opts.imagesDir, coco: opts.coco }, outputs: { out: opts.out } });
   const folds = opts.crossValidateFolds;
   if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) throw new UsageError(`expected an integer >= 2, got ${folds}`, 'crossValidateFolds');
   const failed: DetectorTrainJobSummary['failed'] = [];
@@ -112,7 +113,7 @@ export async function runDetectorTrainJob(opts: DetectorTrainJobOptions): Promis
     },
   });
   if (!images.length) throw new Bioscan5mError(`${opts.coco}: no readable images under ${opts.imagesDir}`, 'BIOSCAN5M_INPUT');
-  const train: TrainOptions = { ...DEFAULT_TRAINING, hidden: opts.hidden ?? DEFAULT_TRAINING.hidden, epochs: opts.epochs ?? DEFAULT_TRAINING.epochs };
+  const train: TrainOptions = { ...DEFAULT_TRAINING, hidden: opts.hidden ?? DEFAULT_TRAINING.hidden, epochs: opts.epochs ?? DEFAULT_TRAINING.epochs, seed: opts.seed };
   const summary: DetectorTrainJobSummary = { images: images.length, out: opts.out, failed };
   if (folds !== undefined) summary.crossValidation = { folds, metrics: crossValidate(images, folds, { minScore: 0 }, train).metrics };
   throwIfAborted(opts.signal);
@@ -121,4 +122,4 @@ export async function runDetectorTrainJob(opts: DetectorTrainJobOptions): Promis
   return summary;
 }
 
-export { trainRescorer };
+export { DEFAULT_TRAINING, trainRescorer };

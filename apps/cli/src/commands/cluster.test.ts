@@ -44,7 +44,7 @@ describe('bioscan5m cluster', () => {
     expect(lines[0]).toBe('cluster');
     expect(lines.length).toBe(f.n + 1);
     const assignments = lines.slice(1).map(Number);
-    const direct = wardClustering({ data: f.data, rows: f.n, cols: 4 }, { nClusters: 3 });
+    const direct = wardClustering({ data: f.data, rows: f.n, dim: 4 }, { nClusters: 3 });
     expect(assignments).toEqual(Array.from(direct.labels));
     const keep = f.species.map((s, i) => i).filter((i) => f.species[i] !== '');
     const want = clusteringScores(keep.map((i) => f.species[i]), keep.map((i) => assignments[i]));

@@ -1,27 +1,33 @@
 /**
  * `bioscan5m cluster`: the zero-shot clustering benchmark (z-score -> UMAP -> Ward -> AMI per label column).
- * Argument parsing and printing only; the work is in @bioscan5m/cluster.
+ * Argument parsing and printing only; the job is runClusterJob in @bioscan5m/cluster, imported when it runs.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, UsageError, writeFileAtomic, writeNpy } from '@bioscan5m/core';
-import { type Matrix, type ZeroShotResult, kmerMatrix, readEmbeddings, readLabels, zeroShotClustering } from '@bioscan5m/cluster';
+import type * as ClusterPackage from '@bioscan5m/cluster';
 import { embedded } from '../data.js';
-import { collect, intArg, numberArg, numberOption, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { collect, intArg, numberArg, pathArg } from '../options.js';
+import { progressBar, type ProgressSink } from '../progress.js';
 import type { DemoStage } from './demo-stage.js';
 
+const UMAP_DIMS = { min: 0 };
+const NEIGHBORS = { min: 2 };
+const MIN_DIST = { min: 0, max: 1 };
+
+let loading: Promise<typeof ClusterPackage> | undefined;
+const cluster = (): Promise<typeof ClusterPackage> => (loading ??= import('@bioscan5m/cluster'));
 
 interface ClusterOpts {
   embeddings: string[];
   labels?: string;
   labelColumn?: string[];
   onePerBarcode?: string | boolean;
-  umap: string | number;
-  neighbors: string | number;
-  minDist: string | number;
+  umap: number;
+  neighbors: number;
+  minDist: number;
   epochs?: number;
-  seed: string | number;
+  seed: number;
   nClusters?: number;
   distanceThreshold?: number;
   zscore: boolean;
@@ -31,25 +37,7 @@ interface ClusterOpts {
   quiet?: boolean;
 }
 
-/** The JSON report: {"n", "clusters", "seconds", "metrics": {column: {classes, ami, ari, nmi, ...}}}. */
-export function clusterReport(res: ZeroShotResult) {
-  return {
-    n: res.n,
-    rows: res.rows,
-    duplicates: res.duplicates,
-    clusters: res.clusters,
-    seconds: Number(res.seconds.total.toFixed(3)),
-    stageSeconds: Object.fromEntries(Object.entries(res.seconds).map(([k, v]) => [k, Number(v.toFixed(3))])),
-    metrics: Object.fromEntries(
-      Object.entries(res.metrics).map(([col, m]) => [
-        col,
-        { classes: m.classes, ami: m.ami, ari: m.ari, nmi: m.nmi, homogeneity: m.homogeneity, completeness: m.completeness, vMeasure: m.vMeasure, n: m.n, unlabelled: m.unlabelled },
-      ]),
-    ),
-  };
-}
-
-function printTable(res: ZeroShotResult): void {
+function printTable(res: ClusterPackage.ZeroShotResult): void {
   console.log(`clustered ${res.n.toLocaleString('en-US')} rows${res.duplicates ? ` (${res.duplicates} repeated barcodes not clustered)` : ''} into ${res.clusters.toLocaleString('en-US')} clusters in ${res.seconds.total.toFixed(1)} s (UMAP ${res.seconds.umap.toFixed(1)} s, Ward ${res.seconds.ward.toFixed(1)} s)`);
   const cols = Object.entries(res.metrics);
   if (!cols.length) return;
@@ -59,34 +47,6 @@ function printTable(res: ZeroShotResult): void {
     console.log(name.padStart(10) + String(m.classes).padStart(10) + String(m.n).padStart(10) + f(m.ami) + f(m.ari) + f(m.nmi) + f(m.homogeneity) + f(m.completeness) + f(m.vMeasure));
     if (m.unlabelled) console.log(`${''.padStart(10)}(${m.unlabelled} rows without a ${name} label left out of its metrics)`);
   }
-}
-
-/** Writes ASSIGN.csv: one `cluster` column, one row per embedding row, in input order (atomic). */
-export function writeAssignments(file: string, assignments: Int32Array): void {
-  const w = createTableWriter(file, ['cluster']);
-  try {
-    for (let i = 0; i < assignments.length; i++) w.write([assignments[i]]);
-    w.close();
-  } catch (err) {
-    w.abort();
-    throw err;
-  }
-}
-
-const UMAP_DIMS = { min: 0 };
-const NEIGHBORS = { min: 2 };
-const MIN_DIST = { min: 0, max: 1 };
-
-/** Flag values that must fit the input, checked once it is read and before any work. */
-function checkAgainstInput(mats: Matrix[], files: string[], o: { umapDims: number; nNeighbors: number; nClusters?: number }): void {
-  const dims = mats.reduce((s, m) => s + m.cols, 0);
-  const rows = mats[0]?.rows ?? 0;
-  const what = files.length === 1 ? files[0] : `the ${files.length} --embeddings together`;
-  if (o.umapDims > dims) {
-    throw new UsageError(`${o.umapDims} dimensions, but ${what} ${files.length === 1 ? 'has' : 'have'} ${dims}: give at most ${dims}, or --umap 0 to cluster without UMAP`, '--umap');
-  }
-  if (o.umapDims > 0 && o.nNeighbors >= rows) throw new UsageError(`${o.nNeighbors} neighbours, but ${what} ${files.length === 1 ? 'has' : 'have'} ${rows} rows: give fewer than ${rows}, or --umap 0`, '--neighbors');
-  if (o.nClusters !== undefined && o.nClusters > rows) throw new UsageError(`${o.nClusters} clusters, but ${what} ${files.length === 1 ? 'has' : 'have'} ${rows} rows`, '--n-clusters');
 }
 
 export function registerClusterCommands(program: Command): void {
@@ -122,73 +82,59 @@ Examples:
 `,
     )
     .action(async (opts: ClusterOpts) => {
+      // Before the package loads: an output that is an input is named by its flag.
       checkOutputPaths({ inputs: { '--embeddings': opts.embeddings, '--labels': opts.labels }, outputs: { '--out': opts.out, '--save-reduced': opts.saveReduced } });
-      const umapDims = numberOption('umap', opts.umap, { integer: true, ...UMAP_DIMS }) as number;
-      const nNeighbors = numberOption('neighbors', opts.neighbors, { integer: true, ...NEIGHBORS }) as number;
-      const minDist = numberOption('min-dist', opts.minDist, MIN_DIST) as number;
-      const nEpochs = numberOption('epochs', opts.epochs, { integer: true, min: 1 });
-      const seed = numberOption('seed', opts.seed, { integer: true, min: 0 }) as number;
-      const nClusters = numberOption('n-clusters', opts.nClusters, { integer: true, min: 1 });
-      const distanceThreshold = numberOption('distance-threshold', opts.distanceThreshold, { min: 0 });
-      const labelColumns = opts.labelColumn ?? (opts.labels ? ['species'] : []);
-      if (labelColumns.length && !opts.labels) throw new UsageError('needs --labels', '--label-column');
+      const c = await cluster();
       const barcodeColumn = opts.onePerBarcode === undefined ? undefined : opts.onePerBarcode === true ? 'dna_barcode' : String(opts.onePerBarcode);
-      if (barcodeColumn && !opts.labels) throw new UsageError('needs --labels (the table holding the barcode column)', '--one-per-barcode');
-      if (!opts.labels && nClusters === undefined && distanceThreshold === undefined) {
-        throw new UsageError('give --labels (the number of clusters defaults to its classes), --n-clusters or --distance-threshold');
-      }
-      if (nClusters !== undefined && distanceThreshold !== undefined) throw new UsageError('give --n-clusters or --distance-threshold, not both', '--n-clusters');
-
-      const mats: Matrix[] = [];
-      for (const f of opts.embeddings) {
-        const m = await readEmbeddings(f);
-        if (mats.length && m.rows !== mats[0].rows) {
-          throw new Bioscan5mError(`${f} has ${m.rows} rows but ${opts.embeddings[0]} has ${mats[0].rows}: every --embeddings must have one row per sample`);
-        }
-        mats.push(m);
-      }
-      checkAgainstInput(mats, opts.embeddings, { umapDims, nNeighbors, nClusters });
-      let labels: Record<string, string[]> | undefined;
-      let dedupKeys: string[] | undefined;
-      if (opts.labels) {
-        const wanted = [...new Set([...labelColumns, ...(barcodeColumn ? [barcodeColumn] : [])])];
-        const t = await readLabels(opts.labels, wanted);
-        if (t.rows !== mats[0].rows) {
-          throw new Bioscan5mError(`${opts.labels} has ${t.rows} label rows but ${opts.embeddings[0]} has ${mats[0].rows} embedding rows: they must align one to one`);
-        }
-        labels = Object.fromEntries(labelColumns.map((c) => [c, t.columns[c]]));
-        if (barcodeColumn) dedupKeys = t.columns[barcodeColumn];
-      }
-
-      const bars = { umap: progressBar('UMAP', { quiet: opts.quiet }), ward: progressBar('Ward', { quiet: opts.quiet }) };
-      let res: ZeroShotResult;
+      let bar: ProgressSink | undefined;
+      let s: ClusterPackage.ClusterJobSummary;
       try {
-        res = await zeroShotClustering({
-          embeddings: mats,
-          labels,
+        s = await c.runClusterJob({
+          embeddings: opts.embeddings,
+          labels: opts.labels,
+          labelColumns: opts.labelColumn,
+          barcodeColumn,
           zscore: opts.zscore === false ? false : undefined,
-          umapDims,
-          umap: { nNeighbors, minDist, nEpochs, seed },
-          nClusters,
-          distanceThreshold,
-          dedupKeys,
-          onProgress: (stage, d, t) => bars[stage].update(d, t),
+          umapDims: opts.umap,
+          umap: { nNeighbors: opts.neighbors, minDist: opts.minDist, nEpochs: opts.epochs, seed: opts.seed },
+          nClusters: opts.nClusters,
+          distanceThreshold: opts.distanceThreshold,
+          out: opts.out,
+          saveReduced: opts.saveReduced,
+          onStage: (stage) => {
+            bar?.stop();
+            bar = progressBar(stage === 'umap' ? 'UMAP' : 'Ward', { quiet: opts.quiet || opts.json });
+          },
+          onProgress: (d, t) => bar?.update(d, t),
         });
+      } catch (err) {
+        throw withFlagName(err);
       } finally {
-        bars.umap.stop();
-        bars.ward.stop();
+        bar?.stop();
       }
-      if (opts.out) writeAssignments(opts.out, res.assignments);
-      if (opts.saveReduced) {
-        const m = res.clustered;
-        writeNpy(opts.saveReduced, m.data instanceof Float32Array ? m.data : Float32Array.from(m.data), [m.rows, m.cols]);
-      }
-      if (opts.json) console.log(JSON.stringify(clusterReport(res), null, 2));
+      if (opts.json) console.log(JSON.stringify(s.report, null, 2));
       else {
-        printTable(res);
+        printTable(s.result);
         if (opts.out) console.log(`cluster of every row written to ${opts.out}`);
       }
     });
+}
+
+/** The job names its options; a user gave flags. */
+const FLAGS: Record<string, string> = {
+  umapDims: '--umap',
+  nNeighbors: '--neighbors',
+  nClusters: '--n-clusters',
+  labelColumns: '--label-column',
+  barcodeColumn: '--one-per-barcode',
+  embeddings: '--embeddings',
+};
+
+function withFlagName(err: unknown): unknown {
+  if (!Bioscan5mError.isInstance(err) || err.code !== 'BIOSCAN5M_USAGE') return err;
+  const option = (err as UsageError).option;
+  if (!option || !FLAGS[option]) return err;
+  return new UsageError(err.message.slice(option.length + 2), FLAGS[option]);
 }
 
 /**
@@ -196,17 +142,18 @@ Examples:
  * milliseconds) clustered by Ward directly and after UMAP, evaluated against genus and species.
  */
 async function runClusterDemo(ctx: { outDir: string; log(line: string): void }): Promise<void> {
+  const { kmerMatrix, zeroShotClustering, writeAssignments, clusterReport } = await cluster();
   const t = await readTable(embedded.barcodes);
   const col = (name: string) => t.header.indexOf(name);
   const rows = t.rows.filter((r) => r[col('genus')] && r[col('dna_barcode')]);
   const x = kmerMatrix(rows.map((r) => r[col('dna_barcode')]));
   const labels = { genus: rows.map((r) => r[col('genus')]), species: rows.map((r) => r[col('species')]) };
   // Files a user can feed to `bioscan5m cluster` themselves.
-  writeNpy(path.join(ctx.outDir, 'cluster-kmer4.npy'), Float32Array.from(x.data), [x.rows, x.cols]);
+  writeNpy(path.join(ctx.outDir, 'cluster-kmer4.npy'), Float32Array.from(x.data), [x.rows, x.dim]);
   const lw = createTableWriter(path.join(ctx.outDir, 'cluster-labels.csv'), ['processid', 'genus', 'species', 'dna_barcode']);
   for (const r of rows) lw.write([r[col('processid')], r[col('genus')], r[col('species')], r[col('dna_barcode')]]);
   lw.close();
-  ctx.log(`${rows.length} embedded barcodes with a genus -> 4-mer frequency vectors (${x.cols} dims)`);
+  ctx.log(`${rows.length} embedded barcodes with a genus -> 4-mer frequency vectors (${x.dim} dims)`);
   const direct = await zeroShotClustering({ embeddings: [x], labels, umapDims: 0 });
   ctx.log(`Ward on the vectors: ${direct.clusters} clusters; AMI genus ${direct.metrics.genus.ami.toFixed(3)}, species ${direct.metrics.species.ami.toFixed(3)} (${direct.metrics.species.n} rows with a species)`);
   const viaUmap = await zeroShotClustering({ embeddings: [x], labels, umapDims: 10, umap: { nEpochs: 100, seed: 0 } });

@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import { readTable } from '@bioscan5m/core';
-import { kmerMatrix } from '@bioscan5m/cluster';
 import type { Modality } from '@bioscan5m/core';
 import type { ClipHeads, PairedFeatures, RetrievalAccuracy } from '@bioscan5m/clip';
 import { embedded } from '../data.js';
@@ -33,6 +32,7 @@ async function compare(ctx: DemoContext, data: PairedFeatures, baseline: ClipHea
 
 async function runClipDemo(ctx: DemoContext): Promise<void> {
   const clip = await loadClip();
+  const { kmerMatrix } = await import('@bioscan5m/cluster');
   const { writeFileSync } = await import('node:fs');
 
   // (1) Real: the embedded BOLD/BIOSCAN barcodes, split into seen and unseen species.
@@ -45,7 +45,7 @@ async function runClipDemo(ctx: DemoContext): Promise<void> {
   const k4 = kmerMatrix(keep.map((i) => rows[i][col('dna_barcode')]));
   const real: PairedFeatures = {
     rows: keep.length,
-    features: { dna: { rows: keep.length, dim: k4.cols, data: Float32Array.from(k4.data) } },
+    features: { dna: { rows: keep.length, dim: k4.dim, data: Float32Array.from(k4.data) } },
     labels: Object.fromEntries(RANKS.map((r) => [r, keep.map((i) => labels[r][i])])),
     split: keep.map((i) => split[i]),
   };
