@@ -30,25 +30,32 @@ export class ExactSearchIndex implements SearchIndex {
     const keys = this.keys;
     if (!keys) throw new Bioscan5mError('search: the index was disposed');
     checkSearchArgs(this.dim, queries, k);
-    const nq = queries.rows;
-    const indices = new Int32Array(nq * k);
-    const scores = new Float32Array(nq * k);
-    const heaps = Array.from({ length: QUERY_BLOCK }, () => new TopK(k));
-    for (let q0 = 0; q0 < nq; q0 += QUERY_BLOCK) {
-      if (control.signal?.aborted) throw new Bioscan5mError('search interrupted', 'BIOSCAN5M_INTERRUPTED');
-      const q1 = Math.min(nq, q0 + QUERY_BLOCK);
-      searchBlock(keys, this.size, this.dim, queries.data, q0, q1, heaps);
-      for (let q = q0; q < q1; q++) heaps[q - q0].drain(indices, scores, q * k);
-      control.onProgress?.(q1, nq);
-      // Let signal handlers and progress output run between blocks.
-      if (q1 < nq) await new Promise((r) => setImmediate(r));
-    }
-    return { rows: nq, k, indices, scores };
+    return searchInBlocks(queries.rows, k, QUERY_BLOCK, control, async (q0, q1, heaps) => searchBlock(keys, this.size, this.dim, queries.data, q0, q1, heaps));
   }
 
   async dispose(): Promise<void> {
     this.keys = null;
   }
+}
+
+/**
+ * The query loop every engine shares: blocks of `block` queries, `fill(q0, q1, heaps)` leaves each query's best
+ * keys in heaps[q - q0], then the heaps are drained best first; abort and progress between blocks.
+ */
+export async function searchInBlocks(nq: number, k: number, block: number, control: JobControl, fill: (q0: number, q1: number, heaps: TopK[]) => Promise<void>): Promise<SearchHits> {
+  const indices = new Int32Array(nq * k);
+  const scores = new Float32Array(nq * k);
+  const heaps = Array.from({ length: block }, () => new TopK(k));
+  for (let q0 = 0; q0 < nq; q0 += block) {
+    if (control.signal?.aborted) throw new Bioscan5mError('search interrupted', 'BIOSCAN5M_INTERRUPTED');
+    const q1 = Math.min(nq, q0 + block);
+    await fill(q0, q1, heaps);
+    for (let q = q0; q < q1; q++) heaps[q - q0].drain(indices, scores, q * k);
+    control.onProgress?.(q1, nq);
+    // Let signal handlers and progress output run between blocks.
+    if (q1 < nq) await new Promise((r) => setImmediate(r));
+  }
+  return { rows: nq, k, indices, scores };
 }
 
 export function checkSearchArgs(dim: number, queries: Embeddings, k: number): void {

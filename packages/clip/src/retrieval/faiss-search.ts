@@ -7,9 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { Bioscan5mError, loadOptional, type Embeddings, type JobControl } from '@bioscan5m/core';
-import { checkSearchArgs, dotRow } from './exact-search.js';
+import { checkSearchArgs, dotRow, searchInBlocks } from './exact-search.js';
 import type { SearchHits, SearchIndex } from './search-index.js';
-import { TopK } from './topk.js';
 
 const TIE_MARGIN = 16;
 const QUERY_BLOCK = 256;
@@ -57,26 +56,17 @@ export class FaissSearchIndex implements SearchIndex {
     const keys = this.keys;
     if (!keys) throw new Bioscan5mError('search: the index was disposed');
     checkSearchArgs(this.dim, queries, k);
-    const { rows: nq, dim: d } = queries;
+    const d = queries.dim;
     const kk = Math.min(this.size, k + TIE_MARGIN);
-    const indices = new Int32Array(nq * k);
-    const scores = new Float32Array(nq * k);
-    const heap = new TopK(k);
-    for (let q0 = 0; q0 < nq; q0 += QUERY_BLOCK) {
-      if (control.signal?.aborted) throw new Bioscan5mError('search interrupted', 'BIOSCAN5M_INTERRUPTED');
-      const q1 = Math.min(nq, q0 + QUERY_BLOCK);
+    return searchInBlocks(queries.rows, k, QUERY_BLOCK, control, async (q0, q1, heaps) => {
       const res = kk > 0 ? this.index.search(Array.from(queries.data.subarray(q0 * d, q1 * d)), kk) : { labels: [] };
       for (let q = q0; q < q1; q++) {
         for (let j = 0; j < kk; j++) {
           const id = res.labels[(q - q0) * kk + j];
-          if (id >= 0) heap.push(dotRow(queries.data, q * d, keys, id * d, d), id);
+          if (id >= 0) heaps[q - q0].push(dotRow(queries.data, q * d, keys, id * d, d), id);
         }
-        heap.drain(indices, scores, q * k);
       }
-      control.onProgress?.(q1, nq);
-      if (q1 < nq) await new Promise((r) => setImmediate(r));
-    }
-    return { rows: nq, k, indices, scores };
+    });
   }
 
   async dispose(): Promise<void> {

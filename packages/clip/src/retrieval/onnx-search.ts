@@ -11,9 +11,8 @@ import { Bioscan5mError, optionalPackage, type Embeddings, type JobControl } fro
 import type * as Ort from 'onnxruntime-node';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { loadOrt } from '../encoders/onnx-runtime.js';
-import { checkSearchArgs, dotRow } from './exact-search.js';
+import { checkSearchArgs, dotRow, searchInBlocks } from './exact-search.js';
 import type { SearchHits, SearchIndex } from './search-index.js';
-import { TopK } from './topk.js';
 
 const TIE_MARGIN = 16;
 /** Queries per pass over the keys: fewer passes over a large key set (1024 x 8192 scores = 32 MiB per call). */
@@ -99,13 +98,8 @@ export class OnnxSearchIndex implements SearchIndex {
     const keys = this.keys;
     if (!keys) throw new Bioscan5mError('search: the index was disposed');
     checkSearchArgs(this.dim, queries, k);
-    const { rows: nq, dim: d } = queries;
-    const indices = new Int32Array(nq * k);
-    const scores = new Float32Array(nq * k);
-    const heaps = Array.from({ length: QUERY_BLOCK }, () => new TopK(k));
-    for (let q0 = 0; q0 < nq; q0 += QUERY_BLOCK) {
-      if (control.signal?.aborted) throw new Bioscan5mError('search interrupted', 'BIOSCAN5M_INTERRUPTED');
-      const q1 = Math.min(nq, q0 + QUERY_BLOCK);
+    const d = queries.dim;
+    return searchInBlocks(queries.rows, k, QUERY_BLOCK, control, async (q0, q1, heaps) => {
       const n = q1 - q0;
       const qt = new this.ort.Tensor('float32', queries.data.subarray(q0 * d, q1 * d), [n, d]);
       for (let k0 = 0; k0 < this.size; k0 += KEY_BLOCK) {
@@ -132,10 +126,7 @@ export class OnnxSearchIndex implements SearchIndex {
           }
         }
       }
-      for (let i = 0; i < n; i++) heaps[i].drain(indices, scores, (q0 + i) * k);
-      control.onProgress?.(q1, nq);
-    }
-    return { rows: nq, k, indices, scores };
+    });
   }
 
   async dispose(): Promise<void> {
