@@ -48,13 +48,13 @@ describe('BarcodeIdentifier on generated barcodes', () => {
   });
 
   it('a distant relative below the weak-hit bound but above chance still gets a lineage', () => {
-    // A reference barcode with ~27% of its positions changed: far from everything, clearly above chance.
+    // A reference barcode with ~30% of its positions changed: far from everything, clearly above chance.
     const rng = createRng(7);
     const base = reference[0].dna_barcode.split('');
-    for (let i = 0; i < base.length; i++) if (rng.random() < 0.36) base[i] = 'ACGT'[rng.int(0, 3)];
+    for (let i = 0; i < base.length; i++) if (rng.random() < 0.4) base[i] = 'ACGT'[rng.int(0, 3)];
     const p = identifier.identify(base.join(''));
     expect(p.identity).toBeLessThan(WEAK_HIT_BELOW);
-    expect(p.identity).toBeGreaterThan(0.5 + CHANCE_MARGIN);
+    expect(p.identity).toBeGreaterThan(0.55 + CHANCE_MARGIN);
     expect(p.status).toBe('ok');
     expect(p.lineage[0]).toBe(reference[0].phylum);
   });

@@ -147,6 +147,18 @@ export class Searcher {
     return hits;
   }
 
+  /**
+   * Identity of `q` against reference group `g` as the search scores a verified candidate, without the k-mer
+   * stage: the better of the ungapped comparison on diagonal 0 and the banded alignment around it (for chance
+   * levels: a shuffled query has no k-mer diagonal to follow).
+   */
+  pairIdentity(q: Uint8Array, qAcgt: number, g: number): number {
+    const r = this.sequences[g];
+    const u = ungappedIdentity(q, r, 0);
+    const al = this.aligner.align(q, r, 0, this.band);
+    return Math.max(score(u, qAcgt, this.acgt[g]), score(al, qAcgt, this.acgt[g]));
+  }
+
   private lastSkipped = 0;
 
   /** Adds the query's k-mer votes (lists longer than `limit` skipped); returns the new touched count. */
