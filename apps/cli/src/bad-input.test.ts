@@ -516,12 +516,9 @@ for (const [command, args, flag, files] of flagRows) {
  * fix lands (`BAD_INPUT_PENDING=1` shows the pending rows that pass now as failures of `it.fails`).
  */
 const CORE_DATA = 'core-data: one table engine and one value rule per column type for every reader';
-const DNA_SHAPE = 'dna-shape: one barcode rule and required columns for every DNA command';
 const PENDING: [RegExp, string][] = [
   [/^(stats|paths) \| files \| binary input file$/, `${CORE_DATA} (a file of binary bytes read as a one-column table)`],
   [/^paths \| header \| missing required column processid$/, CORE_DATA],
-  [/^dna identify --queries \| files \| a folder as the input file$/, `${DNA_SHAPE} (EISDIR reaches "unexpected error")`],
-  [/^dna identify --reference \| header \| missing required column species$/, DNA_SHAPE],
 ];
 for (const row of rows) {
   const key = `${row.command} | ${row.kind} | ${row.what}`;

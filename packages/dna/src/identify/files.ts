@@ -26,15 +26,15 @@ function assertExists(file: string, what: string): void {
   if (!existsSync(file)) throw new Bioscan5mError(`${what} file not found: ${file}`, 'BIOSCAN5M_IO');
 }
 
-/** Reads reference records: needs `dna_barcode` and at least one rank column. */
+/**
+ * Reads reference records: needs `dna_barcode` and `species` (identification names species; without the column
+ * every query would get an empty species and a 0% species accuracy), other rank columns used when present.
+ */
 export async function readReferenceFile(file: string): Promise<ReferenceRecord[]> {
   assertExists(file, 'reference');
   const table = await openTable(file);
-  const [seqCol] = table.requireColumns(['dna_barcode']);
+  const [seqCol] = table.requireColumns(['dna_barcode', 'species']);
   const rankCols = IDENTIFY_RANKS.map((r) => table.column(r));
-  if (rankCols.every((c) => c < 0)) {
-    throw new InputError({ file, line: 1 }, `reference needs taxonomic rank columns (${IDENTIFY_RANKS.join(', ')}); none found`);
-  }
   const idCol = table.column('record_id') >= 0 ? table.column('record_id') : table.column('processid');
   const out: ReferenceRecord[] = [];
   for await (const row of table) {

@@ -18,14 +18,19 @@ export interface FastaRecord {
   line: number;
 }
 
-/** Reads FASTA records one by one. Throws an InputError for sequence text before the first header. */
-export async function* readFasta(file: string): AsyncGenerator<FastaRecord> {
+/** A missing file or a folder, named, before anything reads it. */
+function checkInputFile(file: string, expected: string): void {
   try {
-    if (statSync(file).isDirectory()) throw new Bioscan5mError(`${file}: is a directory, expected a FASTA file`);
+    if (statSync(file).isDirectory()) throw new Bioscan5mError(`${file}: is a directory, expected ${expected}`, 'BIOSCAN5M_IO');
   } catch (err) {
     if (err instanceof Bioscan5mError) throw err;
     throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
   }
+}
+
+/** Reads FASTA records one by one. Throws an InputError for sequence text before the first header. */
+export async function* readFasta(file: string): AsyncGenerator<FastaRecord> {
+  checkInputFile(file, 'a FASTA file');
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let lineNo = 0;
   let current: FastaRecord | null = null;
@@ -68,6 +73,7 @@ export async function* readFasta(file: string): AsyncGenerator<FastaRecord> {
 
 /** Whether a file looks like FASTA: its first non-blank character is `>`. */
 export function looksLikeFasta(file: string): boolean {
+  checkInputFile(file, 'a CSV/TSV or FASTA file');
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(4096);
