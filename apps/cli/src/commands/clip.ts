@@ -189,6 +189,7 @@ Examples:
     .option('--adapters-out <file>', 'write the adapters (safetensors, A/B per layer for Q and V)', pathArg)
     .option('--merged-out <file>', 'write base + adapters as a DNA encoder checkpoint', pathArg)
     .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'nothing but the result and errors (it shows no progress)')
     .action(async (opts: { checkpoint: string; dnaEncoder: string; adaptersOut?: string; mergedOut?: string; json?: boolean }) => {
       if (!opts.adaptersOut && !opts.mergedOut) throw new UsageError('give --adapters-out and/or --merged-out', '--adapters-out');
       const { runClipLoraJob } = await loadClip();
@@ -206,6 +207,15 @@ Examples:
     .requiredOption('--out <file.npy>', 'output embeddings (rows x dim, float32)', pathArg)
     .option('--no-normalize', 'keep the raw projections (default: L2-normalised rows)')
     .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'nothing but the result and errors (it shows no progress)')
+    .addHelpText(
+      'after',
+      `
+Example (after the \`bioscan5m clip train\` example, which writes demo-out/my-clip.safetensors):
+  bioscan5m clip embed --checkpoint demo-out/my-clip.safetensors --modality image \\
+    --features demo-out/clip-synth-image.npy --out demo-out/my-image-aligned.npy
+`,
+    )
     .action(async (opts: EmbedOpts) => {
       if (!(MODALITIES as readonly string[]).includes(opts.modality)) throw new UsageError(`expected image, dna or text, got '${opts.modality}'`, '--modality');
       const { runClipEmbedJob } = await loadClip();
