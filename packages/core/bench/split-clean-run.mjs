@@ -9,13 +9,13 @@ const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist
 const core = await import(dist);
 const [job, input, out, rows] = process.argv.slice(2);
 if (job === 'split') {
-  const s = await core.splitMetadataFile(input, { out, seed: 0 });
+  const s = await core.runSplitJob({ input, out, seed: 0 });
   console.log(core.formatSplitTable(s));
 } else if (job === 'clean') {
-  const s = await core.cleanMetadataFile(input, { out, changes: `${out}.changes.csv` });
+  const s = await core.runCleanJob({ input, out, changes: `${out}.changes.csv` });
   console.log(core.formatCleanTable(s));
 } else if (job === 'synth') {
-  core.writeSyntheticMetadata(out, { rows: Number(rows), seed: 0 });
+  await core.runSynthJob({ out, rows: Number(rows), seed: 0 });
 } else {
   throw new Error(`unknown job ${job}`);
 }

@@ -1,17 +1,17 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
-  computeStats,
   describeSummary,
   formatStats,
   formatTable2,
   IMAGE_PACKAGES,
-  imagePaths,
+  inputFileSize,
   readMetadataAll,
+  runImagePathsJob,
+  runStatsJob,
   table2Json,
   type ImagePackage,
-  type StatsReport,
+  type StatsJobSummary,
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import { choiceArg, intArg, pathArg } from '../options.js';
@@ -20,7 +20,7 @@ import type { DemoStage } from './demo-stage.js';
 
 const rel = (p: string) => path.relative(process.cwd(), p) || p;
 
-function reportSkipped(report: StatsReport): void {
+function reportSkipped(report: StatsJobSummary): void {
   if (!report.skipped.count) return;
   console.error(`skipped ${report.skipped.count} malformed row${report.skipped.count === 1 ? '' : 's'}:`);
   for (const e of report.skipped.examples) {
@@ -43,19 +43,12 @@ interface StatsCliOptions {
 /** Files below this size finish in a blink: no progress bar. */
 const PROGRESS_MIN_BYTES = 32 << 20;
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0; // computeStats reports the unreadable file
-  }
-}
-
 async function runStats(opts: StatsCliOptions): Promise<void> {
-  const bar = progressBar('stats (bytes)', { quiet: opts.quiet || opts.json || fileSize(opts.metadata) < PROGRESS_MIN_BYTES });
-  let report: StatsReport;
+  const bar = progressBar('stats (bytes)', { quiet: opts.quiet || opts.json || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  let report: StatsJobSummary;
   try {
-    report = await computeStats(opts.metadata, {
+    report = await runStatsJob({
+      input: opts.metadata,
       threads: opts.threads,
       skipInvalid: opts.skipInvalid,
       // --json prints Table 2 only, so only its columns are counted.
@@ -91,10 +84,13 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', { quiet: opts.quiet || fileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', { quiet: opts.quiet || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES });
   let report;
   try {
-    report = await imagePaths(opts.metadata, opts.root, opts.package as ImagePackage, {
+    report = await runImagePathsJob({
+      input: opts.metadata,
+      root: opts.root,
+      package: opts.package as ImagePackage,
       check: opts.check,
       onProgress: (done, total) => bar.update(done, total),
       skipInvalid: opts.skipInvalid,
@@ -170,7 +166,7 @@ export const coreDataDemoStages: DemoStage[] = [
   {
     name: 'stats',
     async run(ctx) {
-      const report = await computeStats(embedded.metadata, { threads: 1 });
+      const report = await runStatsJob({ input: embedded.metadata, threads: 1 });
       ctx.log(formatTable2(report));
       const tsv = await readMetadataAll(embedded.bioscan1m);
       ctx.log('');

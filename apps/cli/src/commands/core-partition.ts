@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
-  cleanMetadataFile,
+  runCleanJob,
   formatCleanTable,
   formatSplitTable,
-  splitMetadataFile,
+  runSplitJob,
   runSynthJob,
   type SplitSummary,
 } from '@bioscan5m/core';
@@ -59,7 +59,7 @@ export function registerCorePartitionCommands(program: Command): void {
       const t0 = Date.now();
       let summary;
       try {
-        summary = await cleanMetadataFile(opts.metadata, { out: opts.out, changes: opts.changes, majority, fillAllHoles: opts.fillAllHoles, onProgress: (d, t) => bar.update(d, t) });
+        summary = await runCleanJob({ input: opts.metadata, out: opts.out, changes: opts.changes, majority, fillAllHoles: opts.fillAllHoles, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }
@@ -92,7 +92,7 @@ export function registerCorePartitionCommands(program: Command): void {
       const t0 = Date.now();
       let summary;
       try {
-        summary = await splitMetadataFile(opts.metadata, { out: opts.out, seed, placeholderRule, onProgress: (d, t) => bar.update(d, t) });
+        summary = await runSplitJob({ input: opts.metadata, out: opts.out, seed, placeholderRule, onProgress: (d, t) => bar.update(d, t) });
       } finally {
         bar.stop();
       }
@@ -142,7 +142,7 @@ export const corePartitionDemoStages: DemoStage[] = [
     async run(ctx) {
       const out = path.join(ctx.outDir, 'metadata.clean.csv');
       const changes = path.join(ctx.outDir, 'clean-changes.csv');
-      const summary = await cleanMetadataFile(embedded.metadata, { out, changes });
+      const summary = await runCleanJob({ input: embedded.metadata, out, changes });
       for (const line of formatCleanTable(summary).split('\n')) ctx.log(line);
       ctx.log(`cleaned metadata: ${out}; change log: ${changes}`);
     },
@@ -154,7 +154,7 @@ export const corePartitionDemoStages: DemoStage[] = [
       const cleaned = path.join(ctx.outDir, 'metadata.clean.csv');
       const input = existsSync(cleaned) ? cleaned : embedded.metadata;
       const out = path.join(ctx.outDir, 'metadata.split.csv');
-      const summary = await splitMetadataFile(input, { out, seed: 0 });
+      const summary = await runSplitJob({ input: input, out, seed: 0 });
       for (const line of formatSplitTable(summary).split('\n')) ctx.log(line);
       ctx.log(speciesSetLine(summary));
       ctx.log(`split metadata: ${out}`);

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { emptyRecord, TAXONOMIC_RANKS, type MetadataRecord } from '../schema.js';
 import { readTable } from '../io/table.js';
 import { cleanLabels } from './records.js';
-import { cleanMetadataFile } from './file.js';
+import { runCleanJob } from './file.js';
 import { fixMalaise, isOpenNomenclature, variantKey } from './normalize.js';
 import { barcodeKey } from '../barcode/index.js';
 import { synthesizeMetadata } from '../synth/generate.js';
@@ -181,7 +181,7 @@ describe('cleanLabels rules', () => {
   });
 });
 
-describe.skipIf(!existsSync(realBarcodes))('cleanMetadataFile on the real barcode table', () => {
+describe.skipIf(!existsSync(realBarcodes))('runCleanJob on the real barcode table', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clean-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -189,7 +189,7 @@ describe.skipIf(!existsSync(realBarcodes))('cleanMetadataFile on the real barcod
     const out = path.join(dir, 'clean.csv');
     const changesFile = path.join(dir, 'changes.csv');
     const progress: number[] = [];
-    const summary = await cleanMetadataFile(realBarcodes, { out, changes: changesFile, onProgress: (d, t) => progress.push(d / t) });
+    const summary = await runCleanJob({ input: realBarcodes, out, changes: changesFile, onProgress: (d, t) => progress.push(d / t) });
     const input = await readTable(realBarcodes);
     const output = await readTable(out);
     expect(output.rows.length).toBe(input.rows.length);
@@ -231,13 +231,13 @@ describe.skipIf(!existsSync(realBarcodes))('cleanMetadataFile on the real barcod
 });
 
 const bioscan1m = path.join(sharedData, 'bioscan1m/bioscan1m_sample_metadata.tsv');
-describe.skipIf(!existsSync(bioscan1m))('cleanMetadataFile on BIOSCAN-1M metadata (no barcodes)', () => {
+describe.skipIf(!existsSync(bioscan1m))('runCleanJob on BIOSCAN-1M metadata (no barcodes)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clean1m-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('runs the label rules, reports the skipped barcode rules, keeps every row', async () => {
     const out = path.join(dir, 'clean.tsv');
     const changesFile = path.join(dir, 'changes.csv');
-    const summary = await cleanMetadataFile(bioscan1m, { out, changes: changesFile });
+    const summary = await runCleanJob({ input: bioscan1m, out, changes: changesFile });
     // The paper's own examples of placeholder fixes occur in this real sample: zero padding, genus typos.
     const log = (await readTable(changesFile)).rows.map(([, , rank, old, now, rule]) => `${rank}|${old}|${now}|${rule}`);
     expect(log).toContain('species|Hypsicera Malaise328|Hypsicera Malaise0328|placeholder-padding');

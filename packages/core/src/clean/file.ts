@@ -3,6 +3,7 @@
  * (interned labels, hashed barcodes), the rules run in memory, pass 2 copies the file with the cleaned labels and
  * writes the change log, both atomically. Memory: ~36 bytes per row plus the distinct labels and barcodes.
  */
+import { throwIfAborted, type JobControl } from '../contracts/progress.js';
 import { InputError } from '../errors.js';
 import { createTableWriter } from '../io/table.js';
 import { checkOutputPaths } from '../io/output-path.js';
@@ -13,15 +14,16 @@ import { rewriteRecords, scanRecords, tableLayout } from '../split/scan.js';
 import { CLEAN_RULES, cleanColumns, LabelVocab, type CleanOptions, type CleanSummary, type LabelColumns } from './columns.js';
 import { taxonOf } from './records.js';
 
-export interface CleanFileOptions extends CleanOptions {
+export interface CleanJobOptions extends CleanOptions, JobControl {
+  /** Metadata CSV/TSV to clean. */
+  input: string;
   /** Cleaned copy of the input (all columns kept; inferred_ranks added when absent). */
   out: string;
   /** Change log CSV: processid, line, rank, old, new, rule. */
   changes?: string;
-  onProgress?: (done: number, total: number) => void;
 }
 
-export interface CleanFileSummary extends CleanSummary {
+export interface CleanJobSummary extends CleanSummary {
   input: string;
   out: string;
   changes?: string;
@@ -31,7 +33,10 @@ export interface CleanFileSummary extends CleanSummary {
 
 export const CHANGE_LOG_HEADER = ['processid', 'line', 'rank', 'old', 'new', 'rule'] as const;
 
-export async function cleanMetadataFile(input: string, opts: CleanFileOptions): Promise<CleanFileSummary> {
+/** `bioscan5m clean`: the cleaned copy of `input` and, optionally, the change log. */
+export async function runCleanJob(opts: CleanJobOptions): Promise<CleanJobSummary> {
+  const { input } = opts;
+  throwIfAborted(opts.signal);
   checkOutputPaths({ inputs: { metadata: input }, outputs: { out: opts.out, changes: opts.changes } });
   const layout = await tableLayout(input);
   const rankCols = layout.requireColumns(TAXONOMIC_RANKS);
@@ -49,6 +54,7 @@ export async function cleanMetadataFile(input: string, opts: CleanFileOptions): 
   const inferred = new GrowableInt32();
   const n = await scanRecords(input, layout, {
     onProgress: (d, t) => opts.onProgress?.(d, 2 * t),
+    signal: opts.signal,
     onRecord(rec) {
       for (let r = 0; r < rankCols.length; r++) ranks[r].push(vocab.id(rec.field(rankCols[r])));
       const h = barcodeCol < 0 ? -1 : rec.hash(barcodeCol);
@@ -114,6 +120,7 @@ export async function cleanMetadataFile(input: string, opts: CleanFileOptions): 
         return touched ? upd : null;
       },
       (d, t) => opts.onProgress?.(t + d, 2 * t),
+      opts.signal,
     );
     if (rows !== n) throw new InputError({ file: input }, `file changed while cleaning (${rows} rows in pass 2, ${n} in pass 1)`);
     changes?.close();

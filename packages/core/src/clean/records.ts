@@ -1,6 +1,6 @@
 /**
  * Label cleaning over in-memory records: builds the columnar table, runs cleanColumns, and returns cleaned copies
- * with a readable change log. For files of any size use cleanMetadataFile (streaming, two passes).
+ * with a readable change log. For files of any size use runCleanJob (streaming, two passes).
  */
 import { TAXONOMIC_RANKS, type MetadataRecord, type TaxonomicRank } from '../schema.js';
 import { barcodeKey, BarcodeGroups } from '../barcode/index.js';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CsvFileScanner, readTableHeader, tableDelimiter } from './csv-file.js';
 import { BAD_RECORD, CsvRecordParser, NEED_MORE } from './csv-parser.js';
 import { readTable } from './table.js';
-import { computeStats } from '../stats/compute.js';
+import { runStatsJob } from '../stats/compute.js';
 import { scanRange, type ScanRequest } from '../stats/scanner.js';
 import { PANDAS_NA_VALUES } from '../schema.js';
 
@@ -128,7 +128,7 @@ describe('skipped rows (stats --skip-invalid)', () => {
     let body = '';
     for (let i = 0; i < 40; i++) body += i % 4 === 1 ? `p${i},Aus bus,1\n` : `p${i},Aus bus,1,2,ACGT\n`;
     const f = write('skips.csv', header + body);
-    const r = await computeStats(f, { threads: 1, skipInvalid: true, maxExamples: 3 });
+    const r = await runStatsJob({ input: f, threads: 1, skipInvalid: true, maxExamples: 3 });
     expect(r.skipped.count).toBe(10);
     expect(r.skipped.examples.map((e) => e.line)).toEqual([3, 7, 11]);
     expect(r.rows).toBe(30);
@@ -137,8 +137,8 @@ describe('skipped rows (stats --skip-invalid)', () => {
   it('refuses NaN, Infinity, 1e999 and out-of-range coordinates (the schema rule)', async () => {
     const bad = ['NaN-ish', 'Infinity', '1e999', '95.5', '-90.5'];
     const f = write('coords.csv', header + bad.map((v, i) => `p${i},Aus bus,${v},10,ACGT\n`).join('') + 'ok,Aus bus,45,-181,ACGT\nok2,Aus bus,45,10,ACGT\n');
-    await expect(computeStats(f, { threads: 1 })).rejects.toThrow(`${f}:2: column 'coord-lat' value 'NaN-ish': expected a number`);
-    const r = await computeStats(f, { threads: 1, skipInvalid: true, maxExamples: 10 });
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(`${f}:2: column 'coord-lat' value 'NaN-ish': expected a number`);
+    const r = await runStatsJob({ input: f, threads: 1, skipInvalid: true, maxExamples: 10 });
     expect(r.rows).toBe(1);
     expect(r.skipped.count).toBe(6);
     expect(r.skipped.examples.map((e) => e.reason)).toEqual([
@@ -156,7 +156,7 @@ describe('skipped rows (stats --skip-invalid)', () => {
     for (let i = 0; i < 30; i++) body += i === 12 ? `p${i},"Aus bus,1,2,ACGT\n` : `p${i},Aus bus,1,2,ACGT\n`;
     const f = write('swallow.csv', header + body);
     for (const threads of [1, 3]) {
-      await expect(computeStats(f, { threads, parallelThreshold: 0, skipInvalid: true }), String(threads)).rejects.toThrow(`${f}:14: unterminated quoted field`);
+      await expect(runStatsJob({ input: f, threads, parallelThreshold: 0, skipInvalid: true }), String(threads)).rejects.toThrow(`${f}:14: unterminated quoted field`);
     }
   });
 });

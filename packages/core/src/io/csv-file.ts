@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { Bioscan5mError, InputError } from '../errors.js';
+import { Bioscan5mError, InputError, UsageError } from '../errors.js';
 import { inputFileSize } from './input-file.js';
 import { CsvRecordParser, NEED_MORE, BAD_RECORD } from './csv-parser.js';
 
@@ -19,7 +19,7 @@ const NONE = Number.MAX_SAFE_INTEGER;
 export function tableDelimiter(file: string, headerLine: string, explicit?: string): string {
   if (explicit !== undefined) {
     if (explicit.length !== 1 || explicit === '"' || explicit === '\n' || explicit === '\r') {
-      throw new Bioscan5mError(`delimiter must be one character other than a quote or a line break, got '${explicit}'`, 'BIOSCAN5M_USAGE');
+      throw new UsageError(`expected one character other than a quote or a line break, got '${explicit}'`, 'delimiter');
     }
     return explicit;
   }

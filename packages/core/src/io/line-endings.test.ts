@@ -10,10 +10,10 @@ import { METADATA_FIELDS } from '../schema.js';
 import { synthesizeMetadataRows } from '../synth/generate.js';
 import { formatCell, readTable } from './table.js';
 import { readMetadataAll } from '../metadata/read.js';
-import { computeStats } from '../stats/compute.js';
+import { runStatsJob } from '../stats/compute.js';
 import { scanRecords, tableLayout } from '../split/scan.js';
-import { splitMetadataFile } from '../split/file.js';
-import { cleanMetadataFile } from '../clean/file.js';
+import { runSplitJob } from '../split/file.js';
+import { runCleanJob } from '../clean/file.js';
 import { InputError } from '../errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'eol-'));
@@ -50,8 +50,8 @@ async function readAll(file: string) {
   const table = await readTable(file);
   const { records, summary } = await readMetadataAll(file);
   const strip = <T extends { file: string }>(r: T) => ({ ...r, file: '' });
-  const stats1 = strip(await computeStats(file, { threads: 1 }));
-  const stats3 = strip(await computeStats(file, { threads: 3, parallelThreshold: 0 }));
+  const stats1 = strip(await runStatsJob({ input: file, threads: 1 }));
+  const stats3 = strip(await runStatsJob({ input: file, threads: 3, parallelThreshold: 0 }));
   const layout = tableLayout(file);
   const scanned: string[][] = [];
   const scannedLines: number[] = [];
@@ -63,10 +63,10 @@ async function readAll(file: string) {
     },
   });
   const splitOut = `${file}.split.csv`;
-  await splitMetadataFile(file, { out: splitOut, seed: 1 });
+  await runSplitJob({ input: file, out: splitOut, seed: 1 });
   const cleanOut = `${file}.clean.csv`;
   const changes = `${file}.changes.csv`;
-  const cleaned = await cleanMetadataFile(file, { out: cleanOut, changes });
+  const cleaned = await runCleanJob({ input: file, out: cleanOut, changes });
   return {
     table,
     records,
@@ -113,10 +113,10 @@ describe('line endings and byte-order mark', () => {
       const f = write(`bad-${name.replace(' ', '-')}.csv`, text(eol, bom, bad));
       const want = `${f}:33: expected 23 fields as in the header, found 22`;
       await expect(readTable(f), name).rejects.toThrow(want);
-      await expect(computeStats(f, { threads: 1 }), name).rejects.toThrow(want);
-      await expect(computeStats(f, { threads: 3, parallelThreshold: 0 }), name).rejects.toThrow(want);
-      await expect(splitMetadataFile(f, { out: `${f}.out.csv` }), name).rejects.toThrow(InputError);
-      await expect(splitMetadataFile(f, { out: `${f}.out.csv` }), name).rejects.toThrow(want);
+      await expect(runStatsJob({ input: f, threads: 1 }), name).rejects.toThrow(want);
+      await expect(runStatsJob({ input: f, threads: 3, parallelThreshold: 0 }), name).rejects.toThrow(want);
+      await expect(runSplitJob({ input: f, out: `${f}.out.csv` }), name).rejects.toThrow(InputError);
+      await expect(runSplitJob({ input: f, out: `${f}.out.csv` }), name).rejects.toThrow(want);
     }
   });
 });

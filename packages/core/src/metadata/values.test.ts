@@ -10,9 +10,9 @@ import { METADATA_FIELDS } from '../schema.js';
 import { synthesizeMetadataRows } from '../synth/generate.js';
 import { formatCell, openTable, readTable } from '../io/table.js';
 import { readMetadataAll } from './read.js';
-import { computeStats } from '../stats/compute.js';
-import { splitMetadataFile } from '../split/file.js';
-import { cleanMetadataFile } from '../clean/file.js';
+import { runStatsJob } from '../stats/compute.js';
+import { runSplitJob } from '../split/file.js';
+import { runCleanJob } from '../clean/file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'values-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,8 +28,8 @@ function fileWith(name: string, column: string, value: string, row = 5): string 
 
 const readers: [string, (f: string) => Promise<unknown>][] = [
   ['readMetadata', (f) => readMetadataAll(f)],
-  ['split', (f) => splitMetadataFile(f, { out: `${f}.split.csv` })],
-  ['clean', (f) => cleanMetadataFile(f, { out: `${f}.clean.csv` })],
+  ['split', (f) => runSplitJob({ input: f, out: `${f}.split.csv` })],
+  ['clean', (f) => runCleanJob({ input: f, out: `${f}.clean.csv` })],
 ];
 
 describe('numeric values: one rule in every reader', () => {
@@ -46,7 +46,7 @@ describe('numeric values: one rule in every reader', () => {
     const f = fileWith(`${column}-${value}.csv`, column, value);
     const want = `${f}:7: column '${column}' value '${value}': ${reason}`;
     for (const [name, read] of readers) await expect(read(f), name).rejects.toThrow(want);
-    if (column.startsWith('coord')) await expect(computeStats(f, { threads: 1 })).rejects.toThrow(want);
+    if (column.startsWith('coord')) await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(want);
   });
 
   it('accepts missing values and values on the bounds', async () => {

@@ -5,9 +5,16 @@
 import { statSync } from 'node:fs';
 import { readMetadata, type ReadMetadataOptions, type ReadSummary } from '../metadata/read.js';
 import type { ImagePackage } from '../schema.js';
+import { throwIfAborted, type JobControl } from '../contracts/progress.js';
 import { assertImagePackage, imagePath, isSplit } from './image-path.js';
 
-export interface ImagePathsOptions extends Pick<ReadMetadataOptions, 'skipInvalid' | 'onWarning' | 'onProgress'> {
+export interface ImagePathsJobOptions extends Pick<ReadMetadataOptions, 'skipInvalid' | 'onWarning'>, JobControl {
+  /** Metadata file (CSV/TSV/Parquet) whose image paths to build. */
+  input: string;
+  /** Folder holding the image packages (BIOSCAN-5M/images/...). */
+  root: string;
+  /** Which image package. */
+  package: ImagePackage;
   /** Test that each file exists. */
   check?: boolean;
   /** Called with every path (and whether it exists, when checking). */
@@ -16,7 +23,7 @@ export interface ImagePathsOptions extends Pick<ReadMetadataOptions, 'skipInvali
   maxListed?: number;
 }
 
-export interface ImagePathsReport {
+export interface ImagePathsJobSummary {
   records: number;
   paths: number;
   /** With check: files not found. */
@@ -36,16 +43,14 @@ function isFile(p: string): boolean {
   }
 }
 
-export async function imagePaths(
-  metadata: string,
-  root: string,
-  pkg: ImagePackage,
-  opts: ImagePathsOptions = {},
-): Promise<ImagePathsReport> {
+/** `bioscan5m paths`: the image path of every record (and, with check, whether the file is there). */
+export async function runImagePathsJob(opts: ImagePathsJobOptions): Promise<ImagePathsJobSummary> {
+  const { root, package: pkg } = opts;
   assertImagePackage(pkg);
+  throwIfAborted(opts.signal);
   const max = opts.maxListed ?? 20;
-  const stream = readMetadata(metadata, opts);
-  const report: ImagePathsReport = {
+  const stream = readMetadata(opts.input, { skipInvalid: opts.skipInvalid, onWarning: opts.onWarning, onProgress: opts.onProgress });
+  const report: ImagePathsJobSummary = {
     records: 0,
     paths: 0,
     missing: 0,
@@ -56,6 +61,7 @@ export async function imagePaths(
   };
   for await (const rec of stream) {
     report.records++;
+    if ((report.records & 4095) === 0) throwIfAborted(opts.signal);
     if (!rec.processid || !isSplit(rec.split)) {
       report.withoutPath++;
       if (report.withoutPathExamples.length < max) {

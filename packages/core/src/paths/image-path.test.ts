@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bioscan5mError } from '../errors.js';
 import { METADATA_FIELDS, SPLITS } from '../schema.js';
-import { imagePaths } from './check-paths.js';
+import { runImagePathsJob } from './check-paths.js';
 import { chunkDigits, imageChunk, imagePath } from './image-path.js';
 
 describe('imagePath', () => {
@@ -44,7 +44,7 @@ describe('imagePath', () => {
   });
 });
 
-describe('imagePaths (paths --check)', () => {
+describe('runImagePathsJob (paths --check)', () => {
   it('finds present files and counts missing ones and records without a path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-paths-'));
     const meta = path.join(dir, 'm.csv');
@@ -54,7 +54,7 @@ describe('imagePaths (paths --check)', () => {
     mkdirSync(path.dirname(present), { recursive: true });
     writeFileSync(present, 'jpg');
     const seen: string[] = [];
-    const r = await imagePaths(meta, dir, 'cropped_256', { check: true, onPath: (p) => seen.push(p) });
+    const r = await runImagePathsJob({ input: meta, root: dir, package: 'cropped_256', check: true, onPath: (p) => seen.push(p) });
     expect(r.records).toBe(4);
     expect(r.paths).toBe(3);
     expect(r.missing).toBe(2);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { Bioscan5mError } from '../errors.js';
+import { Bioscan5mError, UsageError } from '../errors.js';
 import { IMAGE_PACKAGES, SPLITS, type ImagePackage, type MetadataRecord, type Split } from '../schema.js';
 
 /** Hex digits of md5(processid) that name the chunk folder, per split. */
@@ -25,7 +25,7 @@ export function imageChunk(processid: string, split: Split | string): string {
 
 export function assertImagePackage(pkg: string): asserts pkg is ImagePackage {
   if (!(IMAGE_PACKAGES as readonly string[]).includes(pkg)) {
-    throw new Bioscan5mError(`unknown image package '${pkg}' (expected one of ${IMAGE_PACKAGES.join(', ')})`);
+    throw new UsageError(`unknown image package '${pkg}' (expected one of ${IMAGE_PACKAGES.join(', ')})`, 'package');
   }
 }
 
@@ -43,12 +43,13 @@ export function imagePath(
   root: string,
 ): string {
   assertImagePackage(pkg);
-  if (!record.processid) throw new Bioscan5mError('record has no processid: its image path is unknown');
+  if (!record.processid) throw new Bioscan5mError('record has no processid: its image path is unknown', 'BIOSCAN5M_INPUT');
   if (!isSplit(record.split)) {
     throw new Bioscan5mError(
       record.split
         ? `record ${record.processid}: unknown split '${record.split}'`
         : `record ${record.processid} has no split: its image path is unknown`,
+      'BIOSCAN5M_INPUT',
     );
   }
   const chunk = record.chunk || imageChunk(record.processid, record.split);

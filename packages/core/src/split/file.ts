@@ -3,6 +3,7 @@
  * barcodes; ~12 bytes per row plus the distinct barcodes), the split is computed in memory, pass 2 copies the file
  * with `split` and `chunk` filled (columns appended when absent), atomically.
  */
+import { throwIfAborted, type JobControl } from '../contracts/progress.js';
 import { InputError } from '../errors.js';
 import { checkOutputPaths } from '../io/output-path.js';
 import { SPLITS } from '../schema.js';
@@ -13,19 +14,24 @@ import { imageChunk } from '../paths/image-path.js';
 import { splitColumns, type SplitOptions, type SplitSummary } from './columns.js';
 import { rewriteRecords, scanRecords, tableLayout } from './scan.js';
 
-export interface SplitFileOptions extends SplitOptions {
+export interface SplitJobOptions extends SplitOptions, JobControl {
+  /** Metadata CSV/TSV to partition. */
+  input: string;
+  /** The copy of `input` with split and chunk filled. */
   out: string;
-  onProgress?: (done: number, total: number) => void;
 }
 
-export interface SplitFileSummary extends SplitSummary {
+export interface SplitJobSummary extends SplitSummary {
   input: string;
   out: string;
   /** What could not be done with this input (e.g. no barcode column), for the person running it. */
   notes: string[];
 }
 
-export async function splitMetadataFile(input: string, opts: SplitFileOptions): Promise<SplitFileSummary> {
+/** `bioscan5m split`: the paper's partitions (reference.md) written into a copy of `input`. */
+export async function runSplitJob(opts: SplitJobOptions): Promise<SplitJobSummary> {
+  const { input } = opts;
+  throwIfAborted(opts.signal);
   checkOutputPaths({ inputs: { metadata: input }, outputs: { out: opts.out } });
   const layout = await tableLayout(input);
   const [speciesCol] = layout.requireColumns(['species']);
@@ -42,6 +48,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
   const barcode = new GrowableInt32();
   const n = await scanRecords(input, layout, {
     onProgress: (d, t) => opts.onProgress?.(d, 2 * t),
+    signal: opts.signal,
     onRecord(rec) {
       species.push(vocab.id(rec.field(speciesCol)));
       genus.push(genusCol >= 0 ? vocab.id(rec.field(genusCol)) : -1);
@@ -74,6 +81,7 @@ export async function splitMetadataFile(input: string, opts: SplitFileOptions): 
       return upd;
     },
     (d, t) => opts.onProgress?.(t + d, 2 * t),
+    opts.signal,
   );
   if (rows !== n) throw new InputError({ file: input }, `file changed while splitting (${rows} rows in pass 2, ${n} in pass 1)`);
   return { ...summary, input, out: opts.out, notes };

@@ -1,4 +1,4 @@
-/** splitDataset over in-memory records (for files of any size use splitMetadataFile). */
+/** splitDataset over in-memory records (for files of any size use runSplitJob). */
 import { SPLITS, type MetadataRecord, type Split } from '../schema.js';
 import { LabelVocab } from '../clean/columns.js';
 import { barcodeHash, barcodeKey, BarcodeGroups } from '../barcode/index.js';

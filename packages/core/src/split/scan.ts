@@ -9,6 +9,7 @@ import { formatCell } from '../io/table.js';
 import { barcodeHashBytes } from '../barcode/index.js';
 import { InputError } from '../errors.js';
 import { isMissing, numberProblem } from '../schema.js';
+import { throwIfAborted } from '../contracts/progress.js';
 import { numericColumns } from '../metadata/columns.js';
 
 export interface TableLayout extends TableColumns {
@@ -52,6 +53,8 @@ export interface ScanOptions {
   /** Initial read buffer in bytes (default 8 MiB; grows for longer records). */
   bufferSize?: number;
   onProgress?: (bytesDone: number, totalBytes: number) => void;
+  /** Stops the scan (BIOSCAN5M_INTERRUPTED) when aborted. */
+  signal?: AbortSignal;
   /**
    * Called with each record, in order: with its byte spans when no field was quoted (so it can be copied
    * through), else with its decoded fields.
@@ -111,6 +114,7 @@ export async function scanRecords(file: string, layout: TableLayout, opts: ScanO
       if (sc.bytesDone >= nextYield) {
         nextYield += YIELD_BYTES;
         await new Promise((resolve) => setImmediate(resolve));
+        throwIfAborted(opts.signal);
       }
     }
   } finally {
@@ -132,6 +136,7 @@ export async function rewriteRecords(
   outHeader: readonly string[],
   edit: (rec: RawRecord) => (string | undefined)[] | null,
   onProgress?: (bytesDone: number, totalBytes: number) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
   const d = layout.delimiter;
   const width = layout.header.length;
@@ -141,6 +146,7 @@ export async function rewriteRecords(
     w.text(outHeader.map((h) => formatCell(h, d)).join(d) + '\n');
     const rows = await scanRecords(file, layout, {
       onProgress,
+      signal,
       onRecord(rec, raw, fields) {
         const upd = edit(rec);
         if (!raw) {

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../rng.js';
 import { readTable } from '../io/table.js';
-import { synthesizeMetadata, writeSyntheticMetadata } from '../synth/generate.js';
+import { synthesizeMetadata, runSynthJob } from '../synth/generate.js';
 import { emptyRecord, type MetadataRecord } from '../schema.js';
 import { isPlaceholderSpecies } from './placeholder.js';
 import { pickTestBarcodes, pickValBarcodes, testBarcodeCap, testTarget, testUpperBound } from './allocate.js';
 import { splitDataset } from './records.js';
-import { splitMetadataFile } from './file.js';
+import { runSplitJob } from './file.js';
 import { formatSplitTable } from './columns.js';
 import { barcodeKey } from '../barcode/index.js';
 
@@ -178,15 +178,15 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
   });
 });
 
-describe('splitMetadataFile', () => {
+describe('runSplitJob', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'split-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('streams a file to the same split as splitDataset and keeps every column', async () => {
     const file = path.join(dir, 'in.csv');
-    writeSyntheticMetadata(file, { rows: 6000, seed: 8 });
+    await runSynthJob({ out: file, rows: 6000, seed: 8 });
     const out = path.join(dir, 'out.csv');
-    const summary = await splitMetadataFile(file, { out, seed: 5 });
+    const summary = await runSplitJob({ input: file, out, seed: 5 });
     const inRecs = Array.from(synthesizeMetadata({ rows: 6000, seed: 8 }));
     const mem = splitDataset(inRecs, { seed: 5 });
     const t = await readTable(out);
@@ -199,7 +199,7 @@ describe('splitMetadataFile', () => {
 
   it.skipIf(!existsSync(bioscan1m))('splits BIOSCAN-1M metadata without barcodes, saying so', async () => {
     const out = path.join(dir, 'b1m.tsv');
-    const summary = await splitMetadataFile(bioscan1m, { out, seed: 1 });
+    const summary = await runSplitJob({ input: bioscan1m, out, seed: 1 });
     expect(summary.notes).toEqual([expect.stringMatching(/no 'dna_barcode' column: every row is its own barcode group/)]);
     expect(summary.rowsWithoutBarcode).toBe(summary.rows);
     const t = await readTable(out);
@@ -210,7 +210,7 @@ describe('splitMetadataFile', () => {
 
   it.skipIf(!existsSync(realBarcodes))('splits the real barcode table with barcode-grouped, complete output', async () => {
     const out = path.join(dir, 'real.csv');
-    const summary = await splitMetadataFile(realBarcodes, { out, seed: 1 });
+    const summary = await runSplitJob({ input: realBarcodes, out, seed: 1 });
     const t = await readTable(out);
     const input = await readTable(realBarcodes);
     expect(t.rows.length).toBe(input.rows.length);

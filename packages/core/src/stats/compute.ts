@@ -1,5 +1,5 @@
 /**
- * `computeStats(file)`: the statistics tables of a metadata CSV/TSV, streamed with the byte-level scanner,
+ * `runStatsJob({ input })`: the statistics tables of a metadata CSV/TSV, streamed with the byte-level scanner,
  * split over worker threads by byte range on big files.
  */
 import { availableParallelism } from 'node:os';
@@ -16,16 +16,15 @@ import { mergeScanResults, type LabelCounts } from './counts.js';
 import { countRecordLabels } from './records.js';
 import { isParquetFile, readMetadata } from '../metadata/read.js';
 import { computeTables, type MetadataStats } from './tables.js';
+import { throwIfAborted, type JobControl } from '../contracts/progress.js';
 
-export interface StatsOptions {
+export interface StatsOptions extends JobControl {
   /** Worker threads for big files; default: available cores (at most 8). 1 = scan in this thread. */
   threads?: number;
   /** Count and report malformed rows instead of stopping at the first one. */
   skipInvalid?: boolean;
   /** How many skipped rows to describe (default 10). */
   maxExamples?: number;
-  /** Called with (bytes done, total bytes). */
-  onProgress?: (done: number, total: number) => void;
   /** Files smaller than this are scanned in one thread (default 64 MiB). */
   parallelThreshold?: number;
   /**
@@ -45,7 +44,7 @@ export interface SkippedRow {
   value?: string;
 }
 
-export interface StatsReport extends MetadataStats {
+export interface StatsJobSummary extends MetadataStats {
   file: string;
   format: ColumnMapping['format'] | 'parquet';
   /** Metadata fields the file lacks (reported once, not per row). */
@@ -136,11 +135,19 @@ function workerScript(): string | null {
 }
 
 /** Scans a range in a worker thread (script given), or in this thread when running from sources (tests). */
-function runRange(script: string | null, req: ScanRequest, onBytes: (done: number) => void): Promise<ScanResult> {
+function runRange(script: string | null, req: ScanRequest, onBytes: (done: number) => void, signal?: AbortSignal): Promise<ScanResult> {
   if (!script) return Promise.resolve().then(() => scanRange(req, onBytes));
   return new Promise((resolve, reject) => {
     const w = new Worker(script, { workerData: req });
     let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      void w.terminate();
+      reject(new Bioscan5mError('interrupted', 'BIOSCAN5M_INTERRUPTED', { cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    w.once('exit', () => signal?.removeEventListener('abort', onAbort));
     w.on('message', (msg: { progress?: number; result?: ScanResult; invalid?: InvalidRow; error?: string }) => {
       if (msg.progress !== undefined) onBytes(msg.progress);
       else if (msg.result) {
@@ -176,7 +183,7 @@ function invalidToError(file: string, head: TableHeader, rangeStart: number, inv
 export async function countLabels(
   file: string,
   opts: StatsOptions = {},
-): Promise<{ counts: LabelCounts; head: TableHeader; mapping: ColumnMapping; skipped: StatsReport['skipped']; threads: number }> {
+): Promise<{ counts: LabelCounts; head: TableHeader; mapping: ColumnMapping; skipped: StatsJobSummary['skipped']; threads: number }> {
   const head = readTableHeader(file);
   const mapping = mapColumns(head.header);
   const { roles: allRoles, barcode, present } = roleColumns(mapping);
@@ -221,10 +228,15 @@ export async function countLabels(
       const script = workerScript();
       results = await Promise.all(
         starts.map((s, k) =>
-          runRange(script, { ...base, start: s, end: bounds[k + 1] }, (d) => {
-            done[k] = d;
-            report();
-          }),
+          runRange(
+            script,
+            { ...base, start: s, end: bounds[k + 1] },
+            (d) => {
+              done[k] = d;
+              report();
+            },
+            opts.signal,
+          ),
         ),
       );
     } catch (err) {
@@ -250,8 +262,15 @@ export async function countLabels(
   return { counts, head, mapping, skipped: { count, examples }, threads: results.length };
 }
 
-/** All statistics tables of a metadata CSV/TSV (byte scanner) or Parquet file (typed records). */
-export async function computeStats(file: string, opts: StatsOptions = {}): Promise<StatsReport> {
+export interface StatsJobOptions extends StatsOptions {
+  /** Metadata CSV/TSV or Parquet file. */
+  input: string;
+}
+
+/** `bioscan5m stats`: all statistics tables of a metadata CSV/TSV (byte scanner) or Parquet file (typed records). */
+export async function runStatsJob(opts: StatsJobOptions): Promise<StatsJobSummary> {
+  const file = opts.input;
+  throwIfAborted(opts.signal);
   if (isParquetFile(file)) {
     const stream = readMetadata(file, { skipInvalid: opts.skipInvalid, maxExamples: opts.maxExamples, onProgress: opts.onProgress });
     const fields = new Set<string>();

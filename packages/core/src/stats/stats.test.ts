@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
 import { readMetadata } from '../metadata/read.js';
 import { writeMetadataParquet } from '../parquet/metadata-parquet.js';
-import { computeStats } from './compute.js';
+import { runStatsJob } from './compute.js';
 import { percentHalfUp, table2Json } from './tables.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,12 +34,12 @@ describe('stats --json equals pandas (golden made by scripts/stats-golden.py)', 
   for (const c of cases) {
     it.skipIf(c.needsShared && !hasShared)(`${c.name}: one thread`, async () => {
       const expected = JSON.parse(readFileSync(path.join(golden, c.golden), 'utf8'));
-      const got = table2Json(await computeStats(c.file, { threads: 1 }));
+      const got = table2Json(await runStatsJob({ input: c.file, threads: 1 }));
       expect(got).toEqual(expected);
     });
     it.skipIf(c.needsShared && !hasShared)(`${c.name}: worker threads over byte ranges, Table 2 columns only`, async () => {
       const expected = JSON.parse(readFileSync(path.join(golden, c.golden), 'utf8'));
-      const report = await computeStats(c.file, { threads: 3, parallelThreshold: 0, tables: 'table2' });
+      const report = await runStatsJob({ input: c.file, threads: 3, parallelThreshold: 0, tables: 'table2' });
       expect(table2Json(report)).toEqual(expected);
     });
   }
@@ -48,7 +48,7 @@ describe('stats --json equals pandas (golden made by scripts/stats-golden.py)', 
 describe('Tables A4, A5, A11/A13 equal pandas (golden by scripts/stats-golden-tables.py)', () => {
   it('synthetic fixture', async () => {
     const g = JSON.parse(readFileSync(path.join(golden, 'stats-tables-synthetic.json'), 'utf8'));
-    const r = await computeStats(path.join(golden, 'stats-synthetic.csv'), { threads: 1 });
+    const r = await runStatsJob({ input: path.join(golden, 'stats-synthetic.csv'), threads: 1 });
     for (const [k, exp] of Object.entries(g.geography) as [keyof typeof r.geography, { categories: number; labelled: number; unlabelled: number; imbalanceRatio: number | null }][]) {
       const got = r.geography[k];
       expect({ k, categories: got.categories, labelled: got.labelled, unlabelled: got.unlabelled }).toEqual({ k, categories: exp.categories, labelled: exp.labelled, unlabelled: exp.unlabelled });
@@ -77,10 +77,10 @@ describe('stats on Parquet input (typed records path)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-stats-pq-'));
     const pq = path.join(dir, 'metadata.parquet');
     await writeMetadataParquet(pq, readMetadata(cases[0].file));
-    const report = await computeStats(pq);
+    const report = await runStatsJob({ input: pq });
     expect(report.format).toBe('parquet');
     expect(table2Json(report)).toEqual(JSON.parse(readFileSync(path.join(golden, 'stats-metadata.json'), 'utf8')));
-    const csv = await computeStats(cases[0].file, { threads: 1 });
+    const csv = await runStatsJob({ input: cases[0].file, threads: 1 });
     expect(report.geography).toEqual(csv.geography);
     expect(report.distribution).toEqual(csv.distribution);
   });
@@ -91,9 +91,9 @@ describe('stats scanner details', () => {
 
   it('reports a malformed row with file, line and reason, or counts it with skipInvalid', async () => {
     const f = tmpFile('bad.csv', `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2\nC,Aus cus,Aus,ACGG,x1,2,test\n`);
-    await expect(computeStats(f, { threads: 1 })).rejects.toThrow(InputError);
-    await expect(computeStats(f, { threads: 1 })).rejects.toThrow(`${f}:3: expected 7 fields as in the header, found 6`);
-    const r = await computeStats(f, { threads: 1, skipInvalid: true });
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(InputError);
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(`${f}:3: expected 7 fields as in the header, found 6`);
+    const r = await runStatsJob({ input: f, threads: 1, skipInvalid: true });
     expect(r.rows).toBe(1);
     expect(r.skipped.count).toBe(2);
     expect(r.skipped.examples).toEqual([
@@ -104,7 +104,7 @@ describe('stats scanner details', () => {
 
   it('checks the width of rows past the last counted column (Table 2 only)', async () => {
     const f = tmpFile('tail.csv', `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2,train,extra\nC,Aus bus,Aus,ACGT,1\n`);
-    const r = await computeStats(f, { threads: 1, tables: 'table2', skipInvalid: true });
+    const r = await runStatsJob({ input: f, threads: 1, tables: 'table2', skipInvalid: true });
     expect(r.rows).toBe(1);
     expect(r.skipped.examples.map((e) => [e.line, e.reason])).toEqual([
       [3, 'expected 7 fields as in the header, found 8'],
@@ -117,8 +117,8 @@ describe('stats scanner details', () => {
     for (let i = 0; i < 3000; i++) rows.push(`P${i},Sp ${i % 13},G${i % 5},AC${i % 17},${i % 9},${i % 4},train`);
     rows[2500] = 'P2499,Sp x,G,AC,1,2'; // line 2501, in the last third of the file
     const f = tmpFile('deep.csv', rows.join('\n') + '\n');
-    await expect(computeStats(f, { threads: 3, parallelThreshold: 0 })).rejects.toThrow(`${f}:2501: expected 7 fields as in the header, found 6`);
-    const r = await computeStats(f, { threads: 3, parallelThreshold: 0, skipInvalid: true });
+    await expect(runStatsJob({ input: f, threads: 3, parallelThreshold: 0 })).rejects.toThrow(`${f}:2501: expected 7 fields as in the header, found 6`);
+    const r = await runStatsJob({ input: f, threads: 3, parallelThreshold: 0, skipInvalid: true });
     expect(r.threads).toBe(3);
     expect(r.rows).toBe(2999);
     expect(r.skipped.examples.map((e) => e.line)).toEqual([2501]);
@@ -126,15 +126,15 @@ describe('stats scanner details', () => {
 
   it('names the line of a bad coordinate after a multi-line quoted field', async () => {
     const f = tmpFile('q.csv', `${header}\nA,"Aus\nbus",Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,north,2,train\n`);
-    await expect(computeStats(f, { threads: 1 })).rejects.toThrow(`${f}:4: column 'coord-lat' value 'north': expected a number`);
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(`${f}:4: column 'coord-lat' value 'north': expected a number`);
   });
 
   it('falls back to one pass when a quoted field holds a line break at a range boundary', async () => {
     const rows: string[] = [header];
     for (let i = 0; i < 400; i++) rows.push(`P${i},"Sp ${i % 7}\n${'x'.repeat(i % 50)}",G${i % 3},AC${i % 11},${i % 5},${i % 4},${i % 2 ? 'train' : 'test'}`);
     const f = tmpFile('multi.csv', rows.join('\n') + '\n');
-    const one = await computeStats(f, { threads: 1 });
-    const many = await computeStats(f, { threads: 4, parallelThreshold: 0 });
+    const one = await runStatsJob({ input: f, threads: 1 });
+    const many = await runStatsJob({ input: f, threads: 4, parallelThreshold: 0 });
     expect(many.threads).toBe(1);
     expect(table2Json(many)).toEqual(table2Json(one));
     expect(one.rows).toBe(400);
@@ -151,7 +151,7 @@ describe('stats scanner details', () => {
       'F,,Cus,TT,7,8,pretrain',
     ];
     const f = tmpFile('geo.csv', `${header}\n${body.join('\n')}\n`);
-    const r = await computeStats(f, { threads: 1 });
+    const r = await runStatsJob({ input: f, threads: 1 });
     // "1.50" and "1.5" are one latitude, as pandas floats
     expect(r.geography['coord-lat'].categories).toBe(2);
     expect(r.geography['coord-lat'].labelled).toBe(5);

@@ -8,7 +8,7 @@ import { createRng, type Rng } from '../rng.js';
 import { METADATA_FIELDS, type MetadataRecord } from '../schema.js';
 import { createTableWriter, type TableWriter } from '../io/table.js';
 import { checkOutputPaths } from '../io/output-path.js';
-import { Bioscan5mError } from '../errors.js';
+import { Bioscan5mError, UsageError } from '../errors.js';
 import type { JobControl } from '../contracts/progress.js';
 import { allocateSpecies, type SpeciesSet } from '../split/allocate.js';
 import { imageChunk } from '../paths/image-path.js';
@@ -336,7 +336,15 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
  */
 export function* synthesizeMetadataRows(options: SynthOptions): Generator<string[]> {
   const rows = Math.floor(options.rows);
-  if (!(rows >= 0)) throw new RangeError(`rows must be a non-negative integer, got ${options.rows}`);
+  if (!(rows >= 0) || !Number.isFinite(rows)) throw new UsageError(`expected a non-negative integer, got ${options.rows}`, 'rows');
+  const noiseShare = options.noise ?? 0;
+  if (!(noiseShare >= 0 && noiseShare <= 1)) throw new UsageError(`expected a share in [0, 1], got ${options.noise}`, 'noise');
+  if (options.samplesPerSpecies !== undefined && !(options.samplesPerSpecies >= 1)) {
+    throw new UsageError(`expected a number >= 1, got ${options.samplesPerSpecies}`, 'samplesPerSpecies');
+  }
+  if (options.newBarcodeRate !== undefined && !(options.newBarcodeRate > 0 && options.newBarcodeRate <= 1)) {
+    throw new UsageError(`expected a rate in (0, 1], got ${options.newBarcodeRate}`, 'newBarcodeRate');
+  }
   if (rows === 0) return;
   const seed = options.seed ?? 0;
   const p = plan({ rows, seed, samplesPerSpecies: options.samplesPerSpecies ?? 5_150_850 / 324_411 });
@@ -404,27 +412,6 @@ function* writeRows(writer: TableWriter, options: SynthOptions, every: number): 
   yield n;
 }
 
-/**
- * Writes a synthetic BIOSCAN-5M metadata CSV (the release's 23-column header) atomically, in one synchronous
- * call. onProgress(done, total) is called every 50,000 rows. Long runs should use runSynthJob, which lets
- * SIGINT/SIGTERM and an AbortSignal stop it.
- */
-export function writeSyntheticMetadata(
-  file: string,
-  options: SynthOptions & { onProgress?: (done: number, total: number) => void },
-): { rows: number } {
-  checkOutputPaths({ outputs: { out: file } });
-  const writer = createTableWriter(file, METADATA_FIELDS);
-  let n = 0;
-  try {
-    for (n of writeRows(writer, options, 50_000)) options.onProgress?.(n, options.rows);
-    writer.close();
-  } finally {
-    writer.abort();
-  }
-  return { rows: n };
-}
-
 export interface SynthJobOptions extends SynthOptions, JobControl {
   /** Output CSV (written atomically). */
   out: string;
@@ -448,7 +435,7 @@ export async function runSynthJob(options: SynthJobOptions): Promise<SynthJobSum
     for (n of writeRows(writer, options, 20_000)) {
       options.onProgress?.(n, options.rows);
       await new Promise((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted) throw new Bioscan5mError(`synth interrupted after ${n} rows; nothing was written to ${options.out}`, 'BIOSCAN5M_INTERRUPTED');
+      if (options.signal?.aborted) throw new Bioscan5mError(`synth interrupted after ${n} rows; nothing was written to ${options.out}`, 'BIOSCAN5M_INTERRUPTED', { cause: options.signal.reason });
     }
     writer.close();
   } finally {

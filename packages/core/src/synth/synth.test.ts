@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { METADATA_FIELDS } from '../schema.js';
 import { readTable } from '../io/table.js';
-import { synthesizeMetadataRows, synthesizeMetadata, writeSyntheticMetadata, TABLE2_LABELLED_PERCENT } from './generate.js';
+import { synthesizeMetadataRows, synthesizeMetadata, runSynthJob, TABLE2_LABELLED_PERCENT } from './generate.js';
 import { synthesizeBarcodes } from './barcodes.js';
 import { pDistance } from './dna.js';
 
@@ -131,14 +131,14 @@ describe('synthetic barcode gap', () => {
   });
 });
 
-describe('writeSyntheticMetadata', () => {
+describe('runSynthJob', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes a CSV with the release header that reads back, reporting progress', async () => {
     const file = path.join(dir, 'meta.csv');
     const seen: number[] = [];
-    const { rows: n } = writeSyntheticMetadata(file, { rows: 1500, seed: 4, onProgress: (d) => seen.push(d) });
+    const { rows: n } = await runSynthJob({ out: file, rows: 1500, seed: 4, onProgress: (d) => seen.push(d) });
     expect(n).toBe(1500);
     expect(seen.at(-1)).toBe(1500);
     expect(readFileSync(file, 'utf8').split('\n', 1)[0]).toBe(METADATA_FIELDS.join(','));

@@ -2,7 +2,7 @@
  * Label vocabularies exactly as the Python bioscan-dataset loader builds them: the categories of a column over
  * the WHOLE file, sorted like Python strings (code-point order), missing = -1.
  */
-import { Bioscan5mError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { isMissing, TAXONOMIC_RANKS, type MetadataRecord } from '../schema.js';
 import { countLabels, type StatsOptions } from '../stats/compute.js';
 import type { ScanRole } from '../stats/scanner.js';
@@ -40,7 +40,7 @@ export class LabelVocabulary {
   label2index(label: string): number {
     const i = this.indexOf(label);
     if (i < 0 && label !== '' && !isMissing(label)) {
-      throw new Bioscan5mError(`label '${label}' is not a known ${this.column} (vocabulary of ${this.size} labels)`);
+      throw new UsageError(`label '${label}' is not a known ${this.column} (vocabulary of ${this.size} labels)`);
     }
     return i;
   }
@@ -52,7 +52,7 @@ export class LabelVocabulary {
     const one = (i: number): string => {
       if (i === -1) return '';
       if (!Number.isInteger(i) || i < -1 || i >= this.labels.length) {
-        throw new Bioscan5mError(`index ${i} is out of range for ${this.column} (0..${this.labels.length - 1}, or -1)`);
+        throw new UsageError(`index ${i} is out of range for ${this.column} (0..${this.labels.length - 1}, or -1)`);
       }
       return this.labels[i];
     };
@@ -108,7 +108,7 @@ export class LabelIndex {
 
   vocabulary(column: string): LabelVocabulary {
     const v = this.vocabularies[column];
-    if (!v) throw new Bioscan5mError(`no label vocabulary for column '${column}' (have: ${Object.keys(this.vocabularies).join(', ')})`);
+    if (!v) throw new UsageError(`no label vocabulary for column '${column}' (have: ${Object.keys(this.vocabularies).join(', ')})`);
     return v;
   }
 

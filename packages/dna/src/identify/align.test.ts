@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, mutate, randomRoot } from '@bioscan5m/core';
+import { createRng } from '@bioscan5m/core';
+import { mutate, randomRoot } from '@bioscan5m/core/internal';
 import { BandedAligner, ungappedIdentity } from './align.js';
 import { cleanBarcode } from './clean.js';
 import { buildKmerIndex } from './kmer-index.js';

@@ -12,7 +12,7 @@ import {
   BARCODE_GAP,
   BARCODE_INVALID,
   barcodeHashBytes,
-} from '@bioscan5m/core';
+} from '@bioscan5m/core/internal';
 
 export const BASE_A = 0;
 export const BASE_C = 1;

@@ -1,3 +1,0 @@
-export * from './generate.js';
-export * from './barcodes.js';
-export { pDistance, mutate, randomRoot, COI_LENGTH } from './dna.js';
