@@ -537,6 +537,14 @@ const results = new Map<Row, { run: CliRun; dir: string; before: Map<string, str
 const UNPRIVILEGED = 65534;
 const isRoot = process.getuid?.() === 0;
 
+const BUILT_DIST = path.join(path.dirname(BUILT_CLI), '..', 'dist', 'cli.js');
+
+/** The CLI's source files (tests aside) changed after `mtimeMs`. */
+function sourcesNewerThan(mtimeMs: number): string[] {
+  const src = path.join(path.dirname(BUILT_CLI), '..', 'src');
+  return readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && statSync(path.join(src, f)).mtimeMs > mtimeMs);
+}
+
 /** A home folder the unprivileged user can write (onnxruntime keeps a cache there, or else writes into the cwd). */
 function unprivilegedHome(): string {
   const home = path.join(root, 'home');
@@ -612,7 +620,10 @@ async function runRow(row: Row, i: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  expect(existsSync(path.join(path.dirname(BUILT_CLI), '..', 'dist', 'cli.js')), 'build the CLI first: npm run build').toBe(true);
+  expect(existsSync(BUILT_DIST), 'build the CLI first: npm run build').toBe(true);
+  // The rows run the built CLI: a source newer than the build would test old code.
+  const stale = sourcesNewerThan(statSync(BUILT_DIST).mtimeMs);
+  expect(stale, 'the CLI sources changed since the last build: npm run build').toEqual([]);
   root = mkdtempSync(path.join(tmpdir(), 'bioscan5m-bad-input-'));
   chmodSync(root, 0o755);
   // The one checkpoint the model rows share.
