@@ -51,6 +51,22 @@ export interface InputLocation {
   value?: string;
 }
 
+/** A record a reader skipped (with skipInvalid): where, and why. Every reader reports skipped rows in this shape. */
+export interface SkippedRow {
+  line: number;
+  reason: string;
+  column?: string;
+  value?: string;
+}
+
+/** The SkippedRow of an InputError. */
+export function skippedRow(err: InputError, line = err.location.line ?? 0): SkippedRow {
+  const row: SkippedRow = { line, reason: err.reason };
+  if (err.location.column !== undefined) row.column = err.location.column;
+  if (err.location.value !== undefined) row.value = err.location.value;
+  return row;
+}
+
 /** A malformed value in an input file: the message names file, line, column and value. */
 export class InputError extends Bioscan5mError {
   readonly location: InputLocation;

@@ -13,6 +13,7 @@ export {
   printable,
   type ErrorCode,
   type InputLocation,
+  type SkippedRow,
 } from './errors.js';
 export { loadOptional, optionalPackage } from './optional.js';
 export { embeddings, embeddingRow, concatEmbeddings, type Embeddings, type Encoder, type Modality } from './contracts/embeddings.js';
@@ -84,7 +85,6 @@ export {
   type MetadataStream,
   type ReadMetadataOptions,
   type ReadSummary,
-  type SkippedRecord,
 } from './metadata/read.js';
 export { mapColumns, describeMissing, FIELD_ALIASES, type ColumnMapping, type MetadataFormat } from './metadata/columns.js';
 export { writeMetadataParquet, type WriteParquetOptions } from './parquet/metadata-parquet.js';
@@ -102,7 +102,7 @@ export { imagePath, imageChunk } from './paths/image-path.js';
 export { runImagePathsJob, type ImagePathsJobOptions, type ImagePathsJobSummary } from './paths/check-paths.js';
 
 // Jobs: statistics, cleaning, partitions, synthetic data
-export { runStatsJob, type StatsJobOptions, type StatsJobSummary, type StatsOptions, type SkippedRow } from './stats/compute.js';
+export { runStatsJob, type StatsJobOptions, type StatsJobSummary, type StatsOptions } from './stats/compute.js';
 export { table2Json, type DistributionStats, type GeoStats, type MetadataStats, type OverlapTable, type RankStats } from './stats/tables.js';
 export { formatStats, formatTable2 } from './stats/format.js';
 export { runCleanJob, CHANGE_LOG_HEADER, type CleanJobOptions, type CleanJobSummary } from './clean/file.js';

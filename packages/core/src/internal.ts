@@ -3,7 +3,7 @@
  * files, the barcode rule's byte tables, stats counters, synthetic-DNA helpers). Unstable: it may change in any
  * release; applications use the main entry.
  */
-export { formatLocation, isBioscan5mError } from './errors.js';
+export { formatLocation, isBioscan5mError, skippedRow } from './errors.js';
 export { missingPackage } from './optional.js';
 export {
   barcodeHashBytes,

@@ -84,9 +84,9 @@ describe('readMetadata', () => {
     expect(records.length).toBe(1);
     expect(summary.skipped).toBe(4);
     expect(summary.examples.map((e) => e.line)).toEqual([3, 4, 5, 6]);
-    expect(summary.examples[1].message).toContain("column 'split' value 'trian'");
-    expect(summary.examples[2].message).toContain('expected a value in [-90, 90]');
-    expect(summary.examples[3].message).toContain('expected 23 fields');
+    expect(summary.examples[1]).toMatchObject({ column: 'split', value: 'trian' });
+    expect(summary.examples[2].reason).toBe('expected a value in [-90, 90]');
+    expect(summary.examples[3].reason).toContain('expected 23 fields');
     expect(describeSummary(summary)).toContain('skipped 4 malformed rows');
   });
 

@@ -4,7 +4,7 @@
  * Memory stays bounded: one chunk of the file at a time.
  */
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { formatLocation, InputError, skippedRow, type SkippedRow } from '../errors.js';
 import { openTable } from '../io/table.js';
 import { missingColumnsError } from '../io/csv-file.js';
 import { emptyRecord, METADATA_FIELDS, parseField, type MetadataField, type MetadataRecord } from '../schema.js';
@@ -26,11 +26,6 @@ export interface ReadMetadataOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface SkippedRecord {
-  line: number;
-  message: string;
-}
-
 export interface ReadSummary {
   file: string;
   format: ColumnMapping['format'] | 'parquet';
@@ -38,7 +33,7 @@ export interface ReadSummary {
   records: number;
   /** Malformed rows skipped (only with skipInvalid). */
   skipped: number;
-  examples: SkippedRecord[];
+  examples: SkippedRow[];
   /** Fields the file does not have; they are empty (or null) in every record. */
   missingColumns: MetadataField[];
   /** Columns of the file that are not metadata fields. */
@@ -64,7 +59,7 @@ export function describeSummary(s: ReadSummary): string {
   if (al.length) lines.push(`  read ${al.map(([f, a]) => `${f} from '${a}'`).join(', ')}`);
   if (s.skipped) {
     lines.push(`  skipped ${s.skipped} malformed row${s.skipped === 1 ? '' : 's'}:`);
-    for (const e of s.examples) lines.push(`    ${e.message}`);
+    for (const e of s.examples) lines.push(`    ${formatLocation({ file: s.file, ...e })}${e.reason}`);
     if (s.skipped > s.examples.length) lines.push(`    ... and ${s.skipped - s.examples.length} more`);
   }
   return lines.join('\n');
@@ -116,7 +111,7 @@ async function* readTextRecords(file: string, opts: ReadMetadataOptions, summary
   const maxExamples = opts.maxExamples ?? 10;
   const skip = (line: number, err: InputError) => {
     summary.skipped++;
-    if (summary.examples.length < maxExamples) summary.examples.push({ line, message: err.message });
+    if (summary.examples.length < maxExamples) summary.examples.push(skippedRow(err, line));
   };
   const table = await openTable(file, {
     delimiter: opts.delimiter,

@@ -5,7 +5,7 @@
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
-import { Bioscan5mError } from '../errors.js';
+import { Bioscan5mError, skippedRow } from '../errors.js';
 import { TempFile } from '../io/atomic.js';
 import { mapColumns } from '../metadata/columns.js';
 import type { ReadMetadataOptions, ReadSummary } from '../metadata/read.js';
@@ -119,7 +119,7 @@ export async function* readMetadataParquetRecords(
       } catch (err) {
         if (!(err instanceof InputError) || !opts.skipInvalid) throw err;
         summary.skipped++;
-        if (summary.examples.length < maxExamples) summary.examples.push({ line: rowStart + k + 1, message: err.message });
+        if (summary.examples.length < maxExamples) summary.examples.push(skippedRow(err, rowStart + k + 1));
         continue;
       }
       summary.records++;

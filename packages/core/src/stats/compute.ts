@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Bioscan5mError, InputError } from '../errors.js';
+import { Bioscan5mError, InputError , type SkippedRow } from '../errors.js';
 import { PANDAS_NA_VALUES, TAXONOMIC_RANKS } from '../schema.js';
 import { readTableHeader, type TableHeader } from '../io/csv-file.js';
 import { mapColumns, type ColumnMapping } from '../metadata/columns.js';
@@ -37,12 +37,6 @@ export interface StatsOptions extends JobControl {
 // Table 2's label columns; dna_barcode is counted by hash outside the roles.
 const TABLE2_ROLES: ReadonlySet<string> = new Set<string>([...TAXONOMIC_RANKS, 'dna_bin']);
 
-export interface SkippedRow {
-  line: number;
-  reason: string;
-  column?: string;
-  value?: string;
-}
 
 export interface StatsJobSummary extends MetadataStats {
   file: string;
@@ -283,7 +277,7 @@ export async function runStatsJob(opts: StatsJobOptions): Promise<StatsJobSummar
       missingColumns: stream.summary.missingColumns,
       skipped: {
         count: stream.summary.skipped,
-        examples: stream.summary.examples.map((e) => ({ line: e.line, reason: e.message })),
+        examples: stream.summary.examples,
       },
       threads: 1,
       ...computeTables(counts),
