@@ -194,6 +194,10 @@ export function addBarcodeCounts(into: BarcodeCounts, c: BarcodeCounts): void {
   into.invalid += c.invalid;
 }
 
+/**
+ * Counts by the rule's character classes. dna's cleanBarcode counts the same classes while it encodes bytes (one
+ * fused hot loop, so it does not call this); a dna test checks that the two agree.
+ */
 export function countBarcode(raw: string): BarcodeCounts {
   const k = emptyBarcodeCounts();
   for (let i = 0; i < raw.length; i++) {
