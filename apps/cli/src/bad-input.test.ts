@@ -517,7 +517,6 @@ for (const [command, args, flag, files] of flagRows) {
  */
 const CORE_DATA = 'core-data: one table engine and one value rule per column type for every reader';
 const PENDING: [RegExp, string][] = [
-  [/^(stats|paths) \| files \| binary input file$/, `${CORE_DATA} (a file of binary bytes read as a one-column table)`],
   [/^paths \| header \| missing required column processid$/, CORE_DATA],
 ];
 for (const row of rows) {

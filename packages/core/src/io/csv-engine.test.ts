@@ -113,6 +113,15 @@ describe('readTableHeader', () => {
     expect(() => readTableHeader(f)).toThrow(`${f}:1: column 'species': the header names this column twice (columns 2 and 4)`);
   });
 
+  it('refuses a binary file (a NUL byte) instead of reading it as a one-column table', () => {
+    const f = path.join(dir, 'image.csv');
+    writeFileSync(f, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+    expect(() => readTableHeader(f)).toThrow(`${f}:1: not a CSV/TSV text file: binary bytes (a NUL byte at offset 8)`);
+    // UTF-16 text holds NUL bytes too: refused with the same message (tables are UTF-8).
+    writeFileSync(f, Buffer.from('\ufeffa,b\n1,2\n', 'utf16le'));
+    expect(() => readTableHeader(f)).toThrow(/binary bytes/);
+  });
+
   it('refuses an empty file and accepts a header-only file', async () => {
     expect(() => readTableHeader(write('empty.csv', ''))).toThrow(/empty file/);
     expect(() => readTableHeader(write('bom-only.csv', '\ufeff\r\n'))).toThrow(/empty file/);

@@ -250,6 +250,9 @@ function readFirstLine(file: string): string {
   try {
     const buf = Buffer.alloc(1 << 16);
     const n = readSync(fd, buf, 0, buf.length, 0);
+    // A NUL byte never occurs in UTF-8 text: the file is binary (or UTF-16), not a table to read as one column.
+    const nul = buf.subarray(0, n).indexOf(0);
+    if (nul >= 0) throw new InputError({ file, line: 1 }, `not a CSV/TSV text file: binary bytes (a NUL byte at offset ${nul}); tables must be UTF-8 text`);
     let end = 0;
     while (end < n && buf[end] !== LF && buf[end] !== CR) end++;
     let text = buf.toString('utf8', 0, end);
