@@ -181,6 +181,9 @@ export async function pretrainMlm(o: PretrainOptions): Promise<PretrainResult> {
     o.onStep?.({ step: step + 1, loss, lr, ms });
     o.onProgress?.(step + 1, o.steps);
     if (o.checkpoint && (step + 1) % every === 0 && step + 1 < end) save(step + 1);
+    // A macrotask per step (data() resolves in a microtask on the wasm/cpu backends): without it SIGINT/SIGTERM
+    // would wait for the end of training, and their temp-file removal with them.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   save(step);
   opt.dispose();
