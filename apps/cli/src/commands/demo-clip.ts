@@ -6,7 +6,7 @@
  * features from the package's generator, for the image queries of Table 5.
  */
 import path from 'node:path';
-import { readTable } from '@bioscan5m/core';
+import { readTable, writeFileAtomic } from '@bioscan5m/core';
 import type { Modality } from '@bioscan5m/core';
 import type { ClipHeads, PairedFeatures, RetrievalAccuracy } from '@bioscan5m/clip';
 import { embedded } from '../data.js';
@@ -33,7 +33,6 @@ async function compare(ctx: DemoContext, data: PairedFeatures, baseline: ClipHea
 async function runClipDemo(ctx: DemoContext): Promise<void> {
   const clip = await loadClip();
   const { kmerMatrix } = await import('@bioscan5m/cluster');
-  const { writeFileSync } = await import('node:fs');
 
   // (1) Real: the embedded BOLD/BIOSCAN barcodes, split into seen and unseen species.
   const t = await readTable(embedded.barcodes);
@@ -87,7 +86,7 @@ async function runClipDemo(ctx: DemoContext): Promise<void> {
   clip.writeEmbeddingsNpy(path.join(ctx.outDir, 'clip-aligned-dna-keys.npy'), aligned(keys, 'dna'));
   clip.writeEmbeddingsNpy(path.join(ctx.outDir, 'clip-aligned-image-queries.npy'), aligned(queries, 'image'));
   const json = (r: Record<string, { baseline: RetrievalAccuracy; aligned: RetrievalAccuracy }>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { baseline: v.baseline, aligned: v.aligned }]));
-  writeFileSync(path.join(ctx.outDir, 'clip-retrieval.json'), `${JSON.stringify({ real: json(realRes), synthetic: json(synthRes) }, null, 2)}\n`);
+  writeFileAtomic(path.join(ctx.outDir, 'clip-retrieval.json'), `${JSON.stringify({ real: json(realRes), synthetic: json(synthRes) }, null, 2)}\n`);
   ctx.log('');
   ctx.log(`wrote ${path.basename(files.labels)} (+ clip-synth-{image,dna,text}.npy), clip-key-labels.csv, clip-query-labels.csv, clip-aligned-dna-keys.npy, clip-aligned-image-queries.npy and clip-retrieval.json to ${ctx.outDir}`);
 }
