@@ -12,6 +12,7 @@ import { registerVisionCommands } from './commands/vision.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerClipCommands } from './commands/clip.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerReportCommand } from './commands/report.js';
 import { VERSION } from './version.js';
 
 export const EXIT_OK = 0;
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(terminalSafe(str)) })
     .showHelpAfterError('(run with --help for usage)');
   registerDemoCommand(program);
+  registerReportCommand(program);
   registerCoreCommands(program);
   registerDnaCommands(program);
   registerVisionCommands(program);

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeNpy } from '@bioscan5m/core';
 import { clusteringScores, wardClustering } from '@bioscan5m/cluster';
 import { runCli as run } from '../test-support.js';
-import { clusterDemoStages } from './cluster.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-cluster-'));
 
@@ -25,7 +24,6 @@ function fixture() {
   writeFileSync(labels, `id,species,genus\n${species.map((s, i) => `r${i},${s},G${i % 2}`).join('\n')}\n`);
   return { npy, labels, data, species, n };
 }
-
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -73,17 +71,4 @@ describe('bioscan5m cluster', () => {
     expect(r3.err).toContain("option '--umap <dims>' argument 'x' is invalid. expected an integer >= 0");
   });
 
-  it('the demo stage clusters the embedded barcodes and writes its outputs', async () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'cli-cluster-demo-'));
-    const lines: string[] = [];
-    await clusterDemoStages[0].run({ outDir: out, log: (l) => lines.push(l) });
-    const metrics = JSON.parse(readFileSync(path.join(out, 'cluster-metrics.json'), 'utf8'));
-    expect(metrics.ward.metrics.genus.ami).toBeGreaterThan(0.5);
-    expect(metrics.ward.metrics.species.ami).toBeGreaterThan(0.7);
-    expect(lines.join('\n')).toMatch(/AMI genus/);
-    // Its files feed the command itself.
-    const r = await run(['cluster', '--embeddings', path.join(out, 'cluster-kmer4.npy'), '--labels', path.join(out, 'cluster-labels.csv'), '--label-column', 'genus', '--umap', '0', '--json', '--quiet']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.out).metrics.genus.ami).toBe(metrics.ward.metrics.genus.ami);
-  });
 });

@@ -4,12 +4,11 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Bioscan5mError, checkOutputPaths, createTableWriter, readTable, UsageError, writeFileAtomic, writeNpy } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, UsageError } from '@bioscan5m/core';
 import type * as ClusterPackage from '@bioscan5m/cluster';
 import { embedded } from '../data.js';
 import { collect, intArg, numberArg, pathArg } from '../options.js';
 import { progressBar, type ProgressSink } from '../progress.js';
-import type { DemoStage } from './demo-stage.js';
 
 const UMAP_DIMS = { min: 0 };
 const NEIGHBORS = { min: 2 };
@@ -136,32 +135,3 @@ function withFlagName(err: unknown): unknown {
   if (!option || !FLAGS[option]) return err;
   return new UsageError(err.message.slice(option.length + 2), FLAGS[option]);
 }
-
-/**
- * Demo: 4-mer frequency vectors of the embedded BOLD barcodes (a label-free embedding computed in
- * milliseconds) clustered by Ward directly and after UMAP, evaluated against genus and species.
- */
-async function runClusterDemo(ctx: { outDir: string; log(line: string): void }): Promise<void> {
-  const { kmerMatrix, zeroShotClustering, writeAssignments, clusterReport } = await cluster();
-  const t = await readTable(embedded.barcodes);
-  const col = (name: string) => t.header.indexOf(name);
-  const rows = t.rows.filter((r) => r[col('genus')] && r[col('dna_barcode')]);
-  const x = kmerMatrix(rows.map((r) => r[col('dna_barcode')]));
-  const labels = { genus: rows.map((r) => r[col('genus')]), species: rows.map((r) => r[col('species')]) };
-  // Files a user can feed to `bioscan5m cluster` themselves.
-  writeNpy(path.join(ctx.outDir, 'cluster-kmer4.npy'), Float32Array.from(x.data), [x.rows, x.dim]);
-  const lw = createTableWriter(path.join(ctx.outDir, 'cluster-labels.csv'), ['processid', 'genus', 'species', 'dna_barcode']);
-  for (const r of rows) lw.write([r[col('processid')], r[col('genus')], r[col('species')], r[col('dna_barcode')]]);
-  lw.close();
-  ctx.log(`${rows.length} embedded barcodes with a genus -> 4-mer frequency vectors (${x.dim} dims)`);
-  const direct = await zeroShotClustering({ embeddings: [x], labels, umapDims: 0 });
-  ctx.log(`Ward on the vectors: ${direct.clusters} clusters; AMI genus ${direct.metrics.genus.ami.toFixed(3)}, species ${direct.metrics.species.ami.toFixed(3)} (${direct.metrics.species.n} rows with a species)`);
-  const viaUmap = await zeroShotClustering({ embeddings: [x], labels, umapDims: 10, umap: { nEpochs: 100, seed: 0 } });
-  ctx.log(`UMAP (10 dims, 100 epochs) then Ward: AMI genus ${viaUmap.metrics.genus.ami.toFixed(3)}, species ${viaUmap.metrics.species.ami.toFixed(3)}`);
-  writeAssignments(path.join(ctx.outDir, 'cluster-assignments.csv'), direct.assignments);
-  writeFileAtomic(path.join(ctx.outDir, 'cluster-metrics.json'), `${JSON.stringify({ ward: clusterReport(direct), umapWard: clusterReport(viaUmap) }, null, 2)}\n`);
-  ctx.log(`wrote cluster-kmer4.npy, cluster-labels.csv, cluster-assignments.csv and cluster-metrics.json to ${ctx.outDir}`);
-}
-
-/** Stages this package adds to `bioscan5m demo`. */
-export const clusterDemoStages: DemoStage[] = [{ name: 'cluster', run: runClusterDemo }];

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { imagePath, METADATA_FIELDS } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
-import { coreDataDemoStages } from './core-data.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const golden = path.resolve(here, '../../../../packages/core/src/__golden__');
@@ -78,15 +77,5 @@ describe('bioscan5m paths', () => {
     const r = await run(['paths', '--metadata', embedded.metadata, '--root', tmpdir(), '--check']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('598 records have no split or processid');
-  });
-});
-
-describe('demo stage', () => {
-  it('prints Table 2 and what the BIOSCAN-1M sample lacks', async () => {
-    const lines: string[] = [];
-    for (const s of coreDataDemoStages) await s.run({ outDir: tmpdir(), log: (l) => lines.push(l) });
-    const text = lines.join('\n');
-    expect(text).toContain('Table 2: records by rank (598 records)');
-    expect(text).toContain('missing columns: taxon, dna_barcode');
   });
 });

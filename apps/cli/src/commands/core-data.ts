@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import {
   describeSummary,
   formatStats,
-  formatTable2,
   IMAGE_PACKAGES,
   inputFileSize,
-  readMetadataAll,
   runImagePathsJob,
   runStatsJob,
   table2Json,
@@ -16,7 +14,6 @@ import {
 import { embedded } from '../data.js';
 import { choiceArg, intArg, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { DemoStage } from './demo-stage.js';
 
 const rel = (p: string) => path.relative(process.cwd(), p) || p;
 
@@ -161,16 +158,3 @@ export function registerCoreDataCommands(program: Command): void {
     )
     .action(runPaths);
 }
-
-export const coreDataDemoStages: DemoStage[] = [
-  {
-    name: 'stats',
-    async run(ctx) {
-      const report = await runStatsJob({ input: embedded.metadata, threads: 1 });
-      ctx.log(formatTable2(report));
-      const tsv = await readMetadataAll(embedded.bioscan1m);
-      ctx.log('');
-      ctx.log(`BIOSCAN-1M sample: ${describeSummary(tsv.summary)}`);
-    },
-  },
-];

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli.js';
 import { embedded } from '../data.js';
-import { corePartitionDemoStages } from './core-partition.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-partition-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,11 +69,4 @@ describe('bioscan5m synth / clean / split', () => {
     expect(err.join('\n')).not.toMatch(/\n\s+at /);
   });
 
-  it('demo stages clean then split the embedded metadata', async () => {
-    const logs: string[] = [];
-    for (const stage of corePartitionDemoStages) await stage.run({ outDir: dir, log: (l) => logs.push(l) });
-    expect(corePartitionDemoStages.map((s) => s.name)).toEqual(['clean', 'split']);
-    expect(logs.join('\n')).toMatch(/fill-hole/);
-    expect(logs.join('\n')).toMatch(/train : val : test/);
-  });
 });

@@ -3,7 +3,6 @@
  * @bioscan5m/core (clean/, split/, synth/).
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import {
   runCleanJob,
@@ -16,7 +15,6 @@ import {
 import { embedded } from '../data.js';
 import { choiceArg, choiceOption, intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { DemoStage } from './demo-stage.js';
 
 const FRACTION = { min: 0, exclusiveMin: true, max: 1 };
 const SHARE = { min: 0, max: 1 };
@@ -27,7 +25,7 @@ function seconds(t0: number): string {
   return `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 }
 
-function speciesSetLine(s: SplitSummary): string {
+export function speciesSetLine(s: SplitSummary): string {
   const f = (x: number) => x.toLocaleString('en-US');
   const { seen, unseen, heldout, unknown } = s.speciesSets;
   return (
@@ -135,29 +133,3 @@ export function registerCorePartitionCommands(program: Command): void {
     });
 }
 
-/** Demo: clean the embedded metadata, then split the cleaned copy. */
-export const corePartitionDemoStages: DemoStage[] = [
-  {
-    name: 'clean',
-    async run(ctx) {
-      const out = path.join(ctx.outDir, 'metadata.clean.csv');
-      const changes = path.join(ctx.outDir, 'clean-changes.csv');
-      const summary = await runCleanJob({ input: embedded.metadata, out, changes });
-      for (const line of formatCleanTable(summary).split('\n')) ctx.log(line);
-      ctx.log(`cleaned metadata: ${out}; change log: ${changes}`);
-    },
-  },
-  {
-    name: 'split',
-    async run(ctx) {
-      // The cleaned copy from the clean stage, or the embedded metadata when the stage ran alone (--only split).
-      const cleaned = path.join(ctx.outDir, 'metadata.clean.csv');
-      const input = existsSync(cleaned) ? cleaned : embedded.metadata;
-      const out = path.join(ctx.outDir, 'metadata.split.csv');
-      const summary = await runSplitJob({ input: input, out, seed: 0 });
-      for (const line of formatSplitTable(summary).split('\n')) ctx.log(line);
-      ctx.log(speciesSetLine(summary));
-      ctx.log(`split metadata: ${out}`);
-    },
-  },
-];

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import type { DemoStage } from './demo-stage.js';
-import { registerCoreDataCommands, coreDataDemoStages } from './core-data.js';
-import { registerCorePartitionCommands, corePartitionDemoStages } from './core-partition.js';
+import { registerCoreDataCommands } from './core-data.js';
+import { registerCorePartitionCommands } from './core-partition.js';
 
 /** Registers the @bioscan5m/core commands: stats and paths (core-data), clean, split and synth (core-partition). */
 export function registerCoreCommands(program: Command): void {
@@ -9,5 +8,3 @@ export function registerCoreCommands(program: Command): void {
   registerCorePartitionCommands(program);
 }
 
-/** Stages @bioscan5m/core adds to `bioscan5m demo`. */
-export const coreDemoStages: DemoStage[] = [...coreDataDemoStages, ...corePartitionDemoStages];

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRng, readTable } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
-import { dnaIdentifyDemoStages } from './dna-identify.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-dna-identify-'));
 
@@ -121,13 +120,4 @@ describe('bioscan5m dna identify', async () => {
     expect(r.err).toContain("option '--k <k>' argument '40' is invalid. expected an integer in 8..15");
   });
 
-  it('demo stage splits the embedded barcodes and reports species and genus accuracy', async () => {
-    const lines: string[] = [];
-    await dnaIdentifyDemoStages[0].run({ outDir: dir, log: (l) => lines.push(l) });
-    const text = lines.join('\n');
-    const species = Number(/seen species: +species accuracy ([\d.]+)%/.exec(text)![1]);
-    const genus = Number(/unseen species: genus accuracy ([\d.]+)%/.exec(text)![1]);
-    expect(species).toBeGreaterThan(85);
-    expect(genus).toBeGreaterThan(70);
-  });
 });

@@ -3,14 +3,11 @@
  * reference. Argument parsing and printing only; the engine is in @bioscan5m/dna.
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { createTableWriter } from '@bioscan5m/core';
 import type { IdentifyJobOptions, IdentifyJobSummary } from '@bioscan5m/dna/identify';
 import { embedded } from '../data.js';
 import { intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { DemoStage } from './demo-stage.js';
 
 // Identification alone: the light entry (no tfjs, no onnxruntime), imported when the command runs.
 const identify = () => import('@bioscan5m/dna/identify');
@@ -158,37 +155,3 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
       else printIdentifyJobSummary(summary, opts.out);
     });
 }
-
-export const dnaIdentifyDemoStages: DemoStage[] = [
-  {
-    name: 'dna-identify',
-    async run(ctx) {
-      const dir = path.join(ctx.outDir, 'dna-identify');
-      mkdirSync(dir, { recursive: true });
-      const { buildIdentifyProtocol, runIdentifyJob } = await identify();
-      const p = await buildIdentifyProtocol(embedded.barcodes, 7);
-      const write = (name: string, rows: string[][]) => {
-        const file = path.join(dir, name);
-        const w = createTableWriter(file, p.header);
-        for (const r of rows) w.write(r);
-        w.close();
-        return file;
-      };
-      const ref = write('reference.csv', p.reference);
-      const closed = write('queries_seen_species.csv', p.closed);
-      const open = write('queries_unseen_species.csv', p.open);
-      ctx.log(
-        `embedded barcodes split (seed 7, identical barcodes kept together): ${p.reference.length} reference, ` +
-          `${p.closed.length} queries of seen species, ${p.open.length} of species absent from the reference`,
-      );
-      const seen = await runIdentifyJob({ reference: ref, queries: closed, out: path.join(dir, 'predictions_seen_species.csv') });
-      const unseen = await runIdentifyJob({ reference: ref, queries: open, out: path.join(dir, 'predictions_unseen_species.csv') });
-      const a = seen.accuracy!;
-      const b = unseen.accuracy!;
-      ctx.log(`species threshold learned from the reference: ${pct(seen.reference.speciesThreshold)} identity`);
-      ctx.log(`seen species:   species accuracy ${pct(a.species.accuracy)} (${a.species.correct}/${a.species.total}), genus ${pct(a.genus.accuracy)}, ${seen.novel} called novel; ${seen.queriesPerSecond.toFixed(0)} queries/s`);
-      ctx.log(`unseen species: genus accuracy ${pct(b.genus.accuracy)} (${b.genus.correct}/${b.genus.total}), ${unseen.novel}/${unseen.queries} called novel; ${unseen.queriesPerSecond.toFixed(0)} queries/s`);
-      ctx.log(`predictions in ${dir}`);
-    },
-  },
-];

@@ -5,10 +5,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { barcodeKey, readNpy } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
-import { dnaModelDemoStages } from './dna-model.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-dna-model-'));
-
 
 afterEach(() => vi.restoreAllMocks());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,9 +129,4 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     }
   });
 
-  it('demo stage pretrains, embeds and runs the 1-NN probe', async () => {
-    const lines: string[] = [];
-    for (const stage of dnaModelDemoStages) await stage.run({ outDir: dir, log: (l) => lines.push(l) });
-    expect(lines.join('\n')).toMatch(/1-NN genus of unseen species: \d+\.\d+% accuracy/);
-  });
 });

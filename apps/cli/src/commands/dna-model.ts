@@ -3,14 +3,12 @@
  * parsing and printing only; the jobs are in @bioscan5m/dna (imported when a command runs).
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { readTable, TAXONOMIC_RANKS, UsageError, writeFileAtomic } from '@bioscan5m/core';
+import { TAXONOMIC_RANKS, UsageError } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
 import { choiceArg, choiceOption, intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { DemoStage } from './demo-stage.js';
 
 const dna = () => import('@bioscan5m/dna');
 
@@ -230,47 +228,3 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       console.log(`wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17, ${s.bytes} bytes)`);
     });
 }
-
-/** Splits the embedded barcodes into train and unseen-species test files (genus seen) for the demo. */
-async function writeOpenWorldSplit(outDir: string): Promise<{ train: string; test: string }> {
-  const t = await readTable(embedded.barcodes);
-  const col = (n: string) => t.header.indexOf(n);
-  const split = (await dna()).openWorldSplit(
-    t.rows.map((r) => r[col('species')]),
-    t.rows.map((r) => r[col('genus')]),
-    { seed: 1 },
-  );
-  const csv = (idx: number[]) =>
-    [t.header, ...idx.map((i) => t.rows[i])].map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n') + '\n';
-  const train = path.join(outDir, 'dna-model-train.csv');
-  const test = path.join(outDir, 'dna-model-unseen.csv');
-  writeFileAtomic(train, csv(split.train));
-  writeFileAtomic(test, csv(split.test));
-  return { train, test };
-}
-
-export const dnaModelDemoStages: DemoStage[] = [
-  {
-    name: 'dna-model',
-    async run(ctx) {
-      mkdirSync(ctx.outDir, { recursive: true });
-      const { runPretrainJob, runDnaEmbedJob, runProbeJob } = await dna();
-      const ck = path.join(ctx.outDir, 'dna-encoder.safetensors');
-      const s = await runPretrainJob({
-        data: embedded.barcodes,
-        config: { k: 4, layers: 1, heads: 2, hidden: 32, intermediate: 64 },
-        steps: 8,
-        batchSize: 16,
-        maxLr: 2e-3,
-        checkpoint: ck,
-      });
-      ctx.log(`pretrained a tiny encoder on the ${s.backend} backend: ${s.steps} steps, loss ${s.firstLoss?.toFixed(3)} -> ${s.finalLoss?.toFixed(3)}, ${s.sequencesPerSecond?.toFixed(1)} sequences/s`);
-      const npy = path.join(ctx.outDir, 'dna-embeddings.npy');
-      const e = await runDnaEmbedJob({ encoder: { kind: 'checkpoint', checkpoint: ck }, data: embedded.barcodes, out: npy });
-      ctx.log(`embedded ${e.rows} barcodes -> ${npy} (${e.rows} x ${e.dim})`);
-      const { train, test } = await writeOpenWorldSplit(ctx.outDir);
-      const p = await runProbeJob({ encoder: { kind: 'checkpoint', checkpoint: ck }, train, test, method: 'knn', rank: 'genus' });
-      ctx.log(`1-NN genus of unseen species: ${pct(p.metrics?.accuracy)} accuracy over ${p.test?.rows} barcodes of species held out of training (test genera missing from training: ${p.test?.unseenClasses})`);
-    },
-  },
-];

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import type { DemoStage } from './demo-stage.js';
-import { registerDnaModelCommands, dnaModelDemoStages } from './dna-model.js';
-import { registerDnaIdentifyCommands, dnaIdentifyDemoStages } from './dna-identify.js';
+import { registerDnaModelCommands } from './dna-model.js';
+import { registerDnaIdentifyCommands } from './dna-identify.js';
 
 /** Registers `bioscan5m dna ...`: pretrain, finetune, probe, embed, export-onnx (dna-model) and identify (dna-identify). */
 export function registerDnaCommands(program: Command): void {
@@ -10,4 +9,3 @@ export function registerDnaCommands(program: Command): void {
   registerDnaIdentifyCommands(dna);
 }
 
-export const dnaDemoStages: DemoStage[] = [...dnaIdentifyDemoStages, ...dnaModelDemoStages];

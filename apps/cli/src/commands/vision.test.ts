@@ -5,11 +5,9 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { readNpy, readTable } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
-import { visionDemoStages } from './vision.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'cli-vision-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -89,11 +87,4 @@ describe('bioscan5m vision', () => {
     expect(r.out).toContain(`bioscan5m vision crop --images ${embedded.images} --out crops`);
   });
 
-  it('demo stage crops the embedded photos and prints boxes with flags and labels', async () => {
-    const lines: string[] = [];
-    await visionDemoStages[0].run({ outDir: path.join(tmp, 'demo'), log: (l) => lines.push(l) });
-    expect(lines[0]).toMatch(/cropped \d+ of 16 embedded photos/);
-    expect(lines.some((l) => l.startsWith('ABINP1822-21.1024px.jpg') && l.includes('(none)') && l.endsWith('empty'))).toBe(true);
-    expect(lines.at(-1)).toMatch(/AP@0\.75 \d\.\d{3}, AR@\[\.5:\.95\] \d\.\d{3} \(16 images\)/);
-  });
 });

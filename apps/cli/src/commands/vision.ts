@@ -6,13 +6,12 @@
  */
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { Bioscan5mError, checkOutputPaths, readTable } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths } from '@bioscan5m/core';
 import type * as VisionPackage from '@bioscan5m/vision';
 import { DEFAULT_TRAINING, MM_PER_PIXEL, parseDetectorArg } from '@bioscan5m/vision/args';
 import { embedded } from '../data.js';
 import { choiceArg, intArg, numberArg, numberListArg, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { DemoStage } from './demo-stage.js';
 
 let loading: Promise<typeof VisionPackage> | undefined;
 const vision = (): Promise<typeof VisionPackage> => (loading ??= import('@bioscan5m/vision'));
@@ -294,34 +293,3 @@ Examples:
     .action((o: TrainOpts) => trainCommand(o));
 }
 
-/** Demo: crop the embedded photos, then print boxes, sizes and quality flags next to their labels. */
-export const visionDemoStages: DemoStage[] = [
-  {
-    name: 'vision',
-    async run(ctx) {
-      const v = await vision();
-      const out = path.join(ctx.outDir, 'vision');
-      const s = await v.runCropJob({ imagesDir: embedded.images, outDir: out });
-      ctx.log(`cropped ${s.withSpecimen} of ${s.total} embedded photos (${s.noSpecimen} without a specimen) -> ${out}`);
-      const manifest = path.join(embedded.images, 'manifest.csv');
-      const q = await v.runQualityJob({ imagesDir: embedded.images, out: path.join(out, 'quality.csv'), labels: manifest });
-      const boxes = await readTable(s.boxesCsv);
-      const quality = await readTable(q.out);
-      const man = await readTable(manifest);
-      const label = new Map(man.rows.map((r) => [r[man.header.indexOf('file_name')], r[man.header.indexOf('quality_label')]]));
-      const flagsOf = new Map(quality.rows.map((r) => [r[0], ['no-specimen', 'blurred', 'fragmented'].filter((_, i) => r[i + 1] === '1').join(',') || '-']));
-      const truth = await v.readCocoTruth(embedded.imagesCoco);
-      const items: VisionPackage.EvalImage[] = [];
-      ctx.log(`${'file'.padEnd(26)}${'box x,y,w,h'.padEnd(22)}${'score'.padEnd(7)}${'size mm²'.padEnd(10)}${'flags'.padEnd(24)}label`);
-      for (const r of boxes.rows) {
-        const box = r[1] ? `${r[1]},${r[2]},${r[3]},${r[4]}` : '(none)';
-        const mm2 = r[8] ? v.pixelCountToMm2(Number(r[8])).toFixed(1) : '';
-        ctx.log(`${r[0].padEnd(26)}${box.padEnd(22)}${(r[5] || '').padEnd(7)}${mm2.padEnd(10)}${(flagsOf.get(r[0]) ?? '').padEnd(24)}${label.get(r[0]) ?? ''}`);
-        const t = truth.get(r[0]);
-        if (t) items.push({ truth: t.boxes, detections: r[1] ? [{ x: +r[1], y: +r[2], width: +r[3], height: +r[4], score: +r[5] }] : [] });
-      }
-      const m = v.evaluateBoxes(items, 1);
-      ctx.log(`best box vs the embedded COCO boxes: AP@0.75 ${m.ap75.toFixed(3)}, AR@[.5:.95] ${m.ar.toFixed(3)} (${m.images} images)`);
-    },
-  },
-];
