@@ -12,6 +12,7 @@ import { runCli, type CliRun } from '../test-support.js';
 import { fmt } from '../report/html.js';
 import type { ClusterResult, DnaModelResult, IdentifyResult, SplitResult, StatsResult, VisionResult } from '../report/results.js';
 
+const STAGES = ['stats', 'clean', 'split', 'dna-identify', 'dna-model', 'vision', 'cluster', 'clip', 'report'];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cli-demo-'));
 const out = path.join(tmp, 'demo');
 let run: CliRun;
@@ -27,11 +28,11 @@ describe('bioscan5m demo --quick', () => {
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^bioscan5m demo --quick: every capability/);
-    expect(run.out).toMatch(/8 stages, about \d+ (s|min) on 2 cores/);
-    ['stats', 'clean', 'split', 'dna-identify', 'dna-model', 'vision', 'cluster', 'report'].forEach((s, i) => expect(run.out).toContain(`== ${i + 1}/8 ${s} ==`));
+    expect(run.out).toMatch(/9 stages, about \d+ (s|min) on 2 cores/);
+    STAGES.forEach((s, i) => expect(run.out).toContain(`== ${i + 1}/${STAGES.length} ${s} ==`));
     const manifest = json<{ quick: boolean; stages: { name: string }[] }>('demo.json');
     expect(manifest.quick).toBe(true);
-    expect(manifest.stages.map((s) => s.name)).toEqual(['stats', 'clean', 'split', 'dna-identify', 'dna-model', 'vision', 'cluster', 'report']);
+    expect(manifest.stages.map((s) => s.name)).toEqual(STAGES);
   });
 
   it('stats: category sizes and sites agree with Table 2', () => {

@@ -61,6 +61,10 @@ export function categoryChart(stats: StatsResult, rank: string): ChartSpec {
   const values = c.categories.map((x, i) => ({ order: i, name: x.name.length > 24 ? `${x.name.slice(0, 23)}…` : x.name, count: x.count }));
   const shown = c.categories.length;
   const total = shown + c.others.categories;
+  // Decades only on the axis; the domain runs from below 1 (a category of one record still shows a bar) to the
+  // next power of ten.
+  const top = 10 ** Math.max(1, Math.ceil(Math.log10(Math.max(1, ...c.categories.map((x) => x.count)))));
+  const decades = Array.from({ length: Math.log10(top) + 1 }, (_, i) => 10 ** i);
   return {
     id: `chart-categories-${rank}`,
     caption: `${rank}: ${total} categor${total === 1 ? 'y' : 'ies'}${c.others.categories ? ` (largest ${shown} shown; ${c.others.categories} more hold ${c.others.records} records)` : ''}`,
@@ -72,7 +76,7 @@ export function categoryChart(stats: StatsResult, rank: string): ChartSpec {
       mark: { type: 'bar', color: '#1f6f8b', tooltip: true },
       encoding: {
         x: { field: 'name', type: 'nominal', sort: { field: 'order' }, title: null, axis: { labelAngle: -60, labelFontSize: 9, labelLimit: 110 } },
-        y: { field: 'count', type: 'quantitative', scale: { type: 'log', domainMin: 0.5 }, stack: null, title: 'records (log)' },
+        y: { field: 'count', type: 'quantitative', scale: { type: 'log', domain: [0.5, top], nice: false }, stack: null, axis: { values: decades, format: '~s' }, title: 'records (log)' },
       },
     },
   };
@@ -85,6 +89,12 @@ function worldTopology(): Record<string, unknown> {
   return worldCache;
 }
 
+/** A few round legend sizes up to the largest site. */
+function sizeSteps(sites: StatsResult['sites']): number[] {
+  const max = Math.max(1, ...sites.map((s) => s.count));
+  return [1, 5, 10, 25, 50, 100, 250, 500, 1000].filter((v) => v < max).slice(-3).concat(max);
+}
+
 /** Collection sites on an Equal Earth map, sized by records (the paper's Figure 3). */
 export function mapChart(stats: StatsResult): ChartSpec {
   return {
@@ -92,8 +102,8 @@ export function mapChart(stats: StatsResult): ChartSpec {
     caption: `Collection sites: ${stats.sites.length} coordinates in ${new Set(stats.sites.map((s) => s.country)).size} countries (${stats.withoutCoordinates} records without coordinates)`,
     spec: {
       config: CONFIG,
-      width: 760,
-      height: 380,
+      width: 820,
+      height: 400,
       projection: { type: 'equalEarth' },
       layer: [
         { data: { sphere: true }, mark: { type: 'geoshape', fill: '#f3f7fa', stroke: '#c9d6df', strokeWidth: 0.5 } },
@@ -104,7 +114,13 @@ export function mapChart(stats: StatsResult): ChartSpec {
           encoding: {
             longitude: { field: 'lon', type: 'quantitative' },
             latitude: { field: 'lat', type: 'quantitative' },
-            size: { field: 'count', type: 'quantitative', scale: { range: [25, 500] }, title: 'records at the site' },
+            size: {
+              field: 'count',
+              type: 'quantitative',
+              scale: { range: [25, 500] },
+              title: 'records at the site',
+              legend: { orient: 'bottom-left', direction: 'vertical', values: sizeSteps(stats.sites), fillColor: '#ffffffcc', padding: 6 },
+            },
             color: { value: '#e07a2f' },
             tooltip: [{ field: 'country' }, { field: 'lat' }, { field: 'lon' }, { field: 'count', title: 'records' }],
           },

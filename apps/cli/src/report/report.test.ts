@@ -62,7 +62,12 @@ function generatedResults(seed: number): DemoResults {
       results: [{ embedding: '4-mer', dims: 256, rows: 400, clusters: { genus: 60, species: 100 }, ami: { genus: acc(), species: acc() } }],
     },
     clip: {
-      retrieval: [{ query: 'image', key: 'DNA', rows: [{ rank: 'species', k: 1, set: 'seen', micro: 55.25, macro: 40.5 }, { rank: 'species', k: 1, set: 'unseen', micro: 12.75, macro: 9.5 }], harmonicMean: [{ rank: 'species', k: 1, micro: 20.7, macro: 15.3 }] }],
+      synthetic: {
+        'image->dna': {
+          baseline: { rows: [{ rank: 'species', k: 1, set: 'seen', micro: 5.25, macro: 4.5 }, { rank: 'species', k: 1, set: 'unseen', micro: 2.75, macro: 1.5 }], harmonicMean: [{ rank: 'species', k: 1, micro: 3.6, macro: 2.25 }] },
+          aligned: { rows: [{ rank: 'species', k: 1, set: 'seen', micro: 55.25, macro: 40.5 }, { rank: 'species', k: 1, set: 'unseen', micro: 12.75, macro: 9.5 }], harmonicMean: [{ rank: 'species', k: 1, micro: 20.7, macro: 15.3 }] },
+        },
+      },
     },
     images: {},
   };
@@ -103,7 +108,10 @@ describe('report page (pure: results -> HTML)', () => {
     expect(ident[1][2]).toBe('–'); // a task a method did not run
     const ami = tableCells(html, 'table-ami');
     expect(ami[0].slice(3)).toEqual(['genus', 'species'].map((k) => results.cluster!.results[0].ami[k].toFixed(3)));
-    expect(tableCells(html, 'table-retrieval')[0]).toEqual(['image → DNA', '55.3%', '12.8%', '20.7%', '40.5%', '9.5%', '15.3%']);
+    expect(tableCells(html, 'table-retrieval')).toEqual([
+      ['synthetic', 'image → dna', 'no alignment', '4.5%', '1.5%', '2.3%', '5.3%', '2.8%', '3.6%'],
+      ['synthetic', 'image → dna', 'aligned', '40.5%', '9.5%', '15.3%', '55.3%', '12.8%', '20.7%'],
+    ]);
   });
 
   it('draws every chart as SVG with visible marks (log-scale bars have height)', () => {

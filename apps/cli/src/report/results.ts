@@ -106,15 +106,16 @@ export interface ClusterResult {
   results: ClusterEmbeddingResult[];
 }
 
-/** Retrieval rows of the clip stage (CLIBD accuracy per query/key pair). */
-export interface ClipResult {
-  retrieval: {
-    query: string;
-    key: string;
-    rows: { rank: string; k: number; set: string; micro: number | null; macro: number | null }[];
-    harmonicMean?: { rank: string; k: number; micro: number | null; macro: number | null }[];
-  }[];
+interface RetrievalTable {
+  rows: { rank: string; k: number; set: string; micro: number | null; macro: number | null }[];
+  harmonicMean?: { rank: string; k: number; micro: number | null; macro: number | null }[];
 }
+
+/**
+ * What the clip stage writes (`clip-retrieval.json`): per data set ('real', 'synthetic') and query->key pair
+ * ('image->dna'), the CLIBD accuracy tables (percentages) before alignment and after.
+ */
+export type ClipResult = Record<string, Record<string, { baseline: RetrievalTable; aligned: RetrievalTable }>>;
 
 export interface DemoManifest {
   version: string;
@@ -149,7 +150,7 @@ export const RESULT_FILES = {
   dnaModel: 'dna-model.json',
   vision: 'vision.json',
   cluster: 'cluster.json',
-  clip: 'clip.json',
+  clip: 'clip-retrieval.json',
 } as const;
 
 export const CATEGORY_LIMIT = 40;
