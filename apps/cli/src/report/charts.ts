@@ -26,6 +26,35 @@ export interface ChartSpec {
 
 const pct = { format: '.0%' };
 
+/** Bars grouped side by side per x category, one colour per group (the layout of the split, method and AMI charts). */
+function groupedBars(o: {
+  id: string;
+  caption: string;
+  values: Record<string, unknown>[];
+  x: { field: string; sort: string[] };
+  group: { field: string; sort?: string[] };
+  y: { field: string; title: string; share?: boolean };
+}): ChartSpec {
+  const y = o.y.share ? { scale: { domain: [0, 1] }, axis: pct } : {};
+  return {
+    id: o.id,
+    caption: o.caption,
+    spec: {
+      config: CONFIG,
+      width: 520,
+      height: 200,
+      data: { values: o.values },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: o.x.field, type: 'nominal', sort: o.x.sort, title: null, axis: { labelAngle: 0, labelLimit: 200 } },
+        xOffset: { field: o.group.field, sort: o.group.sort },
+        y: { field: o.y.field, type: 'quantitative', title: o.y.title, ...y },
+        color: { field: o.group.field, type: 'nominal', sort: o.group.sort, title: null },
+      },
+    },
+  };
+}
+
 /** Samples, barcodes and species per split (the split sizes of Table 3). */
 export function splitChart(split: SplitResult): ChartSpec {
   // Empty partitions (e.g. no unseen species in a small sample) stay in the table, not in the chart.
@@ -35,24 +64,15 @@ export function splitChart(split: SplitResult): ChartSpec {
     { split: name, measure: 'barcodes', count: c.barcodes },
     { split: name, measure: 'species', count: c.species },
   ]);
-  const order = filled.map(([name]) => name);
-  return {
+  const measures = ['samples', 'barcodes', 'species'];
+  return groupedBars({
     id: 'chart-splits',
     caption: 'Split sizes: samples, distinct barcodes and species per partition',
-    spec: {
-      config: CONFIG,
-      width: 520,
-      height: 200,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: { field: 'split', type: 'nominal', sort: order, title: null, axis: { labelAngle: 0 } },
-        xOffset: { field: 'measure', sort: ['samples', 'barcodes', 'species'] },
-        y: { field: 'count', type: 'quantitative', title: 'count' },
-        color: { field: 'measure', type: 'nominal', sort: ['samples', 'barcodes', 'species'], title: null },
-      },
-    },
-  };
+    values,
+    x: { field: 'split', sort: filled.map(([name]) => name) },
+    group: { field: 'measure', sort: measures },
+    y: { field: 'count', title: 'count' },
+  });
 }
 
 /** Category sizes of one rank, largest first, on a log scale (the paper's per-rank distributions). */
@@ -133,24 +153,7 @@ export function mapChart(stats: StatsResult): ChartSpec {
 /** Accuracy per task, one bar per method (ours beside its baselines). */
 export function methodChart(id: string, caption: string, tasks: readonly string[], methods: readonly MethodScore[]): ChartSpec {
   const values = methods.flatMap((m) => tasks.filter((t) => m.scores[t] !== null && m.scores[t] !== undefined).map((t) => ({ task: t, method: m.method, accuracy: m.scores[t] as number })));
-  const order = methods.map((m) => m.method);
-  return {
-    id,
-    caption,
-    spec: {
-      config: CONFIG,
-      width: 520,
-      height: 200,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: { field: 'task', type: 'nominal', sort: [...tasks], title: null, axis: { labelAngle: 0, labelLimit: 200 } },
-        xOffset: { field: 'method', sort: order },
-        y: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, axis: pct, title: 'accuracy' },
-        color: { field: 'method', type: 'nominal', sort: order, title: null },
-      },
-    },
-  };
+  return groupedBars({ id, caption, values, x: { field: 'task', sort: [...tasks] }, group: { field: 'method', sort: methods.map((m) => m.method) }, y: { field: 'accuracy', title: 'accuracy', share: true } });
 }
 
 /** 1-NN genus accuracy of unseen species along the pretraining, with the 4-mer baseline as a rule. */
@@ -183,24 +186,14 @@ export function curveChart(d: DnaModelResult): ChartSpec {
 /** AMI of zero-shot clustering per rank, one bar per embedding. */
 export function amiChart(cluster: ClusterResult): ChartSpec {
   const values = cluster.results.flatMap((r) => Object.entries(r.ami).map(([rank, ami]) => ({ rank, embedding: r.embedding, ami })));
-  const ranks = [...new Set(values.map((v) => v.rank))];
-  return {
+  return groupedBars({
     id: 'chart-ami',
     caption: 'Zero-shot clustering: adjusted mutual information between clusters and labels, per rank',
-    spec: {
-      config: CONFIG,
-      width: 520,
-      height: 200,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: { field: 'rank', type: 'nominal', sort: ranks, title: null, axis: { labelAngle: 0 } },
-        xOffset: { field: 'embedding' },
-        y: { field: 'ami', type: 'quantitative', scale: { domain: [0, 1] }, title: 'AMI' },
-        color: { field: 'embedding', type: 'nominal', title: null },
-      },
-    },
-  };
+    values,
+    x: { field: 'rank', sort: [...new Set(values.map((v) => v.rank))] },
+    group: { field: 'embedding', sort: cluster.results.map((r) => r.embedding) },
+    y: { field: 'ami', title: 'AMI', share: true },
+  });
 }
 
 /** Every chart the results allow, in page order. */
