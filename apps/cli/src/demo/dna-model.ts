@@ -32,7 +32,7 @@ function csv(header: readonly string[], rows: readonly string[][]): string {
 export const dnaModelStage: DemoStage = {
   name: 'dna-model',
   title: 'DNA encoder: masked-k-mer pretraining, fine-tuning and probes (Table 4) beside the k-mer and CNN baselines',
-  seconds: { quick: 15, full: 330 },
+  seconds: { quick: 15, full: 340 },
   async run(ctx): Promise<DnaModelResult> {
     const budget = ctx.quick ? BUDGET.quick : BUDGET.full;
     const dir = path.join(ctx.outDir, 'dna-model');

@@ -13,7 +13,7 @@ const CONFIG: TopLevelSpec['config'] = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500, gridColor: '#e8e8e8', domainColor: '#888', tickColor: '#888' },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: 3 },
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 320 },
   range: { category: ['#1f6f8b', '#e07a2f', '#8b8b8b', '#4c9f38', '#b5446e', '#7a5cb0'] },
 };
 
