@@ -30,8 +30,8 @@ async function clusterOne(name: string, x: Matrix, labels: Record<string, string
     ami[c] = r.metrics[c].ami;
     clusters.push(r.clusters);
   }
-  ctx.log(`${name} (${x.cols} dims${umapDims ? `, UMAP to ${umapDims}` : ''}, Ward): ${columns.map((c, i) => `AMI ${c} ${ami[c].toFixed(3)} (${clusters[i]} clusters)`).join(', ')}`);
-  return { embedding: name, dims: x.cols, rows: first.n, clusters: Object.fromEntries(columns.map((c, i) => [c, clusters[i]])), ami, note };
+  ctx.log(`${name} (${x.dim} dims${umapDims ? `, UMAP to ${umapDims}` : ''}, Ward): ${columns.map((c, i) => `AMI ${c} ${ami[c].toFixed(3)} (${clusters[i]} clusters)`).join(', ')}`);
+  return { embedding: name, dims: x.dim, rows: first.n, clusters: Object.fromEntries(columns.map((c, i) => [c, clusters[i]])), ami, note };
 }
 
 export const clusterStage: DemoStage = {
@@ -53,8 +53,8 @@ export const clusterStage: DemoStage = {
     const results: ClusterEmbeddingResult[] = [];
 
     const k = kmerMatrix(sequences);
-    writeNpy(path.join(ctx.outDir, 'cluster-kmer4.npy'), Float32Array.from(k.data), [k.rows, k.cols]);
-    results.push(await clusterOne('4-mer frequencies (DNA, no training)', { data: k.data, rows: k.rows, cols: k.cols }, labels, ctx));
+    writeNpy(path.join(ctx.outDir, 'cluster-kmer4.npy'), Float32Array.from(k.data), [k.rows, k.dim]);
+    results.push(await clusterOne('4-mer frequencies (DNA, no training)', { data: k.data, rows: k.rows, dim: k.dim }, labels, ctx));
     ctx.onProgress?.(1, 3);
 
     const encoderFile = path.join(ctx.outDir, DNA_ENCODER_FILE);
@@ -64,7 +64,7 @@ export const clusterStage: DemoStage = {
       try {
         const e = await enc.embed(sequences);
         writeNpy(path.join(ctx.outDir, 'cluster-dna-encoder.npy'), e.data, [e.rows, e.dim]);
-        results.push(await clusterOne('DNA encoder (ours, dna-model stage)', { data: e.data, rows: e.rows, cols: e.dim }, labels, ctx));
+        results.push(await clusterOne('DNA encoder (ours, dna-model stage)', { data: e.data, rows: e.rows, dim: e.dim }, labels, ctx));
       } finally {
         await enc.dispose();
       }
@@ -73,11 +73,15 @@ export const clusterStage: DemoStage = {
 
     const v = await import('@bioscan5m/vision');
     const man = await readTable(path.join(embedded.images, 'manifest.csv'));
-    const encoder = new v.DescriptorEncoder();
-    const vectors: Float32Array[] = [];
-    for (const r of man.rows) vectors.push(await encoder.encode(await v.decodeImage(path.join(embedded.images, r[man.header.indexOf('file_name')]))));
-    const img = { data: Float32Array.from(vectors.flatMap((x) => [...x])), rows: vectors.length, cols: encoder.dim };
-    writeNpy(path.join(ctx.outDir, 'cluster-images.npy'), img.data, [img.rows, img.cols]);
+    const encoder = await v.createImageEncoder({ kind: 'descriptor' });
+    let img;
+    try {
+      // The encoder takes image paths (ImageInput) and returns one row per image.
+      img = await encoder.embed(man.rows.map((r) => path.join(embedded.images, r[man.header.indexOf('file_name')])));
+    } finally {
+      await encoder.dispose();
+    }
+    writeNpy(path.join(ctx.outDir, 'cluster-images.npy'), img.data, [img.rows, img.dim]);
     results.push(
       await clusterOne('image descriptor (sample photos)', img, { quality: man.rows.map((r) => r[man.header.indexOf('quality_label')]) }, ctx, 'the 16 sample photos carry no taxonomy: scored against their quality labels'),
     );

@@ -17,7 +17,7 @@ export async function kmerNearestAccuracy(reference: LabelledSequences, queries:
   const { cosineNearest } = await import('@bioscan5m/dna');
   const ref = kmerMatrix(reference.sequences, K);
   const q = kmerMatrix(queries.sequences, K);
-  const { index } = cosineNearest(Float32Array.from(ref.data), Float32Array.from(q.data), ref.cols);
+  const { index } = cosineNearest(Float32Array.from(ref.data), Float32Array.from(q.data), ref.dim);
   const out: Record<string, number | null> = {};
   for (const rank of ranks) {
     let total = 0;

@@ -1,7 +1,7 @@
 /** Demo stages `clean` and `split`: the paper's label cleaning, then species sets and splits of the cleaned copy. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cleanMetadataFile, formatCleanTable, formatSplitTable, splitMetadataFile } from '@bioscan5m/core';
+import { formatCleanTable, formatSplitTable, runCleanJob, runSplitJob } from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import { speciesSetLine } from '../commands/core-partition.js';
 import type { DemoStage } from '../commands/demo-stage.js';
@@ -14,7 +14,7 @@ export const cleanStage: DemoStage = {
   async run(ctx): Promise<CleanResult> {
     const out = path.join(ctx.outDir, 'metadata.clean.csv');
     const changes = path.join(ctx.outDir, 'clean-changes.csv');
-    const summary = await cleanMetadataFile(embedded.metadata, { out, changes });
+    const summary = await runCleanJob({ input: embedded.metadata, out, changes });
     for (const line of formatCleanTable(summary).split('\n')) ctx.log(line);
     ctx.log(`cleaned metadata: ${out}; change log: ${changes}`);
     return { file: path.basename(out), summary };
@@ -31,7 +31,7 @@ export const splitStage: DemoStage = {
     const input = existsSync(cleaned) ? cleaned : embedded.metadata;
     const out = path.join(ctx.outDir, 'metadata.split.csv');
     const seed = 0;
-    const summary = await splitMetadataFile(input, { out, seed });
+    const summary = await runSplitJob({ input, out, seed });
     for (const line of formatSplitTable(summary).split('\n')) ctx.log(line);
     ctx.log(speciesSetLine(summary));
     ctx.log(`split metadata: ${out}`);

@@ -1,5 +1,5 @@
 /** Demo stage `stats`: Table 2 of the embedded metadata, its category sizes per rank and its collection sites. */
-import { computeStats, describeSummary, formatTable2, readMetadataAll, table2Json, TAXONOMIC_RANKS, type MetadataRecord } from '@bioscan5m/core';
+import { runStatsJob, describeSummary, formatTable2, readMetadataAll, table2Json, TAXONOMIC_RANKS, type MetadataRecord } from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import type { DemoStage } from '../commands/demo-stage.js';
 import { CATEGORY_LIMIT, type StatsResult } from '../report/results.js';
@@ -37,7 +37,7 @@ export const statsStage: DemoStage = {
   title: "Table 2 (records and categories per rank), category sizes and collection sites",
   seconds: { quick: 1, full: 1 },
   async run(ctx): Promise<StatsResult> {
-    const report = await computeStats(embedded.metadata, { threads: 1 });
+    const report = await runStatsJob({ input: embedded.metadata, threads: 1 });
     ctx.log(formatTable2(report));
     const { records } = await readMetadataAll(embedded.metadata);
     const tsv = await readMetadataAll(embedded.bioscan1m);

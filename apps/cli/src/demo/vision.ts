@@ -10,8 +10,6 @@ import { embedded } from '../data.js';
 import type { DemoStage } from '../commands/demo-stage.js';
 import type { VisionImage, VisionResult } from '../report/results.js';
 
-/** Micrometres per pixel of the 1024-px BIOSCAN photos (paper: 0.1554 mm per pixel). */
-const MM_PER_PIXEL = 0.1554;
 const THUMB_SHORT_SIDE = 150;
 
 export const visionStage: DemoStage = {
@@ -20,6 +18,7 @@ export const visionStage: DemoStage = {
   seconds: { quick: 25, full: 25 },
   async run(ctx): Promise<VisionResult> {
     const v = await import('@bioscan5m/vision');
+    const sharp = (await import('sharp')).default;
     const out = path.join(ctx.outDir, 'vision');
     const s = await v.runCropJob({ imagesDir: embedded.images, outDir: out });
     ctx.log(`cropped ${s.withSpecimen} of ${s.total} embedded photos (${s.noSpecimen} without a specimen) -> ${out}`);
@@ -39,10 +38,11 @@ export const visionStage: DemoStage = {
       const q = v.assessQuality(photo, detector.params);
       const flags = [q.noSpecimen && 'no-specimen', q.blurred && 'blurred', q.fragmented && 'fragmented'].filter((f): f is string => Boolean(f));
       const box = r[1] ? { x: +r[1], y: +r[2], width: +r[3], height: +r[4] } : null;
-      const sizeMm2 = r[8] ? Number(r[8]) * MM_PER_PIXEL ** 2 : null;
+      const sizeMm2 = r[8] ? v.pixelCountToMm2(Number(r[8])) : null;
       const t = truth.get(r[0]);
       const thumb = path.join('vision', 'thumbs', r[0]);
-      writeFileSync(path.join(ctx.outDir, thumb), await v.resizeShortSide(photo, THUMB_SHORT_SIDE, 80));
+      // A small copy for the report's gallery (sharp, the image library vision itself uses).
+      writeFileSync(path.join(ctx.outDir, thumb), await sharp(path.join(embedded.images, r[0])).resize({ height: THUMB_SHORT_SIDE }).jpeg({ quality: 80 }).toBuffer());
       images.push({
         file: r[0],
         width: photo.width,
