@@ -450,6 +450,8 @@ for (const w of writers) {
   add({ ...base, what: 'read-only output folder', files: { ...w.inputs(), 'readonly/': { dir: true } }, args: (p) => w.args(p, path.join(p('readonly'), w.out)), code: 1, mentions: ['readonly'], unprivileged: true });
 }
 add({ command: 'synth', kind: 'output-paths', what: 'a device as the output', files: {}, args: () => ['synth', '--rows', '10', '--out', '/dev/full', '--quiet'], code: 1, mentions: ['/dev/full'], check: () => expect(statSync('/dev/full').isCharacterDevice()).toBe(true) });
+add({ command: 'report', kind: 'output-paths', what: 'output is an existing folder', files: { 'demo/stats.json': '{}\n', 'page.html/': { dir: true } }, args: (p) => ['report', '--from', p('demo'), '--out', p('page.html')], code: 1, mentions: ['page.html'] });
+add({ command: 'report', kind: 'output-paths', what: 'output is a result file', files: { 'demo/stats.json': '{}\n' }, args: (p) => ['report', '--from', p('demo'), '--out', p('demo/stats.json')], code: 1, mentions: ['stats.json'] });
 add({ command: 'demo', kind: 'output-paths', what: 'output folder is an existing file', files: { 'demo.out': 'a file\n' }, args: (p) => ['demo', '--only', 'stats', '--out', p('demo.out')], code: 1, mentions: ['demo.out'] });
 
 // ------------------------------------------------------------------------------------------- flag values
