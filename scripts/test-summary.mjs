@@ -7,7 +7,7 @@ import path from 'node:path';
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'tests']) {
   if (!existsSync(group)) continue;
   for (const name of readdirSync(group)) {
     const file = path.join(group, name, '.vitest-report.json');
