@@ -124,7 +124,12 @@ const LOCK_FIELDS = ['version', 'integrity', 'license', 'dependencies', 'optiona
  * The package-lock.json of a consumer project whose only dependency is `packed[short]`.
  * `consumerDir` is where the project lives (tarballs are referenced relative to it).
  */
-export function consumerLockfile(packed: PackedSet, short: string, consumerDir: string): { packages: Record<string, Manifest> } & Manifest {
+export function consumerLockfile(
+  packed: PackedSet,
+  short: string,
+  consumerDir: string,
+  extras: readonly string[] = [],
+): { packages: Record<string, Manifest> } & Manifest {
   const wsLock: Record<string, Manifest> = JSON.parse(readFileSync(path.join(workspaceRoot, 'package-lock.json'), 'utf8')).packages;
   const byName: Record<string, Packed> = Object.fromEntries(Object.values(packed).map((p) => [p.name, p]));
   const folderOf: Record<string, string> = Object.fromEntries(Object.entries(PUBLISHED).map(([s, f]) => [packed[s].name, f]));
@@ -140,10 +145,17 @@ export function consumerLockfile(packed: PackedSet, short: string, consumerDir: 
   const packages: Record<string, Manifest> = {
     '': { name: 'consumer', version: '1.0.0', dependencies: { [root.name]: rel(root.tarball) } },
   };
+  // Extras (a package's optional peers, as a user who wants them adds them) at the workspace's versions.
+  for (const name of extras) {
+    const found = wsLock[`node_modules/${name}`];
+    if (!found?.version) throw new Error(`${name} is not installed in the workspace`);
+    packages[''].dependencies![name] = found.version;
+  }
   const required = new Set<string>();
   // Breadth-first over (workspace folder, entry, reached-through-required-edges-only).
   const queue: { wsPath: string; entry: Manifest; required: boolean }[] = [
     { wsPath: folderOf[root.name], entry: root.manifest, required: true },
+    ...extras.map((name) => ({ wsPath: `node_modules/${name}`, entry: wsLock[`node_modules/${name}`], required: true })),
   ];
   const seen = new Map<string, boolean>();
   while (queue.length) {
@@ -199,14 +211,19 @@ export function treeBytes(dir: string): number {
 }
 
 /**
- * Installs `packed[short]` alone into `dir` (emptied first) with `npm ci --offline`; extra package.json fields
- * (e.g. devDependencies) are not added: the consumer holds the package and nothing else.
+ * Installs `packed[short]` alone into `dir` (emptied first) with `npm ci --offline`: the consumer holds the package
+ * and nothing else, or the package plus `extras` (e.g. its optional peers) when given.
  * onnxruntime-node's install script downloads CUDA from the network; it is skipped as the workspace root skips it.
  */
-export function installAlone(packed: PackedSet, short: string, dir: string): { seconds: number; bytes: number } {
+export function installAlone(
+  packed: PackedSet,
+  short: string,
+  dir: string,
+  extras: readonly string[] = [],
+): { seconds: number; bytes: number } {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const lock = consumerLockfile(packed, short, dir);
+  const lock = consumerLockfile(packed, short, dir, extras);
   const pkg = { ...lock.packages[''], private: true, type: 'module', allowScripts: { 'onnxruntime-node': false } };
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2) + '\n');
@@ -220,3 +237,12 @@ export function installAlone(packed: PackedSet, short: string, dir: string): { s
   return { seconds: (Date.now() - started) / 1000, bytes: treeBytes(path.join(dir, 'node_modules')) };
 }
 
+
+/** The optional peer dependencies of a package that the workspace has installed (so a consumer can have them). */
+export function installableOptionalPeers(m: Manifest): string[] {
+  const wsLock: Record<string, Manifest> = JSON.parse(readFileSync(path.join(workspaceRoot, 'package-lock.json'), 'utf8')).packages;
+  return Object.keys(m.peerDependencies ?? {})
+    .filter((name) => m.peerDependenciesMeta?.[name]?.optional)
+    .filter((name) => wsLock[`node_modules/${name}`]?.version !== undefined)
+    .sort();
+}

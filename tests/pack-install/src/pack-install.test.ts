@@ -4,13 +4,32 @@
 // skipLibCheck (with `--types node` and with every installed @types package) of a consumer file and of the README example, the README example
 // run as compiled, and the CLI's bin. Install sizes are printed (and budgeted where issue 15 sets a goal).
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerEnv, installAlone, packAll, PUBLISHED, workspaceRoot, type Packed, type PackedSet } from './consumer.js';
+import {
+  consumerEnv,
+  installableOptionalPeers,
+  installAlone,
+  packAll,
+  PUBLISHED,
+  workspaceRoot,
+  type Packed,
+  type PackedSet,
+} from './consumer.js';
 import { exportSpecifiers, manifestFiles } from './entry-points.js';
-import { readmeExample } from './readme-example.js';
+import { readmeExample, type ReadmeExample } from './readme-example.js';
 
 /** Installed size goals (issue 15): a user of these packages alone should not download engines. */
 const SIZE_BUDGET_MB: Record<string, number> = { core: 20, cluster: 20, dna: 20 };
@@ -18,6 +37,8 @@ const SIZE_BUDGET_MB: Record<string, number> = { core: 20, cluster: 20, dna: 20 
 const root = mkdtempSync(path.join(os.tmpdir(), 'bioscan5m-pack-install-'));
 const sizes: Record<string, { mb: number; seconds: number }> = {};
 let packed: PackedSet;
+/** Per package, the entry points that loaded without its optional peers. */
+const lightEntries: Record<string, string[]> = {};
 
 beforeAll(() => {
   // The consumer projects must not see the workspace's node_modules through a parent folder.
@@ -69,10 +90,68 @@ function writeConsumerTsconfig(dir: string, files: string[]): void {
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));
 }
 
+type Spec = ReturnType<typeof exportSpecifiers>[number];
+
+/** Loads one entry point in a consumer project with import (ESM) or require (CJS); rejects with node's output. */
+function load(dir: string, specifier: string, how: 'import' | 'require'): Promise<string> {
+  const check = `if (Object.keys(m).length === 0) throw new Error(${JSON.stringify(specifier)} + ' exports nothing');`;
+  const args =
+    how === 'import'
+      ? ['--input-type=module', '-e', `const m = await import(${JSON.stringify(specifier)}); ${check}`]
+      : ['-e', `const m = require(${JSON.stringify(specifier)}); ${check}`];
+  return run(dir, process.execPath, args);
+}
+
+/**
+ * Type-checks (strict, no skipLibCheck, with `--types node` and with every installed @types package) consumer
+ * files that import every given entry point in ESM and CJS, and the README example when given; then runs the
+ * compiled consumer files, and the example on its sample files.
+ */
+async function typeCheckAndRun(dir: string, specs: Spec[], example?: ReadmeExample): Promise<void> {
+  const esm = specs.filter((s) => s.esm);
+  const cjs = specs.filter((s) => s.cjs);
+  writeFileSync(
+    path.join(dir, 'esm.mts'),
+    esm.map((s, i) => `import * as e${i} from '${s.specifier}';\n`).join('') +
+      `export const names: string[][] = [${esm.map((_, i) => `Object.keys(e${i})`).join(', ')}];\n`,
+  );
+  writeFileSync(
+    path.join(dir, 'cjs.cts'),
+    cjs.map((s, i) => `import c${i} = require('${s.specifier}');\n`).join('') +
+      `export const names: string[][] = [${cjs.map((_, i) => `Object.keys(c${i})`).join(', ')}];\n`,
+  );
+  const files = ['esm.mts', 'cjs.cts'];
+  if (example) {
+    writeFileSync(path.join(dir, 'example.mts'), example.code + '\n');
+    files.push('example.mts');
+  }
+  writeConsumerTsconfig(dir, files);
+  // TypeScript 6 includes no @types package unless listed: `--types node` is a Node project's setting, and
+  // `--types *` is the pre-6 default that includes every @types package the install brought.
+  // When the install brought no @types package, both settings make the same program: check it once.
+  const typesDir = path.join(dir, 'node_modules/@types');
+  const others = existsSync(typesDir) ? readdirSync(typesDir).filter((n) => n !== 'node') : [];
+  await Promise.all([
+    run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', 'node'], 300_000),
+    ...(others.length > 0 ? [run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', '*', '--noEmit'], 300_000)] : []),
+  ]);
+  // The compiled consumer files load the package as a user's build would.
+  await Promise.all([run(dir, process.execPath, ['out/esm.mjs']), run(dir, process.execPath, ['out/cjs.cjs'])]);
+  if (!example) return;
+  const work = path.join(dir, 'example');
+  mkdirSync(work, { recursive: true });
+  for (const [name, sample] of Object.entries(example.samples)) {
+    cpSync(path.join(workspaceRoot, 'apps/cli/data', sample), path.join(work, name), { recursive: true });
+  }
+  await run(work, process.execPath, ['../out/example.mjs'], 300_000);
+}
+
 for (const short of Object.keys(PUBLISHED)) {
   describe(`${short}, installed alone from its tarball`, () => {
     const dir = path.join(root, short);
     let pkg: Packed;
+    /** Entry points that load without the package's optional peers. */
+    let light: Spec[] = [];
 
     beforeAll(() => {
       pkg = packed[short];
@@ -102,14 +181,26 @@ for (const short of Object.keys(PUBLISHED)) {
       });
     }
 
-    it('loads every entry point with import and with require', async () => {
+    it('loads every entry point with import and require, or fails naming the optional package it needs', async () => {
       const specs = exportSpecifiers(pkg.manifest);
       if (short !== 'cli') expect(specs.length).toBeGreaterThan(0);
-      for (const { specifier, esm, cjs } of specs) {
-        const check = `if (Object.keys(m).length === 0) throw new Error(${JSON.stringify(specifier)} + ' exports nothing');`;
-        if (esm) await run(dir, process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(specifier)}); ${check}`]);
-        if (cjs) await run(dir, process.execPath, ['-e', `const m = require(${JSON.stringify(specifier)}); ${check}`]);
+      const optional = Object.keys(pkg.manifest.peerDependenciesMeta ?? {});
+      light = [];
+      for (const spec of specs) {
+        const hows = [...(spec.esm ? ['import' as const] : []), ...(spec.cjs ? ['require' as const] : [])];
+        const results = await Promise.allSettled(hows.map((how) => load(dir, spec.specifier, how)));
+        const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+        if (failures.length === 0) {
+          light.push(spec);
+          continue;
+        }
+        // An entry that needs an engine must say which package to install.
+        for (const f of failures) {
+          expect(optional.some((name) => f.includes(`'${name}'`) || f.includes(`"${name}"`) || f.includes(` ${name} `)), f).toBe(true);
+        }
       }
+      lightEntries[short] = light.map((s) => s.specifier);
+      if (short !== 'cli') expect(lightEntries[short]).toContain(pkg.name);
     });
 
     if (short === 'cli') {
@@ -124,38 +215,34 @@ for (const short of Object.keys(PUBLISHED)) {
       return;
     }
 
-    it('type-checks a strict consumer and its README example without skipLibCheck, with --types node and with every @types package, and the example runs', async () => {
-      const specs = exportSpecifiers(pkg.manifest);
-      const esm = specs.filter((s) => s.esm);
-      const cjs = specs.filter((s) => s.cjs);
-      writeFileSync(
-        path.join(dir, 'esm.mts'),
-        esm.map((s, i) => `import * as e${i} from '${s.specifier}';\n`).join('') +
-          `export const names: string[][] = [${esm.map((_, i) => `Object.keys(e${i})`).join(', ')}];\n`,
-      );
-      writeFileSync(
-        path.join(dir, 'cjs.cts'),
-        cjs.map((s, i) => `import c${i} = require('${s.specifier}');\n`).join('') +
-          `export const names: string[][] = [${cjs.map((_, i) => `Object.keys(c${i})`).join(', ')}];\n`,
-      );
+    it('type-checks a strict consumer of its light entry points and its README example (no skipLibCheck), and the example runs', async () => {
       const example = readmeExample(path.join(dir, 'node_modules', pkg.name, 'README.md'));
       expect(example, `${pkg.name} README: no example marked <!-- pack-install: example -->`).toBeDefined();
-      writeFileSync(path.join(dir, 'example.mts'), example!.code + '\n');
-      writeConsumerTsconfig(dir, ['esm.mts', 'cjs.cts', 'example.mts']);
-      // TypeScript 6 includes no @types package unless listed: `--types node` is a Node project's setting, and
-      // `--types *` is the pre-6 default that includes every @types package the install brought.
-      await Promise.all([
-        run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', 'node'], 300_000),
-        run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', '*', '--noEmit'], 300_000),
-      ]);
-      // The compiled consumer files load the package as a user's build would.
-      await Promise.all([run(dir, process.execPath, ['out/esm.mjs']), run(dir, process.execPath, ['out/cjs.cjs'])]);
-      const work = path.join(dir, 'example');
-      mkdirSync(work, { recursive: true });
-      for (const [name, sample] of Object.entries(example!.samples)) {
-        cpSync(path.join(workspaceRoot, 'apps/cli/data', sample), path.join(work, name), { recursive: true });
-      }
-      await run(work, process.execPath, ['../out/example.mjs'], 300_000);
+      await typeCheckAndRun(dir, light, example);
+    });
+  });
+
+  // Known when tests are collected, before packing: the workspace package.json is the one packed.
+  const peers = installableOptionalPeers(
+    JSON.parse(readFileSync(path.join(workspaceRoot, PUBLISHED[short], 'package.json'), 'utf8')),
+  );
+  if (peers.length === 0) continue;
+  describe(`${short} with its optional peers (${peers.join(', ')})`, () => {
+    it('loads the entry points that need them, with import and require, and a strict consumer of every entry point type-checks', async (ctx) => {
+      const specs = exportSpecifiers(packed[short].manifest);
+      const heavy = specs.filter((s) => !lightEntries[short]?.includes(s.specifier));
+      // Only worth a second (large) install when some entry point did not load alone.
+      if (lightEntries[short] === undefined || heavy.length === 0) ctx.skip();
+      const dir = path.join(root, `${short}+peers`);
+      const r = installAlone(packed, short, dir, peers);
+      sizes[`${short}+peers`] = { mb: r.bytes / 1e6, seconds: r.seconds };
+      await Promise.all(
+        heavy.flatMap((s) => [
+          ...(s.esm ? [load(dir, s.specifier, 'import')] : []),
+          ...(s.cjs ? [load(dir, s.specifier, 'require')] : []),
+        ]),
+      );
+      await typeCheckAndRun(dir, specs);
     });
   });
 }
