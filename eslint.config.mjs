@@ -21,6 +21,8 @@ export default defineConfig(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
+      // Hot loops declare their scalars with an initial value that the loop overwrites; that is deliberate.
+      'no-useless-assignment': 'off',
       // `_name` marks a parameter or binding kept for its position or shape.
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -13,7 +13,9 @@ for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(group).sort()) {
     const file = path.join(group, name, 'BENCHMARKS.md');
     if (!existsSync(file)) continue;
-    const body = readFileSync(file, 'utf8').trim().replace(/^# .*\n+/, '');
+    const body = readFileSync(file, 'utf8')
+      .trim()
+      .replace(/^# .*\n+/, '');
     parts.push('', `## ${name} ([${file}](${file}))`, '', body.replace(/^(#+) /gm, '$1## '));
   }
 }

@@ -17,7 +17,11 @@ for (const dir of published) {
   const checks = [[bin('publint'), ['--strict', '.']]];
   if (pkg.exports) checks.push([bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'ascii']]);
   for (const [cmd, args] of checks) {
-    const r = spawnSync(cmd, args, { cwd: path.join(root, dir), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(cmd, args, {
+      cwd: path.join(root, dir),
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     const tool = path.basename(cmd);
     if (r.status !== 0) {
       failed++;

@@ -53,11 +53,32 @@ interface SystemError extends Error {
   path?: string;
 }
 
-const FILE_SYSTEM_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EROFS', 'EDQUOT', 'EMFILE', 'ENAMETOOLONG', 'ELOOP', 'EFBIG']);
+const FILE_SYSTEM_CODES = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'EISDIR',
+  'ENOTDIR',
+  'EEXIST',
+  'ENOSPC',
+  'EROFS',
+  'EDQUOT',
+  'EMFILE',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EFBIG',
+]);
 
 function isFileSystemError(err: unknown): err is SystemError {
   const e = err as Partial<SystemError> | null;
-  return typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.syscall === 'string' && typeof e.path === 'string' && FILE_SYSTEM_CODES.has(e.code);
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.code === 'string' &&
+    typeof e.syscall === 'string' &&
+    typeof e.path === 'string' &&
+    FILE_SYSTEM_CODES.has(e.code)
+  );
 }
 
 const FILE_SYSTEM_REASONS: Record<string, string> = {

@@ -108,22 +108,26 @@ describe('conventions of every command', () => {
     describe(name, () => {
       const cmd = () => commands.get(name)!;
 
-      (convention.examplePending ? it.todo : it)(`--help shows an example that parses and names files that exist${convention.examplePending ? ` (pending: ${convention.examplePending})` : ''}`, async () => {
-        const r = await runCli([...name.split(' '), '--help']);
-        expect(r.code).toBe(0);
-        expect(r.out).toMatch(/Examples?\b/);
-        const own = examples(r.out).filter((argv) => argv.slice(0, name.split(' ').length).join(' ') === name);
-        expect(own.length, `no example of '${name}' in its help`).toBeGreaterThan(0);
-        for (const argv of examples(r.out)) {
-          const p = await parses(argv);
-          expect(p.code, `example 'bioscan5m ${argv.join(' ')}': ${p.err}`).toBe(0);
-          // Files of the embedded data it names are there (examples chain outputs of earlier ones, not checked).
-          for (const word of argv) {
-            const abs = path.resolve(word);
-            if (abs.startsWith(EMBEDDED_DATA_DIR)) expect(existsSync(abs), `${word} in 'bioscan5m ${argv.join(' ')}'`).toBe(true);
+      (convention.examplePending ? it.todo : it)(
+        `--help shows an example that parses and names files that exist${convention.examplePending ? ` (pending: ${convention.examplePending})` : ''}`,
+        async () => {
+          const r = await runCli([...name.split(' '), '--help']);
+          expect(r.code).toBe(0);
+          expect(r.out).toMatch(/Examples?\b/);
+          const own = examples(r.out).filter((argv) => argv.slice(0, name.split(' ').length).join(' ') === name);
+          expect(own.length, `no example of '${name}' in its help`).toBeGreaterThan(0);
+          for (const argv of examples(r.out)) {
+            const p = await parses(argv);
+            expect(p.code, `example 'bioscan5m ${argv.join(' ')}': ${p.err}`).toBe(0);
+            // Files of the embedded data it names are there (examples chain outputs of earlier ones, not checked).
+            for (const word of argv) {
+              const abs = path.resolve(word);
+              if (abs.startsWith(EMBEDDED_DATA_DIR))
+                expect(existsSync(abs), `${word} in 'bioscan5m ${argv.join(' ')}'`).toBe(true);
+            }
           }
-        }
-      });
+        },
+      );
 
       for (const [flag, want] of [
         ['--json', convention.json],
@@ -133,12 +137,17 @@ describe('conventions of every command', () => {
         else it(`${want ? 'has' : 'has no'} ${flag}`, () => expect(has(cmd(), flag)).toBe(want));
       }
       if (convention.seedPending) it.todo(`takes --seed (pending: ${convention.seedPending})`);
-      else if (convention.seed !== undefined) it(`${convention.seed ? 'takes' : 'needs no'} --seed`, () => expect(has(cmd(), '--seed')).toBe(convention.seed));
-      if (convention.threads) it(`takes ${convention.threads}`, () => expect(has(cmd(), convention.threads!)).toBe(true));
+      else if (convention.seed !== undefined)
+        it(`${convention.seed ? 'takes' : 'needs no'} --seed`, () =>
+          expect(has(cmd(), '--seed')).toBe(convention.seed));
+      if (convention.threads)
+        it(`takes ${convention.threads}`, () => expect(has(cmd(), convention.threads!)).toBe(true));
 
       it('every flag value is checked while parsing (a parser per option that takes a value)', () => {
         const unchecked = cmd()
-          .options.filter((o: Option) => (o.required || o.optional) && !o.parseArg && !FREE_TEXT.has(`${name} ${o.long}`))
+          .options.filter(
+            (o: Option) => (o.required || o.optional) && !o.parseArg && !FREE_TEXT.has(`${name} ${o.long}`),
+          )
           .map((o: Option) => o.long);
         expect(unchecked).toEqual([]);
       });
@@ -171,13 +180,28 @@ describe('in a pipe (built CLI)', () => {
     ['stats', () => ['stats', '--metadata', embedded.metadata]],
     ['split', (d) => ['split', '--metadata', embedded.metadata, '--out', path.join(d, 'split.csv')]],
     ['synth', (d) => ['synth', '--rows', '300', '--out', path.join(d, 'synth.csv')]],
-    ['dna identify', (d) => ['dna', 'identify', '--reference', embedded.barcodes, '--queries', path.join(d, 'q.csv'), '--out', path.join(d, 'pred.csv')]],
+    [
+      'dna identify',
+      (d) => [
+        'dna',
+        'identify',
+        '--reference',
+        embedded.barcodes,
+        '--queries',
+        path.join(d, 'q.csv'),
+        '--out',
+        path.join(d, 'pred.csv'),
+      ],
+    ],
     ['vision quality', (d) => ['vision', 'quality', '--images', embedded.images, '--out', path.join(d, 'quality.csv')]],
   ];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'bioscan5m-conventions-'));
-    writeFileSync(path.join(dir, 'q.csv'), readFileSync(embedded.barcodes, 'utf8').split('\n').slice(0, 30).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'q.csv'),
+      readFileSync(embedded.barcodes, 'utf8').split('\n').slice(0, 30).join('\n') + '\n',
+    );
     const env = { NO_COLOR: '1' };
     await inParallel(
       cases.map(([name, args]) => async () => {

@@ -4,7 +4,16 @@
  * gives the same output as an uninterrupted run (rerun with the job's resume where it has one).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,8 +93,22 @@ beforeAll(async () => {
   // Inputs: a synthetic metadata table (clean/split input), query barcodes (identify), nothing else generated.
   synthCsv = path.join(root, 'synth-in.csv');
   embedCsv = path.join(root, 'embed-in.csv');
-  for (const [file, rows, seed] of [[synthCsv, 40000, 1], [embedCsv, 9000, 2]] as const) {
-    const e = await run(root, ['synth', '--rows', String(rows), '--seed', String(seed), '--noise', '0.05', '--out', file, '--quiet']);
+  for (const [file, rows, seed] of [
+    [synthCsv, 40000, 1],
+    [embedCsv, 9000, 2],
+  ] as const) {
+    const e = await run(root, [
+      'synth',
+      '--rows',
+      String(rows),
+      '--seed',
+      String(seed),
+      '--noise',
+      '0.05',
+      '--out',
+      file,
+      '--quiet',
+    ]);
     expect(e.code, e.err).toBe(0);
   }
   // identify: the embedded real barcodes against themselves, ten times over (a few seconds of searching)
@@ -94,17 +117,56 @@ beforeAll(async () => {
   writeFileSync(queriesCsv, [head, ...Array.from({ length: 10 }, () => rows).flat()].join('\n') + '\n');
 }, 120_000);
 
-const pretrain = ['dna', 'pretrain', '--data', path.join(DATA, 'barcodes.csv'), '--k', '4', '--layers', '1', '--heads', '2', '--hidden', '16', '--batch', '8', '--steps', '24', '--checkpoint-every', '4', '--quiet'];
+const pretrain = [
+  'dna',
+  'pretrain',
+  '--data',
+  path.join(DATA, 'barcodes.csv'),
+  '--k',
+  '4',
+  '--layers',
+  '1',
+  '--heads',
+  '2',
+  '--hidden',
+  '16',
+  '--batch',
+  '8',
+  '--steps',
+  '24',
+  '--checkpoint-every',
+  '4',
+  '--quiet',
+];
 
 const jobs: Job[] = [
-  { name: 'synth', args: (o) => ['synth', '--rows', '30000', '--seed', '3', '--out', path.join(o, 's.csv'), '--quiet'], outputs: ['s.csv'], signal: 'SIGINT' },
+  {
+    name: 'synth',
+    args: (o) => ['synth', '--rows', '30000', '--seed', '3', '--out', path.join(o, 's.csv'), '--quiet'],
+    outputs: ['s.csv'],
+    signal: 'SIGINT',
+  },
   {
     name: 'clean',
-    args: (o) => ['clean', '--metadata', synthCsv, '--out', path.join(o, 'c.csv'), '--changes', path.join(o, 'changes.csv'), '--quiet'],
+    args: (o) => [
+      'clean',
+      '--metadata',
+      synthCsv,
+      '--out',
+      path.join(o, 'c.csv'),
+      '--changes',
+      path.join(o, 'changes.csv'),
+      '--quiet',
+    ],
     outputs: ['c.csv', 'changes.csv'],
     signal: 'SIGTERM',
   },
-  { name: 'split', args: (o) => ['split', '--metadata', synthCsv, '--out', path.join(o, 'split.csv'), '--quiet'], outputs: ['split.csv'], signal: 'SIGINT' },
+  {
+    name: 'split',
+    args: (o) => ['split', '--metadata', synthCsv, '--out', path.join(o, 'split.csv'), '--quiet'],
+    outputs: ['split.csv'],
+    signal: 'SIGINT',
+  },
   {
     name: 'dna pretrain',
     args: (o) => [...pretrain, '--checkpoint', path.join(o, 'ck.safetensors')],
@@ -119,20 +181,44 @@ const jobs: Job[] = [
     args: (o) => ['vision', 'crop', '--images', path.join(DATA, 'images'), '--out', o, '--workers', '2', '--quiet'],
     outputs: ['boxes.csv'],
     // two crops done (journal rows), others in flight in the worker threads
-    when: (o) => () => existsSync(path.join(o, 'boxes.csv.partial')) && readFileSync(path.join(o, 'boxes.csv.partial'), 'utf8').split('\n').length > 3,
+    when: (o) => () =>
+      existsSync(path.join(o, 'boxes.csv.partial')) &&
+      readFileSync(path.join(o, 'boxes.csv.partial'), 'utf8').split('\n').length > 3,
     signal: 'SIGINT',
   },
   {
     name: 'vision embed',
-    args: (o) => ['vision', 'embed', '--images', path.join(DATA, 'images'), '--encoder', 'descriptor', '--out', path.join(o, 'img.npy'), '--quiet'],
+    args: (o) => [
+      'vision',
+      'embed',
+      '--images',
+      path.join(DATA, 'images'),
+      '--encoder',
+      'descriptor',
+      '--out',
+      path.join(o, 'img.npy'),
+      '--quiet',
+    ],
     outputs: ['img.npy', 'img.files.txt'],
-    when: (o) => () => existsSync(path.join(o, 'img.npy.partial.txt')) && readFileSync(path.join(o, 'img.npy.partial.txt'), 'utf8').split('\n').length > 3,
+    when: (o) => () =>
+      existsSync(path.join(o, 'img.npy.partial.txt')) &&
+      readFileSync(path.join(o, 'img.npy.partial.txt'), 'utf8').split('\n').length > 3,
     signal: 'SIGTERM',
   },
   {
     name: 'dna embed',
     // the checkpoint of the uninterrupted pretraining above
-    args: (o) => ['dna', 'embed', '--checkpoint', path.join(root, 'dna-pretrain', 'ref', 'ck.safetensors'), '--data', embedCsv, '--out', path.join(o, 'dna.npy'), '--quiet'],
+    args: (o) => [
+      'dna',
+      'embed',
+      '--checkpoint',
+      path.join(root, 'dna-pretrain', 'ref', 'ck.safetensors'),
+      '--data',
+      embedCsv,
+      '--out',
+      path.join(o, 'dna.npy'),
+      '--quiet',
+    ],
     outputs: ['dna.npy'],
     when: () => {
       const t0 = Date.now();
@@ -142,7 +228,17 @@ const jobs: Job[] = [
   },
   {
     name: 'dna identify',
-    args: (o) => ['dna', 'identify', '--reference', path.join(DATA, 'barcodes.csv'), '--queries', queriesCsv, '--out', path.join(o, 'pred.csv'), '--quiet'],
+    args: (o) => [
+      'dna',
+      'identify',
+      '--reference',
+      path.join(DATA, 'barcodes.csv'),
+      '--queries',
+      queriesCsv,
+      '--out',
+      path.join(o, 'pred.csv'),
+      '--quiet',
+    ],
     outputs: ['pred.csv'],
     when: () => {
       const t0 = Date.now();
@@ -155,7 +251,9 @@ const jobs: Job[] = [
 describe('interrupting the long jobs (built CLI)', () => {
   for (const job of jobs) {
     it(`${job.name}: ${job.signal} leaves no temp file; SIGKILL then a rerun gives the uninterrupted output`, async () => {
-      const dirs = Object.fromEntries(['ref', 'sig', 'kill'].map((k) => [k, path.join(root, job.name.replace(/ /g, '-'), k)]));
+      const dirs = Object.fromEntries(
+        ['ref', 'sig', 'kill'].map((k) => [k, path.join(root, job.name.replace(/ /g, '-'), k)]),
+      );
       for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
       const when = job.when ?? hasTemp;
 
@@ -165,7 +263,10 @@ describe('interrupting the long jobs (built CLI)', () => {
       const sig = await run(dirs.sig, job.args(dirs.sig), job.signal, when(dirs.sig));
       interruptedBy(sig, job.signal);
       expect(temps(dirs.sig)).toEqual([]);
-      for (const f of job.outputs) expect(existsSync(path.join(dirs.sig, f)), `${f} after ${job.signal}`).toBe(job.name === 'dna pretrain' && f === 'ck.safetensors');
+      for (const f of job.outputs)
+        expect(existsSync(path.join(dirs.sig, f)), `${f} after ${job.signal}`).toBe(
+          job.name === 'dna pretrain' && f === 'ck.safetensors',
+        );
 
       const killed = await run(dirs.kill, job.args(dirs.kill), 'SIGKILL', when(dirs.kill));
       expect(killed.early).toBe(false);
@@ -174,7 +275,8 @@ describe('interrupting the long jobs (built CLI)', () => {
       expect(rerun.code, rerun.err).toBe(0);
       expect(temps(dirs.kill)).toEqual([]);
       expect(tree(dirs.kill)).toEqual(tree(dirs.ref));
-      for (const f of tree(dirs.ref)) expect(read(path.join(dirs.kill, f)).equals(read(path.join(dirs.ref, f))), f).toBe(true);
+      for (const f of tree(dirs.ref))
+        expect(read(path.join(dirs.kill, f)).equals(read(path.join(dirs.ref, f))), f).toBe(true);
     });
   }
 

@@ -21,7 +21,8 @@ export interface NumberOptionRule {
 /** What a rule accepts, in words: "an integer in 8..15", "a number > 0". */
 export function describeRule(rule: NumberOptionRule): string {
   const what = rule.integer ? 'an integer' : 'a number';
-  if (rule.min !== undefined && rule.max !== undefined) return `${what} in ${rule.exclusiveMin ? `(${rule.min}, ${rule.max}]` : `${rule.min}..${rule.max}`}`;
+  if (rule.min !== undefined && rule.max !== undefined)
+    return `${what} in ${rule.exclusiveMin ? `(${rule.min}, ${rule.max}]` : `${rule.min}..${rule.max}`}`;
   if (rule.min !== undefined) return `${what} ${rule.exclusiveMin ? '>' : '>='} ${rule.min}`;
   if (rule.max !== undefined) return `${what} <= ${rule.max}`;
   return what;
@@ -59,7 +60,8 @@ export function numberArg(rule: NumberOptionRule = {}): (value: string) => numbe
 /** Parser of an option taking one of a fixed set of words. */
 export function choiceArg<T extends string>(choices: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.map(quote).join(', ')}`);
+    if (!(choices as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${choices.map(quote).join(', ')}`);
     return value as T;
   };
 }
@@ -70,7 +72,9 @@ export function numberListArg(count: number, rule: NumberOptionRule = {}): (valu
     const parts = value.split(',');
     const nums = parts.map((p) => checkNumber(p.trim(), rule));
     if (parts.length !== count || nums.some((n) => n === undefined)) {
-      throw new InvalidArgumentError(`expected ${count} comma-separated numbers${rule.min !== undefined || rule.max !== undefined ? `, each ${describeRule(rule).replace(/^a number /, '')}` : ''}`);
+      throw new InvalidArgumentError(
+        `expected ${count} comma-separated numbers${rule.min !== undefined || rule.max !== undefined ? `, each ${describeRule(rule).replace(/^a number /, '')}` : ''}`,
+      );
     }
     return nums as number[];
   };
@@ -81,7 +85,10 @@ export function choiceListArg<T extends string>(choices: readonly T[]): (value: 
   return (value) => {
     const items = value.split(',').map((s) => s.trim());
     const bad = items.filter((s) => !(choices as readonly string[]).includes(s));
-    if (bad.length || !items.length) throw new InvalidArgumentError(`${bad.length ? `unknown ${bad.map(quote).join(', ')}; ` : ''}expected a comma-separated list of ${choices.map(quote).join(', ')}`);
+    if (bad.length || !items.length)
+      throw new InvalidArgumentError(
+        `${bad.length ? `unknown ${bad.map(quote).join(', ')}; ` : ''}expected a comma-separated list of ${choices.map(quote).join(', ')}`,
+      );
     return [...new Set(items)] as T[];
   };
 }
@@ -98,7 +105,11 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, p
 // ---------------------------------------------------------------- checks in an action
 
 /** `value` as a number (undefined when the option was not given), or a UsageError naming the option. */
-export function numberOption(name: string, value: string | number | undefined, rule: NumberOptionRule = {}): number | undefined {
+export function numberOption(
+  name: string,
+  value: string | number | undefined,
+  rule: NumberOptionRule = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const n = checkNumber(value, rule);
   if (n === undefined) throw new UsageError(`expected ${describeRule(rule)}, got '${value}'`, `--${name}`);
@@ -106,14 +117,24 @@ export function numberOption(name: string, value: string | number | undefined, r
 }
 
 /** `value` if it is one of `choices` (undefined when not given), or a UsageError listing them. */
-export function choiceOption<T extends string>(name: string, value: string | undefined, choices: readonly T[]): T | undefined {
+export function choiceOption<T extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
   if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`expected one of ${choices.map(quote).join(', ')}, got '${value}'`, `--${name}`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UsageError(`expected one of ${choices.map(quote).join(', ')}, got '${value}'`, `--${name}`);
   return value as T;
 }
 
 /** `value` as `count` numbers (undefined when not given), or a UsageError. */
-export function numberListOption(name: string, value: string | number[] | undefined, count: number, rule: NumberOptionRule = {}): number[] | undefined {
+export function numberListOption(
+  name: string,
+  value: string | number[] | undefined,
+  count: number,
+  rule: NumberOptionRule = {},
+): number[] | undefined {
   if (value === undefined || Array.isArray(value)) return value;
   try {
     return numberListArg(count, rule)(value);

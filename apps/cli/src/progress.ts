@@ -13,7 +13,11 @@ export interface ProgressSink {
 /** How progress is shown: 'bar' on a terminal, 'lines' in pipes and logs, 'none' with --quiet. */
 export type ProgressMode = 'bar' | 'lines' | 'none';
 
-export function progressMode(opts: { quiet?: boolean } = {}, env: NodeJS.ProcessEnv = process.env, stderr: { isTTY?: boolean } = process.stderr): ProgressMode {
+export function progressMode(
+  opts: { quiet?: boolean } = {},
+  env: NodeJS.ProcessEnv = process.env,
+  stderr: { isTTY?: boolean } = process.stderr,
+): ProgressMode {
   if (opts.quiet) return 'none';
   // A bar redraws itself with control sequences: only for a terminal that understands them.
   return stderr.isTTY && env.TERM !== 'dumb' ? 'bar' : 'lines';
@@ -23,7 +27,10 @@ export function progressMode(opts: { quiet?: boolean } = {}, env: NodeJS.Process
  * True when output may carry ANSI colours: a terminal, and neither NO_COLOR (https://no-color.org: any non-empty
  * value) nor TERM=dumb. FORCE_COLOR (non-empty, not '0') turns colours on in pipes.
  */
-export function colorEnabled(env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean } = process.stderr): boolean {
+export function colorEnabled(
+  env: NodeJS.ProcessEnv = process.env,
+  stream: { isTTY?: boolean } = process.stderr,
+): boolean {
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';

@@ -76,7 +76,13 @@ export interface BuiltCliOptions {
 export function runBuiltCli(args: string[], opts: BuiltCliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env };
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], uid: opts.uid, gid: opts.gid });
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+      cwd: opts.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: opts.uid,
+      gid: opts.gid,
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));

@@ -39,7 +39,15 @@ try {
   const qsf = path.join(dir, 'qsub.npy');
   writeNpy(qf, queries.data, [nq, d]);
   writeNpy(qsf, qSub.data, [nqOurs, d]);
-  const py = (q: string, out: string) => JSON.parse(execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, 'search_faiss.py'), kf, q, String(k), out], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  const py = (q: string, out: string) =>
+    JSON.parse(
+      execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, 'search_faiss.py'), kf, q, String(k), out], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
   const faissSub = py(qsf, path.join(dir, 'isub.npy'));
   const faissAll = py(qf, path.join(dir, 'iall.npy'));
 
@@ -70,13 +78,25 @@ try {
   const perQ = (s: number, n: number) => ((1000 * s) / n).toFixed(2);
   const gflop = (s: number, n: number) => ((2 * nk * d * n) / s / 1e9).toFixed(1);
   console.log(`exact inner-product search, ${nk.toLocaleString('en-US')} keys x ${d} dims, top-${k}`);
-  console.log(`  ours (ExactSearchIndex, 1 thread): ${nqOurs} queries in ${ours.toFixed(2)} s = ${perQ(ours, nqOurs)} ms/query (${gflop(ours, nqOurs)} GFLOP/s)`);
-  console.log(`  ${faissSub.tool} (${faissSub.threads} threads): same ${nqOurs} queries in ${faissSub.search.toFixed(2)} s = ${perQ(faissSub.search, nqOurs)} ms/query; add ${faissSub.add.toFixed(2)} s`);
-  console.log(`  ${faissAll.tool}: all ${nq.toLocaleString('en-US')} queries in ${faissAll.search.toFixed(2)} s = ${perQ(faissAll.search, nq)} ms/query (${gflop(faissAll.search, nq)} GFLOP/s)`);
-  console.log(`  ours (OnnxSearchIndex, onnxruntime Gemm + TopK, exact re-scoring): same ${nqOurs} queries in ${onnxSub.toFixed(2)} s; all ${nq.toLocaleString('en-US')} in ${onnxAll.toFixed(2)} s = ${perQ(onnxAll, nq)} ms/query (${gflop(onnxAll, nq)} GFLOP/s); identical to the JavaScript kernel on ${((100 * oSame) / ref.length).toFixed(3)} % of slots`);
+  console.log(
+    `  ours (ExactSearchIndex, 1 thread): ${nqOurs} queries in ${ours.toFixed(2)} s = ${perQ(ours, nqOurs)} ms/query (${gflop(ours, nqOurs)} GFLOP/s)`,
+  );
+  console.log(
+    `  ${faissSub.tool} (${faissSub.threads} threads): same ${nqOurs} queries in ${faissSub.search.toFixed(2)} s = ${perQ(faissSub.search, nqOurs)} ms/query; add ${faissSub.add.toFixed(2)} s`,
+  );
+  console.log(
+    `  ${faissAll.tool}: all ${nq.toLocaleString('en-US')} queries in ${faissAll.search.toFixed(2)} s = ${perQ(faissAll.search, nq)} ms/query (${gflop(faissAll.search, nq)} GFLOP/s)`,
+  );
+  console.log(
+    `  ours (OnnxSearchIndex, onnxruntime Gemm + TopK, exact re-scoring): same ${nqOurs} queries in ${onnxSub.toFixed(2)} s; all ${nq.toLocaleString('en-US')} in ${onnxAll.toFixed(2)} s = ${perQ(onnxAll, nq)} ms/query (${gflop(onnxAll, nq)} GFLOP/s); identical to the JavaScript kernel on ${((100 * oSame) / ref.length).toFixed(3)} % of slots`,
+  );
   console.log(`  faiss-node: ${faissNode}`);
-  console.log(`  ratio onnx / Python faiss (all ${nq.toLocaleString('en-US')} queries): ${(onnxAll / faissAll.search).toFixed(2)}x the time`);
-  console.log(`  ratio ours / Python faiss (same ${nqOurs} queries): ${(ours / faissSub.search).toFixed(2)}x the time; same neighbour lists ${((100 * same) / ref.length).toFixed(3)} % of slots`);
+  console.log(
+    `  ratio onnx / Python faiss (all ${nq.toLocaleString('en-US')} queries): ${(onnxAll / faissAll.search).toFixed(2)}x the time`,
+  );
+  console.log(
+    `  ratio ours / Python faiss (same ${nqOurs} queries): ${(ours / faissSub.search).toFixed(2)}x the time; same neighbour lists ${((100 * same) / ref.length).toFixed(3)} % of slots`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -20,14 +20,30 @@ const rows = batch * 8;
 const rng = createRng(0);
 const data: PairedFeatures = {
   rows,
-  features: Object.fromEntries(Object.entries(dims).map(([m, d]) => [m, { rows, dim: d, data: Float32Array.from({ length: rows * d }, () => rng.normal()) }])),
+  features: Object.fromEntries(
+    Object.entries(dims).map(([m, d]) => [
+      m,
+      { rows, dim: d, data: Float32Array.from({ length: rows * d }, () => rng.normal()) },
+    ]),
+  ),
   labels: { species: Array.from({ length: rows }, (_, i) => `s${i}`) },
   split: new Array(rows).fill('train'),
 };
 await trainClip({ data, steps: 3, batchSize: batch, dim }); // warm-up: backend, kernels
 const ours = await trainClip({ data, steps, batchSize: batch, dim });
-const ref = JSON.parse(execFileSync('/usr/bin/python3', [path.join(import.meta.dirname, 'train_torch.py'), String(batch), String(steps), String(dim), JSON.stringify(dims)], { encoding: 'utf8' }).trim().split('\n').pop()!);
-console.log(`alignment step: batch ${batch}, heads image 768 / DNA 768 / text 512 -> ${dim}, 3 pairs, AdamW, ${steps} steps`);
+const ref = JSON.parse(
+  execFileSync(
+    '/usr/bin/python3',
+    [path.join(import.meta.dirname, 'train_torch.py'), String(batch), String(steps), String(dim), JSON.stringify(dims)],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .pop()!,
+);
+console.log(
+  `alignment step: batch ${batch}, heads image 768 / DNA 768 / text 512 -> ${dim}, 3 pairs, AdamW, ${steps} steps`,
+);
 console.log(`  ours (tfjs-${ours.backend}): ${ours.pairsPerSecond.toFixed(0)} pairs/s`);
 console.log(`  ${ref.tool} (${ref.threads} threads): ${ref.pairs_per_s.toFixed(0)} pairs/s`);
 console.log(`  ratio ours / PyTorch: ${(ours.pairsPerSecond / ref.pairs_per_s).toFixed(2)}x`);

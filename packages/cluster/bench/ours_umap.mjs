@@ -7,7 +7,10 @@ const [data, dims] = process.argv.slice(2);
 const npy = readNpy(`${data}.npy`);
 const y = readFileSync(`${data}_labels.csv`, 'utf8').trim().split('\n').slice(1).map(Number);
 const t0 = performance.now();
-const e = await umapReduce({ data: npy.data, rows: npy.shape[0], dim: npy.shape[1] }, { nComponents: Number(dims), seed: 0 });
+const e = await umapReduce(
+  { data: npy.data, rows: npy.shape[0], dim: npy.shape[1] },
+  { nComponents: Number(dims), seed: 0 },
+);
 const t1 = performance.now();
 const { labels } = wardClustering(e, { nClusters: new Set(y).size });
 console.log(JSON.stringify({ umap: (t1 - t0) / 1000, ami: clusteringScores(y, labels).ami }));

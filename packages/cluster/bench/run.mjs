@@ -27,18 +27,25 @@ function ensurePython() {
 
 function dataset(n, k, d, sigma, seed) {
   const base = path.join(DIR, `gmm_n${n}_k${k}_d${d}_s${sigma}_seed${seed}`);
-  if (!existsSync(`${base}.npy`)) execFileSync('/usr/bin/python3', [path.join(HERE, 'gmm.py'), base, n, k, d, sigma, seed].map(String));
+  if (!existsSync(`${base}.npy`))
+    execFileSync('/usr/bin/python3', [path.join(HERE, 'gmm.py'), base, n, k, d, sigma, seed].map(String));
   return base;
 }
 
 /** Runs a command under /usr/bin/time -v; returns its JSON stdout line, wall seconds and peak RSS (MB). */
 function timed(cmd, args) {
   const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, cwd: path.dirname(HERE) });
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    cwd: path.dirname(HERE),
+  });
   const wall = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
-  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
+  const cpu =
+    Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) +
+    Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
   const json = JSON.parse(r.stdout.trim().split('\n').pop());
   return { ...json, wall, cpu, rssMB: rss };
 }
@@ -63,14 +70,17 @@ const out = (line) => {
   console.log(line);
 };
 const started = new Date();
-const load = () => (process.platform === 'linux' ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'n/a');
+const load = () =>
+  process.platform === 'linux' ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'n/a';
 const loadBefore = load();
 ensurePython();
 const results = { machine: `${process.platform} ${process.arch}, node ${process.version}`, ward: [], umap: [] };
 const f = (x, p = 1) => (Number.isFinite(x) ? x.toFixed(p) : 'n/a');
 
 out('\n## Ward + AMI (Gaussian mixture, 50-d, within-class sd 1.0)\n');
-out('| n | classes | ours Ward s | ours metrics s | ours total s | ours process CPU s | ours peak MB | sklearn Ward s | sklearn AMI s | sklearn total s | sklearn process CPU s | sklearn peak MB | speed-up (wall) | CPU ratio | AMI ours / sklearn | same partition |');
+out(
+  '| n | classes | ours Ward s | ours metrics s | ours total s | ours process CPU s | ours peak MB | sklearn Ward s | sklearn AMI s | sklearn total s | sklearn process CPU s | sklearn peak MB | speed-up (wall) | CPU ratio | AMI ours / sklearn | same partition |',
+);
 out('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of wardSizes) {
   const k = n === 47260 ? 4363 : Math.round(n / 10); // 4,363 species in test + test_unseen
@@ -78,10 +88,18 @@ for (const n of wardSizes) {
   const ours = timed('node', [path.join(HERE, 'ours_ward.mjs'), data, `${data}.ours.txt`]);
   let ref = null;
   let amiOnly = null;
-  if (n <= sklearnMax) ref = timed('/usr/bin/python3', [path.join(HERE, 'sklearn_ward.py'), data, `${data}.sklearn.txt`]);
+  if (n <= sklearnMax)
+    ref = timed('/usr/bin/python3', [path.join(HERE, 'sklearn_ward.py'), data, `${data}.sklearn.txt`]);
   // Too big for scipy's two n x n/2 matrices here: still check our AMI of our partition against sklearn's.
   else amiOnly = timed('/usr/bin/python3', [path.join(HERE, 'sklearn_ami.py'), data, `${data}.ours.txt`]);
-  const row = { n, classes: k, ours, sklearn: ref, sklearnAmiOfOurPartition: amiOnly, samePartition: ref ? samePartition(`${data}.ours.txt`, `${data}.sklearn.txt`) : null };
+  const row = {
+    n,
+    classes: k,
+    ours,
+    sklearn: ref,
+    sklearnAmiOfOurPartition: amiOnly,
+    samePartition: ref ? samePartition(`${data}.ours.txt`, `${data}.sklearn.txt`) : null,
+  };
   results.ward.push(row);
   const ourTotal = ours.ward + ours.ami_seconds;
   const refTotal = ref ? ref.ward + ref.ami_seconds : NaN;
@@ -91,22 +109,29 @@ for (const n of wardSizes) {
 }
 
 if (umapSizes.length) {
-  out('\n## UMAP to 50 dims (n_neighbors 30, min_dist 0; ours: exact kNN + umap-js graph + typed-array epochs), then Ward + AMI (Gaussian mixture, 128-d, 100 classes, sd 1.5)\n');
-  out('| n | ours s | ours process CPU s | ours peak MB | AMI after | umap-learn s | umap-learn process CPU s | umap-learn peak MB | AMI after | time ratio (umap-learn / ours) |');
+  out(
+    '\n## UMAP to 50 dims (n_neighbors 30, min_dist 0; ours: exact kNN + umap-js graph + typed-array epochs), then Ward + AMI (Gaussian mixture, 128-d, 100 classes, sd 1.5)\n',
+  );
+  out(
+    '| n | ours s | ours process CPU s | ours peak MB | AMI after | umap-learn s | umap-learn process CPU s | umap-learn peak MB | AMI after | time ratio (umap-learn / ours) |',
+  );
   out('|---|---|---|---|---|---|---|---|---|---|');
   for (const n of umapSizes) {
     const data = dataset(n, 100, 128, 1.5, 1);
     const ours = timed('node', [path.join(HERE, 'ours_umap.mjs'), data, '50']);
     const ref = timed('/usr/bin/python3', [path.join(HERE, 'umap_learn.py'), data, '50']);
     results.umap.push({ n, ours, umapLearn: ref });
-    out(`| ${n} | ${f(ours.umap)} | ${f(ours.cpu)} | ${f(ours.rssMB, 0)} | ${ours.ami.toFixed(4)} | ${f(ref.umap)} | ${f(ref.cpu)} | ${f(ref.rssMB, 0)} | ${ref.ami.toFixed(4)} | ${f(ref.umap / ours.umap, 2)}x |`);
+    out(
+      `| ${n} | ${f(ours.umap)} | ${f(ours.cpu)} | ${f(ours.rssMB, 0)} | ${ours.ami.toFixed(4)} | ${f(ref.umap)} | ${f(ref.cpu)} | ${f(ref.rssMB, 0)} | ${ref.ami.toFixed(4)} | ${f(ref.umap / ours.umap, 2)}x |`,
+    );
   }
 }
 writeFileSync(path.join(DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 out(`\n(raw results: ${path.join(DIR, 'results.json')})`);
 const md = arg('md', path.join(path.dirname(HERE), 'BENCHMARKS.md'));
 if (md !== 'none') {
-  const cmd = `cd packages/cluster && flock /tmp/bioscan-bench.lock nice -n 5 npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  const cmd =
+    `cd packages/cluster && flock /tmp/bioscan-bench.lock nice -n 5 npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   const header = [
     '# @bioscan5m/cluster benchmarks',
     '',

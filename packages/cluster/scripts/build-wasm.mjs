@@ -8,7 +8,27 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'asc-')), 'ward-kernel.wasm');
-execFileSync('npx', ['asc', 'wasm/ward-kernel.ts', '-O3', '--enable', 'simd,threads', '--sharedMemory', '--maximumMemory', '65536', '--runtime', 'stub', '--importMemory', '--use', 'abort=', '-o', out], { cwd: pkg, stdio: 'inherit' });
+execFileSync(
+  'npx',
+  [
+    'asc',
+    'wasm/ward-kernel.ts',
+    '-O3',
+    '--enable',
+    'simd,threads',
+    '--sharedMemory',
+    '--maximumMemory',
+    '65536',
+    '--runtime',
+    'stub',
+    '--importMemory',
+    '--use',
+    'abort=',
+    '-o',
+    out,
+  ],
+  { cwd: pkg, stdio: 'inherit' },
+);
 const b64 = readFileSync(out).toString('base64');
 writeFileSync(
   path.join(pkg, 'src', 'ward-kernel-wasm.ts'),

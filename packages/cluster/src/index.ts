@@ -4,8 +4,21 @@
  */
 
 // The protocol and its file-level job.
-export { zeroShotClustering, type ZeroShotOptions, type ZeroShotResult, type ZeroShotStage, type LabelScores } from './zero-shot.js';
-export { runClusterJob, clusterReport, writeAssignments, type ClusterJobOptions, type ClusterJobSummary, type ClusterReport } from './job.js';
+export {
+  zeroShotClustering,
+  type ZeroShotOptions,
+  type ZeroShotResult,
+  type ZeroShotStage,
+  type LabelScores,
+} from './zero-shot.js';
+export {
+  runClusterJob,
+  clusterReport,
+  writeAssignments,
+  type ClusterJobOptions,
+  type ClusterJobSummary,
+  type ClusterReport,
+} from './job.js';
 
 // Inputs.
 export { readEmbeddings, readLabels, type LabelTable } from './io.js';
@@ -14,5 +27,20 @@ export { kmerFrequencies, kmerMatrix } from './kmer.js';
 // Building blocks.
 export { zscoreColumns, concatColumns, type Matrix } from './matrix.js';
 export { umapReduce, type UmapOptions } from './umap.js';
-export { wardClustering, wardLinkage, cutTree, clustersForThreshold, type Linkage, type WardOptions, type WardClusteringOptions, type WardResult } from './ward.js';
-export { clusteringScores, adjustedMutualInfo, adjustedRandIndex, normalizedMutualInfo, type ClusteringScores } from './metrics.js';
+export {
+  wardClustering,
+  wardLinkage,
+  cutTree,
+  clustersForThreshold,
+  type Linkage,
+  type WardOptions,
+  type WardClusteringOptions,
+  type WardResult,
+} from './ward.js';
+export {
+  clusteringScores,
+  adjustedMutualInfo,
+  adjustedRandIndex,
+  normalizedMutualInfo,
+  type ClusteringScores,
+} from './metrics.js';

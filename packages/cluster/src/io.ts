@@ -14,16 +14,25 @@ export async function readEmbeddings(file: string): Promise<Matrix> {
 export function readEmbeddingsNpy(file: string): Matrix {
   const npy = readNpy(file);
   if (npy.dtype !== '<f4' && npy.dtype !== '<f8') {
-    throw new Bioscan5mError(`${file}: embeddings must be float32 or float64, this .npy holds ${npy.dtype}`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${file}: embeddings must be float32 or float64, this .npy holds ${npy.dtype}`,
+      'BIOSCAN5M_INPUT',
+    );
   }
   if (npy.shape.length !== 2) {
-    throw new Bioscan5mError(`${file}: embeddings must be a 2-D array (rows x dimensions), this .npy has shape (${npy.shape.join(', ')})`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${file}: embeddings must be a 2-D array (rows x dimensions), this .npy has shape (${npy.shape.join(', ')})`,
+      'BIOSCAN5M_INPUT',
+    );
   }
   const [rows, cols] = npy.shape;
   const data = npy.data as Float32Array | Float64Array;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      throw new Bioscan5mError(`${file}: row ${Math.floor(i / cols) + 1}, dimension ${(i % cols) + 1}: value ${data[i]} is not finite`, 'BIOSCAN5M_INPUT');
+      throw new Bioscan5mError(
+        `${file}: row ${Math.floor(i / cols) + 1}, dimension ${(i % cols) + 1}: value ${data[i]} is not finite`,
+        'BIOSCAN5M_INPUT',
+      );
     }
   }
   return { data, rows, dim: cols };
@@ -40,7 +49,8 @@ async function readEmbeddingsTable(file: string): Promise<Matrix> {
     if (fields.length !== cols) throw new InputError({ file, line }, `${fields.length} fields, expected ${cols}`);
     for (let j = 0; j < cols; j++) {
       const f = fields[j];
-      if (!NUMBER.test(f)) throw new InputError({ file, line, column: names ? names[j] : String(j + 1), value: f }, 'not a number');
+      if (!NUMBER.test(f))
+        throw new InputError({ file, line, column: names ? names[j] : String(j + 1), value: f }, 'not a number');
       values.push(Number(f));
     }
   };

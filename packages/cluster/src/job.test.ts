@@ -24,7 +24,10 @@ function fixture() {
     for (let j = 0; j < 4; j++) data[i * 4 + j] = (j === g ? 10 : 0) + Math.sin(i * 3.7 + j * 1.3);
   }
   const labels = path.join(dir, 'labels.csv');
-  writeFileSync(labels, `id,species,dna_barcode\n${species.map((s, i) => `r${i},${s},${i < 3 ? 'ACGTN' : seq(i)}`).join('\n')}\n`);
+  writeFileSync(
+    labels,
+    `id,species,dna_barcode\n${species.map((s, i) => `r${i},${s},${i < 3 ? 'ACGTN' : seq(i)}`).join('\n')}\n`,
+  );
   return { n, data, species, labels };
 }
 
@@ -36,7 +39,14 @@ describe('runClusterJob', () => {
     const out = path.join(dir, 'assign.csv');
     const reduced = path.join(dir, 'reduced.npy');
     const stages: string[] = [];
-    const fromFile = await runClusterJob({ embeddings: [npy], labels: f.labels, umapDims: 0, out, saveReduced: reduced, onStage: (s) => stages.push(s) });
+    const fromFile = await runClusterJob({
+      embeddings: [npy],
+      labels: f.labels,
+      umapDims: 0,
+      out,
+      saveReduced: reduced,
+      onStage: (s) => stages.push(s),
+    });
     const fromMemory = await runClusterJob({ embeddings: [embeddings(f.data, f.n, 4)], labels: f.labels, umapDims: 0 });
     expect(stages).toEqual(['ward']);
     expect(fromFile.written).toEqual([out, reduced]);
@@ -44,16 +54,34 @@ describe('runClusterJob', () => {
     const direct = wardClustering({ data: f.data, rows: f.n, dim: 4 }, { nClusters: 3 });
     expect(readFileSync(out, 'utf8')).toBe(`cluster\n${Array.from(direct.labels).join('\n')}\n`);
     const keep = f.species.flatMap((s, i) => (s ? [i] : []));
-    const want = clusteringScores(keep.map((i) => f.species[i]), keep.map((i) => direct.labels[i]));
+    const want = clusteringScores(
+      keep.map((i) => f.species[i]),
+      keep.map((i) => direct.labels[i]),
+    );
     expect(fromFile.report).toMatchObject({ n: f.n, rows: f.n, duplicates: 0, clusters: 3 });
-    expect(fromFile.report.metrics.species).toEqual({ classes: 3, ami: want.ami, ari: want.ari, nmi: want.nmi, homogeneity: want.homogeneity, completeness: want.completeness, vMeasure: want.vMeasure, n: f.n - 1, unlabelled: 1 });
+    expect(fromFile.report.metrics.species).toEqual({
+      classes: 3,
+      ami: want.ami,
+      ari: want.ari,
+      nmi: want.nmi,
+      homogeneity: want.homogeneity,
+      completeness: want.completeness,
+      vMeasure: want.vMeasure,
+      n: f.n - 1,
+      unlabelled: 1,
+    });
     expect(readNpy(reduced).shape).toEqual([f.n, 4]);
   });
 
-  it('one sample per barcode: rows with the same barcode key take the first one\'s cluster', async () => {
+  it("one sample per barcode: rows with the same barcode key take the first one's cluster", async () => {
     const f = fixture();
     // Rows 0..2 share the barcode ACGTN (key ACGT).
-    const r = await runClusterJob({ embeddings: [embeddings(f.data, f.n, 4)], labels: f.labels, barcodeColumn: 'dna_barcode', umapDims: 0 });
+    const r = await runClusterJob({
+      embeddings: [embeddings(f.data, f.n, 4)],
+      labels: f.labels,
+      barcodeColumn: 'dna_barcode',
+      umapDims: 0,
+    });
     expect(r.report).toMatchObject({ rows: f.n, n: f.n - 2, duplicates: 2 });
     expect(r.result.assignments[1]).toBe(r.result.assignments[0]);
     expect(r.result.assignments[2]).toBe(r.result.assignments[0]);
@@ -64,19 +92,41 @@ describe('runClusterJob', () => {
     const e = embeddings(f.data, f.n, 4);
     const short = path.join(dir, 'short.csv');
     writeFileSync(short, 'species\na\nb\n');
-    await expect(runClusterJob({ embeddings: [e], labels: short, umapDims: 0 })).rejects.toThrow(/short\.csv has 2 label rows but embeddings 1 has 60 embedding rows/);
-    await expect(runClusterJob({ embeddings: [e, embeddings(new Float32Array(8), 2, 4)], nClusters: 2, umapDims: 0 })).rejects.toThrow(/embeddings 2 has 2 rows but embeddings 1 has 60/);
-    await expect(runClusterJob({ embeddings: [e], nClusters: 2 })).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE', option: 'umapDims' });
-    await expect(runClusterJob({ embeddings: [e], nClusters: 2, umapDims: 2, umap: { nNeighbors: 60 } })).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE', option: 'nNeighbors' });
-    await expect(runClusterJob({ embeddings: [e], nClusters: 61, umapDims: 0 })).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE', option: 'nClusters' });
+    await expect(runClusterJob({ embeddings: [e], labels: short, umapDims: 0 })).rejects.toThrow(
+      /short\.csv has 2 label rows but embeddings 1 has 60 embedding rows/,
+    );
+    await expect(
+      runClusterJob({ embeddings: [e, embeddings(new Float32Array(8), 2, 4)], nClusters: 2, umapDims: 0 }),
+    ).rejects.toThrow(/embeddings 2 has 2 rows but embeddings 1 has 60/);
+    await expect(runClusterJob({ embeddings: [e], nClusters: 2 })).rejects.toMatchObject({
+      code: 'BIOSCAN5M_USAGE',
+      option: 'umapDims',
+    });
+    await expect(
+      runClusterJob({ embeddings: [e], nClusters: 2, umapDims: 2, umap: { nNeighbors: 60 } }),
+    ).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE', option: 'nNeighbors' });
+    await expect(runClusterJob({ embeddings: [e], nClusters: 61, umapDims: 0 })).rejects.toMatchObject({
+      code: 'BIOSCAN5M_USAGE',
+      option: 'nClusters',
+    });
     await expect(runClusterJob({ embeddings: [e], umapDims: 0 })).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE' });
-    await expect(runClusterJob({ embeddings: [e], labelColumns: ['genus'], nClusters: 2 })).rejects.toMatchObject({ option: 'labelColumns' });
+    await expect(runClusterJob({ embeddings: [e], labelColumns: ['genus'], nClusters: 2 })).rejects.toMatchObject({
+      option: 'labelColumns',
+    });
   });
 
   it('an aborted signal stops the job between stages', async () => {
     const f = fixture();
     const ac = new AbortController();
     ac.abort();
-    await expect(runClusterJob({ embeddings: [embeddings(f.data, f.n, 4)], nClusters: 3, umapDims: 2, umap: { nNeighbors: 5 }, signal: ac.signal })).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
+    await expect(
+      runClusterJob({
+        embeddings: [embeddings(f.data, f.n, 4)],
+        nClusters: 3,
+        umapDims: 2,
+        umap: { nNeighbors: 5 },
+        signal: ac.signal,
+      }),
+    ).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
   });
 });

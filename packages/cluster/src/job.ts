@@ -2,7 +2,14 @@
  * runClusterJob (`bioscan5m cluster`): embedding files (or matrices) and a label table in, the zero-shot
  * clustering protocol run, the cluster of every row (CSV), the clustered matrix (.npy) and a JSON-ready report out.
  */
-import { Bioscan5mError, checkOutputPaths, createTableWriter, UsageError, writeNpy, type JobControl } from '@bioscan5m/core';
+import {
+  Bioscan5mError,
+  checkOutputPaths,
+  createTableWriter,
+  UsageError,
+  writeNpy,
+  type JobControl,
+} from '@bioscan5m/core';
 import { readEmbeddings, readLabels } from './io.js';
 import type { Matrix } from './matrix.js';
 import type { UmapOptions } from './umap.js';
@@ -39,7 +46,20 @@ export interface ClusterReport {
   clusters: number;
   seconds: number;
   stageSeconds: Record<string, number>;
-  metrics: Record<string, { classes: number; ami: number; ari: number; nmi: number; homogeneity: number; completeness: number; vMeasure: number; n: number; unlabelled: number }>;
+  metrics: Record<
+    string,
+    {
+      classes: number;
+      ami: number;
+      ari: number;
+      nmi: number;
+      homogeneity: number;
+      completeness: number;
+      vMeasure: number;
+      n: number;
+      unlabelled: number;
+    }
+  >;
 }
 
 export interface ClusterJobSummary {
@@ -62,7 +82,17 @@ export function clusterReport(res: ZeroShotResult): ClusterReport {
     metrics: Object.fromEntries(
       Object.entries(res.metrics).map(([col, m]) => [
         col,
-        { classes: m.classes, ami: m.ami, ari: m.ari, nmi: m.nmi, homogeneity: m.homogeneity, completeness: m.completeness, vMeasure: m.vMeasure, n: m.n, unlabelled: m.unlabelled },
+        {
+          classes: m.classes,
+          ami: m.ami,
+          ari: m.ari,
+          nmi: m.nmi,
+          homogeneity: m.homogeneity,
+          completeness: m.completeness,
+          vMeasure: m.vMeasure,
+          n: m.n,
+          unlabelled: m.unlabelled,
+        },
       ]),
     ),
   };
@@ -86,19 +116,29 @@ export async function runClusterJob(opts: ClusterJobOptions): Promise<ClusterJob
   const labelColumns = opts.labelColumns ?? (opts.labels ? ['species'] : []);
   if (!opts.embeddings.length) throw new UsageError('give at least one embeddings file', 'embeddings');
   if (labelColumns.length && !opts.labels) throw new UsageError('needs a labels table', 'labelColumns');
-  if (opts.barcodeColumn && !opts.labels) throw new UsageError('needs a labels table (the table holding the barcode column)', 'barcodeColumn');
+  if (opts.barcodeColumn && !opts.labels)
+    throw new UsageError('needs a labels table (the table holding the barcode column)', 'barcodeColumn');
   if (!opts.labels && opts.nClusters === undefined && opts.distanceThreshold === undefined) {
-    throw new UsageError('give a labels table (the number of clusters defaults to its classes), a number of clusters or a distance threshold');
+    throw new UsageError(
+      'give a labels table (the number of clusters defaults to its classes), a number of clusters or a distance threshold',
+    );
   }
-  if (opts.nClusters !== undefined && opts.distanceThreshold !== undefined) throw new UsageError('give a number of clusters or a distance threshold, not both', 'nClusters');
+  if (opts.nClusters !== undefined && opts.distanceThreshold !== undefined)
+    throw new UsageError('give a number of clusters or a distance threshold, not both', 'nClusters');
 
   const files = opts.embeddings.filter((e): e is string => typeof e === 'string');
-  checkOutputPaths({ inputs: { embeddings: files, labels: opts.labels }, outputs: { out: opts.out, saveReduced: opts.saveReduced } });
+  checkOutputPaths({
+    inputs: { embeddings: files, labels: opts.labels },
+    outputs: { out: opts.out, saveReduced: opts.saveReduced },
+  });
   const mats: Matrix[] = [];
   for (const [i, e] of opts.embeddings.entries()) {
     const m = typeof e === 'string' ? await readEmbeddings(e) : e;
     if (mats.length && m.rows !== mats[0].rows) {
-      throw new Bioscan5mError(`${nameOf(e, i)} has ${m.rows} rows but ${nameOf(opts.embeddings[0], 0)} has ${mats[0].rows}: every embeddings input must have one row per sample`, 'BIOSCAN5M_INPUT');
+      throw new Bioscan5mError(
+        `${nameOf(e, i)} has ${m.rows} rows but ${nameOf(opts.embeddings[0], 0)} has ${mats[0].rows}: every embeddings input must have one row per sample`,
+        'BIOSCAN5M_INPUT',
+      );
     }
     mats.push(m);
   }
@@ -108,7 +148,10 @@ export async function runClusterJob(opts: ClusterJobOptions): Promise<ClusterJob
     const wanted = [...new Set([...labelColumns, ...(opts.barcodeColumn ? [opts.barcodeColumn] : [])])];
     const t = await readLabels(opts.labels, wanted);
     if (t.rows !== mats[0].rows) {
-      throw new Bioscan5mError(`${opts.labels} has ${t.rows} label rows but ${nameOf(opts.embeddings[0], 0)} has ${mats[0].rows} embedding rows: they must align one to one`, 'BIOSCAN5M_INPUT');
+      throw new Bioscan5mError(
+        `${opts.labels} has ${t.rows} label rows but ${nameOf(opts.embeddings[0], 0)} has ${mats[0].rows} embedding rows: they must align one to one`,
+        'BIOSCAN5M_INPUT',
+      );
     }
     labels = Object.fromEntries(labelColumns.map((c) => [c, t.columns[c]]));
     if (opts.barcodeColumn) dedupKeys = t.columns[opts.barcodeColumn];

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readTable } from '@bioscan5m/core';
-import { adjustedMutualInfo, adjustedRandIndex, clusteringScores, contingency, expectedMutualInfo, logFactorialTable, normalizedMutualInfo } from './metrics.js';
+import {
+  adjustedMutualInfo,
+  adjustedRandIndex,
+  clusteringScores,
+  contingency,
+  expectedMutualInfo,
+  logFactorialTable,
+  normalizedMutualInfo,
+} from './metrics.js';
 import { BARCODES_CSV, hasSharedData, readFixture } from './testing/fixtures.js';
 
 interface Expected {
@@ -77,7 +85,8 @@ describe('metric building blocks', () => {
     const brute = new Map<string, number>();
     a.forEach((v, i) => brute.set(`${v},${b[i] - 3}`, (brute.get(`${v},${b[i] - 3}`) ?? 0) + 1));
     expect(ct.cellCount.length).toBe(brute.size);
-    for (let c = 0; c < ct.cellCount.length; c++) expect(ct.cellCount[c]).toBe(brute.get(`${ct.cellRow[c]},${ct.cellCol[c]}`));
+    for (let c = 0; c < ct.cellCount.length; c++)
+      expect(ct.cellCount[c]).toBe(brute.get(`${ct.cellRow[c]},${ct.cellCol[c]}`));
   });
 
   it('expected mutual information equals a direct R x C sum', () => {
@@ -90,7 +99,8 @@ describe('metric building blocks', () => {
     for (const a of ct.rowSums)
       for (const b of ct.colSums)
         for (let nij = Math.max(1, a + b - N); nij <= Math.min(a, b); nij++) {
-          const gln = lf[a] + lf[b] + lf[N - a] + lf[N - b] - lf[N] - lf[nij] - lf[a - nij] - lf[b - nij] - lf[N - a - b + nij];
+          const gln =
+            lf[a] + lf[b] + lf[N - a] + lf[N - b] - lf[N] - lf[nij] - lf[a - nij] - lf[b - nij] - lf[N - a - b + nij];
           direct += (nij / N) * Math.log((N * nij) / (a * b)) * Math.exp(gln);
         }
     expect(expectedMutualInfo(ct)).toBeCloseTo(direct, 13);

@@ -219,14 +219,19 @@ function ariFrom(ct: Contingency): number {
 }
 
 /** Every metric at once (one contingency table, one entropy per labeling). */
-export function clusteringScores(labelsTrue: LabelArray | Int32Array, labelsPred: LabelArray | Int32Array, opts: { logFactorials?: Float64Array } = {}): ClusteringScores {
+export function clusteringScores(
+  labelsTrue: LabelArray | Int32Array,
+  labelsPred: LabelArray | Int32Array,
+  opts: { logFactorials?: Float64Array } = {},
+): ClusteringScores {
   const ct = contingency(labelsTrue, labelsPred);
   const hTrue = entropyOfCounts(ct.rowSums, ct.n);
   const hPred = entropyOfCounts(ct.colSums, ct.n);
   const mi = mutualInfo(ct);
   const homogeneity = ct.n === 0 ? 1.0 : hTrue ? mi / hTrue : 1.0;
   const completeness = ct.n === 0 ? 1.0 : hPred ? mi / hPred : 1.0;
-  const vMeasure = homogeneity + completeness === 0 ? 0.0 : (2 * homogeneity * completeness) / (homogeneity + completeness);
+  const vMeasure =
+    homogeneity + completeness === 0 ? 0.0 : (2 * homogeneity * completeness) / (homogeneity + completeness);
   return {
     classes: ct.rowSums.length,
     clusters: ct.colSums.length,

@@ -38,7 +38,8 @@ export async function optimizeLayout(
 ): Promise<Float64Array> {
   const dim = st.dim;
   const rows = st.headEmbedding.length;
-  if (st.tailEmbedding !== st.headEmbedding) throw new Error('optimizeLayout: only fit (head = tail embedding) is supported');
+  if (st.tailEmbedding !== st.headEmbedding)
+    throw new Error('optimizeLayout: only fit (head = tail embedding) is supported');
   const emb = new Float64Array(rows * dim);
   for (let i = 0; i < rows; i++) for (let q = 0; q < dim; q++) emb[i * dim + q] = st.headEmbedding[i][q];
   const E = st.epochsPerSample.length;

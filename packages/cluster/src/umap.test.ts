@@ -64,6 +64,8 @@ describe('umapReduce', () => {
     const seen: number[] = [];
     await umapReduce(x, { nComponents: 2, nNeighbors: 10, nEpochs: 12, onProgress: (d) => seen.push(d) });
     expect(seen.at(-1)).toBe(12);
-    await expect(umapReduce({ data: new Float64Array(20), rows: 10, dim: 2 })).rejects.toThrow(/needs more than 30 rows/);
+    await expect(umapReduce({ data: new Float64Array(20), rows: 10, dim: 2 })).rejects.toThrow(
+      /needs more than 30 rows/,
+    );
   });
 });

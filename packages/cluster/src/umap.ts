@@ -35,7 +35,9 @@ export async function umapReduce(x: Matrix, opts: UmapOptions = {}): Promise<Mat
   const nComponents = opts.nComponents ?? 50;
   const nNeighbors = opts.nNeighbors ?? 30;
   if (x.rows <= nNeighbors) {
-    throw new Bioscan5mError(`UMAP with ${nNeighbors} neighbours needs more than ${nNeighbors} rows, got ${x.rows} (skip UMAP or use fewer neighbours)`);
+    throw new Bioscan5mError(
+      `UMAP with ${nNeighbors} neighbours needs more than ${nNeighbors} rows, got ${x.rows} (skip UMAP or use fewer neighbours)`,
+    );
   }
   const rng = createRng(opts.seed ?? 0);
   const random = () => rng.random();

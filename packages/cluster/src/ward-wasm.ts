@@ -85,7 +85,10 @@ export function createScanKernel(n: number, d: number, threads?: number): ScanKe
   for (let w = 0; w < wanted - 1; w++) {
     const ctrlAt = ctrlBase + 64 * w;
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, bytes: moduleCache.bytes, ctrlAt, base, sizeAt, invAt, idsAt } });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { memory, bytes: moduleCache.bytes, ctrlAt, base, sizeAt, invAt, idsAt },
+      });
       worker.unref();
       workers.push({ worker, ctrl: new Int32Array(buf, ctrlAt, 8), f: new Float64Array(buf, ctrlAt + 32, 2) });
     } catch {

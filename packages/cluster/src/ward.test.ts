@@ -69,30 +69,33 @@ describe('Ward clustering matches scipy linkage and sklearn AgglomerativeCluster
   }
 
   const real = golden.cases.find((c) => c.source);
-  it.skipIf(!hasSharedData || !real)('real barcodes: 4-mer frequency vectors of distinct Insecta COI sequences', async () => {
-    const t = await readTable(BARCODES_CSV);
-    const col = (name: string) => t.header.indexOf(name);
-    const seen = new Set<string>();
-    const vecs: Float64Array[] = [];
-    const species: string[] = [];
-    for (const r of t.rows) {
-      if (r[col('class')] !== 'Insecta' || !r[col('species')]) continue;
-      const v = kmerFrequencies(r[col('dna_barcode')]);
-      const key = Array.from(v).join(',');
-      if (v.every((x) => x === 0) || seen.has(key)) continue;
-      seen.add(key);
-      vecs.push(v);
-      species.push(r[col('species')]);
-      if (vecs.length === real!.rows) break;
-    }
-    const X = { data: new Float64Array(vecs.length * 256), rows: vecs.length, dim: 256 };
-    vecs.forEach((v, i) => X.data.set(v, i * 256));
-    // 4-mer vectors that differ by one k-mer give exactly tied heights: compare heights and partitions.
-    checkCase(real!, X, true);
-    const res = wardClustering(X, { nClusters: real!.species! });
-    const s = clusteringScores(species, res.labels);
-    expect(Math.abs(s.ami - real!.metrics!.ami)).toBeLessThan(1e-9);
-  });
+  it.skipIf(!hasSharedData || !real)(
+    'real barcodes: 4-mer frequency vectors of distinct Insecta COI sequences',
+    async () => {
+      const t = await readTable(BARCODES_CSV);
+      const col = (name: string) => t.header.indexOf(name);
+      const seen = new Set<string>();
+      const vecs: Float64Array[] = [];
+      const species: string[] = [];
+      for (const r of t.rows) {
+        if (r[col('class')] !== 'Insecta' || !r[col('species')]) continue;
+        const v = kmerFrequencies(r[col('dna_barcode')]);
+        const key = Array.from(v).join(',');
+        if (v.every((x) => x === 0) || seen.has(key)) continue;
+        seen.add(key);
+        vecs.push(v);
+        species.push(r[col('species')]);
+        if (vecs.length === real!.rows) break;
+      }
+      const X = { data: new Float64Array(vecs.length * 256), rows: vecs.length, dim: 256 };
+      vecs.forEach((v, i) => X.data.set(v, i * 256));
+      // 4-mer vectors that differ by one k-mer give exactly tied heights: compare heights and partitions.
+      checkCase(real!, X, true);
+      const res = wardClustering(X, { nClusters: real!.species! });
+      const s = clusteringScores(species, res.labels);
+      expect(Math.abs(s.ami - real!.metrics!.ami)).toBeLessThan(1e-9);
+    },
+  );
 });
 
 describe('Ward properties', () => {
@@ -147,7 +150,10 @@ describe('Ward properties', () => {
 
   it('progress reaches the total', () => {
     const calls: number[] = [];
-    wardLinkage({ data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, dim: 1 }, { onProgress: (d) => calls.push(d) });
+    wardLinkage(
+      { data: Float64Array.from({ length: 50 }, (_, i) => Math.sin(i * 7.1)), rows: 50, dim: 1 },
+      { onProgress: (d) => calls.push(d) },
+    );
     expect(calls.at(-1)).toBe(49);
   });
 });

@@ -45,7 +45,8 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
   const n = x.rows;
   const d = x.dim;
   if (n < 1) throw new Bioscan5mError('Ward clustering needs at least one row');
-  if (x.data.length !== n * d) throw new Bioscan5mError(`matrix data has ${x.data.length} values, expected ${n} x ${d}`);
+  if (x.data.length !== n * d)
+    throw new Bioscan5mError(`matrix data has ${x.data.length} values, expected ${n} x ${d}`);
   for (let i = 0; i < x.data.length; i++) {
     if (!Number.isFinite(x.data[i])) {
       throw new Bioscan5mError(`row ${Math.floor(i / d) + 1}, column ${(i % d) + 1}: value ${x.data[i]} is not finite`);
@@ -69,7 +70,8 @@ export function wardLinkage(x: Matrix, opts: WardOptions = {}): Linkage {
   }
   const nearest = kernel
     ? kernel.nearest
-    : (mm: number, dd: number, s: number, b: number, y: number, p: number) => nearestSlotJs(cent, size, invSize, idOf, mm, dd, s, b, y, p);
+    : (mm: number, dd: number, s: number, b: number, y: number, p: number) =>
+        nearestSlotJs(cent, size, invSize, idOf, mm, dd, s, b, y, p);
   let m = m0;
   let lowest = 0; // smallest live scipy index: where scipy starts a new chain
   const chain = new Int32Array(n);
@@ -364,6 +366,9 @@ export function wardClustering(x: Matrix, opts: WardClusteringOptions): WardResu
     throw new Bioscan5mError('give nClusters or distanceThreshold');
   }
   const linkage = wardLinkage(x, opts);
-  const k = opts.distanceThreshold !== undefined ? clustersForThreshold(linkage, opts.distanceThreshold) : (opts.nClusters as number);
+  const k =
+    opts.distanceThreshold !== undefined
+      ? clustersForThreshold(linkage, opts.distanceThreshold)
+      : (opts.nClusters as number);
   return { labels: cutTree(linkage, k), nClusters: k, linkage };
 }

@@ -19,36 +19,53 @@ async function insectRows(limit: number) {
 }
 
 describe('zeroShotClustering', () => {
-  it.skipIf(!hasSharedData)('real barcodes, no UMAP: equals Ward + metrics run by hand; empty labels are left out', async () => {
-    const { seqs, species, genus } = await insectRows(400);
-    const x = kmerMatrix(seqs);
-    const res = await zeroShotClustering({ embeddings: [x], labels: { genus, species }, umapDims: 0 });
-    const k = new Set(genus).size;
-    expect(res.clusters).toBe(k);
-    const direct = wardClustering(x, { nClusters: k });
-    expect(Array.from(res.assignments)).toEqual(Array.from(direct.labels));
-    expect(res.metrics.genus.ami).toBe(clusteringScores(genus, direct.labels).ami);
-    const labelled = species.map((s, i) => [s, direct.labels[i]] as const).filter(([s]) => s !== '');
-    expect(res.metrics.species.n).toBe(labelled.length);
-    expect(res.metrics.species.unlabelled).toBe(400 - labelled.length);
-    expect(res.metrics.species.ami).toBe(clusteringScores(labelled.map((p) => p[0]), labelled.map((p) => p[1])).ami);
-  });
+  it.skipIf(!hasSharedData)(
+    'real barcodes, no UMAP: equals Ward + metrics run by hand; empty labels are left out',
+    async () => {
+      const { seqs, species, genus } = await insectRows(400);
+      const x = kmerMatrix(seqs);
+      const res = await zeroShotClustering({ embeddings: [x], labels: { genus, species }, umapDims: 0 });
+      const k = new Set(genus).size;
+      expect(res.clusters).toBe(k);
+      const direct = wardClustering(x, { nClusters: k });
+      expect(Array.from(res.assignments)).toEqual(Array.from(direct.labels));
+      expect(res.metrics.genus.ami).toBe(clusteringScores(genus, direct.labels).ami);
+      const labelled = species.map((s, i) => [s, direct.labels[i]] as const).filter(([s]) => s !== '');
+      expect(res.metrics.species.n).toBe(labelled.length);
+      expect(res.metrics.species.unlabelled).toBe(400 - labelled.length);
+      expect(res.metrics.species.ami).toBe(
+        clusteringScores(
+          labelled.map((p) => p[0]),
+          labelled.map((p) => p[1]),
+        ).ami,
+      );
+    },
+  );
 
-  it.skipIf(!hasSharedData)('one sample per barcode clusters each distinct barcode once and copies its cluster to repeats', async () => {
-    const { seqs, genus } = await insectRows(400);
-    const x = kmerMatrix(seqs);
-    const res = await zeroShotClustering({ embeddings: [x], labels: { genus }, umapDims: 0, nClusters: 30, dedupKeys: seqs });
-    const distinct = new Set(seqs.map(barcodeKey));
-    expect(res.n).toBe(distinct.size);
-    expect(res.duplicates).toBe(400 - distinct.size);
-    expect(res.duplicates).toBeGreaterThan(0);
-    const clusterOf = new Map<string, number>();
-    seqs.forEach((s, i) => {
-      const k = barcodeKey(s);
-      if (clusterOf.has(k)) expect(res.assignments[i]).toBe(clusterOf.get(k));
-      else clusterOf.set(k, res.assignments[i]);
-    });
-  });
+  it.skipIf(!hasSharedData)(
+    'one sample per barcode clusters each distinct barcode once and copies its cluster to repeats',
+    async () => {
+      const { seqs, genus } = await insectRows(400);
+      const x = kmerMatrix(seqs);
+      const res = await zeroShotClustering({
+        embeddings: [x],
+        labels: { genus },
+        umapDims: 0,
+        nClusters: 30,
+        dedupKeys: seqs,
+      });
+      const distinct = new Set(seqs.map(barcodeKey));
+      expect(res.n).toBe(distinct.size);
+      expect(res.duplicates).toBe(400 - distinct.size);
+      expect(res.duplicates).toBeGreaterThan(0);
+      const clusterOf = new Map<string, number>();
+      seqs.forEach((s, i) => {
+        const k = barcodeKey(s);
+        if (clusterOf.has(k)) expect(res.assignments[i]).toBe(clusterOf.get(k));
+        else clusterOf.set(k, res.assignments[i]);
+      });
+    },
+  );
 
   it('z-scores and concatenates several modalities, then UMAP and Ward', async () => {
     // Two modalities on very different scales: without z-scoring the second would dominate.
@@ -79,7 +96,9 @@ describe('zeroShotClustering', () => {
 
   it('rejects misaligned inputs and impossible cluster counts', async () => {
     const x = { data: new Float64Array(10), rows: 5, dim: 2 };
-    await expect(zeroShotClustering({ embeddings: [x], labels: { s: ['a'] }, umapDims: 0 })).rejects.toThrow(/label column 's' has 1 rows but the embeddings have 5/);
+    await expect(zeroShotClustering({ embeddings: [x], labels: { s: ['a'] }, umapDims: 0 })).rejects.toThrow(
+      /label column 's' has 1 rows but the embeddings have 5/,
+    );
     await expect(zeroShotClustering({ embeddings: [x], umapDims: 0, nClusters: 6 })).rejects.toThrow(/between 1 and/);
     await expect(zeroShotClustering({ embeddings: [x], umapDims: 0 })).rejects.toThrow(/number of clusters/);
   });

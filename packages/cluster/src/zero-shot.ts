@@ -66,11 +66,13 @@ export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroSho
   if (mods.length === 0) throw new Bioscan5mError('no embeddings given');
   const rows = mods[0].rows;
   mods.forEach((m, i) => {
-    if (m.rows !== rows) throw new Bioscan5mError(`embeddings ${i + 1} has ${m.rows} rows but embeddings 1 has ${rows}`);
+    if (m.rows !== rows)
+      throw new Bioscan5mError(`embeddings ${i + 1} has ${m.rows} rows but embeddings 1 has ${rows}`);
   });
   const labels = opts.labels ?? {};
   for (const [name, col] of Object.entries(labels)) {
-    if (col.length !== rows) throw new Bioscan5mError(`label column '${name}' has ${col.length} rows but the embeddings have ${rows}`);
+    if (col.length !== rows)
+      throw new Bioscan5mError(`label column '${name}' has ${col.length} rows but the embeddings have ${rows}`);
   }
   if (opts.dedupKeys && opts.dedupKeys.length !== rows) {
     throw new Bioscan5mError(`barcode column has ${opts.dedupKeys.length} rows but the embeddings have ${rows}`);
@@ -104,10 +106,12 @@ export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroSho
   let nClusters = opts.nClusters;
   const labelNames = Object.keys(labels);
   if (nClusters === undefined && opts.distanceThreshold === undefined) {
-    if (labelNames.length === 0) throw new Bioscan5mError('give the number of clusters or a label column to take it from');
+    if (labelNames.length === 0)
+      throw new Bioscan5mError('give the number of clusters or a label column to take it from');
     const distinct = new Set<string>();
     for (const i of kept) if (labels[labelNames[0]][i] !== '') distinct.add(labels[labelNames[0]][i]);
-    if (distinct.size === 0) throw new Bioscan5mError(`label column '${labelNames[0]}' is empty: give the number of clusters`);
+    if (distinct.size === 0)
+      throw new Bioscan5mError(`label column '${labelNames[0]}' is empty: give the number of clusters`);
     nClusters = distinct.size;
   }
   if (nClusters !== undefined && (nClusters < 1 || nClusters > n)) {
@@ -115,9 +119,17 @@ export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroSho
   }
   const dims = opts.umapDims ?? 50;
   if (dims > 0) {
-    if (dims > x.dim) throw new UsageError(`${dims} UMAP dimensions, but the embeddings have ${x.dim}: give at most ${x.dim}, or 0 to cluster without UMAP`, 'umapDims');
+    if (dims > x.dim)
+      throw new UsageError(
+        `${dims} UMAP dimensions, but the embeddings have ${x.dim}: give at most ${x.dim}, or 0 to cluster without UMAP`,
+        'umapDims',
+      );
     const k = opts.umap?.nNeighbors ?? 30;
-    if (k >= n) throw new UsageError(`${k} UMAP neighbours, but ${n} rows are clustered: give fewer than ${n}, or skip UMAP`, 'nNeighbors');
+    if (k >= n)
+      throw new UsageError(
+        `${k} UMAP neighbours, but ${n} rows are clustered: give fewer than ${n}, or skip UMAP`,
+        'nNeighbors',
+      );
   }
 
   const t1 = performance.now();
@@ -137,7 +149,8 @@ export async function zeroShotClustering(opts: ZeroShotOptions): Promise<ZeroSho
   throwIfAborted(opts.signal);
   opts.onStage?.('ward');
   const tree = wardLinkage(x, { onProgress: opts.onProgress });
-  const k = opts.distanceThreshold !== undefined ? clustersForThreshold(tree, opts.distanceThreshold) : (nClusters as number);
+  const k =
+    opts.distanceThreshold !== undefined ? clustersForThreshold(tree, opts.distanceThreshold) : (nClusters as number);
   const clusterOfKept = cutTree(tree, k);
   const assignments = new Int32Array(rows);
   for (let i = 0; i < rows; i++) assignments[i] = clusterOfKept[rep[i]];

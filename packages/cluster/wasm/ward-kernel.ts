@@ -10,17 +10,29 @@ export function lastBest(): f64 {
 }
 
 /** Nearest cluster to slot sx among slots [from, to). */
-export function nearest(cent: usize, size: usize, invSize: usize, ids: usize, from: i32, to: i32, d: i32, sx: i32, best: f64, y0: i32, prev: i32): i32 {
+export function nearest(
+  cent: usize,
+  size: usize,
+  invSize: usize,
+  ids: usize,
+  from: i32,
+  to: i32,
+  d: i32,
+  sx: i32,
+  best: f64,
+  y0: i32,
+  prev: i32,
+): i32 {
   const nx = load<f64>(size + ((<usize>sx) << 3));
   const halfInvNx = 0.5 / nx;
   const rowBytes = (<usize>d) << 3;
-  const ox = cent + (<usize>sx) * rowBytes;
+  const ox = cent + <usize>sx * rowBytes;
   const d8 = d & ~7;
   for (let s = from; s < to; s++) {
     if (s == sx) continue;
     // Partial sums above best / w cannot win (1/w = (1/nx + 1/ns) / 2); generous margin for SIMD rounding.
     const limit = best * (halfInvNx + 0.5 * load<f64>(invSize + ((<usize>s) << 3))) * (1 + 1e-9);
-    const os = cent + (<usize>s) * rowBytes;
+    const os = cent + <usize>s * rowBytes;
     let acc: f64 = 0;
     let k = 0;
     let abandoned = false;

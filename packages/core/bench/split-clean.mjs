@@ -20,10 +20,16 @@ function timed(cmd, args) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   const last = r.stderr.trim().split('\n').at(-1).split(' ');
-  return { seconds: Number(last[0]), rssMiB: Number(last[1]) / 1024, cpu: Number(last[2]) + Number(last[3]), stdout: r.stdout };
+  return {
+    seconds: Number(last[0]),
+    rssMiB: Number(last[1]) / 1024,
+    cpu: Number(last[2]) + Number(last[3]),
+    stdout: r.stdout,
+  };
 }
 
-if (!existsSync(path.join(here, '../dist/index.js'))) throw new Error('build first: npx turbo run build --filter=@bioscan5m/core');
+if (!existsSync(path.join(here, '../dist/index.js')))
+  throw new Error('build first: npx turbo run build --filter=@bioscan5m/core');
 if (!existsSync(file)) {
   console.log(`generating ${file} (${rows} rows) ...`);
   const s = timed('node', [run, 'synth', '', file, String(rows)]);
@@ -32,7 +38,14 @@ if (!existsSync(file)) {
 const hasPandas = spawnSync('/usr/bin/python3', ['-c', 'import pandas']).status === 0;
 if (!hasPandas) {
   console.log('installing python3-pandas (Debian) for the reference ...');
-  execFileSync('sh', ['-c', 'apt-get install -y -q python3-pandas >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q python3-pandas >/dev/null)'], { stdio: 'inherit' });
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      'apt-get install -y -q python3-pandas >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q python3-pandas >/dev/null)',
+    ],
+    { stdio: 'inherit' },
+  );
 }
 const py = path.join(here, 'split-clean-pandas.py');
 const results = [];
@@ -40,9 +53,13 @@ for (const job of ['split', 'clean']) {
   const ours = path.join(dir, `bench-${job}-ours.csv`);
   const ref = path.join(dir, `bench-${job}-pandas.csv`);
   const a = timed('node', [run, job, file, ours]);
-  console.log(`bioscan5m ${job}: ${a.seconds.toFixed(1)} s (CPU ${a.cpu.toFixed(1)} s), ${a.rssMiB.toFixed(0)} MiB\n${a.stdout}`);
+  console.log(
+    `bioscan5m ${job}: ${a.seconds.toFixed(1)} s (CPU ${a.cpu.toFixed(1)} s), ${a.rssMiB.toFixed(0)} MiB\n${a.stdout}`,
+  );
   const b = timed('/usr/bin/python3', [py, job, file, ref, '0']);
-  console.log(`pandas ${job}: ${b.seconds.toFixed(1)} s (CPU ${b.cpu.toFixed(1)} s), ${b.rssMiB.toFixed(0)} MiB\n${b.stdout}`);
+  console.log(
+    `pandas ${job}: ${b.seconds.toFixed(1)} s (CPU ${b.cpu.toFixed(1)} s), ${b.rssMiB.toFixed(0)} MiB\n${b.stdout}`,
+  );
   results.push({ job, a, b });
   rmSync(ours, { force: true });
   rmSync(`${ours}.changes.csv`, { force: true });

@@ -23,7 +23,9 @@ function timed(cmd, args) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)[1]);
+  const cpu =
+    Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)[1]) +
+    Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)[1]);
   const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
   return { stdout: r.stdout, seconds, cpu, rssMiB: Number(rss[1]) / 1024 };
 }
@@ -42,7 +44,9 @@ for (let k = 0; k < runs; k++) {
   for (const name of order) {
     const r = sides[name]();
     results[name].push(r);
-    console.log(`run ${k + 1}/${runs} ${name}: ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMiB.toFixed(0)} MiB`);
+    console.log(
+      `run ${k + 1}/${runs} ${name}: ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, ${r.rssMiB.toFixed(0)} MiB`,
+    );
   }
 }
 const best = (xs) => xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -55,8 +59,16 @@ const table2 = (s) => {
 };
 const same = table2(b.stdout) === table2(c.stdout);
 console.log(`outputs of the two builds equal: ${same ? 'yes' : 'NO'}; load ${os.loadavg()[0].toFixed(1)} at end`);
-console.log(`best wall: baseline ${b.seconds.toFixed(2)} s, current ${c.seconds.toFixed(2)} s (current/baseline ${(c.seconds / b.seconds).toFixed(3)}), pandas ${p.seconds.toFixed(2)} s`);
-console.log(`best CPU:  baseline ${b.cpu.toFixed(2)} s, current ${c.cpu.toFixed(2)} s (current/baseline ${(c.cpu / b.cpu).toFixed(3)})`);
-console.log(`pandas/current wall ${(p.seconds / c.seconds).toFixed(2)}x, pandas/baseline wall ${(p.seconds / b.seconds).toFixed(2)}x`);
-console.log(`all wall times: baseline ${results.baseline.map((r) => r.seconds.toFixed(2)).join(' / ')}; current ${results.current.map((r) => r.seconds.toFixed(2)).join(' / ')}; pandas ${results.pandas.map((r) => r.seconds.toFixed(2)).join(' / ')}`);
+console.log(
+  `best wall: baseline ${b.seconds.toFixed(2)} s, current ${c.seconds.toFixed(2)} s (current/baseline ${(c.seconds / b.seconds).toFixed(3)}), pandas ${p.seconds.toFixed(2)} s`,
+);
+console.log(
+  `best CPU:  baseline ${b.cpu.toFixed(2)} s, current ${c.cpu.toFixed(2)} s (current/baseline ${(c.cpu / b.cpu).toFixed(3)})`,
+);
+console.log(
+  `pandas/current wall ${(p.seconds / c.seconds).toFixed(2)}x, pandas/baseline wall ${(p.seconds / b.seconds).toFixed(2)}x`,
+);
+console.log(
+  `all wall times: baseline ${results.baseline.map((r) => r.seconds.toFixed(2)).join(' / ')}; current ${results.current.map((r) => r.seconds.toFixed(2)).join(' / ')}; pandas ${results.pandas.map((r) => r.seconds.toFixed(2)).join(' / ')}`,
+);
 if (!same) process.exitCode = 1;

@@ -21,7 +21,10 @@ function ensurePandas() {
   const ok = spawnSync('/usr/bin/python3', ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
   if (ok) return;
   console.log('installing the reference tool: apt-get install -y python3-pandas');
-  execFileSync('apt-get', ['install', '-y', 'python3-pandas'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', 'python3-pandas'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function ensureFile() {
@@ -30,7 +33,9 @@ function ensureFile() {
   const help = spawnSync('node', [cli, 'synth', '--help'], { encoding: 'utf8' });
   if (help.status === 0) {
     console.log(`generating ${file} with bioscan5m synth (${rows} rows)`);
-    execFileSync('node', [cli, 'synth', '--rows', String(rows), '--out', file, '--seed', '0', '--quiet'], { stdio: 'inherit' });
+    execFileSync('node', [cli, 'synth', '--rows', String(rows), '--out', file, '--seed', '0', '--quiet'], {
+      stdio: 'inherit',
+    });
     return `bioscan5m synth --rows ${rows} --seed 0`;
   }
   console.log(`generating ${file} with bench/stats-synthetic.mjs (${rows} rows)`);
@@ -46,14 +51,16 @@ function timed(cmd, args) {
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const user = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)[1]);
   const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)[1]);
-  const seconds = (Number(wall[1] ?? 0) * 3600) + Number(wall[2]) * 60 + Number(wall[3]);
+  const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
   return { stdout: r.stdout, seconds, cpu: user + sys, rssMiB: Number(rss[1]) / 1024 };
 }
 
 ensurePandas();
 const source = ensureFile();
 const sizeGB = (Number(execFileSync('stat', ['-c', '%s', file], { encoding: 'utf8' })) / 1e9).toFixed(2);
-console.log(`file: ${file} (${sizeGB} GB, ${source}); machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+console.log(
+  `file: ${file} (${sizeGB} GB, ${source}); machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+);
 
 const ourArgs = [cli, 'stats', '--metadata', file, '--json'];
 const refArgs = [path.join(here, 'stats-bench-pandas.py'), file];
@@ -82,9 +89,13 @@ const a = JSON.parse(ours.stdout);
 const b = JSON.parse(ref.stdout);
 const equal = JSON.stringify(a) === JSON.stringify(b);
 const ratio = ref.seconds / ours.seconds;
-console.log(`outputs equal: ${equal ? 'yes' : 'NO'}; speed-up ${ratio.toFixed(2)}x (goal >= 3x); our peak RSS ${ours.rssMiB.toFixed(0)} MiB (goal < 1024)`);
+console.log(
+  `outputs equal: ${equal ? 'yes' : 'NO'}; speed-up ${ratio.toFixed(2)}x (goal >= 3x); our peak RSS ${ours.rssMiB.toFixed(0)} MiB (goal < 1024)`,
+);
 if (!equal) {
-  for (const k of Object.keys(b.ranks)) if (JSON.stringify(a.ranks[k]) !== JSON.stringify(b.ranks[k])) console.log(`  ${k}: ours ${JSON.stringify(a.ranks[k])} pandas ${JSON.stringify(b.ranks[k])}`);
+  for (const k of Object.keys(b.ranks))
+    if (JSON.stringify(a.ranks[k]) !== JSON.stringify(b.ranks[k]))
+      console.log(`  ${k}: ours ${JSON.stringify(a.ranks[k])} pandas ${JSON.stringify(b.ranks[k])}`);
 }
 
 if (process.env.BENCH_WRITE !== '0') {

@@ -6,5 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 const [dist, file] = process.argv.slice(2);
 const core = await import(pathToFileURL(path.resolve(dist, 'index.js')).href);
-const r = core.runStatsJob ? await core.runStatsJob({ input: file, tables: 'table2' }) : await core.computeStats(file, { tables: 'table2' });
+const r = core.runStatsJob
+  ? await core.runStatsJob({ input: file, tables: 'table2' })
+  : await core.computeStats(file, { tables: 'table2' });
 process.stdout.write(`${JSON.stringify({ rows: r.rows, ranks: r.ranks, threads: r.threads })}\n`);

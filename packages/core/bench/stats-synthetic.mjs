@@ -9,7 +9,11 @@ const rows = Number(rowsArg);
 let s = Number(seedArg ?? 1) >>> 0 || 1;
 const rand = () => {
   // xorshift32: fast and seeded
-  s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+  s ^= s << 13;
+  s >>>= 0;
+  s ^= s >>> 17;
+  s ^= s << 5;
+  s >>>= 0;
   return s / 4294967296;
 };
 const pareto = (n) => Math.min(n - 1, Math.floor(n * rand() ** 3));
@@ -18,7 +22,8 @@ const nBarcodes = Math.max(1, Math.round(2486492 * scale));
 const nBins = Math.max(1, Math.round(324411 * scale));
 const nSpecies = Math.max(1, Math.round(22622 * Math.sqrt(scale)));
 const nGenera = Math.max(1, Math.round(7605 * Math.sqrt(scale)));
-const header = 'processid,sampleid,taxon,phylum,class,order,family,subfamily,genus,species,dna_bin,dna_barcode,country,province_state,coord-lat,coord-lon,image_measurement_value,area_fraction,scale_factor,inferred_ranks,split,index_bioscan_1M_insect,chunk\n';
+const header =
+  'processid,sampleid,taxon,phylum,class,order,family,subfamily,genus,species,dna_bin,dna_barcode,country,province_state,coord-lat,coord-lon,image_measurement_value,area_fraction,scale_factor,inferred_ranks,split,index_bioscan_1M_insect,chunk\n';
 const splits = ['pretrain', 'train', 'val', 'test', 'key_unseen', 'val_unseen', 'test_unseen', 'other_heldout'];
 const countries = ['Costa Rica', 'Canada', 'South Africa', 'Thailand', 'Pakistan', 'Kenya'];
 const base = Array.from({ length: 658 }, () => 'ACGT'[Math.floor(rand() * 4)]).join('');
@@ -51,7 +56,13 @@ for (let i = 0; i < rows; i++) {
   const site = pareto(1650); // Table A4: 1,650 distinct collection sites
   const lat = (((site * 7919) % 6000) / 100 - 20).toFixed(3);
   const lon = (((site * 104729) % 18000) / 100 - 90).toFixed(3);
-  const line = `BIOUG${i}-A01,BIOUG${i},${taxon},Arthropoda,Insecta,${order},${family},${subfamily},${genus},${species},${bin},${barcode(Math.floor(rand() * nBarcodes))},${countries[c]},Province${c},${lat},${lon},${Math.floor(rand() * 90000)},${rand().toFixed(4)},${(0.5 + rand()).toFixed(4)},${Math.floor(rand() * 7)},${split},${rand() < 0.2 ? i : ''},${split === 'pretrain' ? Math.floor(rand() * 256).toString(16).padStart(2, '0') : ''}\n`;
+  const line = `BIOUG${i}-A01,BIOUG${i},${taxon},Arthropoda,Insecta,${order},${family},${subfamily},${genus},${species},${bin},${barcode(Math.floor(rand() * nBarcodes))},${countries[c]},Province${c},${lat},${lon},${Math.floor(rand() * 90000)},${rand().toFixed(4)},${(0.5 + rand()).toFixed(4)},${Math.floor(rand() * 7)},${split},${rand() < 0.2 ? i : ''},${
+    split === 'pretrain'
+      ? Math.floor(rand() * 256)
+          .toString(16)
+          .padStart(2, '0')
+      : ''
+  }\n`;
   buf.push(line);
   len += line.length;
   if (len > 1 << 22) {

@@ -10,13 +10,46 @@ import { tableDelimiter } from './io/csv-file.js';
 describe('entries', () => {
   it('the main entry names the API and keeps plumbing in ./internal', () => {
     const pub = Object.keys(core);
-    for (const name of ['AtomicFile', 'AtomicOutput', 'scanRecords', 'scannerModule', 'scanRange', 'CsvRecordParser', 'barcodeHashBytes', 'BarcodeGroups', 'computeStats', 'cleanMetadataFile', 'splitMetadataFile', 'writeSyntheticMetadata', 'imagePaths']) {
+    for (const name of [
+      'AtomicFile',
+      'AtomicOutput',
+      'scanRecords',
+      'scannerModule',
+      'scanRange',
+      'CsvRecordParser',
+      'barcodeHashBytes',
+      'BarcodeGroups',
+      'computeStats',
+      'cleanMetadataFile',
+      'splitMetadataFile',
+      'writeSyntheticMetadata',
+      'imagePaths',
+    ]) {
       expect(pub, name).not.toContain(name);
     }
-    for (const name of ['runStatsJob', 'runCleanJob', 'runSplitJob', 'runSynthJob', 'runImagePathsJob', 'barcodeKey', 'RANK_INDEX', 'readTable', 'InputError', 'UsageError']) {
+    for (const name of [
+      'runStatsJob',
+      'runCleanJob',
+      'runSplitJob',
+      'runSynthJob',
+      'runImagePathsJob',
+      'barcodeKey',
+      'RANK_INDEX',
+      'readTable',
+      'InputError',
+      'UsageError',
+    ]) {
       expect(pub, name).toContain(name);
     }
-    for (const name of ['AtomicFile', 'scanRecords', 'scanRange', 'CsvRecordParser', 'barcodeHashBytes', 'BarcodeGroups']) expect(Object.keys(internal), name).toContain(name);
+    for (const name of [
+      'AtomicFile',
+      'scanRecords',
+      'scanRange',
+      'CsvRecordParser',
+      'barcodeHashBytes',
+      'BarcodeGroups',
+    ])
+      expect(Object.keys(internal), name).toContain(name);
     // Nothing is exported by both entries: a name has one home.
     expect(pub.filter((n) => n in internal)).toEqual([]);
   });

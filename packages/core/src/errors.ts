@@ -103,7 +103,10 @@ export class OutputPathError extends Bioscan5mError {
 export class MissingDependencyError extends Bioscan5mError {
   readonly packageName: string;
   constructor(packageName: string, neededFor: string) {
-    super(`${neededFor} needs the optional package '${packageName}': install it with \`npm install ${packageName}\``, 'BIOSCAN5M_MISSING_DEPENDENCY');
+    super(
+      `${neededFor} needs the optional package '${packageName}': install it with \`npm install ${packageName}\``,
+      'BIOSCAN5M_MISSING_DEPENDENCY',
+    );
     this.name = 'MissingDependencyError';
     this.packageName = packageName;
   }
@@ -114,7 +117,8 @@ export function formatLocation(loc: InputLocation): string {
   if (loc.line !== undefined) s += `:${loc.line}`;
   s += ': ';
   if (loc.column !== undefined) s += `column '${printable(loc.column)}'`;
-  if (loc.value !== undefined) s += `${loc.column !== undefined ? ' ' : ''}value '${printable(truncate(loc.value, 60))}'`;
+  if (loc.value !== undefined)
+    s += `${loc.column !== undefined ? ' ' : ''}value '${printable(truncate(loc.value, 60))}'`;
   if (loc.column !== undefined || loc.value !== undefined) s += ': ';
   return s;
 }
@@ -125,8 +129,9 @@ export function formatLocation(loc: InputLocation): string {
  */
 export function printable(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) =>
-    c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u{${c.charCodeAt(0).toString(16)}}`,
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u{${c.charCodeAt(0).toString(16)}}`),
   );
 }
 

@@ -16,7 +16,14 @@ export {
   type SkippedRow,
 } from './errors.js';
 export { loadOptional, optionalPackage } from './optional.js';
-export { embeddings, embeddingRow, concatEmbeddings, type Embeddings, type Encoder, type Modality } from './contracts/embeddings.js';
+export {
+  embeddings,
+  embeddingRow,
+  concatEmbeddings,
+  type Embeddings,
+  type Encoder,
+  type Modality,
+} from './contracts/embeddings.js';
 export { throwIfAborted, type Disposable, type JobControl, type ProgressCallback } from './contracts/progress.js';
 
 // Schema and domain building blocks
@@ -86,7 +93,13 @@ export {
   type ReadMetadataOptions,
   type ReadSummary,
 } from './metadata/read.js';
-export { mapColumns, describeMissing, FIELD_ALIASES, type ColumnMapping, type MetadataFormat } from './metadata/columns.js';
+export {
+  mapColumns,
+  describeMissing,
+  FIELD_ALIASES,
+  type ColumnMapping,
+  type MetadataFormat,
+} from './metadata/columns.js';
 export { writeMetadataParquet, type WriteParquetOptions } from './parquet/metadata-parquet.js';
 export {
   LabelVocabulary,
@@ -103,7 +116,14 @@ export { runImagePathsJob, type ImagePathsJobOptions, type ImagePathsJobSummary 
 
 // Jobs: statistics, cleaning, partitions, synthetic data
 export { runStatsJob, type StatsJobOptions, type StatsJobSummary, type StatsOptions } from './stats/compute.js';
-export { table2Json, type DistributionStats, type GeoStats, type MetadataStats, type OverlapTable, type RankStats } from './stats/tables.js';
+export {
+  table2Json,
+  type DistributionStats,
+  type GeoStats,
+  type MetadataStats,
+  type OverlapTable,
+  type RankStats,
+} from './stats/tables.js';
 export { formatStats, formatTable2 } from './stats/format.js';
 export { runCleanJob, CHANGE_LOG_HEADER, type CleanJobOptions, type CleanJobSummary } from './clean/file.js';
 export { cleanLabels, type CleanResult, type LabelChange } from './clean/records.js';
@@ -121,4 +141,9 @@ export {
   type SynthJobSummary,
   type SynthOptions,
 } from './synth/generate.js';
-export { synthesizeBarcodes, iterateSyntheticBarcodes, type SynthBarcodesOptions, type SyntheticBarcode } from './synth/barcodes.js';
+export {
+  synthesizeBarcodes,
+  iterateSyntheticBarcodes,
+  type SynthBarcodesOptions,
+  type SyntheticBarcode,
+} from './synth/barcodes.js';

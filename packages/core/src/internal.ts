@@ -30,23 +30,65 @@ export {
 } from './io/atomic.js';
 export { describeFsError, resolveOutputFile, resolveOutputFolder } from './io/output-path.js';
 export { CsvRecordParser, NEED_MORE, BAD_RECORD, fnv1a } from './io/csv-parser.js';
-export { CsvFileScanner, tableDelimiter, tableColumns, missingColumnsError, type CsvScanOptions, type TableColumns } from './io/csv-file.js';
-export { scanRecords, rewriteRecords, tableLayout, type RawRecord, type RawSpans, type ScanOptions, type TableLayout } from './split/scan.js';
+export {
+  CsvFileScanner,
+  tableDelimiter,
+  tableColumns,
+  missingColumnsError,
+  type CsvScanOptions,
+  type TableColumns,
+} from './io/csv-file.js';
+export {
+  scanRecords,
+  rewriteRecords,
+  tableLayout,
+  type RawRecord,
+  type RawSpans,
+  type ScanOptions,
+  type TableLayout,
+} from './split/scan.js';
 export { numericColumns, detectFormat } from './metadata/columns.js';
 export { readMetadataParquetRecords } from './parquet/metadata-parquet.js';
 export { compareCodePoints, sortCodePoints } from './vocab/order.js';
 export { chunkDigits, isSplit, assertImagePackage } from './paths/image-path.js';
-export { scanRange, SCAN_ROLES, ScanInvalidError, type ScanRequest, type ScanResult, type ScanRole, type InvalidRow, type CounterDump } from './stats/scanner.js';
+export {
+  scanRange,
+  SCAN_ROLES,
+  ScanInvalidError,
+  type ScanRequest,
+  type ScanResult,
+  type ScanRole,
+  type InvalidRow,
+  type CounterDump,
+} from './stats/scanner.js';
 export { countLabels, splitAtLineStarts } from './stats/compute.js';
 export { mergeScanResults, emptyCounts, type LabelCounts } from './stats/counts.js';
 export { countRecordLabels } from './stats/records.js';
-export { computeTables, percentHalfUp, rankStats, table2, tableA4, tableA5, distributionStats, partitionOrder, overlapTable } from './stats/tables.js';
+export {
+  computeTables,
+  percentHalfUp,
+  rankStats,
+  table2,
+  tableA4,
+  tableA5,
+  distributionStats,
+  partitionOrder,
+  overlapTable,
+} from './stats/tables.js';
 export { renderTable, formatTableA4, formatTableA5, formatOverlap } from './stats/format.js';
 export { rowToRecord, NOISE_KINDS, TABLE2_LABELLED_PERCENT } from './synth/generate.js';
 export { pDistance, mutate, randomRoot, COI_LENGTH } from './synth/dna.js';
 export { taxonOf } from './clean/records.js';
 export { cleanColumns, ChangeLog, LabelVocab, isFiller, type LabelColumns } from './clean/columns.js';
-export { collapseWhitespace, editDistance, fixMalaise, variantKey, malaiseCode, isOpenNomenclature, firstWord } from './clean/normalize.js';
+export {
+  collapseWhitespace,
+  editDistance,
+  fixMalaise,
+  variantKey,
+  malaiseCode,
+  isOpenNomenclature,
+  firstWord,
+} from './clean/normalize.js';
 export { splitColumns, SPLIT_CODE, type SplitColumns } from './split/columns.js';
 export { isPlaceholderSpecies, genusOfSpeciesName } from './split/placeholder.js';
 export {

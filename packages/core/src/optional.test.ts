@@ -18,7 +18,9 @@ describe('loadOptional', () => {
   });
 
   it('turns a missing ESM package into MissingDependencyError naming it and the feature', async () => {
-    const err = await loadOptional(absent, 'ONNX export', () => import(/* @vite-ignore */ absent)).catch((e: unknown) => e);
+    const err = await loadOptional(absent, 'ONNX export', () => import(/* @vite-ignore */ absent)).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(MissingDependencyError);
     expect(Bioscan5mError.isInstance(err)).toBe(true);
     const e = err as MissingDependencyError;
@@ -30,7 +32,11 @@ describe('loadOptional', () => {
 
   it('handles CommonJS require and scoped package subpaths', async () => {
     const require = createRequire(import.meta.url);
-    const err = await loadOptional('@bioscan5m-absent/x', 'training', async () => require('@bioscan5m-absent/x/dist/sub.js') as unknown).catch((e: unknown) => e);
+    const err = await loadOptional(
+      '@bioscan5m-absent/x',
+      'training',
+      async () => require('@bioscan5m-absent/x/dist/sub.js') as unknown,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingDependencyError);
     expect((err as MissingDependencyError).packageName).toBe('@bioscan5m-absent/x');
   });
@@ -38,7 +44,11 @@ describe('loadOptional', () => {
   it('names a missing package that the optional package itself imports', async () => {
     const entry = join(dir, 'needs-peer.mjs');
     writeFileSync(entry, `import '${absent}-peer';\nexport const x = 1;\n`);
-    const err = await loadOptional('needs-peer', 'training', () => import(/* @vite-ignore */ pathToFileURL(entry).href)).catch((e: unknown) => e);
+    const err = await loadOptional(
+      'needs-peer',
+      'training',
+      () => import(/* @vite-ignore */ pathToFileURL(entry).href),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingDependencyError);
     expect((err as MissingDependencyError).packageName).toBe(`${absent}-peer`);
     expect((err as Error).message).toContain('training (through needs-peer)');
@@ -46,7 +56,9 @@ describe('loadOptional', () => {
 
   it('rethrows a missing file and any other failure unchanged', async () => {
     const missingFile = pathToFileURL(join(dir, 'no-such-file.mjs')).href;
-    const notFound = await loadOptional('x', 'y', () => import(/* @vite-ignore */ missingFile)).catch((e: unknown) => e);
+    const notFound = await loadOptional('x', 'y', () => import(/* @vite-ignore */ missingFile)).catch(
+      (e: unknown) => e,
+    );
     expect(notFound).not.toBeInstanceOf(MissingDependencyError);
     expect((notFound as { code?: string }).code).toBe('ERR_MODULE_NOT_FOUND');
     const boom = new Error('boom');
@@ -58,7 +70,10 @@ describe('loadOptional', () => {
     let fail = true;
     const load = optionalPackage('pkg', 'feature', async () => {
       calls++;
-      if (fail) throw Object.assign(new Error("Cannot find package 'pkg' imported from here"), { code: 'ERR_MODULE_NOT_FOUND' });
+      if (fail)
+        throw Object.assign(new Error("Cannot find package 'pkg' imported from here"), {
+          code: 'ERR_MODULE_NOT_FOUND',
+        });
       return { ok: true };
     });
     await expect(load()).rejects.toBeInstanceOf(MissingDependencyError);
@@ -72,9 +87,18 @@ describe('loadOptional', () => {
 
 describe('missingPackage', () => {
   it.each([
-    [{ code: 'ERR_MODULE_NOT_FOUND', message: "Cannot find package 'onnxruntime-node' imported from /x.js" }, 'onnxruntime-node'],
-    [{ code: 'MODULE_NOT_FOUND', message: "Cannot find module '@tensorflow/tfjs-core/dist/base'\nRequire stack:" }, '@tensorflow/tfjs-core'],
-    [{ code: 'ERR_MODULE_NOT_FOUND', message: "Cannot find module '/abs/dist/index.js' imported from /x.js" }, undefined],
+    [
+      { code: 'ERR_MODULE_NOT_FOUND', message: "Cannot find package 'onnxruntime-node' imported from /x.js" },
+      'onnxruntime-node',
+    ],
+    [
+      { code: 'MODULE_NOT_FOUND', message: "Cannot find module '@tensorflow/tfjs-core/dist/base'\nRequire stack:" },
+      '@tensorflow/tfjs-core',
+    ],
+    [
+      { code: 'ERR_MODULE_NOT_FOUND', message: "Cannot find module '/abs/dist/index.js' imported from /x.js" },
+      undefined,
+    ],
     [{ code: 'MODULE_NOT_FOUND', message: "Cannot find module './local'" }, undefined],
     [{ code: 'ERR_MODULE_NOT_FOUND', message: "Cannot find module 'file:///tmp/x.mjs'" }, undefined],
     [{ code: 'MODULE_NOT_FOUND', message: "Cannot find module 'C:\\pkg\\x.js'" }, undefined],

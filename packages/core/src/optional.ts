@@ -23,7 +23,11 @@ export async function loadOptional<T>(packageName: string, neededFor: string, lo
     return await load();
   } catch (err) {
     const missing = missingPackage(err);
-    if (missing !== undefined) throw new MissingDependencyError(missing, missing === packageName ? neededFor : `${neededFor} (through ${packageName})`);
+    if (missing !== undefined)
+      throw new MissingDependencyError(
+        missing,
+        missing === packageName ? neededFor : `${neededFor} (through ${packageName})`,
+      );
     throw err;
   }
 }
@@ -53,7 +57,8 @@ export function missingPackage(err: unknown): string | undefined {
   const specifier = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
   // A path or URL (./x, /x, C:\x, file:///x, node:x) is a file, not a package: npm names hold no ':' and start
   // with neither '.' nor '/'.
-  if (specifier === undefined || specifier.startsWith('.') || specifier.startsWith('/') || specifier.includes(':')) return undefined;
+  if (specifier === undefined || specifier.startsWith('.') || specifier.startsWith('/') || specifier.includes(':'))
+    return undefined;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }

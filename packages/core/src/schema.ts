@@ -225,7 +225,8 @@ export function parseField(field: MetadataField, raw: string, ctx: ParseContext)
  */
 export function numberProblem(spec: FieldSpec, raw: string): string {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) return Number.isNaN(n) || raw.trim() === '' ? 'expected a number' : 'expected a finite number';
+  if (raw.trim() === '' || !Number.isFinite(n))
+    return Number.isNaN(n) || raw.trim() === '' ? 'expected a number' : 'expected a finite number';
   if (spec.kind === 'int' && !Number.isInteger(n)) return 'expected an integer';
   if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
     return `expected a value in [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]`;

@@ -16,7 +16,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRng, createTableWriter, iterateSyntheticBarcodes, readTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
-import { buildIdentifyProtocol, runIdentifyJob, type IdentifyJobOptions, type IdentifyJobSummary } from '../src/identify/index.js';
+import {
+  buildIdentifyProtocol,
+  runIdentifyJob,
+  type IdentifyJobOptions,
+  type IdentifyJobSummary,
+} from '../src/identify/index.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -47,7 +52,9 @@ function ensureBlast(): boolean {
   if (has()) return true;
   console.log('installing ncbi-blast+ (Debian) ...');
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), 'install', '-y', 'ncbi-blast+'], { stdio: 'inherit' });
+  spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), 'install', '-y', 'ncbi-blast+'], {
+    stdio: 'inherit',
+  });
   if (!has()) console.log('BLAST unavailable: reference figures skipped');
   return has();
 }
@@ -107,7 +114,18 @@ function runBlast(name: string, side: Side, kind: 'closed' | 'open'): Scores {
   writeFasta(qfa, side.header, rows, 'q');
   const out = path.join(dir, `${kind}.blast.tsv`);
   const t0 = performance.now();
-  execFileSync('blastn', ['-query', qfa, '-db', db, '-num_threads', '2', '-outfmt', '6 qseqid sseqid pident length evalue bitscore', '-out', out]);
+  execFileSync('blastn', [
+    '-query',
+    qfa,
+    '-db',
+    db,
+    '-num_threads',
+    '2',
+    '-outfmt',
+    '6 qseqid sseqid pident length evalue bitscore',
+    '-out',
+    out,
+  ]);
   const seconds = (performance.now() - t0) / 1000;
   const top = new Map<number, number>();
   for (const line of readFileSync(out, 'utf8').split('\n')) {
@@ -156,7 +174,13 @@ async function calibration(predFile: string, rows: Rows, header: string[]): Prom
   return `mean confidence ${(conf / n).toFixed(3)} vs accuracy of the deepest rank given ${(ok / n).toFixed(3)}, ECE ${ece.toFixed(3)}`;
 }
 
-async function runOurs(name: string, side: Side, kind: 'closed' | 'open', opts: Partial<IdentifyJobOptions> = {}, tag = 'default'): Promise<Scores> {
+async function runOurs(
+  name: string,
+  side: Side,
+  kind: 'closed' | 'open',
+  opts: Partial<IdentifyJobOptions> = {},
+  tag = 'default',
+): Promise<Scores> {
   const dir = path.join(OUT, name);
   const ref = path.join(dir, 'reference.csv');
   const q = path.join(dir, `${kind}.csv`);
@@ -198,7 +222,9 @@ function syntheticSide(n: number, nq: number): Side {
   }
   const side = new Int8Array(rows.length);
   // Open: whole species from genera with >= 2 species, until nq records.
-  const openCand = rng.shuffle([...bySpecies.keys()].filter((s) => genusSpecies.get(rows[bySpecies.get(s)![0]][gn])!.length >= 2));
+  const openCand = rng.shuffle(
+    [...bySpecies.keys()].filter((s) => genusSpecies.get(rows[bySpecies.get(s)![0]][gn])!.length >= 2),
+  );
   const genusLeft = new Map([...genusSpecies].map(([g, l]) => [g, l.length]));
   let nOpen = 0;
   for (const s of openCand) {
@@ -218,10 +244,11 @@ function syntheticSide(n: number, nq: number): Side {
     const barcodes = [...new Set(idx.map((i) => rows[i][seqCol]))];
     if (barcodes.length < 2) continue;
     const held = barcodes[rng.int(0, barcodes.length - 1)];
-    for (const i of idx) if (rows[i][seqCol] === held) {
-      side[i] = 1;
-      nClosed++;
-    }
+    for (const i of idx)
+      if (rows[i][seqCol] === held) {
+        side[i] = 1;
+        nClosed++;
+      }
   }
   const out: Side = { header, reference: [], closed: [], open: [] };
   rows.forEach((r, i) => (side[i] === 0 ? out.reference : side[i] === 1 ? out.closed : out.open).push(r));
@@ -237,17 +264,28 @@ const log = (s = '') => {
   writeFileSync(path.join(OUT, 'results.md'), lines.join('\n') + '\n');
 };
 
-function table(title: string, rows: [string, Scores | null, Scores | null][], blast: [Scores | null, Scores | null]): void {
+function table(
+  title: string,
+  rows: [string, Scores | null, Scores | null][],
+  blast: [Scores | null, Scores | null],
+): void {
   log(`\n### ${title}`);
-  log('| method | species acc. (closed) | genus acc. (open) | called novel (open / closed) | queries/s closed | queries/s open | seconds closed / open (build incl.) |');
+  log(
+    '| method | species acc. (closed) | genus acc. (open) | called novel (open / closed) | queries/s closed | queries/s open | seconds closed / open (build incl.) |',
+  );
   log('|---|---|---|---|---|---|---|');
-  const secs = (x: Scores | null) => (x ? `${x.seconds.toFixed(1)}${x.build !== undefined ? ` (${x.build.toFixed(1)})` : ''}` : '-');
+  const secs = (x: Scores | null) =>
+    x ? `${x.seconds.toFixed(1)}${x.build !== undefined ? ` (${x.build.toFixed(1)})` : ''}` : '-';
   for (const [name, c, o] of rows) {
-    log(`| ${name} | ${c ? pct(c.species) : '-'} | ${o ? pct(o.genus) : '-'} | ${o ? pct(o.novel) : '-'} / ${c ? pct(c.novel) : '-'} | ${c ? c.qps.toFixed(1) : '-'} | ${o ? o.qps.toFixed(1) : '-'} | ${secs(c)} / ${secs(o)} |`);
+    log(
+      `| ${name} | ${c ? pct(c.species) : '-'} | ${o ? pct(o.genus) : '-'} | ${o ? pct(o.novel) : '-'} / ${c ? pct(c.novel) : '-'} | ${c ? c.qps.toFixed(1) : '-'} | ${o ? o.qps.toFixed(1) : '-'} | ${secs(c)} / ${secs(o)} |`,
+    );
   }
   const [bc, bo] = blast;
   if (bc && bo) {
-    log(`| BLAST 2.12 megablast top hit (2 threads) | ${pct(bc.species)} | ${pct(bo.genus)} | - | ${bc.qps.toFixed(1)} | ${bo.qps.toFixed(1)} | ${secs(bc)} / ${secs(bo)} (makeblastdb not timed) |`);
+    log(
+      `| BLAST 2.12 megablast top hit (2 threads) | ${pct(bc.species)} | ${pct(bo.genus)} | - | ${bc.qps.toFixed(1)} | ${bo.qps.toFixed(1)} | ${secs(bc)} / ${secs(bo)} (makeblastdb not timed) |`,
+    );
     const [, c, o] = rows[0];
     if (c && o) {
       log(
@@ -272,7 +310,9 @@ async function realData(blast: boolean) {
   const p = await buildIdentifyProtocol(DATA, 7);
   mkdirSync(path.join(OUT, 'real'), { recursive: true });
   const real: Side = p;
-  log(`real protocol (${DATA}): reference ${p.reference.length} records, closed ${p.closed.length}, open ${p.open.length}, excluded ${p.excluded}`);
+  log(
+    `real protocol (${DATA}): reference ${p.reference.length} records, closed ${p.closed.length}, open ${p.open.length}, excluded ${p.excluded}`,
+  );
   const rc = await runOurs('real', real, 'closed');
   const ro = await runOurs('real', real, 'open');
   const cwc = await runOurs('real', real, 'closed', { speciesThreshold: 0 }, 'closedworld');
@@ -281,11 +321,15 @@ async function realData(blast: boolean) {
   const ko = await runOurs('real', real, 'open', { verify: false, speciesThreshold: 0 }, 'kmervote');
   const bc = blast ? runBlast('real', real, 'closed') : null;
   const bo = blast ? runBlast('real', real, 'open') : null;
-  table('real barcodes (shared coi_barcodes.csv)', [
-    ['ours: k-mer candidates + identity, learned threshold (default)', rc, ro],
-    ['ours, --closed-world (never novel, like BLAST top hit)', cwc, cwo],
-    ['ours, pure k-mer vote (no identity verification; closed world)', kc, ko],
-  ], [bc, bo]);
+  table(
+    'real barcodes (shared coi_barcodes.csv)',
+    [
+      ['ours: k-mer candidates + identity, learned threshold (default)', rc, ro],
+      ['ours, --closed-world (never novel, like BLAST top hit)', cwc, cwo],
+      ['ours, pure k-mer vote (no identity verification; closed world)', kc, ko],
+    ],
+    [bc, bo],
+  );
 }
 
 async function synthetic(blast: boolean) {
@@ -293,13 +337,19 @@ async function synthetic(blast: boolean) {
     const t0 = performance.now();
     const syn = syntheticSide(SYNTH, SYNTH_Q);
     mkdirSync(path.join(OUT, `synthetic-${SYNTH}`), { recursive: true });
-    log(`\nsynthetic reference: ${syn.reference.length} records (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s), closed ${syn.closed.length}, open ${syn.open.length} queries`);
+    log(
+      `\nsynthetic reference: ${syn.reference.length} records (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s), closed ${syn.closed.length}, open ${syn.open.length} queries`,
+    );
     const name = `synthetic-${SYNTH}`;
     const sc = await runOurs(name, syn, 'closed');
     const so = await runOurs(name, syn, 'open');
     const sbc = blast ? runBlast(name, syn, 'closed') : null;
     const sbo = blast ? runBlast(name, syn, 'open') : null;
-    table(`synthetic ${syn.reference.length.toLocaleString('en-US')}-record reference`, [['ours (default)', sc, so]], [sbc, sbo]);
+    table(
+      `synthetic ${syn.reference.length.toLocaleString('en-US')}-record reference`,
+      [['ours (default)', sc, so]],
+      [sbc, sbo],
+    );
   }
 }
 

@@ -28,7 +28,9 @@ const shared = path.resolve(repoRoot, '../shared/data/dna/coi_barcodes.csv');
 const dataFile = existsSync(shared) ? shared : path.join(repoRoot, 'apps/cli/data/barcodes.csv');
 const set = await readBarcodes(dataFile);
 const backend = await initBackend();
-console.log(`data: ${set.sequences.length} barcodes from ${path.relative(repoRoot, dataFile)}; model k=${cfg.k}, ${cfg.layers} layers, ${cfg.heads} heads, hidden ${cfg.hidden}; batch ${batch}; ${steps} steps (first is warm-up)`);
+console.log(
+  `data: ${set.sequences.length} barcodes from ${path.relative(repoRoot, dataFile)}; model k=${cfg.k}, ${cfg.layers} layers, ${cfg.heads} heads, hidden ${cfg.hidden}; batch ${batch}; ${steps} steps (first is warm-up)`,
+);
 
 const ours = await pretrainMlm({
   sequences: set.sequences,
@@ -45,9 +47,33 @@ const seqFile = path.join(tmp, 'mlm-seqs.txt');
 writeFileSync(seqFile, set.sequences.join('\n') + '\n');
 const py = execFileSync(
   '/usr/bin/python3',
-  [path.join(here, 'mlm_throughput_torch.py'), seqFile, '--k', String(cfg.k), '--layers', String(cfg.layers), '--heads', String(cfg.heads), '--hidden', String(cfg.hidden), '--batch', String(batch), '--steps', String(steps), '--threads', String(torchThreads)],
+  [
+    path.join(here, 'mlm_throughput_torch.py'),
+    seqFile,
+    '--k',
+    String(cfg.k),
+    '--layers',
+    String(cfg.layers),
+    '--heads',
+    String(cfg.heads),
+    '--hidden',
+    String(cfg.hidden),
+    '--batch',
+    String(batch),
+    '--steps',
+    String(steps),
+    '--threads',
+    String(torchThreads),
+  ],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
 );
-const ref = JSON.parse(py.trim().split('\n').at(-1)!) as { engine: string; threads: number; sequencesPerSecond: number; stepSeconds: number[] };
-console.log(`reference (${ref.engine}, ${ref.threads} threads): ${ref.sequencesPerSecond.toFixed(2)} sequences/s (steps ${ref.stepSeconds.map((s) => s.toFixed(2)).join(', ')} s)`);
+const ref = JSON.parse(py.trim().split('\n').at(-1)!) as {
+  engine: string;
+  threads: number;
+  sequencesPerSecond: number;
+  stepSeconds: number[];
+};
+console.log(
+  `reference (${ref.engine}, ${ref.threads} threads): ${ref.sequencesPerSecond.toFixed(2)} sequences/s (steps ${ref.stepSeconds.map((s) => s.toFixed(2)).join(', ')} s)`,
+);
 console.log(`ratio ours / PyTorch: ${(ours.sequencesPerSecond! / ref.sequencesPerSecond).toFixed(2)}x (goal >= 0.5x)`);

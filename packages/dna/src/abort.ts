@@ -6,7 +6,10 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /** A progress callback that also stops the job between steps once `signal` is aborted. */
-export function withAbort(signal: AbortSignal | undefined, onProgress: ProgressCallback | undefined): ProgressCallback | undefined {
+export function withAbort(
+  signal: AbortSignal | undefined,
+  onProgress: ProgressCallback | undefined,
+): ProgressCallback | undefined {
   if (!signal) return onProgress;
   return (done, total) => {
     onProgress?.(done, total);

@@ -60,7 +60,11 @@ async function select(prefer?: string): Promise<string> {
   if (prefer === 'wasm' && (await loadWasm())) return 'wasm';
   if (!prefer || prefer === 'tensorflow') {
     // The native bindings register the 'tensorflow' backend on require.
-    if ((tryRequire('@tensorflow/tfjs-node-gpu') || tryRequire('@tensorflow/tfjs-node')) && (await trySet('tensorflow'))) return 'tensorflow';
+    if (
+      (tryRequire('@tensorflow/tfjs-node-gpu') || tryRequire('@tensorflow/tfjs-node')) &&
+      (await trySet('tensorflow'))
+    )
+      return 'tensorflow';
   }
   if (await loadWasm()) return 'wasm';
   if (await trySet('cpu')) return 'cpu';

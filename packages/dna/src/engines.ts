@@ -8,13 +8,25 @@ import { optionalPackage } from '@bioscan5m/core';
 export type Ort = typeof import('onnxruntime-node');
 export type OnnxProto = (typeof import('onnx-proto'))['onnx'];
 
-export const loadOrt = optionalPackage<Ort>('onnxruntime-node', 'running an ONNX DNA encoder', () => import('onnxruntime-node'));
+export const loadOrt = optionalPackage<Ort>(
+  'onnxruntime-node',
+  'running an ONNX DNA encoder',
+  () => import('onnxruntime-node'),
+);
 
 // onnx-proto is CommonJS: Node's ESM loader sees only its default export.
-export const loadOnnxProto = optionalPackage<OnnxProto>('onnx-proto', 'reading or writing an ONNX DNA encoder', async () => {
-  const m = (await import('onnx-proto')) as { default?: { onnx: OnnxProto }; onnx?: OnnxProto };
-  return (m.onnx ?? m.default!.onnx);
-});
+export const loadOnnxProto = optionalPackage<OnnxProto>(
+  'onnx-proto',
+  'reading or writing an ONNX DNA encoder',
+  async () => {
+    const m = (await import('onnx-proto')) as { default?: { onnx: OnnxProto }; onnx?: OnnxProto };
+    return m.onnx ?? m.default!.onnx;
+  },
+);
 
 /** The tfjs side of the package (training, fine-tuning, probes, tfjs embedding), a chunk that imports tfjs. */
-export const loadModelCode = optionalPackage('@tensorflow/tfjs', 'training or running the tfjs DNA encoder', () => import('./jobs/model-jobs.js'));
+export const loadModelCode = optionalPackage(
+  '@tensorflow/tfjs',
+  'training or running the tfjs DNA encoder',
+  () => import('./jobs/model-jobs.js'),
+);

@@ -29,7 +29,9 @@ writeFileSync(
 
 /** Runs an ES module script in a child process in the package folder, optionally without the engines. */
 function runEsm(code: string, noEngines: boolean): { status: number | null; out: string; err: string } {
-  const pre = noEngines ? `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n` : '';
+  const pre = noEngines
+    ? `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`
+    : '';
   const file = path.join(dir, `script-${Math.random().toString(36).slice(2)}.mjs`);
   // The script lives in the temp folder; it imports the package by absolute file URL of the exports it names.
   writeFileSync(file, pre + code);
@@ -41,13 +43,25 @@ const entry = (name: string) => pathToFileURL(path.join(pkg, 'dist', `${name}.js
 
 describe('built entries', () => {
   it('dist is built (turbo builds this package before its tests)', () => {
-    for (const f of ['index.js', 'index.cjs', 'identify.js', 'identify.cjs', 'model.js', 'search-worker.js', 'index.d.ts', 'identify.d.ts']) {
+    for (const f of [
+      'index.js',
+      'index.cjs',
+      'identify.js',
+      'identify.cjs',
+      'model.js',
+      'search-worker.js',
+      'index.d.ts',
+      'identify.d.ts',
+    ]) {
       expect(existsSync(path.join(pkg, 'dist', f)), f).toBe(true);
     }
   });
 
   it('the main and identify entries import without tfjs, onnxruntime or onnx-proto (ESM); the model entry needs tfjs', () => {
-    const r = runEsm(`await import(${JSON.stringify(entry('index'))});\nawait import(${JSON.stringify(entry('identify'))});\nconsole.log('ok');`, true);
+    const r = runEsm(
+      `await import(${JSON.stringify(entry('index'))});\nawait import(${JSON.stringify(entry('identify'))});\nconsole.log('ok');`,
+      true,
+    );
     expect(r.err).toBe('');
     expect(r.out.trim()).toBe('ok');
     // The same check catches tfjs when an entry does load it.
@@ -60,8 +74,12 @@ describe('built entries', () => {
     const script = (names: string[]) =>
       `${names.map((n) => `require(${JSON.stringify(path.join(pkg, 'dist', `${n}.cjs`))});`).join('')}` +
       `console.log(Object.keys(require.cache).filter((k) => /${HEAVY}/.test(k)).length);`;
-    expect(execFileSync(process.execPath, ['-e', script(['index', 'identify'])], { cwd: pkg, encoding: 'utf8' }).trim()).toBe('0');
-    expect(Number(execFileSync(process.execPath, ['-e', script(['model'])], { cwd: pkg, encoding: 'utf8' }).trim())).toBeGreaterThan(0);
+    expect(
+      execFileSync(process.execPath, ['-e', script(['index', 'identify'])], { cwd: pkg, encoding: 'utf8' }).trim(),
+    ).toBe('0');
+    expect(
+      Number(execFileSync(process.execPath, ['-e', script(['model'])], { cwd: pkg, encoding: 'utf8' }).trim()),
+    ).toBeGreaterThan(0);
   });
 
   it('identifies barcodes with no engine installed, on worker threads started from the built worker entry', () => {

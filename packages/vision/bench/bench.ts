@@ -59,7 +59,7 @@ if (only('accuracy')) {
   console.log('## Built-in detector on shared/data/images/bioscan_1024px (COCO boxes; [0,0,0,0] = no specimen)');
   console.log('5-fold cross-validated re-scorer; classical parameters tuned on the tune split only.');
   console.log(
-    '| photos | n | specimens | AP@0.75 | AR@[.5:.95] | AP@0.5 | AP@0.75 best box only | paper DETR (own hard set): AP@0.75 0.477, AR 0.583 -> ratio |'
+    '| photos | n | specimens | AP@0.75 | AR@[.5:.95] | AP@0.5 | AP@0.75 best box only | paper DETR (own hard set): AP@0.75 0.477, AR 0.583 -> ratio |',
   );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [k, v] of Object.entries(groups)) {
@@ -68,10 +68,12 @@ if (only('accuracy')) {
     console.log(
       `| ${k} | ${m.images} | ${m.truths} | ${m.ap75.toFixed(3)} | ${m.ar.toFixed(3)} | ${m.ap50.toFixed(3)} | ${m1.ap75.toFixed(3)} | AP ${(
         m.ap75 / 0.477
-      ).toFixed(2)}, AR ${(m.ar / 0.583).toFixed(2)} |`
+      ).toFixed(2)}, AR ${(m.ar / 0.583).toFixed(2)} |`,
     );
   }
-  console.log(`candidate proposal ${candidatesMs.toFixed(1)} ms/photo (decode + classical stages, one thread); 5 trainings ${cvS.toFixed(0)} s`);
+  console.log(
+    `candidate proposal ${candidatesMs.toFixed(1)} ms/photo (decode + classical stages, one thread); 5 trainings ${cvS.toFixed(0)} s`,
+  );
 }
 
 // 1b. Quality flags against the Bioscan-ImgFilter labels of the same photos, and organism size vs COCO polygons.
@@ -97,18 +99,22 @@ if (only('accuracy')) {
   console.log('| flag | label | precision | recall | prevalence (precision of random flags) |');
   console.log('|---|---|---|---|---|');
   for (const q of scoreQualityFlags(items))
-    console.log(`| ${q.flag} | ${q.label} | ${q.precision.toFixed(2)} | ${q.recall.toFixed(2)} | ${q.prevalence.toFixed(2)} |`);
+    console.log(
+      `| ${q.flag} | ${q.label} | ${q.precision.toFixed(2)} | ${q.recall.toFixed(2)} | ${q.prevalence.toFixed(2)} |`,
+    );
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const mx = mean(xs);
   const my = mean(ys);
-  const r = mean(xs.map((x, i) => (x - mx) * (ys[i] - my))) / Math.sqrt(mean(xs.map((x) => (x - mx) ** 2)) * mean(ys.map((y) => (y - my) ** 2)));
+  const r =
+    mean(xs.map((x, i) => (x - mx) * (ys[i] - my))) /
+    Math.sqrt(mean(xs.map((x) => (x - mx) ** 2)) * mean(ys.map((y) => (y - my) ** 2)));
   const ratios = xs.map((x, i) => Math.exp(x - ys[i])).sort((a, b) => a - b);
   console.log(
     `\nimage_measurement_value vs COCO polygon area (${xs.length} photos whose box has IoU >= 0.5): log-log Pearson r = ${r.toFixed(
-      3
+      3,
     )}, median mask/polygon ratio ${ratios[ratios.length >> 1].toFixed(2)} (IQR ${ratios[Math.floor(ratios.length / 4)].toFixed(2)}-${ratios[
       Math.floor((3 * ratios.length) / 4)
-    ].toFixed(2)}); shipped weights, so these boxes are in-sample`
+    ].toFixed(2)}); shipped weights, so these boxes are in-sample`,
   );
 }
 
@@ -121,14 +127,20 @@ if (only('throughput')) {
   const fullS = (performance.now() - t0) / 1000;
   const boxesCsv = path.join(work, 'full', 'boxes.csv');
   const rows = (await readTable(boxesCsv)).rows;
-  const boxes = new Map<string, ScoredBox | null>(rows.map((r) => [r[0], r[1] ? { x: +r[1], y: +r[2], width: +r[3], height: +r[4], score: +r[5] } : null]));
+  const boxes = new Map<string, ScoredBox | null>(
+    rows.map((r) => [r[0], r[1] ? { x: +r[1], y: +r[2], width: +r[3], height: +r[4], score: +r[5] } : null]),
+  );
   t0 = performance.now();
   await runCropJob({ imagesDir: dir, outDir: path.join(work, 'ours'), workers, boxes, measure: false });
   const oursS = (performance.now() - t0) / 1000;
   const pil = JSON.parse(
-    execFileSync('/usr/bin/python3', [path.join(here, '../scripts/pil_crop_reference.py'), dir, boxesCsv, path.join(work, 'pil'), String(workers)], {
-      encoding: 'utf8',
-    }).trim()
+    execFileSync(
+      '/usr/bin/python3',
+      [path.join(here, '../scripts/pil_crop_reference.py'), dir, boxesCsv, path.join(work, 'pil'), String(workers)],
+      {
+        encoding: 'utf8',
+      },
+    ).trim(),
   ) as { images: number; seconds: number; images_per_s: number };
   const n = full.total;
   console.log('\n## Throughput on 2 cores (290 photos, 1024x768 JPEG -> cropped, cropped_256, original_256)');
@@ -139,8 +151,10 @@ if (only('throughput')) {
       n /
       oursS /
       pil.images_per_s
-    ).toFixed(2)} |`
+    ).toFixed(2)} |`,
   );
-  console.log(`| full \`vision crop\` (decode, detect, crop, resize, measure, write) | ${(n / fullS).toFixed(1)} | - | - |`);
+  console.log(
+    `| full \`vision crop\` (decode, detect, crop, resize, measure, write) | ${(n / fullS).toFixed(1)} | - | - |`,
+  );
   rmSync(work, { recursive: true, force: true });
 }

@@ -2,7 +2,12 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { decodeImage, downsample } from '../src/image.js';
-import { analyseSpecimen, detectionFromAnalysis, DEFAULT_BUILTIN_PARAMS, type BuiltinDetectorParams } from '../src/builtin-detector.js';
+import {
+  analyseSpecimen,
+  detectionFromAnalysis,
+  DEFAULT_BUILTIN_PARAMS,
+  type BuiltinDetectorParams,
+} from '../src/builtin-detector.js';
 import { evaluateBoxes, readCocoTruth, type EvalImage } from '../src/coco.js';
 import { readTable, createRng } from '@bioscan5m/core';
 import { tuneSplit } from './split.js';
@@ -11,8 +16,10 @@ const dir = '/work/shared/data/images/bioscan_1024px';
 const truth = await readCocoTruth(path.join(dir, 'coco_annotations.json'));
 const man = await readTable(path.join(dir, 'manifest.csv'));
 const split = new Map(man.rows.map((r) => [r[0], tuneSplit(r[1], r[5])]));
-const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
-const imgs: { f: string; img: import("../src/types.js").RgbImage; s: string }[] = [];
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort();
+const imgs: { f: string; img: import('../src/types.js').RgbImage; s: string }[] = [];
 for (const f of files) imgs.push({ f, img: downsample(await decodeImage(path.join(dir, f)), 2), s: split.get(f)! });
 const evalWith = (p: BuiltinDetectorParams, which: string) => {
   const ev: EvalImage[] = [];
@@ -21,7 +28,16 @@ const evalWith = (p: BuiltinDetectorParams, which: string) => {
     const q = { ...p, workScale: 1 };
     const det = detectionFromAnalysis(analyseSpecimen(img, q), q);
     // boxes are in working pixels: scale back to the originals
-    ev.push({ truth: truth.get(f)!.boxes, detections: det.boxes.map((b) => ({ x: b.x * 2, y: b.y * 2, width: b.width * 2, height: b.height * 2, score: b.score })) });
+    ev.push({
+      truth: truth.get(f)!.boxes,
+      detections: det.boxes.map((b) => ({
+        x: b.x * 2,
+        y: b.y * 2,
+        width: b.width * 2,
+        height: b.height * 2,
+        score: b.score,
+      })),
+    });
   }
   return evaluateBoxes(ev);
 };
@@ -52,6 +68,7 @@ let bestM = evalWith(best, 'tune');
 console.log('start', obj(bestM).toFixed(4), bestM.ap75.toFixed(3), bestM.ar.toFixed(3));
 const iters = Number(process.argv[3] ?? 60);
 for (let it = 0; it < iters; it++) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a grid point assigned field by field by name
   const cand: any = { ...best };
   const keys = Object.keys(space);
   const nChange = 1 + Math.floor(rng() * 2);

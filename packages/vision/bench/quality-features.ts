@@ -9,6 +9,20 @@ const dir = '/work/shared/data/images/bioscan_1024px';
 const man = await readTable(path.join(dir, 'manifest.csv'));
 console.log('file\tlabel\tsplit\tnoSpecimen\tsharpness\tfragments\tscore');
 for (const r of man.rows) {
-  const q = assessQuality(await decodeImage(path.join(dir, r[0])), {}, { fragmentRatio: Number(process.env.FR ?? 0.25) });
-  console.log([r[0], r[2] || 'none', tuneSplit(r[1], r[5]), q.noSpecimen ? 1 : 0, q.sharpness.toFixed(4), q.fragments, q.box?.score.toFixed(3) ?? ''].join('\t'));
+  const q = assessQuality(
+    await decodeImage(path.join(dir, r[0])),
+    {},
+    { fragmentRatio: Number(process.env.FR ?? 0.25) },
+  );
+  console.log(
+    [
+      r[0],
+      r[2] || 'none',
+      tuneSplit(r[1], r[5]),
+      q.noSpecimen ? 1 : 0,
+      q.sharpness.toFixed(4),
+      q.fragments,
+      q.box?.score.toFixed(3) ?? '',
+    ].join('\t'),
+  );
 }

@@ -12,7 +12,9 @@ const params = JSON.parse(process.argv[2] ?? '{}') as Partial<BuiltinDetectorPar
 const truth = await readCocoTruth(path.join(dir, 'coco_annotations.json'));
 const man = await readTable(path.join(dir, 'manifest.csv'));
 const label = new Map(man.rows.map((r) => [r[0], r[2]]));
-const files = readdirSync(dir).filter((f) => f.endsWith('.jpg')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort();
 const all: EvalImage[] = [];
 const byLabel: Record<string, EvalImage[]> = {};
 const t0 = Date.now();
@@ -25,9 +27,18 @@ for (const f of files) {
   all.push(e);
   (byLabel[label.get(f) || 'none'] ??= []).push(e);
   const b = det.boxes[0];
-  lines.push(`${f} ${label.get(f)} iou=${b && t.boxes[0] ? iou(b, t.boxes[0]).toFixed(2) : '-'} score=${b ? b.score.toFixed(2) : '-'} gt=${t.boxes[0] ? [t.boxes[0].x, t.boxes[0].y, t.boxes[0].width, t.boxes[0].height].map(Math.round).join(',') : 'none'} det=${b ? [b.x, b.y, b.width, b.height].map(Math.round).join(',') : 'none'}`);
+  lines.push(
+    `${f} ${label.get(f)} iou=${b && t.boxes[0] ? iou(b, t.boxes[0]).toFixed(2) : '-'} score=${b ? b.score.toFixed(2) : '-'} gt=${t.boxes[0] ? [t.boxes[0].x, t.boxes[0].y, t.boxes[0].width, t.boxes[0].height].map(Math.round).join(',') : 'none'} det=${b ? [b.x, b.y, b.width, b.height].map(Math.round).join(',') : 'none'}`,
+  );
 }
 if (process.env.VERBOSE) console.log(lines.join('\n'));
-const fmt = (m: ReturnType<typeof evaluateBoxes>) => `AP75=${m.ap75.toFixed(3)} AR=${m.ar.toFixed(3)} AP50=${m.ap50.toFixed(3)} n=${m.images}`;
-console.log('all', fmt(evaluateBoxes(all)), 'top1', fmt(evaluateBoxes(all, 1)), `${((Date.now() - t0) / files.length).toFixed(1)} ms/img`);
+const fmt = (m: ReturnType<typeof evaluateBoxes>) =>
+  `AP75=${m.ap75.toFixed(3)} AR=${m.ar.toFixed(3)} AP50=${m.ap50.toFixed(3)} n=${m.images}`;
+console.log(
+  'all',
+  fmt(evaluateBoxes(all)),
+  'top1',
+  fmt(evaluateBoxes(all, 1)),
+  `${((Date.now() - t0) / files.length).toFixed(1)} ms/img`,
+);
 for (const [k, v] of Object.entries(byLabel)) console.log(k, fmt(evaluateBoxes(v, 1)));

@@ -26,7 +26,16 @@ describe('argument parsers', () => {
   it('encoder: descriptor or .onnx with its options; ONNX-only options refused with the descriptor', () => {
     expect(parseImageEncoderArg(undefined)).toEqual({ kind: 'descriptor' });
     expect(parseImageEncoderArg('descriptor', { size: undefined, pooling: undefined })).toEqual({ kind: 'descriptor' });
-    expect(parseImageEncoderArg('m/vit.onnx', { size: 224, pooling: 'mean', mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2], normalize: false, threads: undefined })).toEqual({
+    expect(
+      parseImageEncoderArg('m/vit.onnx', {
+        size: 224,
+        pooling: 'mean',
+        mean: [0.5, 0.5, 0.5],
+        std: [0.2, 0.2, 0.2],
+        normalize: false,
+        threads: undefined,
+      }),
+    ).toEqual({
       kind: 'onnx',
       model: 'm/vit.onnx',
       size: 224,
@@ -35,7 +44,11 @@ describe('argument parsers', () => {
       std: [0.2, 0.2, 0.2],
       normalize: false,
     });
-    usage(() => parseImageEncoderArg('descriptor', { size: 224, normalize: false }), undefined, /--size, --raw apply only to an ONNX --encoder, not to 'descriptor'/);
+    usage(
+      () => parseImageEncoderArg('descriptor', { size: 224, normalize: false }),
+      undefined,
+      /--size, --raw apply only to an ONNX --encoder, not to 'descriptor'/,
+    );
     usage(() => parseImageEncoderArg('vit.pt'), '--encoder', /'descriptor' or the path of a \.onnx/);
     usage(() => parseImageEncoderArg('vit.onnx', { size: 8 }), '--size', /16\.\.4096, got 8/);
     usage(() => parseImageEncoderArg('vit.onnx', { pooling: 'max' as 'cls' }), '--pooling', /got 'max'/);

@@ -15,7 +15,10 @@ export function parseDetectorArg(arg: string | undefined): DetectorSpec {
   if (!arg || arg === 'builtin') return { kind: 'builtin' };
   if (/\.onnx$/i.test(arg)) return { kind: 'onnx', model: arg };
   if (/\.json$/i.test(arg)) return { kind: 'builtin', weightsFile: arg };
-  throw new UsageError(`expected 'builtin', a weights .json from 'vision train' or a .onnx file, got '${arg}'`, '--detector');
+  throw new UsageError(
+    `expected 'builtin', a weights .json from 'vision train' or a .onnx file, got '${arg}'`,
+    '--detector',
+  );
 }
 
 /** The command-line flag of each ONNX encoder option (the `bioscan5m vision embed` names). */
@@ -39,17 +42,23 @@ export function parseImageEncoderArg(arg: string | undefined, options: OnnxImage
   if (!arg || arg === 'descriptor') {
     if (given.length) {
       const names = given.map((k) => ONNX_OPTION_FLAGS[k] ?? k);
-      throw new UsageError(`${names.join(', ')} ${names.length === 1 ? 'applies' : 'apply'} only to an ONNX --encoder, not to 'descriptor'`);
+      throw new UsageError(
+        `${names.join(', ')} ${names.length === 1 ? 'applies' : 'apply'} only to an ONNX --encoder, not to 'descriptor'`,
+      );
     }
     return { kind: 'descriptor' };
   }
-  if (!/\.onnx$/i.test(arg)) throw new UsageError(`expected 'descriptor' or the path of a .onnx image encoder, got '${arg}'`, '--encoder');
+  if (!/\.onnx$/i.test(arg))
+    throw new UsageError(`expected 'descriptor' or the path of a .onnx image encoder, got '${arg}'`, '--encoder');
   const { size, pooling, mean, std, threads } = options;
-  if (size !== undefined && !(Number.isInteger(size) && size >= 16 && size <= 4096)) throw new UsageError(`expected an integer in 16..4096, got ${size}`, '--size');
-  if (pooling !== undefined && pooling !== 'cls' && pooling !== 'mean') throw new UsageError(`expected 'cls' or 'mean', got '${String(pooling)}'`, '--pooling');
+  if (size !== undefined && !(Number.isInteger(size) && size >= 16 && size <= 4096))
+    throw new UsageError(`expected an integer in 16..4096, got ${size}`, '--size');
+  if (pooling !== undefined && pooling !== 'cls' && pooling !== 'mean')
+    throw new UsageError(`expected 'cls' or 'mean', got '${String(pooling)}'`, '--pooling');
   checkTriple('--mean', mean, false);
   checkTriple('--std', std, true);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`expected an integer >= 1, got ${threads}`, '--threads');
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+    throw new UsageError(`expected an integer >= 1, got ${threads}`, '--threads');
   return { kind: 'onnx', model: arg, ...Object.fromEntries(given.map((k) => [k, options[k]])) };
 }
 

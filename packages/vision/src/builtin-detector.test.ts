@@ -10,10 +10,15 @@ describe('BuiltinDetector', () => {
   const detector = new BuiltinDetector();
 
   it('finds a dark specimen on a plate, with its mask, and ignores the well rim', async () => {
-    const img = syntheticPlate(640, 480, [
-      { cx: 300, cy: 220, rx: 40, ry: 18, rgb: [110, 80, 50] },
-      { cx: 345, cy: 220, rx: 12, ry: 10, rgb: [60, 40, 30] },
-    ], { ring: true });
+    const img = syntheticPlate(
+      640,
+      480,
+      [
+        { cx: 300, cy: 220, rx: 40, ry: 18, rgb: [110, 80, 50] },
+        { cx: 345, cy: 220, rx: 12, ry: 10, rgb: [60, 40, 30] },
+      ],
+      { ring: true },
+    );
     const det = await detector.detect(img);
     expect(det.boxes.length).toBeGreaterThan(0);
     const truth = { x: 260, y: 202, width: 98, height: 37 };
@@ -51,7 +56,9 @@ describe('BuiltinDetector', () => {
     const cov = mean(xs.map((x, i) => (x - mx) * (ys[i] - my)));
     const r = cov / Math.sqrt(mean(xs.map((x) => (x - mx) ** 2)) * mean(ys.map((y) => (y - my) ** 2)));
     const medianRatio = xs.map((x, i) => Math.exp(x - ys[i])).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`measurement: ${hits}/${picked.length} located (IoU>=0.5); log-area correlation r=${r.toFixed(3)}; median mask/polygon area ${medianRatio.toFixed(2)}`);
+    console.log(
+      `measurement: ${hits}/${picked.length} located (IoU>=0.5); log-area correlation r=${r.toFixed(3)}; median mask/polygon area ${medianRatio.toFixed(2)}`,
+    );
     expect(hits / picked.length).toBeGreaterThan(0.55);
     expect(r).toBeGreaterThan(0.85);
     expect(medianRatio).toBeGreaterThan(0.5);

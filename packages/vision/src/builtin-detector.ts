@@ -12,7 +12,16 @@
  *     arcs, hairs and ring edges do not have, weighted down near the image border where the well wall is;
  *  5. the best component plus nearby strong ones (a specimen split by a pale wing) form the box and the mask.
  */
-import { boxBlur, close, connectedComponents, dilate, distanceTransform, hysteresis, maskedBlur, type Component } from './morphology.js';
+import {
+  boxBlur,
+  close,
+  connectedComponents,
+  dilate,
+  distanceTransform,
+  hysteresis,
+  maskedBlur,
+  type Component,
+} from './morphology.js';
 import { downsample } from './image.js';
 import { findWell, type WellCircle } from './well.js';
 import { proposeCandidates, scoreCandidate, type Candidate, type RescorerWeights } from './rescorer.js';
@@ -224,13 +233,29 @@ export function analyseSpecimen(image: RgbImage, params: Partial<BuiltinDetector
     for (const i of order.slice(1)) {
       const c = scored[i];
       if (c.rank < p.mergeRatio * best.rank) break;
-      if (c.minX - gap <= best.maxX && c.maxX + gap >= best.minX && c.minY - gap <= best.maxY && c.maxY + gap >= best.minY) {
+      if (
+        c.minX - gap <= best.maxX &&
+        c.maxX + gap >= best.minX &&
+        c.minY - gap <= best.maxY &&
+        c.maxY + gap >= best.minY
+      ) {
         specimen.push(i);
       }
     }
   }
   const extent = specimenExtent(grown, depth, labels, scored, specimen, w, h, p);
-  return { work, strength, labels, components: scored, specimen, mask: extent.mask, box: extent.box, well, grown, depth };
+  return {
+    work,
+    strength,
+    labels,
+    components: scored,
+    specimen,
+    mask: extent.mask,
+    box: extent.box,
+    well,
+    grown,
+    depth,
+  };
 }
 
 function massToScore(mass: number, scoreMass: number): number {
@@ -255,7 +280,13 @@ export function detectionFromAnalysis(a: BuiltinAnalysis, params: Partial<Builti
   if (bestScore < p.minScore || !a.box) return { boxes: [] };
   const b = a.box;
   const boxes: ScoredBox[] = [
-    { x: b.minX * s, y: b.minY * s, width: (b.maxX - b.minX + 1) * s, height: (b.maxY - b.minY + 1) * s, score: bestScore },
+    {
+      x: b.minX * s,
+      y: b.minY * s,
+      width: (b.maxX - b.minX + 1) * s,
+      height: (b.maxY - b.minY + 1) * s,
+      score: bestScore,
+    },
   ];
   // Other candidates, lower-scored, for callers that want more than the best box (COCO-style evaluation).
   const used = new Set(a.specimen);
@@ -279,7 +310,11 @@ export function detectionFromAnalysis(a: BuiltinAnalysis, params: Partial<Builti
 
 /** Candidates scored, best first, after greedy NMS (other boxes are other objects, not the same one at another
  * reach); empty when the best scores below minScore. */
-export function rankCandidates(cands: Candidate[], weights: RescorerWeights, p: BuiltinDetectorParams): { c: Candidate; score: number }[] {
+export function rankCandidates(
+  cands: Candidate[],
+  weights: RescorerWeights,
+  p: BuiltinDetectorParams,
+): { c: Candidate; score: number }[] {
   const scored = cands.map((c) => ({ c, score: scoreCandidate(c, weights) })).sort((x, y) => y.score - x.score);
   if (!scored.length || scored[0].score < p.minScore) return [];
   const kept: { c: Candidate; score: number }[] = [];
@@ -291,7 +326,11 @@ export function rankCandidates(cands: Candidate[], weights: RescorerWeights, p: 
 }
 
 /** Boxes and mask from the learned re-scorer's ranking of candidates (see rescorer.ts). */
-export function detectionFromCandidates(a: BuiltinAnalysis, weights: RescorerWeights, params: Partial<BuiltinDetectorParams> = {}): Detection {
+export function detectionFromCandidates(
+  a: BuiltinAnalysis,
+  weights: RescorerWeights,
+  params: Partial<BuiltinDetectorParams> = {},
+): Detection {
   const p = { ...DEFAULT_BUILTIN_PARAMS, ...params };
   const kept = rankCandidates(proposeCandidates(a, p), weights, p);
   if (!kept.length) return { boxes: [] };

@@ -44,7 +44,13 @@ export async function readCocoTruth(file: string): Promise<Map<string, CocoImage
   const byId = new Map<number, CocoImageTruth>();
   const out = new Map<string, CocoImageTruth>();
   for (const im of raw.images) {
-    const t: CocoImageTruth = { fileName: im.file_name, width: im.width ?? 0, height: im.height ?? 0, boxes: [], polygonArea: 0 };
+    const t: CocoImageTruth = {
+      fileName: im.file_name,
+      width: im.width ?? 0,
+      height: im.height ?? 0,
+      boxes: [],
+      polygonArea: 0,
+    };
     byId.set(im.id, t);
     out.set(im.file_name, t);
   }
@@ -53,7 +59,9 @@ export async function readCocoTruth(file: string): Promise<Map<string, CocoImage
     if (!t) throw new Bioscan5mError(`${file}: annotation ${k} refers to unknown image_id ${a.image_id}`);
     const b = a.bbox ?? [0, 0, 0, 0];
     if (b.length !== 4 || b.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new Bioscan5mError(`${file}: annotation ${k} (image ${t.fileName}): bbox must be 4 numbers, got ${JSON.stringify(b)}`);
+      throw new Bioscan5mError(
+        `${file}: annotation ${k} (image ${t.fileName}): bbox must be 4 numbers, got ${JSON.stringify(b)}`,
+      );
     }
     if (b[2] > 0 && b[3] > 0) t.boxes.push({ x: b[0], y: b[1], width: b[2], height: b[3] });
     if (Array.isArray(a.segmentation)) {

@@ -32,7 +32,13 @@ describe('runCropJob', () => {
     const out = path.join(tmp, 'out1');
     const errors: string[] = [];
     const progress: number[] = [];
-    const s = await runCropJob({ imagesDir: input, outDir: out, workers: 1, onImageError: (f) => errors.push(f), onProgress: (d) => progress.push(d) });
+    const s = await runCropJob({
+      imagesDir: input,
+      outDir: out,
+      workers: 1,
+      onImageError: (f) => errors.push(f),
+      onProgress: (d) => progress.push(d),
+    });
     expect(s).toMatchObject({ total: 5, skipped: 0, processed: 4 });
     expect(errors).toEqual(['plate2/truncated.jpg']);
     expect(s.failed[0].message).toMatch(/truncated\.jpg.*(premature|truncated)/i);
@@ -40,10 +46,20 @@ describe('runCropJob', () => {
 
     const t = await readTable(path.join(out, 'boxes.csv'));
     expect(t.header).toEqual([...BOXES_HEADER]);
-    expect(t.rows.map((r) => r[0])).toEqual(['CRALA13917-21.jpg', 'plate2/ABINP1822-21.jpg', 'plate2/CRALA24095-21.jpg', 'plate2/well "7", empty.jpg']);
+    expect(t.rows.map((r) => r[0])).toEqual([
+      'CRALA13917-21.jpg',
+      'plate2/ABINP1822-21.jpg',
+      'plate2/CRALA24095-21.jpg',
+      'plate2/well "7", empty.jpg',
+    ]);
     const byFile = new Map(t.rows.map((r) => [r[0], r]));
     // The empty well: row present, box and size columns empty, no crop written.
-    expect(byFile.get('plate2/ABINP1822-21.jpg')!.slice(1).every((v) => v === '')).toBe(true);
+    expect(
+      byFile
+        .get('plate2/ABINP1822-21.jpg')!
+        .slice(1)
+        .every((v) => v === ''),
+    ).toBe(true);
     expect(existsSync(path.join(out, 'cropped/plate2/ABINP1822-21.jpg'))).toBe(false);
     expect(existsSync(path.join(out, 'original_256/plate2/ABINP1822-21.jpg'))).toBe(true);
     // A specimen: crop files exist, and the written stats agree with the crop taken.
@@ -78,7 +94,10 @@ describe('runCropJob', () => {
     const out = path.join(tmp, 'out2');
     mkdirSync(out, { recursive: true });
     // A killed run left one finished row and half of another line.
-    writeFileSync(path.join(out, 'boxes.csv.partial'), `${BOXES_HEADER.join(',')}\nCRALA13917-21.jpg,1,2,3,4,0.5,0.01,0.1,7\nplate2/CRALA24095-21.jpg,40`);
+    writeFileSync(
+      path.join(out, 'boxes.csv.partial'),
+      `${BOXES_HEADER.join(',')}\nCRALA13917-21.jpg,1,2,3,4,0.5,0.01,0.1,7\nplate2/CRALA24095-21.jpg,40`,
+    );
     const s = await runCropJob({ imagesDir: input, outDir: out, workers: 1 });
     expect(s).toMatchObject({ skipped: 1, processed: 3 });
     const t = await readTable(path.join(out, 'boxes.csv'));
@@ -90,6 +109,8 @@ describe('runCropJob', () => {
     const input = makeInput();
     const boxes = path.join(tmp, 'other.csv');
     writeFileSync(boxes, 'a,b\n1,2\n');
-    await expect(runCropJob({ imagesDir: input, outDir: path.join(tmp, 'out3'), boxesCsv: boxes, workers: 1 })).rejects.toThrow(/other\.csv: existing file has header 'a,b'/);
+    await expect(
+      runCropJob({ imagesDir: input, outDir: path.join(tmp, 'out3'), boxesCsv: boxes, workers: 1 }),
+    ).rejects.toThrow(/other\.csv: existing file has header 'a,b'/);
   });
 });

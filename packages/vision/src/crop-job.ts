@@ -8,12 +8,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Bioscan5mError, checkOutputPaths, createTableWriter, formatCell, onInterruptCleanup, readTable, removeStaleTemps, throwIfAborted, type JobControl } from '@bioscan5m/core';
+import {
+  Bioscan5mError,
+  checkOutputPaths,
+  createTableWriter,
+  formatCell,
+  onInterruptCleanup,
+  readTable,
+  removeStaleTemps,
+  throwIfAborted,
+  type JobControl,
+} from '@bioscan5m/core';
 import type { CropOptions } from './crop.js';
 import { createDetector, type DetectorSpec } from './detectors.js';
 import { listImages } from './files.js';
 import { ImageReadError } from './image.js';
-import { BOXES_HEADER, CROP_FOLDERS, outputPath, processImage, rowToFields, type CropRow, type ProcessOptions } from './process-image.js';
+import {
+  BOXES_HEADER,
+  CROP_FOLDERS,
+  outputPath,
+  processImage,
+  rowToFields,
+  type CropRow,
+  type ProcessOptions,
+} from './process-image.js';
 import type { Detector, ScoredBox } from './types.js';
 
 export interface CropJobOptions extends JobControl {
@@ -57,7 +75,9 @@ async function loadDone(boxes: string): Promise<Map<string, string[]>> {
   if (existsSync(boxes)) {
     const t = await readTable(boxes);
     if (t.header.join(',') !== BOXES_HEADER.join(',')) {
-      throw new Bioscan5mError(`${boxes}: existing file has header '${t.header.join(',')}', expected '${BOXES_HEADER.join(',')}' (move it away or pick another --boxes)`);
+      throw new Bioscan5mError(
+        `${boxes}: existing file has header '${t.header.join(',')}', expected '${BOXES_HEADER.join(',')}' (move it away or pick another --boxes)`,
+      );
     }
     for (const r of t.rows) done.set(r[0], r);
   }
@@ -121,7 +141,12 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
   const boxes = path.resolve(opts.boxesCsv ?? path.join(outDir, 'boxes.csv'));
   // No input may sit in a folder the crops go to, nor be the output folder itself.
   const written = Object.values(CROP_FOLDERS).map((f) => path.join(outDir, f));
-  checkOutputPaths({ inputs: { images: opts.imagesDir }, folders: { out: outDir }, trees: { out: written }, outputs: { boxes } });
+  checkOutputPaths({
+    inputs: { images: opts.imagesDir },
+    folders: { out: outDir },
+    trees: { out: written },
+    outputs: { boxes },
+  });
   const files = listImages(opts.imagesDir, [outDir]);
   const done = await loadDone(boxes);
   const todo = files.filter((f) => !done.has(f.rel));
@@ -165,7 +190,8 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
   opts.onProgress?.(summary.skipped, files.length);
 
   const removeInFlightTemps = () => {
-    for (const rel of inFlight) for (const f of Object.values(CROP_FOLDERS)) removeStaleTemps(outputPath(outDir, f, rel));
+    for (const rel of inFlight)
+      for (const f of Object.values(CROP_FOLDERS)) removeStaleTemps(outputPath(outDir, f, rel));
   };
   try {
     const spec: DetectorSpec | Detector = opts.detector ?? { kind: 'builtin' };
@@ -181,7 +207,14 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
           const f = todo[next++];
           inFlight.add(f.rel);
           try {
-            finish(f.rel, await processImage(f.path, f.rel, outDir, detector, { ...opts.crop, measure: opts.measure, box: opts.boxes?.get(f.rel) }));
+            finish(
+              f.rel,
+              await processImage(f.path, f.rel, outDir, detector, {
+                ...opts.crop,
+                measure: opts.measure,
+                box: opts.boxes?.get(f.rel),
+              }),
+            );
           } catch (err) {
             if (!(err instanceof ImageReadError)) throw err;
             finish(f.rel, undefined, err.message);
@@ -194,7 +227,18 @@ export async function runCropJob(opts: CropJobOptions): Promise<CropJobSummary> 
         if (!isDetector(spec)) await detector.dispose?.();
       }
     } else {
-      await runWorkers(script, spec, nWorkers, todo, outDir, { ...opts.crop, measure: opts.measure }, finish, opts.boxes, inFlight, opts.signal);
+      await runWorkers(
+        script,
+        spec,
+        nWorkers,
+        todo,
+        outDir,
+        { ...opts.crop, measure: opts.measure },
+        finish,
+        opts.boxes,
+        inFlight,
+        opts.signal,
+      );
     }
 
     // Final BOXES.csv: every row, sorted by file, written atomically; then the journal goes.

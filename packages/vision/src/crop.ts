@@ -1,6 +1,15 @@
 /** Cropping and resizing as the BIOSCAN crop tool does, with sharp (libvips). */
 import sharp from 'sharp';
-import { BACKGROUND_RGB, CROP_RATIO, RESIZE_SHORT_SIDE, areaFraction, enlargedCrop, resizedSize, scaleFactor, type CropRect } from './geometry.js';
+import {
+  BACKGROUND_RGB,
+  CROP_RATIO,
+  RESIZE_SHORT_SIDE,
+  areaFraction,
+  enlargedCrop,
+  resizedSize,
+  scaleFactor,
+  type CropRect,
+} from './geometry.js';
 import type { Box, RgbImage } from './types.js';
 
 export interface CropOptions {
@@ -30,7 +39,11 @@ function rawInput(image: RgbImage) {
 }
 
 /** Raw pixels of the enlarged crop, padded with the background colour outside the image. */
-export async function extractPadded(image: RgbImage, rect: CropRect, background: readonly [number, number, number] = BACKGROUND_RGB): Promise<RgbImage> {
+export async function extractPadded(
+  image: RgbImage,
+  rect: CropRect,
+  background: readonly [number, number, number] = BACKGROUND_RGB,
+): Promise<RgbImage> {
   const x0 = Math.max(0, rect.left);
   const y0 = Math.max(0, rect.top);
   const x1 = Math.min(image.width, rect.left + rect.width);
@@ -43,16 +56,30 @@ export async function extractPadded(image: RgbImage, rect: CropRect, background:
   } else {
     pipeline = rawInput(image)
       .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
-      .extend({ left: x0 - rect.left, top: y0 - rect.top, right: rect.left + rect.width - x1, bottom: rect.top + rect.height - y1, background: bg });
+      .extend({
+        left: x0 - rect.left,
+        top: y0 - rect.top,
+        right: rect.left + rect.width - x1,
+        bottom: rect.top + rect.height - y1,
+        background: bg,
+      });
   }
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: 3,
+  };
 }
 
 /** Resizes so the shorter side is `shortSide` (Lanczos, as PIL's default for BIOSCAN's resize tool). */
 export async function resizeShortSide(image: RgbImage, shortSide = RESIZE_SHORT_SIDE, quality = 90): Promise<Buffer> {
   const size = resizedSize(image.width, image.height, shortSide);
-  return rawInput(image).resize(size.width, size.height, { kernel: 'lanczos3', fit: 'fill' }).jpeg({ quality }).toBuffer();
+  return rawInput(image)
+    .resize(size.width, size.height, { kernel: 'lanczos3', fit: 'fill' })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 export async function encodeJpeg(image: RgbImage, quality = 90): Promise<Buffer> {
@@ -64,7 +91,10 @@ export async function cropSpecimen(image: RgbImage, box: Box, opts: CropOptions 
   const rect = enlargedCrop(box, opts.ratio ?? CROP_RATIO);
   const quality = opts.quality ?? 90;
   const crop = await extractPadded(image, rect, opts.background ?? BACKGROUND_RGB);
-  const [cropped, cropped256] = await Promise.all([encodeJpeg(crop, quality), resizeShortSide(crop, opts.shortSide ?? RESIZE_SHORT_SIDE, quality)]);
+  const [cropped, cropped256] = await Promise.all([
+    encodeJpeg(crop, quality),
+    resizeShortSide(crop, opts.shortSide ?? RESIZE_SHORT_SIDE, quality),
+  ]);
   return {
     rect,
     areaFraction: areaFraction(rect, image.width, image.height),

@@ -3,10 +3,27 @@
  * Finished vectors are checkpointed as they come (X.npy.partial.f32 + X.npy.partial.txt), so a killed run over
  * millions of images resumes where it stopped; the .npy and .files.txt are written atomically at the end.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { checkOutputPaths, throwIfAborted, UsageError, writeFileAtomic, writeNpy, type Encoder, type JobControl } from '@bioscan5m/core';
+import {
+  checkOutputPaths,
+  throwIfAborted,
+  UsageError,
+  writeFileAtomic,
+  writeNpy,
+  type Encoder,
+  type JobControl,
+} from '@bioscan5m/core';
 import { createImageEncoder, type ImageEncoderSpec, type ImageInput } from './encoders.js';
 import { listImages } from './files.js';
 import { decodeImage, ImageReadError } from './image.js';
@@ -57,7 +74,8 @@ function loadCheckpoint(bin: string, list: string, header: string, dim: number):
 const isEncoder = (e: unknown): e is Encoder<ImageInput> => typeof (e as Encoder<ImageInput>)?.embed === 'function';
 
 export async function runImageEmbedJob(opts: ImageEmbedJobOptions): Promise<ImageEmbedJobSummary> {
-  if (!/\.npy$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .npy, got '${opts.out}'`, '--out');
+  if (!/\.npy$/i.test(opts.out))
+    throw new UsageError(`expected a file name ending in .npy, got '${opts.out}'`, '--out');
   checkOutputPaths({ inputs: { images: opts.imagesDir }, outputs: { out: opts.out, files: filesListPath(opts.out) } });
   const files = listImages(opts.imagesDir);
   const given = opts.encoder ?? { kind: 'descriptor' };
@@ -69,7 +87,11 @@ export async function runImageEmbedJob(opts: ImageEmbedJobOptions): Promise<Imag
   }
 }
 
-async function embedFiles(opts: ImageEmbedJobOptions, files: ReturnType<typeof listImages>, encoder: Encoder<ImageInput>): Promise<ImageEmbedJobSummary> {
+async function embedFiles(
+  opts: ImageEmbedJobOptions,
+  files: ReturnType<typeof listImages>,
+  encoder: Encoder<ImageInput>,
+): Promise<ImageEmbedJobSummary> {
   const dim = encoder.dim;
   const bin = `${opts.out}.partial.f32`;
   const list = `${opts.out}.partial.txt`;
@@ -124,5 +146,14 @@ async function embedFiles(opts: ImageEmbedJobOptions, files: ReturnType<typeof l
   writeFileAtomic(filesTxt, rows.map((r) => r.rel).join('\n') + (rows.length ? '\n' : ''));
   rmSync(bin, { force: true });
   rmSync(list, { force: true });
-  return { encoder: encoder.name, total: files.length, embedded: rows.length, resumed, dim, failed, npy: opts.out, filesTxt };
+  return {
+    encoder: encoder.name,
+    total: files.length,
+    embedded: rows.length,
+    resumed,
+    dim,
+    failed,
+    npy: opts.out,
+    filesTxt,
+  };
 }

@@ -47,7 +47,12 @@ describe('descriptor encoder (weight-free baseline)', () => {
     writeFileSync(path.join(dir, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
     const out = path.join(tmp, 'x.npy');
     const errors: string[] = [];
-    const s = await runImageEmbedJob({ imagesDir: dir, out, encoder: enc, onImageError: (f: string) => errors.push(f) });
+    const s = await runImageEmbedJob({
+      imagesDir: dir,
+      out,
+      encoder: enc,
+      onImageError: (f: string) => errors.push(f),
+    });
     expect(s).toMatchObject({ total: 3, embedded: 2 });
     expect(errors).toEqual(['broken.jpg']);
     expect(readFileSync(path.join(tmp, 'x.files.txt'), 'utf8')).toBe('b.jpg\nsub/a.jpg\n');

@@ -4,7 +4,15 @@
  */
 import { Bioscan5mError, embeddings, type Embeddings, type Encoder } from '@bioscan5m/core';
 import { decodeImage } from './image.js';
-import { createSession, IMAGENET_MEAN, IMAGENET_STD, resizeRaw, staticInputSize, toNchw, type OnnxSession } from './onnx.js';
+import {
+  createSession,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  resizeRaw,
+  staticInputSize,
+  toNchw,
+  type OnnxSession,
+} from './onnx.js';
 import type { RgbImage } from './types.js';
 
 /** What an image encoder embeds: a decoded image, or the path of an image file (decoded with decodeImage). */
@@ -40,13 +48,21 @@ export async function createImageEncoder(spec: ImageEncoderSpec): Promise<Encode
     const { kind: _kind, model, ...options } = spec;
     return OnnxImageEncoder.load(model, options);
   }
-  throw new Bioscan5mError(`unknown image encoder kind '${String((spec as { kind: unknown }).kind)}' (expected 'descriptor' or 'onnx')`, 'BIOSCAN5M_USAGE');
+  throw new Bioscan5mError(
+    `unknown image encoder kind '${String((spec as { kind: unknown }).kind)}' (expected 'descriptor' or 'onnx')`,
+    'BIOSCAN5M_USAGE',
+  );
 }
 
-const decoded = (input: ImageInput): Promise<RgbImage> => (typeof input === 'string' ? decodeImage(input) : Promise.resolve(input));
+const decoded = (input: ImageInput): Promise<RgbImage> =>
+  typeof input === 'string' ? decodeImage(input) : Promise.resolve(input);
 
 /** Runs a one-image encoder over a batch, in order, into one Embeddings matrix. */
-async function embedEach(batch: readonly ImageInput[], dim: number, encodeOne: (image: RgbImage) => Promise<Float32Array>): Promise<Embeddings> {
+async function embedEach(
+  batch: readonly ImageInput[],
+  dim: number,
+  encodeOne: (image: RgbImage) => Promise<Float32Array>,
+): Promise<Embeddings> {
   const data = new Float32Array(batch.length * dim);
   for (let i = 0; i < batch.length; i++) data.set(await encodeOne(await decoded(batch[i])), i * dim);
   return embeddings(data, batch.length, dim);
@@ -70,7 +86,9 @@ class DescriptorEncoder implements Encoder<ImageInput> {
   readonly dim = DESCRIPTOR_DIM;
 
   embed(batch: readonly ImageInput[]): Promise<Embeddings> {
-    return embedEach(batch, this.dim, async (image) => describe(image.width === SIDE && image.height === SIDE ? image : await resizeRaw(image, SIDE, SIDE, 'fill')));
+    return embedEach(batch, this.dim, async (image) =>
+      describe(image.width === SIDE && image.height === SIDE ? image : await resizeRaw(image, SIDE, SIDE, 'fill')),
+    );
   }
 
   async dispose(): Promise<void> {}
@@ -83,7 +101,10 @@ export function describe(img: RgbImage): Float32Array {
   const n = SIDE * SIDE;
   // Colour histogram.
   for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const b = ((data[j] * HIST_BINS) >> 8) * HIST_BINS * HIST_BINS + ((data[j + 1] * HIST_BINS) >> 8) * HIST_BINS + ((data[j + 2] * HIST_BINS) >> 8);
+    const b =
+      ((data[j] * HIST_BINS) >> 8) * HIST_BINS * HIST_BINS +
+      ((data[j + 1] * HIST_BINS) >> 8) * HIST_BINS +
+      ((data[j + 2] * HIST_BINS) >> 8);
     out[b] += 1 / n;
   }
   for (let k = 0; k < HIST_BINS ** 3; k++) out[k] = Math.sqrt(out[k]);
@@ -153,7 +174,10 @@ class OnnxImageEncoder implements Encoder<ImageInput> {
     const outputName = options.outputName ?? session.outputNames[0];
     if (!session.outputNames.includes(outputName)) {
       await session.release();
-      throw new Bioscan5mError(`${modelPath}: no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`, 'BIOSCAN5M_USAGE');
+      throw new Bioscan5mError(
+        `${modelPath}: no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`,
+        'BIOSCAN5M_USAGE',
+      );
     }
     const fixed = staticInputSize(session, inputName);
     const size = options.size ?? fixed?.width ?? 224;
@@ -186,9 +210,12 @@ class OnnxImageEncoder implements Encoder<ImageInput> {
         v = new Float32Array(d);
         for (let k = 0; k < tokens; k++) for (let i = 0; i < d; i++) v[i] += data[k * d + i] / tokens;
       }
-    } else if (t.dims.length === 4) v = Float32Array.from(data); // [1,C,1,1] pooled CNN features
-    else throw new Bioscan5mError(`${this.name}: unsupported output shape ${JSON.stringify(t.dims)}`, 'BIOSCAN5M_INPUT');
-    if (this.dim && v.length !== this.dim) throw new Bioscan5mError(`${this.name}: output of ${v.length} values, expected ${this.dim}`, 'BIOSCAN5M_INPUT');
+    } else if (t.dims.length === 4)
+      v = Float32Array.from(data); // [1,C,1,1] pooled CNN features
+    else
+      throw new Bioscan5mError(`${this.name}: unsupported output shape ${JSON.stringify(t.dims)}`, 'BIOSCAN5M_INPUT');
+    if (this.dim && v.length !== this.dim)
+      throw new Bioscan5mError(`${this.name}: output of ${v.length} values, expected ${this.dim}`, 'BIOSCAN5M_INPUT');
     if (this.opts.normalize ?? true) {
       let s = 0;
       for (const x of v) s += x * x;

@@ -7,4 +7,8 @@ import { optionalPackage } from '@bioscan5m/core';
 
 export type Ort = typeof import('onnxruntime-node');
 
-export const loadOrt = optionalPackage<Ort>('onnxruntime-node', 'running an ONNX detector or image encoder', () => import('onnxruntime-node'));
+export const loadOrt = optionalPackage<Ort>(
+  'onnxruntime-node',
+  'running an ONNX detector or image encoder',
+  () => import('onnxruntime-node'),
+);

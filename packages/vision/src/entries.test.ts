@@ -29,14 +29,18 @@ const index = pathToFileURL(path.join(pkg, 'dist', 'index.js')).href;
 
 function runEsm(code: string): { status: number | null; out: string; err: string } {
   const file = path.join(dir, `script-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(file, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n${code}`);
+  writeFileSync(
+    file,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n${code}`,
+  );
   const r = spawnSync(process.execPath, [file], { cwd: pkg, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe('built entry', () => {
   it('dist is built (turbo builds this package before its tests)', () => {
-    for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'args.js', 'args.cjs', 'args.d.ts', 'crop-worker.js']) expect(existsSync(path.join(pkg, 'dist', f)), f).toBe(true);
+    for (const f of ['index.js', 'index.cjs', 'index.d.ts', 'args.js', 'args.cjs', 'args.d.ts', 'crop-worker.js'])
+      expect(existsSync(path.join(pkg, 'dist', f)), f).toBe(true);
   });
 
   it('works without onnxruntime-node until an ONNX model is asked for, then names the package', () => {
@@ -66,7 +70,9 @@ console.log(JSON.stringify({ boxes: found.boxes.length, rows: e.rows, dim: e.dim
   it('the args entry loads neither sharp nor onnxruntime (a CLI parses arguments with it)', () => {
     const script = `require(${JSON.stringify(path.join(pkg, 'dist', 'args.cjs'))});console.log(Object.keys(require.cache).filter((k) => /sharp|onnxruntime/.test(k)).length);`;
     expect(execFileSync(process.execPath, ['-e', script], { cwd: pkg, encoding: 'utf8' }).trim()).toBe('0');
-    const r = runEsm(`const a = await import(${JSON.stringify(pathToFileURL(path.join(pkg, 'dist', 'args.js')).href)});\nconsole.log(a.MM_PER_PIXEL, a.DEFAULT_TRAINING.hidden, a.parseDetectorArg('x.onnx').kind);`);
+    const r = runEsm(
+      `const a = await import(${JSON.stringify(pathToFileURL(path.join(pkg, 'dist', 'args.js')).href)});\nconsole.log(a.MM_PER_PIXEL, a.DEFAULT_TRAINING.hidden, a.parseDetectorArg('x.onnx').kind);`,
+    );
     expect(r.out.trim()).toBe('0.1554 16 onnx');
   });
 

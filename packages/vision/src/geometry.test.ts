@@ -10,13 +10,19 @@ describe('crop geometry (reference.md)', () => {
   });
   it('keeps the box centred for any box and ratio', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 900, noNaN: true }), fc.double({ min: 0, max: 700, noNaN: true }), fc.double({ min: 1, max: 500, noNaN: true }), fc.double({ min: 1, max: 500, noNaN: true }), (x, y, w, h) => {
-        const r = enlargedCrop({ x, y, width: w, height: h });
-        const m = 0.2 * Math.max(w, h);
-        expect(Math.abs(r.left + r.width / 2 - (x + w / 2))).toBeLessThanOrEqual(1);
-        expect(Math.abs(r.width - (w + 2 * m))).toBeLessThanOrEqual(1);
-        expect(Math.abs(r.height - (h + 2 * m))).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 900, noNaN: true }),
+        fc.double({ min: 0, max: 700, noNaN: true }),
+        fc.double({ min: 1, max: 500, noNaN: true }),
+        fc.double({ min: 1, max: 500, noNaN: true }),
+        (x, y, w, h) => {
+          const r = enlargedCrop({ x, y, width: w, height: h });
+          const m = 0.2 * Math.max(w, h);
+          expect(Math.abs(r.left + r.width / 2 - (x + w / 2))).toBeLessThanOrEqual(1);
+          expect(Math.abs(r.width - (w + 2 * m))).toBeLessThanOrEqual(1);
+          expect(Math.abs(r.height - (h + 2 * m))).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
   it('computes area_fraction and scale_factor from the crop taken, rounded to 4 places', () => {

@@ -50,7 +50,11 @@ export function scaleFactor(crop: CropRect, shortSide = RESIZE_SHORT_SIDE): numb
 }
 
 /** Size of the resized image whose shorter side is `shortSide` (aspect kept, sides rounded). */
-export function resizedSize(width: number, height: number, shortSide = RESIZE_SHORT_SIDE): { width: number; height: number } {
+export function resizedSize(
+  width: number,
+  height: number,
+  shortSide = RESIZE_SHORT_SIDE,
+): { width: number; height: number } {
   if (width <= height) return { width: shortSide, height: Math.max(1, Math.round((height * shortSide) / width)) };
   return { width: Math.max(1, Math.round((width * shortSide) / height)), height: shortSide };
 }

@@ -21,12 +21,18 @@ export class ImageReadError extends Bioscan5mError {
  * Decodes an image file (or bytes) to 8-bit RGB. `failOn: 'truncated'` makes libvips reject truncated JPEGs,
  * which it would otherwise pad with grey and hand back as if whole.
  */
-export async function decodeImage(input: string | Uint8Array, name = typeof input === 'string' ? input : '<buffer>'): Promise<RgbImage> {
+export async function decodeImage(
+  input: string | Uint8Array,
+  name = typeof input === 'string' ? input : '<buffer>',
+): Promise<RgbImage> {
   let bytes: Uint8Array;
   try {
     bytes = typeof input === 'string' ? await readFile(input) : input;
   } catch (err) {
-    throw new ImageReadError(name, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+    throw new ImageReadError(
+      name,
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message,
+    );
   }
   try {
     const { data, info } = await sharp(bytes, { failOn: 'truncated' })
@@ -36,7 +42,12 @@ export async function decodeImage(input: string | Uint8Array, name = typeof inpu
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      channels: 3,
+    };
   } catch (err) {
     throw new ImageReadError(name, explainDecodeFailure(bytes, (err as Error).message));
   }

@@ -18,7 +18,14 @@ export type { OnnxDetectorOptions } from './onnx-detector.js';
 export { parseDetectorArg, parseImageEncoderArg } from './args.js';
 
 // Image encoders (core's Encoder contract).
-export { createImageEncoder, CLIP_MEAN, CLIP_STD, type ImageEncoderSpec, type ImageInput, type OnnxImageEncoderOptions } from './encoders.js';
+export {
+  createImageEncoder,
+  CLIP_MEAN,
+  CLIP_STD,
+  type ImageEncoderSpec,
+  type ImageInput,
+  type OnnxImageEncoderOptions,
+} from './encoders.js';
 export { IMAGENET_MEAN, IMAGENET_STD } from './onnx.js';
 
 // Cropping, size and quality of one image.
@@ -37,4 +44,9 @@ export { BOXES_HEADER } from './process-image.js';
 export { runImageEmbedJob, type ImageEmbedJobOptions, type ImageEmbedJobSummary } from './embed-job.js';
 export { runQualityJob, QUALITY_HEADER, type QualityJobOptions, type QualityJobSummary } from './quality-job.js';
 export { runDetectorEvalJob, type DetectorEvalJobOptions, type DetectorEvalJobSummary } from './detector-eval-job.js';
-export { runDetectorTrainJob, DEFAULT_TRAINING, type DetectorTrainJobOptions, type DetectorTrainJobSummary } from './train-detector.js';
+export {
+  runDetectorTrainJob,
+  DEFAULT_TRAINING,
+  type DetectorTrainJobOptions,
+  type DetectorTrainJobSummary,
+} from './train-detector.js';

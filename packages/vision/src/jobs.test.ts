@@ -1,5 +1,14 @@
 /** The file-level jobs of the `vision quality | evaluate | train` commands, on the embedded photos. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,7 +33,10 @@ const manifest = path.join(embeddedImages, 'manifest.csv');
 function smallFolder(): string {
   const dir = path.join(tmp, 'in');
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(embeddedImages).filter((f) => f.endsWith('.jpg')).slice(0, 4)) copyFileSync(path.join(embeddedImages, f), path.join(dir, f));
+  for (const f of readdirSync(embeddedImages)
+    .filter((f) => f.endsWith('.jpg'))
+    .slice(0, 4))
+    copyFileSync(path.join(embeddedImages, f), path.join(dir, f));
   writeFileSync(path.join(dir, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
   return dir;
 }
@@ -40,7 +52,11 @@ describe('runQualityJob', () => {
     expect(progress.at(-1)).toBe(5);
     const t = await readTable(out);
     expect(t.header).toEqual([...QUALITY_HEADER]);
-    expect(t.rows.map((r) => r[0])).toEqual(readdirSync(dir).filter((f) => f !== 'broken.jpg').sort());
+    expect(t.rows.map((r) => r[0])).toEqual(
+      readdirSync(dir)
+        .filter((f) => f !== 'broken.jpg')
+        .sort(),
+    );
     // Rows are the flags of assessQuality itself; the scores are scoreQualityFlags of the labelled rows.
     const labels = new Map((await readTable(manifest)).rows.map((r) => [r[0], r[2]]));
     const items = [];
@@ -57,9 +73,16 @@ describe('runQualityJob', () => {
     const bad = path.join(tmp, 'bad-labels.csv');
     writeFileSync(bad, 'name,label\na.jpg,valid\n');
     const out = path.join(tmp, 'q2.csv');
-    await expect(runQualityJob({ imagesDir: embeddedImages, out, labels: bad })).rejects.toThrow(/bad-labels\.csv:1: .*file_name \(or file\) and quality_label/);
+    await expect(runQualityJob({ imagesDir: embeddedImages, out, labels: bad })).rejects.toThrow(
+      /bad-labels\.csv:1: .*file_name \(or file\) and quality_label/,
+    );
     const ac = new AbortController();
-    const run = runQualityJob({ imagesDir: embeddedImages, out, signal: ac.signal, onProgress: (d) => d === 1 && ac.abort() });
+    const run = runQualityJob({
+      imagesDir: embeddedImages,
+      out,
+      signal: ac.signal,
+      onProgress: (d) => d === 1 && ac.abort(),
+    });
     await expect(run).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
     expect(readdirSync(tmp).filter((f) => f.startsWith('q2'))).toEqual([]);
   });
@@ -93,20 +116,36 @@ describe('runDetectorEvalJob', () => {
 describe('runDetectorTrainJob', () => {
   it('trains re-scorer weights that the built-in detector loads, with held-out metrics', async () => {
     const out = path.join(tmp, 'w.json');
-    const s = await runDetectorTrainJob({ imagesDir: embeddedImages, coco, out, hidden: 0, epochs: 30, crossValidateFolds: 2 });
+    const s = await runDetectorTrainJob({
+      imagesDir: embeddedImages,
+      coco,
+      out,
+      hidden: 0,
+      epochs: 30,
+      crossValidateFolds: 2,
+    });
     expect(s.images).toBe((await readCocoTruth(coco)).size);
     expect(s.crossValidation?.folds).toBe(2);
     expect(s.crossValidation!.metrics.ap50).toBeGreaterThan(0);
     const w = readWeights(out);
     expect(w.trainedOn).toMatch(/coco_annotations\.json \(\d+ images\)/);
     const det = await createDetector({ kind: 'builtin', weightsFile: out });
-    expect((await det.detect(await decodeImage(path.join(embeddedImages, 'CRALA13917-21.1024px.jpg')))).boxes.length).toBeGreaterThan(0);
+    expect(
+      (await det.detect(await decodeImage(path.join(embeddedImages, 'CRALA13917-21.1024px.jpg')))).boxes.length,
+    ).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).features).toEqual(w.features);
   });
 
   it('refuses an output that is not .json and bad fold counts, as usage errors', async () => {
-    await expect(runDetectorTrainJob({ imagesDir: embeddedImages, coco, out: path.join(tmp, 'w.txt') })).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE' });
-    const e = await runDetectorTrainJob({ imagesDir: embeddedImages, coco, out: path.join(tmp, 'w2.json'), crossValidateFolds: 1 }).catch((x: unknown) => x);
+    await expect(
+      runDetectorTrainJob({ imagesDir: embeddedImages, coco, out: path.join(tmp, 'w.txt') }),
+    ).rejects.toMatchObject({ code: 'BIOSCAN5M_USAGE' });
+    const e = await runDetectorTrainJob({
+      imagesDir: embeddedImages,
+      coco,
+      out: path.join(tmp, 'w2.json'),
+      crossValidateFolds: 1,
+    }).catch((x: unknown) => x);
     expect(Bioscan5mError.isInstance(e) && e.code).toBe('BIOSCAN5M_USAGE');
     expect(existsSync(path.join(tmp, 'w2.json'))).toBe(false);
   });

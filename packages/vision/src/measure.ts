@@ -6,7 +6,11 @@ import type { Box, Detection, RgbImage } from './types.js';
  * image_measurement_value: organism pixel count in original pixels. Detectors that segment (the built-in one)
  * give it directly; for box-only detectors (DETR exports) the built-in segmentation is counted inside the box.
  */
-export function measureOrganism(image: RgbImage, detection: Detection, params: Partial<BuiltinDetectorParams> = {}): number | undefined {
+export function measureOrganism(
+  image: RgbImage,
+  detection: Detection,
+  params: Partial<BuiltinDetectorParams> = {},
+): number | undefined {
   const best = detection.boxes[0];
   if (!best) return undefined;
   if (detection.mask) return detection.mask.pixelCount;

@@ -38,7 +38,13 @@ describe('morphology', () => {
     const m = new Uint8Array(w * h);
     m[0] = 1;
     m[w + 1] = 1;
-    for (const [x, y] of [[4, 2], [5, 2], [4, 3], [5, 3]]) m[y * w + x] = 1;
+    for (const [x, y] of [
+      [4, 2],
+      [5, 2],
+      [4, 3],
+      [5, 3],
+    ])
+      m[y * w + x] = 1;
     const { components } = connectedComponents(m, w, h);
     expect(components.map((c) => c.area)).toEqual([2, 4]);
     expect(components[1]).toMatchObject({ minX: 4, maxX: 5, minY: 2, maxY: 3, cx: 4.5, cy: 2.5 });

@@ -37,7 +37,14 @@ export function boxBlur(src: Float32Array, w: number, h: number, r: number): Flo
 }
 
 /** Blur of `values` where only pixels with weight > 0 count (normalised convolution). */
-export function maskedBlur(values: Float32Array, weights: Float32Array, w: number, h: number, r: number, fallback: number): Float32Array {
+export function maskedBlur(
+  values: Float32Array,
+  weights: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  fallback: number,
+): Float32Array {
   const vw = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) vw[i] = values[i] * weights[i];
   const num = boxBlur(vw, w, h, r);

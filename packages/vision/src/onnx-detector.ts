@@ -4,7 +4,15 @@
  * [1,Q,4] as normalised (cx, cy, w, h).
  */
 import { Bioscan5mError } from '@bioscan5m/core';
-import { createSession, IMAGENET_MEAN, IMAGENET_STD, resizeRaw, staticInputSize, toNchw, type OnnxSession } from './onnx.js';
+import {
+  createSession,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  resizeRaw,
+  staticInputSize,
+  toNchw,
+  type OnnxSession,
+} from './onnx.js';
 import { clipBox } from './geometry.js';
 import type { Detection, Detector, RgbImage, ScoredBox } from './types.js';
 
@@ -55,7 +63,17 @@ export function decodeDetrOutputs(
     for (let c = 0; c < real; c++) score = Math.max(score, probs[c]);
     if (score < (opts.minScore ?? 0.05)) continue;
     const [cx, cy, bw, bh] = [boxes[q * 4], boxes[q * 4 + 1], boxes[q * 4 + 2], boxes[q * 4 + 3]];
-    const box = clipBox({ x: (cx - bw / 2) * imageWidth, y: (cy - bh / 2) * imageHeight, width: bw * imageWidth, height: bh * imageHeight, score }, imageWidth, imageHeight);
+    const box = clipBox(
+      {
+        x: (cx - bw / 2) * imageWidth,
+        y: (cy - bh / 2) * imageHeight,
+        width: bw * imageWidth,
+        height: bh * imageHeight,
+        score,
+      },
+      imageWidth,
+      imageHeight,
+    );
     if (box.width > 0 && box.height > 0) out.push(box);
   }
   out.sort((a, b) => b.score - a.score);
@@ -81,9 +99,17 @@ export class OnnxDetector implements Detector {
     const outs = session.outputNames;
     const logitsName = options.logitsName ?? outs.find((n) => /logit/i.test(n)) ?? outs[0];
     const boxesName = options.boxesName ?? outs.find((n) => /box/i.test(n)) ?? outs[1];
-    if (!logitsName || !boxesName || logitsName === boxesName || !outs.includes(logitsName) || !outs.includes(boxesName)) {
+    if (
+      !logitsName ||
+      !boxesName ||
+      logitsName === boxesName ||
+      !outs.includes(logitsName) ||
+      !outs.includes(boxesName)
+    ) {
       await session.release();
-      throw new Bioscan5mError(`${modelPath}: expected a DETR-style export with logits and boxes outputs, found outputs ${JSON.stringify(outs)}`);
+      throw new Bioscan5mError(
+        `${modelPath}: expected a DETR-style export with logits and boxes outputs, found outputs ${JSON.stringify(outs)}`,
+      );
     }
     const inputName = session.inputNames[0];
     const fixed = staticInputSize(session, inputName);
@@ -96,7 +122,8 @@ export class OnnxDetector implements Detector {
   }
 
   private inputSize(image: RgbImage): { width: number; height: number } {
-    if (this.opts.inputWidth && this.opts.inputHeight) return { width: this.opts.inputWidth, height: this.opts.inputHeight };
+    if (this.opts.inputWidth && this.opts.inputHeight)
+      return { width: this.opts.inputWidth, height: this.opts.inputHeight };
     const short = Math.min(image.width, image.height);
     let scale = 800 / short;
     if (Math.max(image.width, image.height) * scale > 1333) scale = 1333 / Math.max(image.width, image.height);
@@ -112,10 +139,20 @@ export class OnnxDetector implements Detector {
     const boxes = res[this.boxesName];
     const [, queries, classes] = logits.dims as number[];
     if (logits.dims.length !== 3 || boxes.dims.length !== 3 || boxes.dims[2] !== 4 || boxes.dims[1] !== queries) {
-      throw new Bioscan5mError(`${this.name}: unexpected output shapes logits ${JSON.stringify(logits.dims)}, boxes ${JSON.stringify(boxes.dims)}`);
+      throw new Bioscan5mError(
+        `${this.name}: unexpected output shapes logits ${JSON.stringify(logits.dims)}, boxes ${JSON.stringify(boxes.dims)}`,
+      );
     }
     return {
-      boxes: decodeDetrOutputs(logits.data as Float32Array, boxes.data as Float32Array, queries, classes, image.width, image.height, this.opts),
+      boxes: decodeDetrOutputs(
+        logits.data as Float32Array,
+        boxes.data as Float32Array,
+        queries,
+        classes,
+        image.width,
+        image.height,
+        this.opts,
+      ),
     };
   }
 

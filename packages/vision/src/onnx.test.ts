@@ -41,10 +41,20 @@ describe('DETR-style ONNX detector (tiny model from scripts/make_test_models.py)
   it('runs `crop` with --detector PATH.onnx, measuring the organism inside the box', async () => {
     const dir = path.join(tmp, 'in');
     mkdirSync(dir, { recursive: true });
-    for (const f of ['CRALA13917-21.1024px.jpg', 'CRALA24095-21.1024px.jpg']) copyFileSync(path.join(embeddedImages, f), path.join(dir, f));
-    const s = await runCropJob({ imagesDir: dir, outDir: path.join(tmp, 'crop'), detector: { kind: 'onnx', model: path.join(models, 'tiny-detr.onnx') }, workers: 1 });
+    for (const f of ['CRALA13917-21.1024px.jpg', 'CRALA24095-21.1024px.jpg'])
+      copyFileSync(path.join(embeddedImages, f), path.join(dir, f));
+    const s = await runCropJob({
+      imagesDir: dir,
+      outDir: path.join(tmp, 'crop'),
+      detector: { kind: 'onnx', model: path.join(models, 'tiny-detr.onnx') },
+      workers: 1,
+    });
     expect(s).toMatchObject({ total: 2, processed: 2, withSpecimen: 2 });
-    const rows = readFileSync(path.join(tmp, 'crop', 'boxes.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const rows = readFileSync(path.join(tmp, 'crop', 'boxes.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     for (const r of rows) {
       const [, , , w, h, score, , , imv] = r;
       expect(score).toBeGreaterThan(0.5);
@@ -62,10 +72,15 @@ describe('DETR-style ONNX detector (tiny model from scripts/make_test_models.py)
 describe('ONNX image encoder (tiny ViT)', () => {
   const pattern = (): RgbImage => {
     const data = new Uint8Array(32 * 32 * 3);
-    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) data[(y * 32 + x) * 3 + c] = (7 * x + 13 * y + 50 * c) % 256;
+    for (let y = 0; y < 32; y++)
+      for (let x = 0; x < 32; x++)
+        for (let c = 0; c < 3; c++) data[(y * 32 + x) * 3 + c] = (7 * x + 13 * y + 50 * c) % 256;
     return { data, width: 32, height: 32, channels: 3 };
   };
-  const golden = JSON.parse(readFileSync(path.join(models, 'tiny-vit.golden.json'), 'utf8')) as { cls: number[]; mean: number[] };
+  const golden = JSON.parse(readFileSync(path.join(models, 'tiny-vit.golden.json'), 'utf8')) as {
+    cls: number[];
+    mean: number[];
+  };
 
   it('matches torch on the CLS token and on mean pooling', async () => {
     const cls = await createImageEncoder({ kind: 'onnx', model: path.join(models, 'tiny-vit.onnx'), normalize: false });
@@ -78,15 +93,29 @@ describe('ONNX image encoder (tiny ViT)', () => {
     await cls.dispose();
     await cls.dispose(); // twice is safe
     await expect(cls.embed([pattern()])).rejects.toThrow(/after dispose/);
-    const mean = await createImageEncoder({ kind: 'onnx', model: path.join(models, 'tiny-vit.onnx'), normalize: false, pooling: 'mean' });
+    const mean = await createImageEncoder({
+      kind: 'onnx',
+      model: path.join(models, 'tiny-vit.onnx'),
+      normalize: false,
+      pooling: 'mean',
+    });
     (await mean.embed([pattern()])).data.forEach((x, i) => expect(x).toBeCloseTo(golden.mean[i], 4));
     await mean.dispose();
   });
 
   it('`embed` writes an N x dim .npy and the file order', async () => {
     const out = path.join(tmp, 'emb.npy');
-    const s = await runImageEmbedJob({ imagesDir: embeddedImages, out, encoder: { kind: 'onnx', model: path.join(models, 'tiny-vit.onnx') } });
-    expect(s).toMatchObject({ total: 16, embedded: 16, dim: 16, encoder: `onnx:${path.join(models, 'tiny-vit.onnx')}` });
+    const s = await runImageEmbedJob({
+      imagesDir: embeddedImages,
+      out,
+      encoder: { kind: 'onnx', model: path.join(models, 'tiny-vit.onnx') },
+    });
+    expect(s).toMatchObject({
+      total: 16,
+      embedded: 16,
+      dim: 16,
+      encoder: `onnx:${path.join(models, 'tiny-vit.onnx')}`,
+    });
     const npy = readNpy(out);
     expect(npy.shape).toEqual([16, 16]);
     const files = readFileSync(path.join(tmp, 'emb.files.txt'), 'utf8').trim().split('\n');

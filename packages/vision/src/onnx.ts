@@ -31,27 +31,53 @@ export async function createSession(modelPath: string, threads?: number): Promis
 }
 
 /** Fixed spatial size of a model input [N,3,H,W], or undefined where the export leaves it dynamic. */
-export function staticInputSize(session: InferenceSession, inputName: string): { width: number; height: number } | undefined {
-  const meta = (session as unknown as { inputMetadata?: { name: string; shape?: (number | string)[] }[] }).inputMetadata;
+export function staticInputSize(
+  session: InferenceSession,
+  inputName: string,
+): { width: number; height: number } | undefined {
+  const meta = (session as unknown as { inputMetadata?: { name: string; shape?: (number | string)[] }[] })
+    .inputMetadata;
   const m = Array.isArray(meta) ? meta.find((x) => x.name === inputName) : undefined;
   const shape = m?.shape;
-  if (shape && shape.length === 4 && typeof shape[2] === 'number' && typeof shape[3] === 'number' && shape[2] > 0 && shape[3] > 0) {
+  if (
+    shape &&
+    shape.length === 4 &&
+    typeof shape[2] === 'number' &&
+    typeof shape[3] === 'number' &&
+    shape[2] > 0 &&
+    shape[3] > 0
+  ) {
     return { height: shape[2], width: shape[3] };
   }
   return undefined;
 }
 
 /** Raw RGB resized to exactly width x height (fill) or with the shorter side to `size` and a centre crop. */
-export async function resizeRaw(image: RgbImage, width: number, height: number, mode: 'fill' | 'cover' = 'fill'): Promise<RgbImage> {
+export async function resizeRaw(
+  image: RgbImage,
+  width: number,
+  height: number,
+  mode: 'fill' | 'cover' = 'fill',
+): Promise<RgbImage> {
   const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .resize(width, height, { fit: mode, kernel: 'lanczos3' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+    channels: 3,
+  };
 }
 
 /** HWC uint8 -> NCHW float32, (x/255 - mean) / std. */
-export function toNchw(ort: Ort, image: RgbImage, mean: readonly number[] = IMAGENET_MEAN, std: readonly number[] = IMAGENET_STD): Tensor {
+export function toNchw(
+  ort: Ort,
+  image: RgbImage,
+  mean: readonly number[] = IMAGENET_MEAN,
+  std: readonly number[] = IMAGENET_STD,
+): Tensor {
   const { width: w, height: h, data } = image;
   const plane = w * h;
   const out = new Float32Array(3 * plane);
@@ -62,4 +88,3 @@ export function toNchw(ort: Ort, image: RgbImage, mean: readonly number[] = IMAG
   }
   return new ort.Tensor('float32', out, [1, 3, h, w]);
 }
-

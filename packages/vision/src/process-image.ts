@@ -7,7 +7,17 @@ import { measureOrganism } from './measure.js';
 import type { Detection, Detector, ScoredBox } from './types.js';
 
 /** Columns of BOXES.csv, in order. */
-export const BOXES_HEADER = ['file', 'x', 'y', 'width', 'height', 'score', 'area_fraction', 'scale_factor', 'image_measurement_value'] as const;
+export const BOXES_HEADER = [
+  'file',
+  'x',
+  'y',
+  'width',
+  'height',
+  'score',
+  'area_fraction',
+  'scale_factor',
+  'image_measurement_value',
+] as const;
 
 /** One BOXES.csv row; the box and size fields are undefined when no specimen was found. */
 export interface CropRow {
@@ -42,7 +52,13 @@ export interface ProcessOptions extends CropOptions {
 }
 
 /** Processes one image; throws ImageReadError for unreadable files. */
-export async function processImage(file: string, rel: string, outDir: string, detector: Detector | null, opts: ProcessOptions = {}): Promise<CropRow> {
+export async function processImage(
+  file: string,
+  rel: string,
+  outDir: string,
+  detector: Detector | null,
+  opts: ProcessOptions = {},
+): Promise<CropRow> {
   const image = await decodeImage(file, rel);
   let detection: Detection;
   if (opts.box !== undefined) detection = { boxes: opts.box ? [opts.box] : [] };

@@ -5,7 +5,11 @@ export type QualityLabel = 'valid' | 'empty' | 'blurry' | 'fragmented';
 export type QualityFlag = 'noSpecimen' | 'blurred' | 'fragmented';
 
 /** Which label each flag should find. */
-export const FLAG_LABEL: Record<QualityFlag, QualityLabel> = { noSpecimen: 'empty', blurred: 'blurry', fragmented: 'fragmented' };
+export const FLAG_LABEL: Record<QualityFlag, QualityLabel> = {
+  noSpecimen: 'empty',
+  blurred: 'blurry',
+  fragmented: 'fragmented',
+};
 
 export interface FlagScore {
   flag: QualityFlag;

@@ -2,7 +2,14 @@
  * runQualityJob (`vision quality`): the quality flags of every image of a folder tree into one CSV, and, given a
  * table of labelled photos (Bioscan-ImgFilter style), the precision and recall of each flag against it.
  */
-import { checkOutputPaths, createTableWriter, InputError, openTable, throwIfAborted, type JobControl } from '@bioscan5m/core';
+import {
+  checkOutputPaths,
+  createTableWriter,
+  InputError,
+  openTable,
+  throwIfAborted,
+  type JobControl,
+} from '@bioscan5m/core';
 import type { BuiltinDetectorParams } from './builtin-detector.js';
 import { listImages } from './files.js';
 import { decodeImage, ImageReadError } from './image.js';
@@ -10,7 +17,15 @@ import { assessQuality, type QualityReport, type QualityThresholds } from './qua
 import { scoreQualityFlags, type FlagScore } from './quality-eval.js';
 
 /** Columns of the quality CSV, in order. */
-export const QUALITY_HEADER = ['file', 'no_specimen', 'blurred', 'fragmented', 'sharpness', 'fragments', 'score'] as const;
+export const QUALITY_HEADER = [
+  'file',
+  'no_specimen',
+  'blurred',
+  'fragmented',
+  'sharpness',
+  'fragments',
+  'score',
+] as const;
 
 export interface QualityJobOptions extends JobControl {
   imagesDir: string;
@@ -40,7 +55,10 @@ async function readQualityLabels(file: string): Promise<Map<string, string>> {
   const t = await openTable(file);
   const fileColumn = t.header.includes('file_name') ? 'file_name' : 'file';
   if (!t.header.includes(fileColumn) || !t.header.includes('quality_label')) {
-    throw new InputError({ file, line: 1 }, `needs columns file_name (or file) and quality_label (header has: ${t.header.join(', ')})`);
+    throw new InputError(
+      { file, line: 1 },
+      `needs columns file_name (or file) and quality_label (header has: ${t.header.join(', ')})`,
+    );
   }
   const [fi, li] = t.requireColumns([fileColumn, 'quality_label']);
   const out = new Map<string, string>();
@@ -66,7 +84,13 @@ export async function runQualityJob(opts: QualityJobOptions): Promise<QualityJob
   // Labels first: a bad table fails before the slow part.
   const labels = opts.labels ? await readQualityLabels(opts.labels) : undefined;
   const scored: { label: string; report: QualityReport }[] = [];
-  const summary: QualityJobSummary = { total: files.length, assessed: 0, flagged: { noSpecimen: 0, blurred: 0, fragmented: 0 }, failed: [], out: opts.out };
+  const summary: QualityJobSummary = {
+    total: files.length,
+    assessed: 0,
+    flagged: { noSpecimen: 0, blurred: 0, fragmented: 0 },
+    failed: [],
+    out: opts.out,
+  };
   const writer = createTableWriter(opts.out, [...QUALITY_HEADER]);
   try {
     opts.onProgress?.(0, files.length);

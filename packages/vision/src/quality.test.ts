@@ -41,9 +41,13 @@ describe('quality flags', () => {
     // Every fourth labelled photo (~70) keeps the test short; bench/quality-eval.ts scores all of them.
     const rows = man.rows.filter((r) => r[col]).filter((_, i) => i % 4 === 0);
     const items = [];
-    for (const r of rows) items.push({ label: r[col], report: assessQuality(await decodeImage(path.join(sharedImages, r[0]))) });
+    for (const r of rows)
+      items.push({ label: r[col], report: assessQuality(await decodeImage(path.join(sharedImages, r[0]))) });
     const scores = scoreQualityFlags(items);
-    for (const s of scores) console.log(`${s.flag}: precision ${s.precision.toFixed(2)} recall ${s.recall.toFixed(2)} (prevalence ${s.prevalence.toFixed(2)})`);
+    for (const s of scores)
+      console.log(
+        `${s.flag}: precision ${s.precision.toFixed(2)} recall ${s.recall.toFixed(2)} (prevalence ${s.prevalence.toFixed(2)})`,
+      );
     const by = Object.fromEntries(scores.map((s) => [s.flag, s]));
     expect(by.noSpecimen.precision).toBeGreaterThan(0.7);
     expect(by.noSpecimen.recall).toBeGreaterThan(0.6);

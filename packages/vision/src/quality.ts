@@ -2,7 +2,13 @@
  * Image quality flags of the kind Bioscan-ImgFilter labels: no specimen, blurred, fragmented specimen.
  * They reuse the built-in detector's analysis: its mask gives the specimen region, its components the fragments.
  */
-import { analyseSpecimen, detectionFromAnalysis, DEFAULT_BUILTIN_PARAMS, type BuiltinAnalysis, type BuiltinDetectorParams } from './builtin-detector.js';
+import {
+  analyseSpecimen,
+  detectionFromAnalysis,
+  DEFAULT_BUILTIN_PARAMS,
+  type BuiltinAnalysis,
+  type BuiltinDetectorParams,
+} from './builtin-detector.js';
 import type { Box, RgbImage, ScoredBox } from './types.js';
 
 /**
@@ -97,11 +103,20 @@ export function assessQuality(
   const det = detectionFromAnalysis(a, p);
   const box = det.boxes[0];
   if (!box || box.score < t.minSpecimenScore) {
-    return { noSpecimen: true, blurred: false, fragmented: false, sharpness: Number.NaN, fragments: 0, touchesBorder: false, box };
+    return {
+      noSpecimen: true,
+      blurred: false,
+      fragmented: false,
+      sharpness: Number.NaN,
+      fragments: 0,
+      touchesBorder: false,
+      box,
+    };
   }
   const sharpness = edgeSharpness(image, box);
   const m = t.borderMargin * Math.min(image.width, image.height);
-  const touchesBorder = box.x <= m || box.y <= m || box.x + box.width >= image.width - m || box.y + box.height >= image.height - m;
+  const touchesBorder =
+    box.x <= m || box.y <= m || box.x + box.width >= image.width - m || box.y + box.height >= image.height - m;
   return {
     noSpecimen: false,
     blurred: Number.isFinite(sharpness) && sharpness < t.minSharpness,

@@ -19,7 +19,13 @@ function synthetic(n: number, seed: number): TrainingImage[] {
       const q = 0.1 + 0.9 * rng.random();
       const features = FEATURE_NAMES.map((_, i) => (i === 0 ? 1 : rng.random()));
       features[fill] = q + 0.05 * (rng.random() - 0.5);
-      return { box: { x: 0, y: 0, width: 100, height: 100 * q }, component: 0, reach: 1, features, bounds: { minX: 0, minY: 0, maxX: 1, maxY: 1 } };
+      return {
+        box: { x: 0, y: 0, width: 100, height: 100 * q },
+        component: 0,
+        reach: 1,
+        features,
+        bounds: { minX: 0, minY: 0, maxX: 1, maxY: 1 },
+      };
     });
     return { candidates, truth: [{ x: 0, y: 0, width: 100, height: 100 }] };
   });

@@ -41,7 +41,11 @@ export const FEATURE_NAMES = [
   'reach_all',
   'reach_share',
   // Interactions: how far to reach depends on the specimen's size and on whether it is the strongest object.
-  ...['0', '035', '07', '12', '2', 'all'].flatMap((r) => [`reach_${r}_x_log_core_area`, `reach_${r}_x_is_top`, `reach_${r}_x_log_rank_rel`]),
+  ...['0', '035', '07', '12', '2', 'all'].flatMap((r) => [
+    `reach_${r}_x_log_core_area`,
+    `reach_${r}_x_is_top`,
+    `reach_${r}_x_log_rank_rel`,
+  ]),
   // Union of the strongest component with a nearby one (a body and its detached wing or head).
   'merged',
   'merged_partner_log_rank_rel',
@@ -93,7 +97,9 @@ export function proposeCandidates(a: BuiltinAnalysis, p: BuiltinDetectorParams):
   const slot = new Int32Array(a.components.length + 2).fill(-1);
   order.forEach(({ c }, k) => (slot[c.label] = k));
   const R = CANDIDATE_REACHES.length;
-  const reachPx = order.map(({ c }) => CANDIDATE_REACHES.map((f) => (f === Infinity ? Infinity : Math.max(1, f * Math.sqrt(c.coreArea)) + p.coreDepth)));
+  const reachPx = order.map(({ c }) =>
+    CANDIDATE_REACHES.map((f) => (f === Infinity ? Infinity : Math.max(1, f * Math.sqrt(c.coreArea)) + p.coreDepth)),
+  );
   const K = order.length;
   const minX = new Int32Array(K * R).fill(w);
   const minY = new Int32Array(K * R).fill(h);
@@ -155,7 +161,11 @@ export function proposeCandidates(a: BuiltinAnalysis, p: BuiltinDetectorParams):
           c.maxValue / 100,
           ...onehot,
           count[j] / c.area,
-          ...onehot.flatMap((o) => [o * Math.log1p(c.coreArea), o * (k === 0 ? 1 : 0), o * (Math.log1p(c.rank) - Math.log1p(bestRank))]),
+          ...onehot.flatMap((o) => [
+            o * Math.log1p(c.coreArea),
+            o * (k === 0 ? 1 : 0),
+            o * (Math.log1p(c.rank) - Math.log1p(bestRank)),
+          ]),
           0,
           0,
           0,
@@ -239,7 +249,9 @@ function logit(x: number[], wts: RescorerWeights): number {
 
 export function scoreCandidate(c: Candidate, wts: RescorerWeights): number {
   if (wts.features.length !== c.features.length) {
-    throw new Error(`re-scorer weights have ${wts.features.length} features, candidates ${c.features.length}: retrain them with this version`);
+    throw new Error(
+      `re-scorer weights have ${wts.features.length} features, candidates ${c.features.length}: retrain them with this version`,
+    );
   }
   return 1 / (1 + Math.exp(-logit(standardise(c.features, wts), wts)));
 }
@@ -288,7 +300,13 @@ export function trainRescorer(images: TrainingImage[], opts: TrainOptions = {}):
       std[j] = Math.sqrt(col.reduce((a, b) => a + (b - mean[j]) ** 2, 0) / col.length) || 1;
     }
   }
-  const wts: RescorerWeights = { features: [...FEATURE_NAMES], mean, std, w: new Array(d).fill(0), trainedOn: opts.trainedOn };
+  const wts: RescorerWeights = {
+    features: [...FEATURE_NAMES],
+    mean,
+    std,
+    w: new Array(d).fill(0),
+    trainedOn: opts.trainedOn,
+  };
   const X = rows.map((r) => standardise(r, wts));
   const epochs = opts.epochs ?? 400;
   const lr = opts.lr ?? 0.5;
@@ -309,7 +327,13 @@ export function trainRescorer(images: TrainingImage[], opts: TrainOptions = {}):
 }
 
 /** Linear + one tanh hidden layer, full-batch Adam on the soft-target cross-entropy. */
-function trainHidden(X: number[][], ys: number[], wts: RescorerWeights, H: number, o: { epochs: number; l2: number; seed: number }): RescorerWeights {
+function trainHidden(
+  X: number[][],
+  ys: number[],
+  wts: RescorerWeights,
+  H: number,
+  o: { epochs: number; l2: number; seed: number },
+): RescorerWeights {
   const d = wts.w.length;
   let seed = o.seed >>> 0 || 1;
   const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2;

@@ -18,7 +18,7 @@ export function syntheticPlate(
 ): RgbImage {
   const data = new Uint8Array(width * height * 3);
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5;
   const R = Math.min(width, height) * 0.6;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

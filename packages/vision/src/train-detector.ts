@@ -4,13 +4,32 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { Bioscan5mError, checkOutputPaths, throwIfAborted, UsageError, writeFileAtomic, type JobControl, type ProgressCallback } from '@bioscan5m/core';
-import { analyseSpecimen, DEFAULT_BUILTIN_PARAMS, rankCandidates, type BuiltinDetectorParams } from './builtin-detector.js';
+import {
+  Bioscan5mError,
+  checkOutputPaths,
+  throwIfAborted,
+  UsageError,
+  writeFileAtomic,
+  type JobControl,
+  type ProgressCallback,
+} from '@bioscan5m/core';
+import {
+  analyseSpecimen,
+  DEFAULT_BUILTIN_PARAMS,
+  rankCandidates,
+  type BuiltinDetectorParams,
+} from './builtin-detector.js';
 import { evaluateBoxes, readCocoTruth, type CocoMetrics, type EvalImage } from './coco.js';
 import { decodeImage, ImageReadError } from './image.js';
-import { DEFAULT_TRAINING, proposeCandidates, trainRescorer, type RescorerWeights, type TrainingImage, type TrainOptions } from './rescorer.js';
+import {
+  DEFAULT_TRAINING,
+  proposeCandidates,
+  trainRescorer,
+  type RescorerWeights,
+  type TrainingImage,
+  type TrainOptions,
+} from './rescorer.js';
 import type { ScoredBox } from './types.js';
-
 
 export interface LabelledCandidates extends TrainingImage {
   fileName: string;
@@ -20,7 +39,12 @@ export interface LabelledCandidates extends TrainingImage {
 export async function collectCandidates(
   imagesDir: string,
   cocoFile: string,
-  opts: { params?: Partial<BuiltinDetectorParams>; onProgress?: ProgressCallback; onImageError?: (file: string, message: string) => void; signal?: AbortSignal } = {},
+  opts: {
+    params?: Partial<BuiltinDetectorParams>;
+    onProgress?: ProgressCallback;
+    onImageError?: (file: string, message: string) => void;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<LabelledCandidates[]> {
   const p = { ...DEFAULT_BUILTIN_PARAMS, ...opts.params };
   const truth = await readCocoTruth(cocoFile);
@@ -41,9 +65,18 @@ export async function collectCandidates(
 }
 
 /** Detections of a trained re-scorer on collected candidates (as BuiltinDetector would return them). */
-export function detectFromCandidates(images: LabelledCandidates[], weights: RescorerWeights, params: Partial<BuiltinDetectorParams> = {}): Map<string, ScoredBox[]> {
+export function detectFromCandidates(
+  images: LabelledCandidates[],
+  weights: RescorerWeights,
+  params: Partial<BuiltinDetectorParams> = {},
+): Map<string, ScoredBox[]> {
   const p = { ...DEFAULT_BUILTIN_PARAMS, ...params };
-  return new Map(images.map((im) => [im.fileName, rankCandidates(im.candidates, weights, p).map(({ c, score }) => ({ ...c.box, score }))]));
+  return new Map(
+    images.map((im) => [
+      im.fileName,
+      rankCandidates(im.candidates, weights, p).map(({ c, score }) => ({ ...c.box, score })),
+    ]),
+  );
 }
 
 /** Fold of an image: md5 of its file name, so folds are stable across runs and machines. */
@@ -58,7 +91,12 @@ export interface CrossValidation {
 }
 
 /** k-fold cross-validation: every image is scored by weights trained on the other folds. */
-export function crossValidate(images: LabelledCandidates[], folds = 5, params: Partial<BuiltinDetectorParams> = {}, train: TrainOptions = DEFAULT_TRAINING): CrossValidation {
+export function crossValidate(
+  images: LabelledCandidates[],
+  folds = 5,
+  params: Partial<BuiltinDetectorParams> = {},
+  train: TrainOptions = DEFAULT_TRAINING,
+): CrossValidation {
   const detections = new Map<string, ScoredBox[]>();
   for (let f = 0; f < folds; f++) {
     const trainSet = images.filter((im) => foldOf(im.fileName, folds) !== f);
@@ -66,7 +104,10 @@ export function crossValidate(images: LabelledCandidates[], folds = 5, params: P
     const w = trainRescorer(trainSet, train);
     for (const [k, v] of detectFromCandidates(test, w, params)) detections.set(k, v);
   }
-  const evalImages: EvalImage[] = images.map((im) => ({ truth: im.truth, detections: detections.get(im.fileName) ?? [] }));
+  const evalImages: EvalImage[] = images.map((im) => ({
+    truth: im.truth,
+    detections: detections.get(im.fileName) ?? [],
+  }));
   return { metrics: evaluateBoxes(evalImages), detections };
 }
 
@@ -99,10 +140,12 @@ export interface DetectorTrainJobSummary {
 
 /** Trains the built-in detector's re-scorer on a COCO file and writes its weights. */
 export async function runDetectorTrainJob(opts: DetectorTrainJobOptions): Promise<DetectorTrainJobSummary> {
-  if (!/\.json$/i.test(opts.out)) throw new UsageError(`expected a file name ending in .json, got '${opts.out}'`, '--out');
+  if (!/\.json$/i.test(opts.out))
+    throw new UsageError(`expected a file name ending in .json, got '${opts.out}'`, '--out');
   checkOutputPaths({ inputs: { images: opts.imagesDir, coco: opts.coco }, outputs: { out: opts.out } });
   const folds = opts.crossValidateFolds;
-  if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) throw new UsageError(`expected an integer >= 2, got ${folds}`, 'crossValidateFolds');
+  if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2))
+    throw new UsageError(`expected an integer >= 2, got ${folds}`, 'crossValidateFolds');
   const failed: DetectorTrainJobSummary['failed'] = [];
   const images = await collectCandidates(opts.imagesDir, opts.coco, {
     onProgress: opts.onProgress,
@@ -112,12 +155,22 @@ export async function runDetectorTrainJob(opts: DetectorTrainJobOptions): Promis
       opts.onImageError?.(file, message);
     },
   });
-  if (!images.length) throw new Bioscan5mError(`${opts.coco}: no readable images under ${opts.imagesDir}`, 'BIOSCAN5M_INPUT');
-  const train: TrainOptions = { ...DEFAULT_TRAINING, hidden: opts.hidden ?? DEFAULT_TRAINING.hidden, epochs: opts.epochs ?? DEFAULT_TRAINING.epochs, seed: opts.seed };
+  if (!images.length)
+    throw new Bioscan5mError(`${opts.coco}: no readable images under ${opts.imagesDir}`, 'BIOSCAN5M_INPUT');
+  const train: TrainOptions = {
+    ...DEFAULT_TRAINING,
+    hidden: opts.hidden ?? DEFAULT_TRAINING.hidden,
+    epochs: opts.epochs ?? DEFAULT_TRAINING.epochs,
+    seed: opts.seed,
+  };
   const summary: DetectorTrainJobSummary = { images: images.length, out: opts.out, failed };
-  if (folds !== undefined) summary.crossValidation = { folds, metrics: crossValidate(images, folds, { minScore: 0 }, train).metrics };
+  if (folds !== undefined)
+    summary.crossValidation = { folds, metrics: crossValidate(images, folds, { minScore: 0 }, train).metrics };
   throwIfAborted(opts.signal);
-  const weights = trainRescorer(images, { ...train, trainedOn: `${path.basename(opts.coco)} (${images.length} images)` });
+  const weights = trainRescorer(images, {
+    ...train,
+    trainedOn: `${path.basename(opts.coco)} (${images.length} images)`,
+  });
   writeFileAtomic(opts.out, JSON.stringify(weights));
   return summary;
 }

@@ -24,10 +24,21 @@ export interface WellSearch {
   minSupport: number;
 }
 
-export const DEFAULT_WELL_SEARCH: WellSearch = { minRadius: 0.5, maxRadius: 0.72, maxOffset: 0.14, edgeStrength: 20, minSupport: 0.4 };
+export const DEFAULT_WELL_SEARCH: WellSearch = {
+  minRadius: 0.5,
+  maxRadius: 0.72,
+  maxOffset: 0.14,
+  edgeStrength: 20,
+  minSupport: 0.4,
+};
 
 /** Finds the well rim on a strength map (working resolution), or null when no circle is convincing. */
-export function findWell(strength: Float32Array, w: number, h: number, opts: Partial<WellSearch> = {}): WellCircle | null {
+export function findWell(
+  strength: Float32Array,
+  w: number,
+  h: number,
+  opts: Partial<WellSearch> = {},
+): WellCircle | null {
   const o = { ...DEFAULT_WELL_SEARCH, ...opts };
   // Work on a 2x max-pooled map: the rim is thick enough, and votes cost 4x less.
   const f = 2;
@@ -48,7 +59,8 @@ export function findWell(strength: Float32Array, w: number, h: number, opts: Par
   for (let y = 0; y < ph; y++) {
     for (let x = 0; x < pw; x++) {
       let m = 0;
-      for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) m = Math.max(m, strength[(y * f + dy) * w + x * f + dx]);
+      for (let dy = 0; dy < f; dy++)
+        for (let dx = 0; dx < f; dx++) m = Math.max(m, strength[(y * f + dy) * w + x * f + dx]);
       if (m < o.edgeStrength) continue;
       const d = Math.hypot(x - mx, y - my);
       if (d < rMin - off || d > rMax + off) continue;
@@ -80,7 +92,10 @@ export function findWell(strength: Float32Array, w: number, h: number, opts: Par
       const cx = mx - off + j * step;
       for (let ri = 0; ri < nr; ri++) {
         // Normalise by the in-image arc length (sampled), so partly visible big circles are not penalised.
-        const v = acc[(i * ncx + j) * nr + ri] + (ri > 0 ? acc[(i * ncx + j) * nr + ri - 1] : 0) + (ri + 1 < nr ? acc[(i * ncx + j) * nr + ri + 1] : 0);
+        const v =
+          acc[(i * ncx + j) * nr + ri] +
+          (ri > 0 ? acc[(i * ncx + j) * nr + ri - 1] : 0) +
+          (ri + 1 < nr ? acc[(i * ncx + j) * nr + ri + 1] : 0);
         if (v > bestScore) {
           const arc = visibleArc(cx, cy, rMin + ri, pw, ph);
           if (arc <= 0) continue;

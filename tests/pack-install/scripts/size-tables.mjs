@@ -28,7 +28,9 @@ for (const [short, folder] of Object.entries(FOLDER)) {
   const name = short === 'cli' ? '@bioscan5m/cli (`bioscan5m`)' : `@bioscan5m/${short}`;
   const rows = [`| ${name} alone | ${BEFORE[short].toFixed(1)} MB | ${after[short].toFixed(1)} MB |`];
   if (after[`${short}+peers`] !== undefined) {
-    rows.push(`| ${name} with its optional peers (tfjs, onnxruntime-node, ...) | — | ${after[`${short}+peers`].toFixed(1)} MB |`);
+    rows.push(
+      `| ${name} with its optional peers (tfjs, onnxruntime-node, ...) | — | ${after[`${short}+peers`].toFixed(1)} MB |`,
+    );
   }
   const section = [
     '<!-- install-size: written by tests/pack-install/scripts/size-tables.mjs -->',

@@ -81,8 +81,17 @@ export function packAll(dir: string): PackedSet {
     });
     const [info] = JSON.parse(json) as { name: string; version: string; filename: string; files: { path: string }[] }[];
     const tarball = path.join(dir, info.filename);
-    const manifest: Manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
-    out[short] = { short, name: info.name, version: info.version, tarball, files: info.files.map((f) => f.path), manifest };
+    const manifest: Manifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+    );
+    out[short] = {
+      short,
+      name: info.name,
+      version: info.version,
+      tarball,
+      files: info.files.map((f) => f.path),
+      manifest,
+    };
   }
   return out;
 }
@@ -117,8 +126,23 @@ function edges(entry: Manifest): { name: string; optional: boolean }[] {
   ];
 }
 
-const LOCK_FIELDS = ['version', 'integrity', 'license', 'dependencies', 'optionalDependencies', 'peerDependencies',
-  'peerDependenciesMeta', 'bin', 'engines', 'os', 'cpu', 'libc', 'hasInstallScript', 'inBundle', 'bundleDependencies'];
+const LOCK_FIELDS = [
+  'version',
+  'integrity',
+  'license',
+  'dependencies',
+  'optionalDependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+  'bin',
+  'engines',
+  'os',
+  'cpu',
+  'libc',
+  'hasInstallScript',
+  'inBundle',
+  'bundleDependencies',
+];
 
 /**
  * The package-lock.json of a consumer project whose only dependency is `packed[short]`.
@@ -130,9 +154,13 @@ export function consumerLockfile(
   consumerDir: string,
   extras: readonly string[] = [],
 ): { packages: Record<string, Manifest> } & Manifest {
-  const wsLock: Record<string, Manifest> = JSON.parse(readFileSync(path.join(workspaceRoot, 'package-lock.json'), 'utf8')).packages;
+  const wsLock: Record<string, Manifest> = JSON.parse(
+    readFileSync(path.join(workspaceRoot, 'package-lock.json'), 'utf8'),
+  ).packages;
   const byName: Record<string, Packed> = Object.fromEntries(Object.values(packed).map((p) => [p.name, p]));
-  const folderOf: Record<string, string> = Object.fromEntries(Object.entries(PUBLISHED).map(([s, f]) => [packed[s].name, f]));
+  const folderOf: Record<string, string> = Object.fromEntries(
+    Object.entries(PUBLISHED).map(([s, f]) => [packed[s].name, f]),
+  );
   const rel = (file: string): string => 'file:' + path.relative(consumerDir, file);
   const wsToConsumer = (wsPath: string): string => {
     for (const [name, folder] of Object.entries(folderOf)) {
@@ -155,7 +183,11 @@ export function consumerLockfile(
   // Breadth-first over (workspace folder, entry, reached-through-required-edges-only).
   const queue: { wsPath: string; entry: Manifest; required: boolean }[] = [
     { wsPath: folderOf[root.name], entry: root.manifest, required: true },
-    ...extras.map((name) => ({ wsPath: `node_modules/${name}`, entry: wsLock[`node_modules/${name}`], required: true })),
+    ...extras.map((name) => ({
+      wsPath: `node_modules/${name}`,
+      entry: wsLock[`node_modules/${name}`],
+      required: true,
+    })),
   ];
   const seen = new Map<string, boolean>();
   while (queue.length) {
@@ -169,12 +201,20 @@ export function consumerLockfile(
       const sibling = entry.name ? byName[entry.name] : undefined;
       if (sibling && folderOf[sibling.name] === wsPath) {
         const m = sibling.manifest;
-        packages[target] = Object.fromEntries(
-          [['name', m.name], ['version', m.version], ['resolved', rel(sibling.tarball)], ['integrity', sha512File(sibling.tarball)],
-            ...LOCK_FIELDS.filter((f) => f !== 'version' && f !== 'integrity' && m[f] !== undefined).map((f) => [f, m[f]])],
-        );
+        packages[target] = Object.fromEntries([
+          ['name', m.name],
+          ['version', m.version],
+          ['resolved', rel(sibling.tarball)],
+          ['integrity', sha512File(sibling.tarball)],
+          ...LOCK_FIELDS.filter((f) => f !== 'version' && f !== 'integrity' && m[f] !== undefined).map((f) => [
+            f,
+            m[f],
+          ]),
+        ]);
       } else {
-        packages[target] = Object.fromEntries(LOCK_FIELDS.filter((f) => entry[f] !== undefined).map((f) => [f, entry[f]]));
+        packages[target] = Object.fromEntries(
+          LOCK_FIELDS.filter((f) => entry[f] !== undefined).map((f) => [f, entry[f]]),
+        );
       }
     }
     if (entry.inBundle) continue;
@@ -237,10 +277,11 @@ export function installAlone(
   return { seconds: (Date.now() - started) / 1000, bytes: treeBytes(path.join(dir, 'node_modules')) };
 }
 
-
 /** The optional peer dependencies of a package that the workspace has installed (so a consumer can have them). */
 export function installableOptionalPeers(m: Manifest): string[] {
-  const wsLock: Record<string, Manifest> = JSON.parse(readFileSync(path.join(workspaceRoot, 'package-lock.json'), 'utf8')).packages;
+  const wsLock: Record<string, Manifest> = JSON.parse(
+    readFileSync(path.join(workspaceRoot, 'package-lock.json'), 'utf8'),
+  ).packages;
   return Object.keys(m.peerDependencies ?? {})
     .filter((name) => m.peerDependenciesMeta?.[name]?.optional)
     .filter((name) => wsLock[`node_modules/${name}`]?.version !== undefined)

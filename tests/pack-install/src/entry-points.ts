@@ -25,7 +25,9 @@ export function exportSpecifiers(m: Manifest): { specifier: string; esm: boolean
   const exp = m.exports;
   if (exp === undefined) return m.main ? [{ specifier: name, esm: true, cjs: true }] : [];
   const map: Record<string, unknown> =
-    typeof exp === 'string' || Object.keys(exp as object).every((k) => !k.startsWith('.')) ? { '.': exp } : (exp as Record<string, unknown>);
+    typeof exp === 'string' || Object.keys(exp as object).every((k) => !k.startsWith('.'))
+      ? { '.': exp }
+      : (exp as Record<string, unknown>);
   return Object.entries(map)
     .filter(([sub]) => !sub.includes('*') && !sub.endsWith('.json'))
     .map(([sub, target]) => {

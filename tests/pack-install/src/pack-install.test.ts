@@ -50,7 +50,9 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  const lines = Object.entries(sizes).map(([s, r]) => `  ${s.padEnd(8)} ${r.mb.toFixed(1).padStart(7)} MB  (${r.seconds.toFixed(1)} s)`);
+  const lines = Object.entries(sizes).map(
+    ([s, r]) => `  ${s.padEnd(8)} ${r.mb.toFixed(1).padStart(7)} MB  (${r.seconds.toFixed(1)} s)`,
+  );
   if (lines.length) console.log(`node_modules installed alone from the tarball:\n${lines.join('\n')}`);
   rmSync(root, { recursive: true, force: true });
 });
@@ -59,10 +61,20 @@ afterAll(() => {
 function run(cwd: string, file: string, args: string[], timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const env = { ...consumerEnv(), NO_COLOR: '1' };
-    execFile(file, args, { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${path.basename(file)} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      file,
+      args,
+      { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(
+              `${path.basename(file)} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${stdout}\n${stderr}`,
+            ),
+          );
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -75,7 +87,8 @@ function writeConsumerTsconfig(dir: string, files: string[]): void {
     // A TypeScript user on Node has @types/node; the package alone does not bring it.
     const extra = path.join(dir, '.types');
     mkdirSync(extra, { recursive: true });
-    if (!existsSync(path.join(extra, 'node'))) symlinkSync(path.join(workspaceRoot, 'node_modules/@types/node'), path.join(extra, 'node'));
+    if (!existsSync(path.join(extra, 'node')))
+      symlinkSync(path.join(workspaceRoot, 'node_modules/@types/node'), path.join(extra, 'node'));
     typeRoots.push(extra);
   }
   const compilerOptions = {
@@ -133,7 +146,9 @@ async function typeCheckAndRun(dir: string, specs: Spec[], example?: ReadmeExamp
   const others = existsSync(typesDir) ? readdirSync(typesDir).filter((n) => n !== 'node') : [];
   await Promise.all([
     run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', 'node'], 300_000),
-    ...(others.length > 0 ? [run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', '*', '--noEmit'], 300_000)] : []),
+    ...(others.length > 0
+      ? [run(dir, process.execPath, [tsc, '-p', 'tsconfig.json', '--types', '*', '--noEmit'], 300_000)]
+      : []),
   ]);
   // The compiled consumer files load the package as a user's build would.
   await Promise.all([run(dir, process.execPath, ['out/esm.mjs']), run(dir, process.execPath, ['out/cjs.cjs'])]);
@@ -196,7 +211,10 @@ for (const short of Object.keys(PUBLISHED)) {
         }
         // An entry that needs an engine must say which package to install.
         for (const f of failures) {
-          expect(optional.some((name) => f.includes(`'${name}'`) || f.includes(`"${name}"`) || f.includes(` ${name} `)), f).toBe(true);
+          expect(
+            optional.some((name) => f.includes(`'${name}'`) || f.includes(`"${name}"`) || f.includes(` ${name} `)),
+            f,
+          ).toBe(true);
         }
       }
       lightEntries[short] = light.map((s) => s.specifier);

@@ -4,7 +4,11 @@ import type { ClipEvalJobSummary, RetrievalAccuracy } from '@bioscan5m/clip';
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(1));
 
 /** One block per accuracy kind and k: a row per rank with Seen, Unseen and H.M. (percent). */
-export function formatRetrievalTable(acc: RetrievalAccuracy, ks: readonly number[], ranks: readonly string[]): string[] {
+export function formatRetrievalTable(
+  acc: RetrievalAccuracy,
+  ks: readonly number[],
+  ranks: readonly string[],
+): string[] {
   const lines: string[] = [];
   for (const kind of ['micro', 'macro'] as const) {
     for (const k of ks) {
@@ -14,7 +18,9 @@ export function formatRetrievalTable(acc: RetrievalAccuracy, ks: readonly number
         const seen = acc.rows.find((r) => r.rank === rank && r.k === k && r.set === 'seen');
         const unseen = acc.rows.find((r) => r.rank === rank && r.k === k && r.set === 'unseen');
         const h = acc.harmonicMean.find((r) => r.rank === rank && r.k === k);
-        lines.push(`${rank.padEnd(10)}${pct(seen?.[kind]).padStart(8)}${pct(unseen?.[kind]).padStart(8)}${pct(h?.[kind]).padStart(8)}`);
+        lines.push(
+          `${rank.padEnd(10)}${pct(seen?.[kind]).padStart(8)}${pct(unseen?.[kind]).padStart(8)}${pct(h?.[kind]).padStart(8)}`,
+        );
       }
       lines.push('');
     }
@@ -23,7 +29,12 @@ export function formatRetrievalTable(acc: RetrievalAccuracy, ks: readonly number
 }
 
 /** Several models side by side (e.g. frozen baseline vs aligned) for one kind and k: Seen/Unseen/H.M. each. */
-export function formatComparison(models: { name: string; acc: RetrievalAccuracy }[], kind: 'micro' | 'macro', k: number, ranks: readonly string[]): string[] {
+export function formatComparison(
+  models: { name: string; acc: RetrievalAccuracy }[],
+  kind: 'micro' | 'macro',
+  k: number,
+  ranks: readonly string[],
+): string[] {
   const w = 22;
   const head = `${'rank'.padEnd(10)}${models.map((m) => m.name.slice(0, w - 2).padStart(w)).join('')}`;
   const sub = `${''.padEnd(10)}${models.map(() => `${'Seen'.padStart(8)}${'Unseen'.padStart(7)}${'H.M.'.padStart(7)}`).join('')}`;

@@ -69,52 +69,102 @@ function parsePairs(value: string | undefined): [ModalityName, ModalityName][] |
   if (!value) return undefined;
   return value.split(',').map((p) => {
     const [a, b] = p.trim().split('-') as ModalityName[];
-    if (!MODALITIES.includes(a) || !MODALITIES.includes(b) || a === b) throw new UsageError(`expected pairs like image-dna,image-text,dna-text, got '${p}'`, '--pairs');
+    if (!MODALITIES.includes(a) || !MODALITIES.includes(b) || a === b)
+      throw new UsageError(`expected pairs like image-dna,image-text,dna-text, got '${p}'`, '--pairs');
     return [a, b];
   });
 }
 
 function parseKs(values: string[] | undefined): number[] | undefined {
   if (!values) return undefined;
-  const ks = values.flatMap((v) => v.split(',')).map((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`expected integers in 1..1000, got '${v}'`, '--k');
-    return n;
-  });
+  const ks = values
+    .flatMap((v) => v.split(','))
+    .map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 1000)
+        throw new UsageError(`expected integers in 1..1000, got '${v}'`, '--k');
+      return n;
+    });
   return [...new Set(ks)].sort((a, b) => a - b);
 }
 
 /** Parser of --text: 'tokens' or 'onnx:MODEL.onnx'. */
 function textArg(v: string): string {
-  if (v !== 'tokens' && !/^onnx:./.test(v)) throw new UsageError(`expected tokens or onnx:MODEL.onnx, got '${v}'`, '--text');
+  if (v !== 'tokens' && !/^onnx:./.test(v))
+    throw new UsageError(`expected tokens or onnx:MODEL.onnx, got '${v}'`, '--text');
   return v;
 }
 
 export function registerClipCommands(program: Command): void {
-  const cmd = program.command('clip').description('contrastive alignment of images, DNA and taxonomy text (CLIBD) and retrieval evaluation');
+  const cmd = program
+    .command('clip')
+    .description('contrastive alignment of images, DNA and taxonomy text (CLIBD) and retrieval evaluation');
   cmd
     .command('train')
-    .description('align frozen encoder features of paired records: projection heads trained with symmetric InfoNCE over modality pairs')
-    .requiredOption('--labels <file>', 'CSV/TSV of the paired records: order, family, genus, species and (optionally) split', pathArg)
-    .option('--image-features <file.npy>', 'frozen image features, one row per label row (e.g. `bioscan5m vision embed`, an ONNX ViT)', pathArg)
-    .option('--dna-features <file.npy>', 'frozen DNA features, one row per label row (e.g. `bioscan5m dna embed`, BarcodeBERT ONNX)', pathArg)
+    .description(
+      'align frozen encoder features of paired records: projection heads trained with symmetric InfoNCE over modality pairs',
+    )
+    .requiredOption(
+      '--labels <file>',
+      'CSV/TSV of the paired records: order, family, genus, species and (optionally) split',
+      pathArg,
+    )
+    .option(
+      '--image-features <file.npy>',
+      'frozen image features, one row per label row (e.g. `bioscan5m vision embed`, an ONNX ViT)',
+      pathArg,
+    )
+    .option(
+      '--dna-features <file.npy>',
+      'frozen DNA features, one row per label row (e.g. `bioscan5m dna embed`, BarcodeBERT ONNX)',
+      pathArg,
+    )
     .option('--text-features <file.npy>', 'frozen text features, one row per label row', pathArg)
-    .option('--dna-encoder <checkpoint>', 'instead of --dna-features: run DNA through this `bioscan5m dna pretrain` checkpoint at every step, with LoRA on attention Q and V', pathArg)
+    .option(
+      '--dna-encoder <checkpoint>',
+      'instead of --dna-features: run DNA through this `bioscan5m dna pretrain` checkpoint at every step, with LoRA on attention Q and V',
+      pathArg,
+    )
     .option('--sequence-column <name>', 'barcode column of --labels for --dna-encoder', 'dna_barcode')
     .option('--lora-rank <n>', 'LoRA rank for --dna-encoder (0: keep the encoder frozen)', intArg({ min: 0 }), 4)
-    .option('--lora-alpha <x>', 'LoRA alpha (default: the rank, a scale of 1)', numberArg({ min: 0, exclusiveMin: true }))
-    .option('--text <encoder>', 'make text features from the labels: tokens (WordPiece counts, vocabulary built from the labels) | onnx:MODEL.onnx (a BERT, with --vocab)', textArg)
+    .option(
+      '--lora-alpha <x>',
+      'LoRA alpha (default: the rank, a scale of 1)',
+      numberArg({ min: 0, exclusiveMin: true }),
+    )
+    .option(
+      '--text <encoder>',
+      'make text features from the labels: tokens (WordPiece counts, vocabulary built from the labels) | onnx:MODEL.onnx (a BERT, with --vocab)',
+      textArg,
+    )
     .option('--vocab <vocab.txt>', 'BERT vocabulary for --text onnx:MODEL', pathArg)
-    .option('--pairs <list>', 'modality pairs of the loss, e.g. image-dna,image-text,dna-text (default: every pair given)', (v: string) => (parsePairs(v), v))
-    .option('--train-split <name>', 'split value of the rows to train on (repeatable; default train; rows of other splits are left out)', collect)
+    .option(
+      '--pairs <list>',
+      'modality pairs of the loss, e.g. image-dna,image-text,dna-text (default: every pair given)',
+      (v: string) => (parsePairs(v), v),
+    )
+    .option(
+      '--train-split <name>',
+      'split value of the rows to train on (repeatable; default train; rows of other splits are left out)',
+      collect,
+    )
     .option('--dim <n>', 'width of the aligned space', intArg({ min: 1 }), 768)
     .option('--steps <n>', 'training steps', intArg({ min: 1 }), 500)
     .option('--batch <n>', 'pairs per batch, >= 2', intArg({ min: 2 }), 64)
     .option('--lr <x>', 'AdamW learning rate', numberArg({ min: 0, exclusiveMin: true }), 1e-3)
     .option('--weight-decay <x>', 'AdamW weight decay (weights only)', numberArg({ min: 0 }), 0.01)
-    .option('--temperature <mode>', 'learnable (from 1/0.07, clamped at 100) | fixed (1/0.07, the paper\'s run)', choiceArg(['learnable', 'fixed'] as const), 'learnable')
+    .option(
+      '--temperature <mode>',
+      "learnable (from 1/0.07, clamped at 100) | fixed (1/0.07, the paper's run)",
+      choiceArg(['learnable', 'fixed'] as const),
+      'learnable',
+    )
     .option('--seed <n>', 'seed of the heads and of the batch order', intArg({ min: 0 }), 0)
-    .requiredOption('--checkpoint <file>', 'checkpoint (safetensors), written atomically every --checkpoint-every steps and at the end', pathArg)
+    .requiredOption(
+      '--checkpoint <file>',
+      'checkpoint (safetensors), written atomically every --checkpoint-every steps and at the end',
+      pathArg,
+    )
     .option('--checkpoint-every <n>', 'steps between checkpoints', intArg({ min: 1 }), 50)
     .option('--resume', 'continue from --checkpoint (same settings)')
     .option('--json', 'print the summary as JSON')
@@ -133,15 +183,23 @@ Examples:
     )
     .action(async (opts: TrainOpts) => {
       const int = (name: string, v: number, min = 1) => numberOption(name, v, { integer: true, min }) as number;
-      if (!['learnable', 'fixed'].includes(opts.temperature)) throw new UsageError(`expected learnable or fixed, got '${opts.temperature}'`, '--temperature');
+      if (!['learnable', 'fixed'].includes(opts.temperature))
+        throw new UsageError(`expected learnable or fixed, got '${opts.temperature}'`, '--temperature');
       let text: ClipPackage.TextFeatureSpec | undefined;
       if (opts.text === 'tokens') text = { kind: 'tokens' };
       else if (opts.text?.startsWith('onnx:')) {
         if (!opts.vocab) throw new UsageError('--text onnx:MODEL needs --vocab vocab.txt', '--vocab');
         text = { kind: 'onnx', model: opts.text.slice(5), vocab: opts.vocab };
-      } else if (opts.text !== undefined) throw new UsageError(`expected tokens or onnx:MODEL.onnx, got '${opts.text}'`, '--text');
+      } else if (opts.text !== undefined)
+        throw new UsageError(`expected tokens or onnx:MODEL.onnx, got '${opts.text}'`, '--text');
       const features = Object.fromEntries(
-        ([['image', opts.imageFeatures], ['dna', opts.dnaFeatures], ['text', opts.textFeatures]] as const).filter(([, f]) => f !== undefined),
+        (
+          [
+            ['image', opts.imageFeatures],
+            ['dna', opts.dnaFeatures],
+            ['text', opts.textFeatures],
+          ] as const
+        ).filter(([, f]) => f !== undefined),
       ) as Partial<Record<ModalityName, string>>;
       const { runClipTrainJob } = await loadClip();
       const bar = progressBar('train', { quiet: opts.quiet || opts.json });
@@ -155,7 +213,13 @@ Examples:
             ? {
                 checkpoint: opts.dnaEncoder,
                 sequenceColumn: opts.sequenceColumn,
-                lora: int('lora-rank', opts.loraRank, 0) === 0 ? false : { rank: int('lora-rank', opts.loraRank, 0), alpha: numberOption('lora-alpha', opts.loraAlpha, { min: 0 }) },
+                lora:
+                  int('lora-rank', opts.loraRank, 0) === 0
+                    ? false
+                    : {
+                        rank: int('lora-rank', opts.loraRank, 0),
+                        alpha: numberOption('lora-alpha', opts.loraAlpha, { min: 0 }),
+                      },
               }
             : undefined,
           trainSplits: opts.trainSplit,
@@ -177,33 +241,60 @@ Examples:
       }
       if (opts.json) console.log(JSON.stringify(s, null, 2));
       else {
-        console.log(`trained ${s.modalities.join(' + ')} heads on ${s.trainRows.toLocaleString('en-US')} of ${s.rows.toLocaleString('en-US')} records: steps ${s.startStep}..${s.steps}, loss ${s.firstLoss?.toFixed(4) ?? '-'} -> ${s.lastLoss?.toFixed(4) ?? '-'}, logit scale ${s.logitScale.toFixed(2)}`);
+        console.log(
+          `trained ${s.modalities.join(' + ')} heads on ${s.trainRows.toLocaleString('en-US')} of ${s.rows.toLocaleString('en-US')} records: steps ${s.startStep}..${s.steps}, loss ${s.firstLoss?.toFixed(4) ?? '-'} -> ${s.lastLoss?.toFixed(4) ?? '-'}, logit scale ${s.logitScale.toFixed(2)}`,
+        );
         console.log(`${s.pairsPerSecond.toFixed(0)} pairs/s on tfjs-${s.backend}; checkpoint ${s.checkpoint}`);
       }
     });
   cmd
     .command('lora')
-    .description('from a checkpoint trained with --dna-encoder: write the LoRA adapters alone and/or the merged DNA encoder (a dna checkpoint for `dna embed` / `dna export-onnx`)')
+    .description(
+      'from a checkpoint trained with --dna-encoder: write the LoRA adapters alone and/or the merged DNA encoder (a dna checkpoint for `dna embed` / `dna export-onnx`)',
+    )
     .requiredOption('--checkpoint <file>', 'alignment checkpoint (bioscan5m clip train --dna-encoder)', pathArg)
     .requiredOption('--dna-encoder <checkpoint>', 'the DNA encoder checkpoint it was trained on', pathArg)
     .option('--adapters-out <file>', 'write the adapters (safetensors, A/B per layer for Q and V)', pathArg)
     .option('--merged-out <file>', 'write base + adapters as a DNA encoder checkpoint', pathArg)
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'nothing but the result and errors (it shows no progress)')
-    .action(async (opts: { checkpoint: string; dnaEncoder: string; adaptersOut?: string; mergedOut?: string; json?: boolean }) => {
-      if (!opts.adaptersOut && !opts.mergedOut) throw new UsageError('give --adapters-out and/or --merged-out', '--adapters-out');
-      const { runClipLoraJob } = await loadClip();
-      const s = await runClipLoraJob({ checkpoint: opts.checkpoint, dnaCheckpoint: opts.dnaEncoder, adaptersOut: opts.adaptersOut, mergedOut: opts.mergedOut });
-      if (opts.json) console.log(JSON.stringify(s, null, 2));
-      else console.log(`LoRA rank ${s.rank}, alpha ${s.alpha}, ${s.adapterTensors} adapter tensors${s.adaptersOut ? `; adapters -> ${s.adaptersOut}` : ''}${s.mergedOut ? `; merged encoder -> ${s.mergedOut}` : ''}`);
-    });
+    .action(
+      async (opts: {
+        checkpoint: string;
+        dnaEncoder: string;
+        adaptersOut?: string;
+        mergedOut?: string;
+        json?: boolean;
+      }) => {
+        if (!opts.adaptersOut && !opts.mergedOut)
+          throw new UsageError('give --adapters-out and/or --merged-out', '--adapters-out');
+        const { runClipLoraJob } = await loadClip();
+        const s = await runClipLoraJob({
+          checkpoint: opts.checkpoint,
+          dnaCheckpoint: opts.dnaEncoder,
+          adaptersOut: opts.adaptersOut,
+          mergedOut: opts.mergedOut,
+        });
+        if (opts.json) console.log(JSON.stringify(s, null, 2));
+        else
+          console.log(
+            `LoRA rank ${s.rank}, alpha ${s.alpha}, ${s.adapterTensors} adapter tensors${s.adaptersOut ? `; adapters -> ${s.adaptersOut}` : ''}${s.mergedOut ? `; merged encoder -> ${s.mergedOut}` : ''}`,
+          );
+      },
+    );
   cmd
     .command('embed')
-    .description('project frozen features (or taxonomy text) into the aligned space of a trained checkpoint; writes L2-normalised float32 .npy')
+    .description(
+      'project frozen features (or taxonomy text) into the aligned space of a trained checkpoint; writes L2-normalised float32 .npy',
+    )
     .requiredOption('--checkpoint <file>', 'checkpoint written by `bioscan5m clip train`', pathArg)
     .requiredOption('--modality <m>', 'image | dna | text', choiceArg(MODALITIES))
     .option('--features <file.npy>', 'frozen features of that modality (made the same way as for training)', pathArg)
-    .option('--labels <file>', 'for --modality text: CSV with order, family, genus, species (text features are made as in training)', pathArg)
+    .option(
+      '--labels <file>',
+      'for --modality text: CSV with order, family, genus, species (text features are made as in training)',
+      pathArg,
+    )
     .requiredOption('--out <file.npy>', 'output embeddings (rows x dim, float32)', pathArg)
     .option('--no-normalize', 'keep the raw projections (default: L2-normalised rows)')
     .option('--json', 'print the summary as JSON')
@@ -217,22 +308,49 @@ Example (after the \`bioscan5m clip train\` example, which writes demo-out/my-cl
 `,
     )
     .action(async (opts: EmbedOpts) => {
-      if (!(MODALITIES as readonly string[]).includes(opts.modality)) throw new UsageError(`expected image, dna or text, got '${opts.modality}'`, '--modality');
+      if (!(MODALITIES as readonly string[]).includes(opts.modality))
+        throw new UsageError(`expected image, dna or text, got '${opts.modality}'`, '--modality');
       const { runClipEmbedJob } = await loadClip();
-      const s = await runClipEmbedJob({ checkpoint: opts.checkpoint, modality: opts.modality as ModalityName, features: opts.features, labels: opts.labels, out: opts.out, normalize: opts.normalize });
+      const s = await runClipEmbedJob({
+        checkpoint: opts.checkpoint,
+        modality: opts.modality as ModalityName,
+        features: opts.features,
+        labels: opts.labels,
+        out: opts.out,
+        normalize: opts.normalize,
+      });
       if (opts.json) console.log(JSON.stringify(s, null, 2));
       else console.log(`wrote ${s.rows.toLocaleString('en-US')} ${s.modality} embeddings of ${s.dim} dims to ${s.out}`);
     });
   cmd
     .command('eval')
-    .description('retrieval accuracy of query embeddings against key embeddings: top-k micro/macro per rank, seen/unseen and harmonic mean (paper Table 5)')
+    .description(
+      'retrieval accuracy of query embeddings against key embeddings: top-k micro/macro per rank, seen/unseen and harmonic mean (paper Table 5)',
+    )
     .requiredOption('--keys <file.npy>', 'key embeddings: 2-D float32/float64 .npy (e.g. train + key_unseen)', pathArg)
     .requiredOption('--key-labels <file>', 'CSV/TSV with the rank columns, one row per key row', pathArg)
-    .requiredOption('--queries <file.npy>', 'query embeddings (e.g. test + test_unseen), same dimension as the keys', pathArg)
-    .requiredOption('--query-labels <file>', 'CSV/TSV with the rank columns and `split`; rows whose split contains "unseen" form the unseen set', pathArg)
+    .requiredOption(
+      '--queries <file.npy>',
+      'query embeddings (e.g. test + test_unseen), same dimension as the keys',
+      pathArg,
+    )
+    .requiredOption(
+      '--query-labels <file>',
+      'CSV/TSV with the rank columns and `split`; rows whose split contains "unseen" form the unseen set',
+      pathArg,
+    )
     .option('--rank <name>', 'rank column to score (repeatable; default order, family, genus, species)', collect)
-    .option('--k <n>', 'top-k depths (repeatable or comma-separated; default 1,3,5)', (v: string, prev?: string[]) => (parseKs([v]), collect(v, prev)))
-    .option('--search <engine>', 'auto (faiss-node when installed, else onnx, else exact) | onnx (onnxruntime Gemm + exact re-scoring) | exact (JavaScript) | faiss', choiceArg(['auto', 'onnx', 'exact', 'faiss'] as const), 'auto')
+    .option(
+      '--k <n>',
+      'top-k depths (repeatable or comma-separated; default 1,3,5)',
+      (v: string, prev?: string[]) => (parseKs([v]), collect(v, prev)),
+    )
+    .option(
+      '--search <engine>',
+      'auto (faiss-node when installed, else onnx, else exact) | onnx (onnxruntime Gemm + exact re-scoring) | exact (JavaScript) | faiss',
+      choiceArg(['auto', 'onnx', 'exact', 'faiss'] as const),
+      'auto',
+    )
     .option('--no-normalize', 'do not L2-normalise the embeddings (default: normalise, as the reference does)')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress output')
@@ -248,7 +366,8 @@ Examples:
 `,
     )
     .action(async (opts: EvalOpts) => {
-      if (!['auto', 'exact', 'onnx', 'faiss'].includes(opts.search)) throw new UsageError(`expected auto, onnx, exact or faiss, got '${opts.search}'`, '--search');
+      if (!['auto', 'exact', 'onnx', 'faiss'].includes(opts.search))
+        throw new UsageError(`expected auto, onnx, exact or faiss, got '${opts.search}'`, '--search');
       const ks = parseKs(opts.k);
       const { runClipEvalJob, DEFAULT_RANKS, DEFAULT_KS } = await loadClip();
       const bar = progressBar('search', { quiet: opts.quiet || opts.json });
@@ -277,8 +396,10 @@ Examples:
         `${n(summary.queries.rows)} queries (${n(summary.queries.seen)} seen, ${n(summary.queries.unseen)} unseen) against ${n(summary.keys.rows)} keys of ${summary.keys.dim} dims; ${summary.backend} inner-product search${summary.normalized ? ' on L2-normalised embeddings' : ''}, ${summary.seconds.search.toFixed(2)} s`,
       );
       const unlabelled = summary.rows.filter((r) => r.unlabelled > 0 && r.k === summary.ks[0]);
-      for (const r of unlabelled) console.log(`(${r.unlabelled} ${r.set} queries without a ${r.rank} label left out of the ${r.rank} rows)`);
+      for (const r of unlabelled)
+        console.log(`(${r.unlabelled} ${r.set} queries without a ${r.rank} label left out of the ${r.rank} rows)`);
       console.log('');
-      for (const line of formatRetrievalTable(summary, summary.ks ?? DEFAULT_KS, summary.ranks ?? DEFAULT_RANKS)) console.log(line);
+      for (const line of formatRetrievalTable(summary, summary.ks ?? DEFAULT_KS, summary.ranks ?? DEFAULT_RANKS))
+        console.log(line);
     });
 }

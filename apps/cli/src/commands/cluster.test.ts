@@ -32,7 +32,25 @@ describe('bioscan5m cluster', () => {
     const f = fixture();
     const assign = path.join(dir, 'assign.csv');
     const reduced = path.join(dir, 'reduced.npy');
-    const r = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'species', '--label-column', 'genus', '--umap', '0', '--out', assign, '--save-reduced', reduced, '--json', '--quiet']);
+    const r = await run([
+      'cluster',
+      '--embeddings',
+      f.npy,
+      '--labels',
+      f.labels,
+      '--label-column',
+      'species',
+      '--label-column',
+      'genus',
+      '--umap',
+      '0',
+      '--out',
+      assign,
+      '--save-reduced',
+      reduced,
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
     expect(report.n).toBe(f.n);
@@ -45,14 +63,45 @@ describe('bioscan5m cluster', () => {
     const direct = wardClustering({ data: f.data, rows: f.n, dim: 4 }, { nClusters: 3 });
     expect(assignments).toEqual(Array.from(direct.labels));
     const keep = f.species.map((s, i) => i).filter((i) => f.species[i] !== '');
-    const want = clusteringScores(keep.map((i) => f.species[i]), keep.map((i) => assignments[i]));
-    expect(report.metrics.species).toMatchObject({ classes: 3, ami: want.ami, ari: want.ari, nmi: want.nmi, n: f.n - 1, unlabelled: 1 });
+    const want = clusteringScores(
+      keep.map((i) => f.species[i]),
+      keep.map((i) => assignments[i]),
+    );
+    expect(report.metrics.species).toMatchObject({
+      classes: 3,
+      ami: want.ami,
+      ari: want.ari,
+      nmi: want.nmi,
+      n: f.n - 1,
+      unlabelled: 1,
+    });
     expect(report.metrics.species.ami).toBeCloseTo(1, 12);
     // The saved matrix re-clusters to the same partition.
-    const again = await run(['cluster', '--embeddings', reduced, '--n-clusters', '3', '--umap', '0', '--out', path.join(dir, 'again.csv'), '--quiet']);
+    const again = await run([
+      'cluster',
+      '--embeddings',
+      reduced,
+      '--n-clusters',
+      '3',
+      '--umap',
+      '0',
+      '--out',
+      path.join(dir, 'again.csv'),
+      '--quiet',
+    ]);
     expect(again.code).toBe(0);
     expect(readFileSync(path.join(dir, 'again.csv'), 'utf8')).toBe(readFileSync(assign, 'utf8'));
-    expect(Object.keys(report.metrics.genus).sort()).toEqual(['ami', 'ari', 'classes', 'completeness', 'homogeneity', 'n', 'nmi', 'unlabelled', 'vMeasure']);
+    expect(Object.keys(report.metrics.genus).sort()).toEqual([
+      'ami',
+      'ari',
+      'classes',
+      'completeness',
+      'homogeneity',
+      'n',
+      'nmi',
+      'unlabelled',
+      'vMeasure',
+    ]);
   });
 
   it('fails with a clear message when labels and embeddings do not align', async () => {
@@ -63,12 +112,21 @@ describe('bioscan5m cluster', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/short\.csv has 2 label rows but .*emb\.npy has 60 embedding rows/);
     expect(r.err).not.toMatch(/at .*\.js/);
-    const r2 = await run(['cluster', '--embeddings', f.npy, '--labels', f.labels, '--label-column', 'family', '--umap', '0']);
+    const r2 = await run([
+      'cluster',
+      '--embeddings',
+      f.npy,
+      '--labels',
+      f.labels,
+      '--label-column',
+      'family',
+      '--umap',
+      '0',
+    ]);
     expect(r2.code).toBe(1);
     expect(r2.err).toMatch(/family/);
     const r3 = await run(['cluster', '--embeddings', f.npy, '--umap', 'x']);
     expect(r3.code).toBe(2);
     expect(r3.err).toContain("option '--umap <dims>' argument 'x' is invalid. expected an integer >= 0");
   });
-
 });

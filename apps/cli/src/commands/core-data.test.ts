@@ -2,14 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { imagePath, METADATA_FIELDS } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const golden = path.resolve(here, '../../../../packages/core/src/__golden__');
-
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -26,7 +25,9 @@ describe('bioscan5m stats', () => {
   it('--json on the BIOSCAN-1M TSV reports the missing columns on stderr', async () => {
     const r = await run(['stats', '--metadata', embedded.bioscan1m, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual(JSON.parse(readFileSync(path.join(golden, 'stats-bioscan1m_sample.json'), 'utf8')));
+    expect(JSON.parse(r.out)).toEqual(
+      JSON.parse(readFileSync(path.join(golden, 'stats-bioscan1m_sample.json'), 'utf8')),
+    );
     expect(r.err).toContain('missing columns: taxon, dna_barcode');
   });
 
@@ -58,7 +59,8 @@ describe('bioscan5m paths', () => {
   it('prints paths and, with --check, reports missing files with status 1', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-cli-paths-'));
     const meta = path.join(dir, 'm.csv');
-    const row = (pid: string, split: string) => METADATA_FIELDS.map((f) => (f === 'processid' ? pid : f === 'split' ? split : '')).join(',');
+    const row = (pid: string, split: string) =>
+      METADATA_FIELDS.map((f) => (f === 'processid' ? pid : f === 'split' ? split : '')).join(',');
     writeFileSync(meta, [METADATA_FIELDS.join(','), row('A1', 'train'), row('A2', 'val')].join('\n') + '\n');
     const listed = await run(['paths', '--metadata', meta, '--root', dir, '--package', 'cropped_256']);
     expect(listed.code).toBe(0);

@@ -41,7 +41,9 @@ interface StatsCliOptions {
 const PROGRESS_MIN_BYTES = 32 << 20;
 
 async function runStats(opts: StatsCliOptions): Promise<void> {
-  const bar = progressBar('stats (bytes)', { quiet: opts.quiet || opts.json || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  const bar = progressBar('stats (bytes)', {
+    quiet: opts.quiet || opts.json || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES,
+  });
   let report: StatsJobSummary;
   try {
     report = await runStatsJob({
@@ -55,7 +57,8 @@ async function runStats(opts: StatsCliOptions): Promise<void> {
   } finally {
     bar.stop();
   }
-  if (report.missingColumns.length) console.error(`${opts.metadata}: missing columns: ${report.missingColumns.join(', ')}`);
+  if (report.missingColumns.length)
+    console.error(`${opts.metadata}: missing columns: ${report.missingColumns.join(', ')}`);
   reportSkipped(report);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(table2Json(report))}\n`);
@@ -81,7 +84,9 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', { quiet: opts.quiet || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES });
+  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', {
+    quiet: opts.quiet || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES,
+  });
   let report;
   try {
     report = await runImagePathsJob({
@@ -106,9 +111,12 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
   }
   if (report.read.skipped) console.error(describeSummary(report.read));
   if (report.withoutPath) {
-    console.error(`${report.withoutPath} record${report.withoutPath === 1 ? ' has' : 's have'} no split or processid, so no image path:`);
+    console.error(
+      `${report.withoutPath} record${report.withoutPath === 1 ? ' has' : 's have'} no split or processid, so no image path:`,
+    );
     for (const e of report.withoutPathExamples) console.error(`  ${e}`);
-    if (report.withoutPath > report.withoutPathExamples.length) console.error(`  ... and ${report.withoutPath - report.withoutPathExamples.length} more`);
+    if (report.withoutPath > report.withoutPathExamples.length)
+      console.error(`  ... and ${report.withoutPath - report.withoutPathExamples.length} more`);
   }
   if (!opts.check) return;
   if (report.paths === 0) {
@@ -122,7 +130,8 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
   }
   console.log(`${report.missing} of ${report.paths} images missing under ${opts.root}:`);
   for (const p of report.missingExamples) console.log(`  ${p}`);
-  if (report.missing > report.missingExamples.length) console.log(`  ... and ${report.missing - report.missingExamples.length} more`);
+  if (report.missing > report.missingExamples.length)
+    console.log(`  ... and ${report.missing - report.missingExamples.length} more`);
   process.exitCode = 1;
 }
 
@@ -130,9 +139,18 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
 export function registerCoreDataCommands(program: Command): void {
   program
     .command('stats')
-    .description("the paper's statistics tables of a metadata file: Table 2 (per rank), A4 (geography), A5 (category sizes), A11-A14 (partition overlaps)")
-    .requiredOption('--metadata <file>', 'metadata CSV/TSV: the release CSV, a BIOSCAN-1M TSV or a barcodes CSV', pathArg)
-    .option('--json', 'print only Table 2 as one JSON object: {"rows": N, "ranks": {"phylum": {"categories", "labelled", "labelledPercent", "imbalanceRatio"}, ...}}')
+    .description(
+      "the paper's statistics tables of a metadata file: Table 2 (per rank), A4 (geography), A5 (category sizes), A11-A14 (partition overlaps)",
+    )
+    .requiredOption(
+      '--metadata <file>',
+      'metadata CSV/TSV: the release CSV, a BIOSCAN-1M TSV or a barcodes CSV',
+      pathArg,
+    )
+    .option(
+      '--json',
+      'print only Table 2 as one JSON object: {"rows": N, "ranks": {"phylum": {"categories", "labelled", "labelledPercent", "imbalanceRatio"}, ...}}',
+    )
     .option('--threads <n>', 'worker threads for big files (default: the number of cores)', intArg({ min: 1 }))
     .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
     .option('--quiet', 'no progress bar')
@@ -144,10 +162,17 @@ export function registerCoreDataCommands(program: Command): void {
 
   program
     .command('paths')
-    .description('image file paths of the records ({root}/bioscan5m/images/{package}/{split}/[{chunk}/]{processid}.jpg); --check reports missing files')
+    .description(
+      'image file paths of the records ({root}/bioscan5m/images/{package}/{split}/[{chunk}/]{processid}.jpg); --check reports missing files',
+    )
     .requiredOption('--metadata <file>', 'metadata CSV/TSV/Parquet with processid, split (and chunk)', pathArg)
     .requiredOption('--root <dir>', 'dataset root: the folder that holds bioscan5m/images', pathArg)
-    .option('--package <name>', 'image package: original_full, cropped, original_256 or cropped_256', choiceArg(IMAGE_PACKAGES), 'cropped_256')
+    .option(
+      '--package <name>',
+      'image package: original_full, cropped, original_256 or cropped_256',
+      choiceArg(IMAGE_PACKAGES),
+      'cropped_256',
+    )
     .option('--check', 'test that every file exists; list missing ones and exit with status 1 when any is missing')
     .option('--skip-invalid', 'count and report malformed rows instead of stopping at the first')
     .option('--limit <n>', 'how many missing files to list', intArg({ min: 0 }), 20)

@@ -50,7 +50,11 @@ describe('bioscan5m synth / clean / split', () => {
     const l = lines(file);
     const header = l[0].split(',');
     const splitCol = header.indexOf('split');
-    expect(l.slice(1).every((row) => /,(pretrain|train|val|test|key_unseen|val_unseen|test_unseen|other_heldout),/.test(row))).toBe(true);
+    expect(
+      l
+        .slice(1)
+        .every((row) => /,(pretrain|train|val|test|key_unseen|val_unseen|test_unseen|other_heldout),/.test(row)),
+    ).toBe(true);
     expect(splitCol).toBeGreaterThan(0);
     expect(out.join('\n')).toMatch(/train\s+\d+\s+\d+\s+\d+/);
     expect(await run('split', '--metadata', embedded.metadata, '--out', file, '--json')).toBe(0);
@@ -68,5 +72,4 @@ describe('bioscan5m synth / clean / split', () => {
     expect(await run('synth', '--rows', '-5', '--out', path.join(dir, 'z.csv'))).toBe(2);
     expect(err.join('\n')).not.toMatch(/\n\s+at /);
   });
-
 });

@@ -7,4 +7,3 @@ export function registerCoreCommands(program: Command): void {
   registerCoreDataCommands(program);
   registerCorePartitionCommands(program);
 }
-

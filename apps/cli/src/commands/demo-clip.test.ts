@@ -17,10 +17,20 @@ describe('clip demo stage', () => {
       expect(text).toMatch(/image -> dna: macro top-1 accuracy/);
       expect(text).toMatch(/no alignment +aligned/);
       const res = JSON.parse(readFileSync(path.join(out, 'clip-retrieval.json'), 'utf8'));
-      const top1 = (acc: { rows: { rank: string; set: string; macro: number }[] }, set: string) => acc.rows.find((r) => r.rank === 'species' && r.set === set)!.macro;
+      const top1 = (acc: { rows: { rank: string; set: string; macro: number }[] }, set: string) =>
+        acc.rows.find((r) => r.rank === 'species' && r.set === set)!.macro;
       // Alignment lifts image->DNA over random heads on the held-out synthetic records.
-      expect(top1(res.synthetic['image->dna'].aligned, 'seen')).toBeGreaterThan(top1(res.synthetic['image->dna'].baseline, 'seen') + 20);
-      for (const f of ['clip-aligned-dna-keys.npy', 'clip-aligned-image-queries.npy', 'clip-key-labels.csv', 'clip-query-labels.csv', 'clip-synth-image.npy']) expect(existsSync(path.join(out, f)), f).toBe(true);
+      expect(top1(res.synthetic['image->dna'].aligned, 'seen')).toBeGreaterThan(
+        top1(res.synthetic['image->dna'].baseline, 'seen') + 20,
+      );
+      for (const f of [
+        'clip-aligned-dna-keys.npy',
+        'clip-aligned-image-queries.npy',
+        'clip-key-labels.csv',
+        'clip-query-labels.csv',
+        'clip-synth-image.npy',
+      ])
+        expect(existsSync(path.join(out, f)), f).toBe(true);
       expect(demoStages().map((s) => s.name)).toContain('clip');
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -10,7 +10,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../test-support.js';
 import { fmt } from '../report/html.js';
-import type { ClusterResult, DnaModelResult, IdentifyResult, SplitResult, StatsResult, VisionResult } from '../report/results.js';
+import type {
+  ClusterResult,
+  DnaModelResult,
+  IdentifyResult,
+  SplitResult,
+  StatsResult,
+  VisionResult,
+} from '../report/results.js';
 
 const STAGES = ['stats', 'clean', 'split', 'dna-identify', 'dna-model', 'vision', 'cluster', 'clip', 'report'];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cli-demo-'));
@@ -83,7 +90,11 @@ describe('bioscan5m demo --quick', () => {
     const c = json<ClusterResult>('cluster.json');
     const kmer = c.results[0];
     expect(kmer.ami.genus).toBeGreaterThan(0.4);
-    expect(c.results.map((r) => r.embedding)).toEqual(['4-mer frequencies (DNA, no training)', 'DNA encoder (ours, dna-model stage)', 'image descriptor (sample photos)']);
+    expect(c.results.map((r) => r.embedding)).toEqual([
+      '4-mer frequencies (DNA, no training)',
+      'DNA encoder (ours, dna-model stage)',
+      'image descriptor (sample photos)',
+    ]);
   });
 
   it('writes one self-contained report page', () => {
@@ -109,14 +120,23 @@ describe('bioscan5m demo --quick', () => {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  if (process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} for the report's browser test (.ci/run installs the Debian package)`);
-  console.warn(`skipping the report's browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  if (process.env.CI)
+    throw new Error(
+      `CI needs Chromium at ${CHROMIUM} for the report's browser test (.ci/run installs the Debian package)`,
+    );
+  console.warn(
+    `skipping the report's browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
 }
 
 describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
   it('draws the charts, shows the numbers of the JSON outputs, fetches nothing and logs no error', async () => {
     const puppeteer = (await import('puppeteer-core')).default;
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
@@ -135,29 +155,67 @@ describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
         const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
           const svg = f.querySelector('svg')!;
           const bars = [...svg.querySelectorAll('[aria-roledescription="bar"]')].map((b) => box(b).height);
-          return { id: f.id, width: box(svg).width, bars: bars.length, flatBars: bars.filter((h) => !(h > 0)).length, marks: svg.querySelectorAll('.role-mark *').length };
+          return {
+            id: f.id,
+            width: box(svg).width,
+            bars: bars.length,
+            flatBars: bars.filter((h) => !(h > 0)).length,
+            marks: svg.querySelectorAll('.role-mark *').length,
+          };
         });
-        const cells = (id: string) => [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+        const cells = (id: string) =>
+          [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()),
+          );
         const photos = [...document.querySelectorAll('#gallery img')].map((i) => (i as HTMLImageElement).naturalWidth);
-        return { charts, table2: cells('table2'), identify: cells('table-identify'), dna: cells('table-dna-model'), ami: cells('table-ami'), photos, verdict: document.querySelector('#dna-verdict')?.textContent };
+        return {
+          charts,
+          table2: cells('table2'),
+          identify: cells('table-identify'),
+          dna: cells('table-dna-model'),
+          ami: cells('table-ami'),
+          photos,
+          verdict: document.querySelector('#dna-verdict')?.textContent,
+        };
       });
       expect(problems).toEqual([]);
       expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
 
       const ids = seen.charts.map((c) => c.id);
-      expect(ids).toEqual(expect.arrayContaining(['chart-splits', 'chart-map', 'chart-identify', 'chart-dna-model', 'chart-ami', 'chart-categories-species', 'chart-categories-order']));
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'chart-splits',
+          'chart-map',
+          'chart-identify',
+          'chart-dna-model',
+          'chart-ami',
+          'chart-categories-species',
+          'chart-categories-order',
+        ]),
+      );
       for (const c of seen.charts) {
         expect(c.width, c.id).toBeGreaterThan(100);
         expect(c.marks, c.id).toBeGreaterThan(0);
-        if (c.id !== 'chart-map' && c.id !== 'chart-dna-curve') expect(c.bars - c.flatBars, `${c.id}: bars with a height`).toBeGreaterThan(0);
+        if (c.id !== 'chart-map' && c.id !== 'chart-dna-curve')
+          expect(c.bars - c.flatBars, `${c.id}: bars with a height`).toBeGreaterThan(0);
         // Category sizes are >= 1 on a log scale: every bar must show (a log domain from 0 would flatten them all).
         if (c.id.startsWith('chart-categories-')) expect(c.flatBars, c.id).toBe(0);
       }
 
       const stats = json<StatsResult>('stats.json');
-      expect(seen.table2).toEqual(Object.entries(stats.table2).map(([rank, r]) => [rank, fmt.int(r.categories), fmt.int(r.labelled), fmt.pct100(r.labelledPercent), r.imbalanceRatio === null ? '–' : r.imbalanceRatio.toFixed(1)]));
+      expect(seen.table2).toEqual(
+        Object.entries(stats.table2).map(([rank, r]) => [
+          rank,
+          fmt.int(r.categories),
+          fmt.int(r.labelled),
+          fmt.pct100(r.labelledPercent),
+          r.imbalanceRatio === null ? '–' : r.imbalanceRatio.toFixed(1),
+        ]),
+      );
       const id = json<IdentifyResult>('dna-identify.json');
-      expect(seen.identify.map((r) => r.slice(1))).toEqual(id.methods.map((m) => id.tasks.map((t) => fmt.pct(m.scores[t]))));
+      expect(seen.identify.map((r) => r.slice(1))).toEqual(
+        id.methods.map((m) => id.tasks.map((t) => fmt.pct(m.scores[t]))),
+      );
       const d = json<DnaModelResult>('dna-model.json');
       expect(seen.dna.map((r) => r.slice(1))).toEqual(d.methods.map((m) => d.tasks.map((t) => fmt.pct(m.scores[t]))));
       expect(seen.verdict).toBe(d.verdict.text);

@@ -23,7 +23,17 @@ import type { DemoContext, DemoStage } from './demo-stage.js';
 
 /** Every stage, in the order the paper's pipeline runs them; the report comes last. */
 export function demoStages(): DemoStage[] {
-  return [statsStage, cleanStage, splitStage, identifyStage, dnaModelStage, visionStage, clusterStage, ...clipDemoStages, reportStage];
+  return [
+    statsStage,
+    cleanStage,
+    splitStage,
+    identifyStage,
+    dnaModelStage,
+    visionStage,
+    clusterStage,
+    ...clipDemoStages,
+    reportStage,
+  ];
 }
 
 interface DemoOptions {
@@ -51,7 +61,10 @@ export function demoPlan(stages: readonly DemoStage[], quick: boolean, outDir: s
   return [
     `bioscan5m demo${quick ? ' --quick' : ''}: every capability on the embedded sample (598 BOLD barcodes, 16 BIOSCAN photos), offline.`,
     `${stages.length} stages, about ${duration(total)} on 2 cores${quick ? ' (small training budgets)' : '; --quick runs the same stages with small budgets in about 1 min'}:`,
-    ...stages.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.name.padEnd(width)}  ${s.title ?? ''}${s.seconds ? ` (~${duration(quick ? s.seconds.quick : s.seconds.full)})` : ''}`),
+    ...stages.map(
+      (s, i) =>
+        `  ${String(i + 1).padStart(2)}. ${s.name.padEnd(width)}  ${s.title ?? ''}${s.seconds ? ` (~${duration(quick ? s.seconds.quick : s.seconds.full)})` : ''}`,
+    ),
     `outputs: ${outDir} (one JSON per stage; report.html at the end)`,
   ];
 }
@@ -60,7 +73,8 @@ function selectStages(only: readonly string[] | undefined): DemoStage[] {
   const all = demoStages();
   if (!only) return all;
   const unknown = only.filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length || only.length === 0) throw new UsageError(`unknown stage '${unknown[0] ?? ''}'; stages: ${all.map((s) => s.name).join(', ')}`, '--only');
+  if (unknown.length || only.length === 0)
+    throw new UsageError(`unknown stage '${unknown[0] ?? ''}'; stages: ${all.map((s) => s.name).join(', ')}`, '--only');
   return all.filter((s) => only.includes(s.name));
 }
 
@@ -68,7 +82,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoManifest> {
   const stages = selectStages(opts.only);
   const outDir = opts.out ? path.resolve(opts.out) : freshFolder();
   if (existsSync(outDir) && readdirSync(outDir).length && !existsSync(path.join(outDir, 'demo.json'))) {
-    throw new OutputPathError(outDir, 'exists and holds files that are not an earlier demo: give a new or empty folder');
+    throw new OutputPathError(
+      outDir,
+      'exists and holds files that are not an earlier demo: give a new or empty folder',
+    );
   }
   mkdirSync(outDir, { recursive: true });
   const quick = Boolean(opts.quick);
@@ -107,7 +124,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoManifest> {
       (bar as ProgressSink | null)?.stop();
     }
     const seconds = (performance.now() - t) / 1000;
-    if (result !== undefined) writeFileAtomic(path.join(outDir, `${stage.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    if (result !== undefined)
+      writeFileAtomic(path.join(outDir, `${stage.name}.json`), `${JSON.stringify(result, null, 2)}\n`);
     manifest.stages.push({ name: stage.name, seconds, ok: true });
     manifest.seconds = (performance.now() - t0) / 1000;
     writeFileAtomic(path.join(outDir, 'demo.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -121,13 +139,24 @@ export async function runDemo(opts: DemoOptions): Promise<DemoManifest> {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run every capability on the embedded sample data (real BIOSCAN/BOLD records shipped with the CLI) and write an HTML report')
+    .description(
+      'run every capability on the embedded sample data (real BIOSCAN/BOLD records shipped with the CLI) and write an HTML report',
+    )
     .option('--out <dir>', 'folder for the outputs (default: a new bioscan5m-demo[-N] folder here)', pathArg)
     .option('--quick', 'the same stages with small training budgets (about a minute)')
-    .option('--only <stages>', `comma-separated stage names to run: ${demoStages().map((s) => s.name).join(', ')}`, choiceListArg(demoStages().map((s) => s.name)))
+    .option(
+      '--only <stages>',
+      `comma-separated stage names to run: ${demoStages()
+        .map((s) => s.name)
+        .join(', ')}`,
+      choiceListArg(demoStages().map((s) => s.name)),
+    )
     .option('--json', 'print one JSON summary (the stages and their seconds) instead of the tables')
     .option('--quiet', 'print nothing but errors')
-    .addHelpText('after', '\nExamples:\n  bioscan5m demo                         # the full demo, about 6 min on 2 cores\n  bioscan5m demo --quick --out demo-out  # small budgets, about a minute\n  bioscan5m report --from demo-out       # the HTML report again\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  bioscan5m demo                         # the full demo, about 6 min on 2 cores\n  bioscan5m demo --quick --out demo-out  # small budgets, about a minute\n  bioscan5m report --from demo-out       # the HTML report again\n',
+    )
     .action(async (opts: DemoOptions) => {
       const manifest = await runDemo(opts);
       if (opts.json) console.log(JSON.stringify(manifest, null, 2));

@@ -17,7 +17,10 @@ describe('bioscan5m dna identify', async () => {
   const refRows: string[][] = [];
   const queryRows: string[][] = [];
   table.rows.forEach((r, i) => (i % 5 === 2 && r[col('species')] ? queryRows : refRows).push(r));
-  const csv = (rows: string[][]) => [table.header, ...rows].map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n') + '\n';
+  const csv = (rows: string[][]) =>
+    [table.header, ...rows]
+      .map((r) => r.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(','))
+      .join('\n') + '\n';
   const ref = path.join(dir, 'ref.csv');
   writeFileSync(ref, csv(refRows));
 
@@ -40,9 +43,24 @@ describe('bioscan5m dna identify', async () => {
     expect(s.accuracy.genus.accuracy).toBeGreaterThan(0.8);
     expect(s.queriesPerSecond).toBeGreaterThan(0);
     const pred = await readTable(out);
-    expect(pred.header.slice(0, 10)).toEqual(['record_id', 'phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species', 'confidence', 'novel']);
+    expect(pred.header.slice(0, 10)).toEqual([
+      'record_id',
+      'phylum',
+      'class',
+      'order',
+      'family',
+      'subfamily',
+      'genus',
+      'species',
+      'confidence',
+      'novel',
+    ]);
     const ids = pred.rows.map((x) => x[0]);
-    expect(ids).toEqual([...queryRows.slice(0, 40).map((q) => q[col('record_id')]), 'bad-row', ...queryRows.slice(40).map((q) => q[col('record_id')])]);
+    expect(ids).toEqual([
+      ...queryRows.slice(0, 40).map((q) => q[col('record_id')]),
+      'bad-row',
+      ...queryRows.slice(40).map((q) => q[col('record_id')]),
+    ]);
     const badOut = pred.rows[40];
     expect(badOut.slice(1, 8).every((x) => x === '')).toBe(true);
     for (const row of pred.rows) {
@@ -55,7 +73,13 @@ describe('bioscan5m dna identify', async () => {
 
   it('reads FASTA queries; record_id comes from the FASTA id', async () => {
     const fasta = path.join(dir, 'q.fasta');
-    writeFileSync(fasta, queryRows.slice(0, 5).map((q, i) => `>fq${i} some description\n${q[col('dna_barcode')]}\n`).join(''));
+    writeFileSync(
+      fasta,
+      queryRows
+        .slice(0, 5)
+        .map((q, i) => `>fq${i} some description\n${q[col('dna_barcode')]}\n`)
+        .join(''),
+    );
     const out = path.join(dir, 'pred-fa.csv');
     const r = await run(['dna', 'identify', '--reference', ref, '--queries', fasta, '--out', out, '--quiet']);
     expect(r.code).toBe(0);
@@ -73,12 +97,29 @@ describe('bioscan5m dna identify', async () => {
     writeFileSync(q, `dna_barcode\n${queryRows[0][col('dna_barcode')]}\n${queryRows[1][col('dna_barcode')]}\n`);
     const out = path.join(dir, 'pred-noid.csv');
     expect((await run(['dna', 'identify', '--reference', ref, '--queries', q, '--out', out, '--quiet'])).code).toBe(0);
-    expect(readFileSync(out, 'utf8').split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['0', '1']);
+    expect(
+      readFileSync(out, 'utf8')
+        .split('\n')
+        .slice(1, 3)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['0', '1']);
   });
 
   it('--threads 2 searches on worker threads and gives the same predictions', async () => {
     const out = path.join(dir, 'pred-threads.csv');
-    const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--threads', '2', '--json']);
+    const r = await run([
+      'dna',
+      'identify',
+      '--reference',
+      ref,
+      '--queries',
+      path.join(dir, 'q.csv'),
+      '--out',
+      out,
+      '--threads',
+      '2',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).threads).toBe(2);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(dir, 'pred.csv'), 'utf8'));
@@ -95,7 +136,9 @@ describe('bioscan5m dna identify', async () => {
     const s = JSON.parse(r.out);
     expect([s.identified, s.noHit]).toEqual([1, 1]);
     expect(s.problems).toHaveLength(1);
-    expect(s.problems[0].reason).toMatch(/^no similar reference barcode \(best identity 0\.\d+ is no better than the query shuffled\)$/);
+    expect(s.problems[0].reason).toMatch(
+      /^no similar reference barcode \(best identity 0\.\d+ is no better than the query shuffled\)$/,
+    );
     const pred = await readTable(out);
     expect(pred.rows[0].slice(0, 8)).toEqual(['random', '', '', '', '', '', '', '']);
     expect(pred.rows[1][6]).not.toBe('');
@@ -103,7 +146,18 @@ describe('bioscan5m dna identify', async () => {
 
   it('--closed-world never calls novel', async () => {
     const out = path.join(dir, 'pred-cw.csv');
-    const r = await run(['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out, '--closed-world', '--json']);
+    const r = await run([
+      'dna',
+      'identify',
+      '--reference',
+      ref,
+      '--queries',
+      path.join(dir, 'q.csv'),
+      '--out',
+      out,
+      '--closed-world',
+      '--json',
+    ]);
     expect(JSON.parse(r.out).novel).toBe(0);
   });
 
@@ -113,11 +167,30 @@ describe('bioscan5m dna identify', async () => {
     let r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${noCol}:1: missing required column 'dna_barcode'`);
-    r = await run(['dna', 'identify', '--reference', path.join(dir, 'missing.csv'), '--queries', noCol, '--out', path.join(dir, 'x.csv')]);
+    r = await run([
+      'dna',
+      'identify',
+      '--reference',
+      path.join(dir, 'missing.csv'),
+      '--queries',
+      noCol,
+      '--out',
+      path.join(dir, 'x.csv'),
+    ]);
     expect(r.err).toContain('reference file not found');
-    r = await run(['dna', 'identify', '--reference', ref, '--queries', noCol, '--out', path.join(dir, 'x.csv'), '--k', '40']);
+    r = await run([
+      'dna',
+      'identify',
+      '--reference',
+      ref,
+      '--queries',
+      noCol,
+      '--out',
+      path.join(dir, 'x.csv'),
+      '--k',
+      '40',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain("option '--k <k>' argument '40' is invalid. expected an integer in 8..15");
   });
-
 });

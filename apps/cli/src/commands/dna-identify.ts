@@ -2,7 +2,6 @@
  * `bioscan5m dna identify`: species (or, for an unseen species, genus) of COI barcodes against a labelled
  * reference. Argument parsing and printing only; the engine is in @bioscan5m/dna.
  */
-import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { IdentifyJobOptions, IdentifyJobSummary } from '@bioscan5m/dna/identify';
 import { embedded } from '../data.js';
@@ -45,7 +44,8 @@ export function printIdentifyJobSummary(s: IdentifyJobSummary, outFile: string):
   if (r.skippedRecords) {
     console.log(`reference rows not used: ${r.skippedRecords}`);
     for (const x of s.referenceSkipped) console.log(`  ${x.id}: ${x.reason}`);
-    if (r.skippedRecords > s.referenceSkipped.length) console.log(`  ... and ${r.skippedRecords - s.referenceSkipped.length} more`);
+    if (r.skippedRecords > s.referenceSkipped.length)
+      console.log(`  ... and ${r.skippedRecords - s.referenceSkipped.length} more`);
   }
   console.log(
     `queries: ${s.queries.toLocaleString('en-US')}; identified ${s.identified.toLocaleString('en-US')} (${s.novel} look like species absent from the reference); ` +
@@ -97,17 +97,49 @@ export function registerDnaIdentifyCommands(dna: Command): void {
       'identify COI barcodes: species, or for a species absent from the reference its genus, with a confidence. ' +
         'k-mer candidate search, identity on the shared diagonal (banded alignment when an indel is suspected), species threshold and confidence calibration learned from the reference',
     )
-    .requiredOption('--reference <file>', 'labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional)', pathArg)
-    .requiredOption('--queries <file>', 'barcodes to identify: CSV/TSV with dna_barcode (record_id, rank columns optional) or FASTA', pathArg)
-    .requiredOption('--out <file>', 'predictions CSV: record_id, phylum..species, confidence, novel, identity, nearest_record_id, note', pathArg)
-    .option('--species-threshold <identity>', 'identity (0..1) from which a query gets a species; default: learned from the reference (barcode gap)', numberArg(UNIT))
+    .requiredOption(
+      '--reference <file>',
+      'labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional)',
+      pathArg,
+    )
+    .requiredOption(
+      '--queries <file>',
+      'barcodes to identify: CSV/TSV with dna_barcode (record_id, rank columns optional) or FASTA',
+      pathArg,
+    )
+    .requiredOption(
+      '--out <file>',
+      'predictions CSV: record_id, phylum..species, confidence, novel, identity, nearest_record_id, note',
+      pathArg,
+    )
+    .option(
+      '--species-threshold <identity>',
+      'identity (0..1) from which a query gets a species; default: learned from the reference (barcode gap)',
+      numberArg(UNIT),
+    )
     .option('--closed-world', 'assume every query species is in the reference: never call novel (as BLAST top hit)')
-    .option('--min-confidence <p>', 'leave the deepest rank empty when its confidence is below p, 0..1 (default 0)', numberArg(UNIT))
-    .option('--k <k>', 'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)', intArg(K_RANGE))
-    .option('--sampling <s>', 'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)', intArg({ min: 1 }))
+    .option(
+      '--min-confidence <p>',
+      'leave the deepest rank empty when its confidence is below p, 0..1 (default 0)',
+      numberArg(UNIT),
+    )
+    .option(
+      '--k <k>',
+      'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)',
+      intArg(K_RANGE),
+    )
+    .option(
+      '--sampling <s>',
+      'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)',
+      intArg({ min: 1 }),
+    )
     .option('--candidates <n>', 'candidates verified per query (default 48)', intArg({ min: 1 }))
     .option('--seed <n>', 'seed of the leave-one-out calibration sample', intArg({ min: 0 }), 1)
-    .option('--threads <n>', 'worker threads for the searches, 1..64 (default 1; each starts in a few milliseconds)', intArg(THREADS))
+    .option(
+      '--threads <n>',
+      'worker threads for the searches, 1..64 (default 1; each starts in a few milliseconds)',
+      intArg(THREADS),
+    )
     .option('--json', 'print a JSON summary (counts, accuracy when queries have labels, seconds, queries/s)')
     .option('--quiet', 'no progress bars')
     .addHelpText(
@@ -136,7 +168,9 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
       const queryBar = progressBar('identifying', { quiet });
       let summary: IdentifyJobSummary;
       try {
-        summary = await (await identify()).runIdentifyJob({
+        summary = await (
+          await identify()
+        ).runIdentifyJob({
           ...options,
           reference: opts.reference,
           queries: opts.queries,

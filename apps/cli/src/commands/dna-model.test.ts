@@ -20,7 +20,18 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
   const tiny = ['--k', '4', '--layers', '1', '--heads', '2', '--hidden', '16', '--intermediate', '32', '--batch', '8'];
 
   it('pretrain prints one JSON object with the backend and the throughput', async () => {
-    const r = await run(['dna', 'pretrain', '--data', embedded.barcodes, ...tiny, '--steps', '3', '--checkpoint', ck, '--json']);
+    const r = await run([
+      'dna',
+      'pretrain',
+      '--data',
+      embedded.barcodes,
+      ...tiny,
+      '--steps',
+      '3',
+      '--checkpoint',
+      ck,
+      '--json',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
@@ -42,7 +53,19 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     expect((await run(['dna', 'export-onnx', '--checkpoint', ck, '--out', onnx])).code).toBe(0);
     const a = path.join(dir, 'a.npy');
     const b = path.join(dir, 'b.npy');
-    const ra = await run(['dna', 'embed', '--checkpoint', ck, '--engine', 'tfjs', '--data', small, '--out', a, '--json']);
+    const ra = await run([
+      'dna',
+      'embed',
+      '--checkpoint',
+      ck,
+      '--engine',
+      'tfjs',
+      '--data',
+      small,
+      '--out',
+      a,
+      '--json',
+    ]);
     const rb = await run(['dna', 'embed', '--onnx', onnx, '--data', small, '--out', b, '--json']);
     expect(JSON.parse(ra.out).engine).toBe('wasm');
     expect(JSON.parse(rb.out).engine).toBe('onnxruntime');
@@ -56,7 +79,19 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
   });
 
   it('probe (1-NN genus) and finetune report accuracy, balanced accuracy and macro F1', async () => {
-    const p = await run(['dna', 'probe', '--checkpoint', ck, '--train', embedded.barcodes, '--test', embedded.barcodes, '--method', 'knn', '--json']);
+    const p = await run([
+      'dna',
+      'probe',
+      '--checkpoint',
+      ck,
+      '--train',
+      embedded.barcodes,
+      '--test',
+      embedded.barcodes,
+      '--method',
+      'knn',
+      '--json',
+    ]);
     expect(p.code).toBe(0);
     const s = JSON.parse(p.out);
     expect(s.rank).toBe('genus');
@@ -64,11 +99,37 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     expect(s.metrics.accuracy).toBeGreaterThan(0.95);
     expect(Object.keys(s.metrics)).toEqual(['n', 'accuracy', 'balancedAccuracy', 'macroF1']);
     const ft = path.join(dir, 'ft.safetensors');
-    const f = await run(['dna', 'finetune', '--checkpoint', ck, '--train', small, '--out', ft, '--epochs', '1', '--batch', '32', '--json']);
+    const f = await run([
+      'dna',
+      'finetune',
+      '--checkpoint',
+      ck,
+      '--train',
+      small,
+      '--out',
+      ft,
+      '--epochs',
+      '1',
+      '--batch',
+      '32',
+      '--json',
+    ]);
     expect(f.err).toBe('');
     const fs = JSON.parse(f.out);
     expect(fs.train.classes).toBeGreaterThan(10);
-    const pf = await run(['dna', 'probe', '--checkpoint', ft, '--train', small, '--test', small, '--method', 'finetuned', '--json']);
+    const pf = await run([
+      'dna',
+      'probe',
+      '--checkpoint',
+      ft,
+      '--train',
+      small,
+      '--test',
+      small,
+      '--method',
+      'finetuned',
+      '--json',
+    ]);
     expect(JSON.parse(pf.out).metrics.n).toBe(fs.train.rows);
   });
 
@@ -95,7 +156,19 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     };
     const long = 'ACGT'.repeat(200); // 800 nt > the model's 660
     const file = path.join(dir, 'odd-sequences.csv');
-    writeFileSync(file, [lines[0], row(0, '---NNN---'), row(1, ''), ...lines.slice(2, 40), row(40, 'nnnn'), row(41, long), row(42, '1234'), ...lines.slice(43, 60)].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [
+        lines[0],
+        row(0, '---NNN---'),
+        row(1, ''),
+        ...lines.slice(2, 40),
+        row(40, 'nnnn'),
+        row(41, long),
+        row(42, '1234'),
+        ...lines.slice(43, 60),
+      ].join('\n') + '\n',
+    );
     const p = await run(['dna', 'pretrain', '--data', file, ...tiny, '--steps', '1', '--json']);
     expect(p.err).toBe('');
     const s = JSON.parse(p.out).sequences;
@@ -117,16 +190,41 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
 
   it('refuses bad flag values before any work (usage error, exit 2)', async () => {
     for (const [args, msg] of [
-      [['dna', 'pretrain', '--data', small, '--backend', 'foo'], "option '--backend <name>' argument 'foo' is invalid. expected one of 'tensorflow', 'wasm', 'cpu'"],
-      [['dna', 'pretrain', '--data', small, '--hidden', '30', '--heads', '4'], '--hidden: hidden size 30 must be divisible by the number of heads (4)'],
-      [['dna', 'embed', '--checkpoint', ck, '--data', small, '--out', path.join(dir, 'x.npy'), '--engine', 'torch'], "option '--engine <e>' argument 'torch' is invalid. expected one of 'onnx', 'tfjs'"],
-      [['dna', 'probe', '--checkpoint', ck, '--train', small, '--test', small, '--method', 'svm'], "option '--method <m>' argument 'svm' is invalid. expected one of 'linear', 'knn', 'finetuned', 'cnn'"],
-      [['dna', 'finetune', '--checkpoint', ck, '--train', small, '--out', path.join(dir, 'y.safetensors'), '--rank', 'kingdom'], "option '--rank <rank>' argument 'kingdom' is invalid. expected one of 'phylum', 'class'"],
+      [
+        ['dna', 'pretrain', '--data', small, '--backend', 'foo'],
+        "option '--backend <name>' argument 'foo' is invalid. expected one of 'tensorflow', 'wasm', 'cpu'",
+      ],
+      [
+        ['dna', 'pretrain', '--data', small, '--hidden', '30', '--heads', '4'],
+        '--hidden: hidden size 30 must be divisible by the number of heads (4)',
+      ],
+      [
+        ['dna', 'embed', '--checkpoint', ck, '--data', small, '--out', path.join(dir, 'x.npy'), '--engine', 'torch'],
+        "option '--engine <e>' argument 'torch' is invalid. expected one of 'onnx', 'tfjs'",
+      ],
+      [
+        ['dna', 'probe', '--checkpoint', ck, '--train', small, '--test', small, '--method', 'svm'],
+        "option '--method <m>' argument 'svm' is invalid. expected one of 'linear', 'knn', 'finetuned', 'cnn'",
+      ],
+      [
+        [
+          'dna',
+          'finetune',
+          '--checkpoint',
+          ck,
+          '--train',
+          small,
+          '--out',
+          path.join(dir, 'y.safetensors'),
+          '--rank',
+          'kingdom',
+        ],
+        "option '--rank <rank>' argument 'kingdom' is invalid. expected one of 'phylum', 'class'",
+      ],
     ] as const) {
       const r = await run([...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toContain(msg);
     }
   });
-
 });

@@ -2,7 +2,6 @@
  * `bioscan5m dna pretrain | finetune | probe | embed | export-onnx`: BarcodeBERT-style DNA models. Argument
  * parsing and printing only; the jobs are in @bioscan5m/dna (imported when a command runs).
  */
-import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TAXONOMIC_RANKS, UsageError } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
@@ -27,8 +26,17 @@ const backendOpt = (v: string | undefined): BackendName | undefined => choiceOpt
 /** The encoder of --checkpoint / --onnx (exactly one), with --engine and --k. */
 function encoderOpt(o: Opts): DnaEncoderSpec {
   if (!o.checkpoint === !o.onnx) throw new UsageError('give exactly one of --checkpoint or --onnx', '--checkpoint');
-  if (o.onnx) return { kind: 'onnx', model: o.onnx as string, k: numberOption('k', o.k as string | undefined, { integer: true, ...K_RANGE }) };
-  return { kind: 'checkpoint', checkpoint: o.checkpoint as string, engine: choiceOption('engine', (o.engine as string | undefined) ?? 'onnx', ENGINES)! };
+  if (o.onnx)
+    return {
+      kind: 'onnx',
+      model: o.onnx as string,
+      k: numberOption('k', o.k as string | undefined, { integer: true, ...K_RANGE }),
+    };
+  return {
+    kind: 'checkpoint',
+    checkpoint: o.checkpoint as string,
+    engine: choiceOption('engine', (o.engine as string | undefined) ?? 'onnx', ENGINES)!,
+  };
 }
 
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -41,19 +49,29 @@ export function sequenceLines(file: string, s: SequenceReport): string[] {
     for (const r of s.firstSkipped) out.push(`  line ${r.line}: ${r.reason}`);
     if (s.skipped > s.firstSkipped.length) out.push(`  ... and ${s.skipped - s.firstSkipped.length} more`);
   }
-  if (s.truncated) out.push(`${file}: ${s.truncated} of ${s.used} sequences longer than the model's ${s.maxLen} nucleotides, cut to that length`);
+  if (s.truncated)
+    out.push(
+      `${file}: ${s.truncated} of ${s.used} sequences longer than the model's ${s.maxLen} nucleotides, cut to that length`,
+    );
   return out;
 }
 
 function printEval(s: DnaEvalSummary, files: { train: string; test?: string }): void {
   console.log(`backend: ${s.backend}; method ${s.method}; rank ${s.rank}`);
-  console.log(`train: ${s.train.rows} rows used (${s.train.skipped} without a ${s.rank} label or a usable sequence), ${s.train.classes} classes`);
+  console.log(
+    `train: ${s.train.rows} rows used (${s.train.skipped} without a ${s.rank} label or a usable sequence), ${s.train.classes} classes`,
+  );
   for (const l of sequenceLines(files.train, s.train.sequences)) console.log(l);
   if (s.test) {
-    console.log(`test: ${s.test.rows} rows used (${s.test.skipped} not used); ${s.test.unseenClasses} test classes absent from train`);
+    console.log(
+      `test: ${s.test.rows} rows used (${s.test.skipped} not used); ${s.test.unseenClasses} test classes absent from train`,
+    );
     for (const l of sequenceLines(files.test ?? 'test', s.test.sequences)) console.log(l);
   }
-  if (s.metrics) console.log(`accuracy ${pct(s.metrics.accuracy)}, balanced accuracy ${pct(s.metrics.balancedAccuracy)}, macro F1 ${pct(s.metrics.macroF1)} (n=${s.metrics.n})`);
+  if (s.metrics)
+    console.log(
+      `accuracy ${pct(s.metrics.accuracy)}, balanced accuracy ${pct(s.metrics.balancedAccuracy)}, macro F1 ${pct(s.metrics.macroF1)} (n=${s.metrics.n})`,
+    );
   console.log(`done in ${s.seconds.toFixed(1)} s`);
 }
 
@@ -74,7 +92,12 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .option('--batch <n>', 'sequences per step', intArg(POSITIVE_INT), 64)
     .option('--steps <n>', 'optimizer steps', intArg(POSITIVE_INT), 100)
     .option('--lr <x>', 'peak learning rate (default 1e-4 per 64 sequences of batch)', numberArg(LEARNING_RATE))
-    .option('--loss <which>', "'masked' (masked tokens only) or 'all' (every position, as the reference code)", choiceArg(LOSSES), 'masked')
+    .option(
+      '--loss <which>',
+      "'masked' (masked tokens only) or 'all' (every position, as the reference code)",
+      choiceArg(LOSSES),
+      'masked',
+    )
     .option('--seed <n>', 'random seed', intArg(SEED), 0)
     .option('--checkpoint <file>', 'checkpoint file (.safetensors), written atomically', pathArg)
     .option('--checkpoint-every <n>', 'steps between checkpoints', intArg(POSITIVE_INT), 50)
@@ -82,7 +105,12 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', EX(`pretrain --data ${embedded.barcodes} --k 4 --layers 1 --heads 2 --hidden 32 --batch 16 --steps 10 --checkpoint enc.safetensors --json`))
+    .addHelpText(
+      'after',
+      EX(
+        `pretrain --data ${embedded.barcodes} --k 4 --layers 1 --heads 2 --hidden 32 --batch 16 --steps 10 --checkpoint enc.safetensors --json`,
+      ),
+    )
     .action(async (o: Opts) => {
       const options = {
         data: o.data as string,
@@ -111,9 +139,15 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       console.log(`backend: ${s.backend}`);
       console.log(`data: ${s.sequences.used} sequences from ${s.data}`);
       for (const l of sequenceLines(s.data, s.sequences)) console.log(l);
-      console.log(`model: k=${s.config.k}, ${s.config.layers} layers, ${s.config.heads} heads, hidden ${s.config.hidden}, vocabulary ${s.config.vocabSize}`);
-      console.log(`steps ${s.startStep}..${s.steps} (batch ${s.batchSize}); loss ${s.firstLoss?.toFixed(4)} -> ${s.finalLoss?.toFixed(4)}`);
-      console.log(`throughput: ${s.sequencesPerSecond === null ? '-' : s.sequencesPerSecond.toFixed(2)} sequences/s (after the warm-up step); ${s.seconds.toFixed(1)} s`);
+      console.log(
+        `model: k=${s.config.k}, ${s.config.layers} layers, ${s.config.heads} heads, hidden ${s.config.hidden}, vocabulary ${s.config.vocabSize}`,
+      );
+      console.log(
+        `steps ${s.startStep}..${s.steps} (batch ${s.batchSize}); loss ${s.firstLoss?.toFixed(4)} -> ${s.finalLoss?.toFixed(4)}`,
+      );
+      console.log(
+        `throughput: ${s.sequencesPerSecond === null ? '-' : s.sequencesPerSecond.toFixed(2)} sequences/s (after the warm-up step); ${s.seconds.toFixed(1)} s`,
+      );
       if (s.checkpoint) console.log(`checkpoint: ${s.checkpoint}`);
     });
 
@@ -132,7 +166,10 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', EX(`finetune --checkpoint enc.safetensors --train ${embedded.barcodes} --out ft.safetensors --epochs 1`))
+    .addHelpText(
+      'after',
+      EX(`finetune --checkpoint enc.safetensors --train ${embedded.barcodes} --out ft.safetensors --epochs 1`),
+    )
     .action(async (o: Opts) => {
       const { parseRank, runFinetuneJob } = await dna();
       const options = {
@@ -156,21 +193,31 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
 
   dnaCommand
     .command('probe')
-    .description('evaluate embeddings: linear probe (frozen encoder), cosine 1-NN (genus of unseen species), a fine-tuned head, or the CNN baseline')
+    .description(
+      'evaluate embeddings: linear probe (frozen encoder), cosine 1-NN (genus of unseen species), a fine-tuned head, or the CNN baseline',
+    )
     .requiredOption('--train <file>', 'labelled barcodes to fit on (the 1-NN keys)', pathArg)
     .requiredOption('--test <file>', 'labelled barcodes to evaluate', pathArg)
     .option('--method <m>', "'linear', 'knn', 'finetuned' or 'cnn'", choiceArg(METHODS), 'knn')
     .option('--checkpoint <file>', 'encoder checkpoint (ours)', pathArg)
     .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)', pathArg)
     .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata, 1..12', intArg(K_RANGE))
-    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", choiceArg(ENGINES), 'onnx')
+    .option(
+      '--engine <e>',
+      "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'",
+      choiceArg(ENGINES),
+      'onnx',
+    )
     .option('--rank <rank>', 'label rank (default genus for knn, species otherwise)', choiceArg(TAXONOMIC_RANKS))
     .option('--epochs <n>', 'epochs for linear / cnn', intArg(POSITIVE_INT))
     .option('--seed <n>', 'random seed', intArg(SEED), 0)
     .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', EX(`probe --checkpoint enc.safetensors --train ${embedded.barcodes} --test ${embedded.barcodes} --method knn`))
+    .addHelpText(
+      'after',
+      EX(`probe --checkpoint enc.safetensors --train ${embedded.barcodes} --test ${embedded.barcodes} --method knn`),
+    )
     .action(async (o: Opts) => {
       const method = choiceOption('method', o.method as string, METHODS)!;
       const { parseRank, runProbeJob } = await dna();
@@ -198,13 +245,23 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .option('--checkpoint <file>', 'encoder checkpoint (ours)', pathArg)
     .option('--onnx <file>', 'ONNX encoder (ours, or BERT-style exported elsewhere: then give --k)', pathArg)
     .option('--k <n>', 'k-mer length of an ONNX model without bioscan5m metadata, 1..12', intArg(K_RANGE))
-    .option('--engine <e>', "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'", choiceArg(ENGINES), 'onnx')
+    .option(
+      '--engine <e>',
+      "run a --checkpoint with 'onnx' (onnxruntime, default) or 'tfjs'",
+      choiceArg(ENGINES),
+      'onnx',
+    )
     .option('--backend <name>', "tfjs backend for --engine tfjs: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', EX(`embed --checkpoint enc.safetensors --data ${embedded.barcodes} --out emb.npy`))
     .action(async (o: Opts) => {
-      const options = { encoder: encoderOpt(o), data: o.data as string, out: o.out as string, backend: backendOpt(o.backend as string | undefined) };
+      const options = {
+        encoder: encoderOpt(o),
+        data: o.data as string,
+        out: o.out as string,
+        backend: backendOpt(o.backend as string | undefined),
+      };
       const { runDnaEmbedJob } = await dna();
       const bar = progressBar('embed', { quiet: Boolean(o.quiet || o.json) });
       const s = await runDnaEmbedJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
@@ -216,7 +273,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
 
   dnaCommand
     .command('export-onnx')
-    .description('export an encoder checkpoint to ONNX (inputs input_ids, attention_mask; outputs last_hidden_state, pooled_embedding)')
+    .description(
+      'export an encoder checkpoint to ONNX (inputs input_ids, attention_mask; outputs last_hidden_state, pooled_embedding)',
+    )
     .requiredOption('--checkpoint <file>', 'encoder checkpoint', pathArg)
     .requiredOption('--out <file>', 'output .onnx', pathArg)
     .option('--json', 'print one JSON summary')
@@ -225,6 +284,8 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .action(async (o: Opts) => {
       const s = await (await dna()).runExportOnnxJob({ checkpoint: o.checkpoint as string, out: o.out as string });
       if (o.json) return console.log(JSON.stringify(s));
-      console.log(`wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17, ${s.bytes} bytes)`);
+      console.log(
+        `wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17, ${s.bytes} bytes)`,
+      );
     });
 }

@@ -8,4 +8,3 @@ export function registerDnaCommands(program: Command): void {
   registerDnaModelCommands(dna);
   registerDnaIdentifyCommands(dna);
 }
-

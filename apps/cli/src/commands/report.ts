@@ -13,13 +13,24 @@ export function registerReportCommand(program: Command): void {
     .option('--out <file.html>', 'the page to write (default: <dir>/report.html)', pathArg)
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'print nothing but errors')
-    .addHelpText('after', '\nExample:\n  bioscan5m demo --quick --out demo-out && bioscan5m report --from demo-out --out demo.html\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  bioscan5m demo --quick --out demo-out && bioscan5m report --from demo-out --out demo.html\n',
+    )
     .action(async (o: { from: string; out?: string; json?: boolean; quiet?: boolean }) => {
       const out = path.resolve(o.out ?? path.join(o.from, 'report.html'));
-      if (!out.endsWith('.html')) throw new OutputPathError(out, 'the report is an HTML page: give a file name ending in .html');
+      if (!out.endsWith('.html'))
+        throw new OutputPathError(out, 'the report is an HTML page: give a file name ending in .html');
       const { RESULT_FILES } = await import('../report/results.js');
-      checkOutputPaths({ inputs: Object.fromEntries(Object.values(RESULT_FILES).map((f) => [f, path.join(o.from, f)])), outputs: { '--out': out } });
-      if (existsSync(out) && statSync(out).isFile() && !/^<!doctype html>/i.test(readFileSync(out, 'utf8').slice(0, 100))) {
+      checkOutputPaths({
+        inputs: Object.fromEntries(Object.values(RESULT_FILES).map((f) => [f, path.join(o.from, f)])),
+        outputs: { '--out': out },
+      });
+      if (
+        existsSync(out) &&
+        statSync(out).isFile() &&
+        !/^<!doctype html>/i.test(readFileSync(out, 'utf8').slice(0, 100))
+      ) {
         throw new OutputPathError(out, 'exists and is not an HTML page written by this command: not overwriting it');
       }
       const { writeReport } = await import('../report/index.js');

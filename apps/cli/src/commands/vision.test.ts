@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readNpy, readTable } from '@bioscan5m/core';
 import { runCli as run } from '../test-support.js';
 import { embedded } from '../data.js';
@@ -32,7 +32,17 @@ describe('bioscan5m vision', () => {
     expect(r.out).toContain('3 images: 2 processed (1 cropped, 1 without a specimen), 0 already done, 1 unreadable');
     expect(r.err).toMatch(/b\/cut\.jpg: cannot read image: truncated JPEG/);
     const t = await readTable(path.join(out, 'boxes.csv'));
-    expect(t.header).toEqual(['file', 'x', 'y', 'width', 'height', 'score', 'area_fraction', 'scale_factor', 'image_measurement_value']);
+    expect(t.header).toEqual([
+      'file',
+      'x',
+      'y',
+      'width',
+      'height',
+      'score',
+      'area_fraction',
+      'scale_factor',
+      'image_measurement_value',
+    ]);
     expect(t.rows.map((x) => x[0])).toEqual(['CRALA13917-21.jpg', 'b/ABINP1822-21.jpg']);
     expect(existsSync(path.join(out, 'cropped_256', 'CRALA13917-21.jpg'))).toBe(true);
     expect(existsSync(path.join(out, 'original_256', 'b', 'ABINP1822-21.jpg'))).toBe(true);
@@ -41,9 +51,20 @@ describe('bioscan5m vision', () => {
   });
 
   it('crop: clear errors for a bad detector argument and a missing folder', async () => {
-    const r = await run(['vision', 'crop', '--images', embedded.images, '--out', path.join(tmp, 'x'), '--detector', 'yolo']);
+    const r = await run([
+      'vision',
+      'crop',
+      '--images',
+      embedded.images,
+      '--out',
+      path.join(tmp, 'x'),
+      '--detector',
+      'yolo',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("option '--detector <builtin|weights.json|model.onnx>' argument 'yolo' is invalid. expected 'builtin', a weights .json from 'vision train' or a .onnx file");
+    expect(r.err).toContain(
+      "option '--detector <builtin|weights.json|model.onnx>' argument 'yolo' is invalid. expected 'builtin', a weights .json from 'vision train' or a .onnx file",
+    );
     const m = await run(['vision', 'crop', '--images', path.join(tmp, 'nope'), '--out', path.join(tmp, 'x')]);
     expect(m.code).toBe(1);
     expect(m.err).toContain('nope: no such folder');
@@ -58,7 +79,17 @@ describe('bioscan5m vision', () => {
   });
 
   it('quality and evaluate on the embedded photos', async () => {
-    const q = await run(['vision', 'quality', '--images', embedded.images, '--out', path.join(tmp, 'q.csv'), '--labels', path.join(embedded.images, 'manifest.csv'), '--quiet']);
+    const q = await run([
+      'vision',
+      'quality',
+      '--images',
+      embedded.images,
+      '--out',
+      path.join(tmp, 'q.csv'),
+      '--labels',
+      path.join(embedded.images, 'manifest.csv'),
+      '--quiet',
+    ]);
     expect(q.code).toBe(0);
     expect(q.out).toMatch(/noSpecimen\s+vs empty\s+precision \d\.\d\d/);
     expect((await readTable(path.join(tmp, 'q.csv'))).rows).toHaveLength(16);
@@ -70,14 +101,46 @@ describe('bioscan5m vision', () => {
 
   it('train: fits re-scorer weights on a COCO file and crop uses them via --detector', async () => {
     const weights = path.join(tmp, 'w.json');
-    const r = await run(['vision', 'train', '--images', embedded.images, '--coco', embedded.imagesCoco, '--out', weights, '--epochs', '50', '--quiet']);
+    const r = await run([
+      'vision',
+      'train',
+      '--images',
+      embedded.images,
+      '--coco',
+      embedded.imagesCoco,
+      '--out',
+      weights,
+      '--epochs',
+      '50',
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`trained the built-in detector's re-scorer on 16 images -> ${weights}`);
-    const e = await run(['vision', 'evaluate', '--images', embedded.images, '--coco', embedded.imagesCoco, '--detector', weights, '--quiet']);
+    const e = await run([
+      'vision',
+      'evaluate',
+      '--images',
+      embedded.images,
+      '--coco',
+      embedded.imagesCoco,
+      '--detector',
+      weights,
+      '--quiet',
+    ]);
     expect(e.code).toBe(0);
     const bad = path.join(tmp, 'bad.json');
     writeFileSync(bad, '{"features": ["x"]}');
-    const b = await run(['vision', 'evaluate', '--images', embedded.images, '--coco', embedded.imagesCoco, '--detector', bad, '--quiet']);
+    const b = await run([
+      'vision',
+      'evaluate',
+      '--images',
+      embedded.images,
+      '--coco',
+      embedded.imagesCoco,
+      '--detector',
+      bad,
+      '--quiet',
+    ]);
     expect(b.code).toBe(1);
     expect(b.err).toMatch(/bad\.json: not detector weights for this version/);
   });
@@ -86,5 +149,4 @@ describe('bioscan5m vision', () => {
     const r = await run(['vision', 'crop', '--help']);
     expect(r.out).toContain(`bioscan5m vision crop --images ${embedded.images} --out crops`);
   });
-
 });

@@ -28,7 +28,8 @@ function detectorArg(value: string): string {
   try {
     parseDetectorArg(value);
   } catch (err) {
-    if (Bioscan5mError.isInstance(err)) throw new InvalidArgumentError("expected 'builtin', a weights .json from 'vision train' or a .onnx file");
+    if (Bioscan5mError.isInstance(err))
+      throw new InvalidArgumentError("expected 'builtin', a weights .json from 'vision train' or a .onnx file");
     throw err;
   }
   return value;
@@ -66,13 +67,23 @@ async function cropCommand(o: CropOpts): Promise<void> {
   const bar = progressBar('crop', { quiet: o.quiet || o.json });
   let s: VisionPackage.CropJobSummary;
   try {
-    s = await v.runCropJob({ imagesDir: o.images, outDir: o.out, boxesCsv: o.boxes, detector: v.parseDetectorArg(o.detector), workers: o.workers, crop, onProgress: (d, t) => bar.update(d, t) });
+    s = await v.runCropJob({
+      imagesDir: o.images,
+      outDir: o.out,
+      boxesCsv: o.boxes,
+      detector: v.parseDetectorArg(o.detector),
+      workers: o.workers,
+      crop,
+      onProgress: (d, t) => bar.update(d, t),
+    });
   } finally {
     bar.stop();
   }
   const out = path.resolve(o.out);
   report(o.json, s, () => {
-    console.log(`${s.total} images: ${s.processed} processed (${s.withSpecimen} cropped, ${s.noSpecimen} without a specimen), ${s.skipped} already done, ${s.failed.length} unreadable`);
+    console.log(
+      `${s.total} images: ${s.processed} processed (${s.withSpecimen} cropped, ${s.noSpecimen} without a specimen), ${s.skipped} already done, ${s.failed.length} unreadable`,
+    );
     console.log(`boxes: ${s.boxesCsv}`);
     console.log(`crops: ${['cropped', 'cropped_256', 'original_256'].map((f) => path.join(out, f)).join(', ')}`);
   });
@@ -111,7 +122,9 @@ async function embedCommand(o: EmbedOpts, explicit: (key: string) => boolean): P
     bar.stop();
   }
   report(o.json, s, () => {
-    console.log(`embedded ${s.embedded} of ${s.total} images with ${s.encoder} (${s.dim} dims${s.resumed ? `; ${s.resumed} taken over from an interrupted run` : ''})`);
+    console.log(
+      `embedded ${s.embedded} of ${s.total} images with ${s.encoder} (${s.dim} dims${s.resumed ? `; ${s.resumed} taken over from an interrupted run` : ''})`,
+    );
     console.log(`matrix: ${s.npy} [${s.embedded}, ${s.dim}] float32; file order: ${s.filesTxt}`);
   });
   printFailures(s.failed);
@@ -131,16 +144,25 @@ async function qualityCommand(o: QualityOpts): Promise<void> {
   const bar = progressBar('quality', { quiet: o.quiet || o.json });
   let s: VisionPackage.QualityJobSummary;
   try {
-    s = await v.runQualityJob({ imagesDir: o.images, out: o.out, labels: o.labels, onProgress: (d, t) => bar.update(d, t) });
+    s = await v.runQualityJob({
+      imagesDir: o.images,
+      out: o.out,
+      labels: o.labels,
+      onProgress: (d, t) => bar.update(d, t),
+    });
   } finally {
     bar.stop();
   }
   report(o.json, s, () => {
-    console.log(`${s.assessed} images: ${s.flagged.noSpecimen} without a specimen, ${s.flagged.blurred} blurred, ${s.flagged.fragmented} fragmented -> ${s.out}`);
+    console.log(
+      `${s.assessed} images: ${s.flagged.noSpecimen} without a specimen, ${s.flagged.blurred} blurred, ${s.flagged.fragmented} fragmented -> ${s.out}`,
+    );
     if (!s.scores) return;
     console.log(`against ${s.scores.labels} (${s.scores.matched} images matched):`);
     for (const f of s.scores.flags) {
-      console.log(`  ${f.flag.padEnd(11)} vs ${f.label.padEnd(10)} precision ${f.precision.toFixed(2)}  recall ${f.recall.toFixed(2)}  (TP ${f.truePositives}, FP ${f.falsePositives}, FN ${f.falseNegatives}; prevalence ${f.prevalence.toFixed(2)})`);
+      console.log(
+        `  ${f.flag.padEnd(11)} vs ${f.label.padEnd(10)} precision ${f.precision.toFixed(2)}  recall ${f.recall.toFixed(2)}  (TP ${f.truePositives}, FP ${f.falsePositives}, FN ${f.falseNegatives}; prevalence ${f.prevalence.toFixed(2)})`,
+      );
     }
   });
   printFailures(s.failed);
@@ -160,15 +182,26 @@ async function evaluateCommand(o: EvalOpts): Promise<void> {
   const bar = progressBar('evaluate', { quiet: o.quiet || o.json });
   let s: VisionPackage.DetectorEvalJobSummary;
   try {
-    s = await v.runDetectorEvalJob({ imagesDir: o.images, coco: o.coco, detector, onProgress: (d, t) => bar.update(d, t) });
+    s = await v.runDetectorEvalJob({
+      imagesDir: o.images,
+      coco: o.coco,
+      detector,
+      onProgress: (d, t) => bar.update(d, t),
+    });
   } finally {
     bar.stop();
   }
   const { metrics: m, bestBox: top1 } = s;
   report(o.json, s, () => {
-    console.log(`${s.detector} on ${m.images} images (${m.truths} annotated specimens${s.failed.length ? `, ${s.failed.length} unreadable images left out` : ''}):`);
-    console.log(`  AP@0.75 ${m.ap75.toFixed(3)}  AR@[.5:.95] ${m.ar.toFixed(3)}  AP@0.5 ${m.ap50.toFixed(3)}  AP@[.5:.95] ${m.ap.toFixed(3)}  (all boxes)`);
-    console.log(`  AP@0.75 ${top1.ap75.toFixed(3)}  AR@[.5:.95] ${top1.ar.toFixed(3)}  (best box only, as cropping uses)`);
+    console.log(
+      `${s.detector} on ${m.images} images (${m.truths} annotated specimens${s.failed.length ? `, ${s.failed.length} unreadable images left out` : ''}):`,
+    );
+    console.log(
+      `  AP@0.75 ${m.ap75.toFixed(3)}  AR@[.5:.95] ${m.ar.toFixed(3)}  AP@0.5 ${m.ap50.toFixed(3)}  AP@[.5:.95] ${m.ap.toFixed(3)}  (all boxes)`,
+    );
+    console.log(
+      `  AP@0.75 ${top1.ap75.toFixed(3)}  AR@[.5:.95] ${top1.ar.toFixed(3)}  (best box only, as cropping uses)`,
+    );
   });
   // The metrics are of the readable images: the others are named, and the exit says some were left out.
   printFailures(s.failed);
@@ -192,30 +225,61 @@ async function trainCommand(o: TrainOpts): Promise<void> {
   const bar = progressBar('candidates', { quiet: o.quiet || o.json });
   let s: VisionPackage.DetectorTrainJobSummary;
   try {
-    s = await v.runDetectorTrainJob({ imagesDir: o.images, coco: o.coco, out: o.out, hidden: o.hidden, epochs: o.epochs, seed: o.seed, crossValidateFolds: o.cv ? 5 : undefined, onProgress: (d, t) => bar.update(d, t) });
+    s = await v.runDetectorTrainJob({
+      imagesDir: o.images,
+      coco: o.coco,
+      out: o.out,
+      hidden: o.hidden,
+      epochs: o.epochs,
+      seed: o.seed,
+      crossValidateFolds: o.cv ? 5 : undefined,
+      onProgress: (d, t) => bar.update(d, t),
+    });
   } finally {
     bar.stop();
   }
   const cv = s.crossValidation;
   report(o.json, s, () => {
-    if (cv) console.log(`${cv.folds}-fold cross-validation on ${s.images} images: AP@0.75 ${cv.metrics.ap75.toFixed(3)}  AR@[.5:.95] ${cv.metrics.ar.toFixed(3)}  AP@0.5 ${cv.metrics.ap50.toFixed(3)}`);
-    console.log(`trained the built-in detector's re-scorer on ${s.images} images -> ${s.out} (use: --detector ${s.out})`);
+    if (cv)
+      console.log(
+        `${cv.folds}-fold cross-validation on ${s.images} images: AP@0.75 ${cv.metrics.ap75.toFixed(3)}  AR@[.5:.95] ${cv.metrics.ar.toFixed(3)}  AP@0.5 ${cv.metrics.ap50.toFixed(3)}`,
+      );
+    console.log(
+      `trained the built-in detector's re-scorer on ${s.images} images -> ${s.out} (use: --detector ${s.out})`,
+    );
   });
   printFailures(s.failed);
 }
 
 /** Registers `bioscan5m vision ...`. */
 export function registerVisionCommands(program: Command): void {
-  const vision = program.command('vision').description('specimen images: detection, cropping, size, quality flags and embeddings');
+  const vision = program
+    .command('vision')
+    .description('specimen images: detection, cropping, size, quality flags and embeddings');
   const imgs = embedded.images;
 
   vision
     .command('crop')
-    .description('detect the specimen in every image under --images and write cropped/, cropped_256/, original_256/ and BOXES.csv (resumable)')
+    .description(
+      'detect the specimen in every image under --images and write cropped/, cropped_256/, original_256/ and BOXES.csv (resumable)',
+    )
     .requiredOption('--images <dir>', 'folder of photos (searched recursively)', pathArg)
-    .requiredOption('--out <dir>', 'output folder (cropped/, cropped_256/, original_256/ mirror the input paths)', pathArg)
-    .option('--boxes <csv>', 'BOXES.csv to write (default OUT/boxes.csv); rows already there are kept and not redone', pathArg)
-    .option('--detector <builtin|weights.json|model.onnx>', "'builtin' (shipped weights), re-scorer weights from 'vision train', or a DETR-style ONNX export", detectorArg, 'builtin')
+    .requiredOption(
+      '--out <dir>',
+      'output folder (cropped/, cropped_256/, original_256/ mirror the input paths)',
+      pathArg,
+    )
+    .option(
+      '--boxes <csv>',
+      'BOXES.csv to write (default OUT/boxes.csv); rows already there are kept and not redone',
+      pathArg,
+    )
+    .option(
+      '--detector <builtin|weights.json|model.onnx>',
+      "'builtin' (shipped weights), re-scorer weights from 'vision train', or a DETR-style ONNX export",
+      detectorArg,
+      'builtin',
+    )
     .option('--workers <n>', 'worker threads (default: all cores; 0 = this thread)', intArg(WORKERS))
     .option('--ratio <r>', 'box enlargement ratio, 1..10', numberArg(RATIO), 1.4)
     .option('--jpeg-quality <q>', 'JPEG quality of the crops, 1..100', intArg(JPEG_QUALITY), 90)
@@ -238,8 +302,13 @@ Examples:
     .description('encode every image under --images into an N x D float32 .npy (+ X.files.txt with the row order)')
     .requiredOption('--images <dir>', 'folder of images (typically cropped_256/)', pathArg)
     .requiredOption('--out <file.npy>', 'output matrix', pathArg)
-    .option('--encoder <descriptor|model.onnx>', "'descriptor' (weight-free colour + gradient baseline) or an ONNX image encoder (ViT, DINO, CLIP)", pathArg, 'descriptor')
-    .option('--size <px>', 'ONNX input side, 16..4096 (default: the model\'s, else 224)', intArg(INPUT_SIZE))
+    .option(
+      '--encoder <descriptor|model.onnx>',
+      "'descriptor' (weight-free colour + gradient baseline) or an ONNX image encoder (ViT, DINO, CLIP)",
+      pathArg,
+      'descriptor',
+    )
+    .option('--size <px>', "ONNX input side, 16..4096 (default: the model's, else 224)", intArg(INPUT_SIZE))
     .option('--pooling <cls|mean>', 'ONNX token outputs: CLS token or mean over tokens', choiceArg(POOLINGS), 'cls')
     .option('--mean <r,g,b>', 'ONNX input normalisation mean (default ImageNet)', numberListArg(3))
     .option('--std <r,g,b>', 'ONNX input normalisation std, each > 0 (default ImageNet)', numberListArg(3, STD))
@@ -259,11 +328,22 @@ Examples:
     .command('quality')
     .description('flag images with no specimen, blurred images and fragmented specimens; --labels scores the flags')
     .requiredOption('--images <dir>', 'folder of photos', pathArg)
-    .requiredOption('--out <csv>', 'per-image flags: file,no_specimen,blurred,fragmented,sharpness,fragments,score', pathArg)
-    .option('--labels <csv>', 'table with file_name and quality_label (valid/empty/blurry/fragmented) to print precision/recall', pathArg)
+    .requiredOption(
+      '--out <csv>',
+      'per-image flags: file,no_specimen,blurred,fragmented,sharpness,fragments,score',
+      pathArg,
+    )
+    .option(
+      '--labels <csv>',
+      'table with file_name and quality_label (valid/empty/blurry/fragmented) to print precision/recall',
+      pathArg,
+    )
     .option('--json', 'print the summary (and the scores of the flags) as JSON')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', `\nExample:\n  bioscan5m vision quality --images ${imgs} --out quality.csv --labels ${path.join(imgs, 'manifest.csv')}\n`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  bioscan5m vision quality --images ${imgs} --out quality.csv --labels ${path.join(imgs, 'manifest.csv')}\n`,
+    )
     .action((o: QualityOpts) => qualityCommand(o));
 
   vision
@@ -285,11 +365,13 @@ Examples:
     .requiredOption('--out <weights.json>', 'weights to pass as --detector', pathArg)
     .option('--hidden <n>', 'hidden tanh units (0 = logistic regression)', intArg({ min: 0 }), DEFAULT_TRAINING.hidden)
     .option('--epochs <n>', 'training epochs', intArg({ min: 1 }), DEFAULT_TRAINING.epochs)
-    .option('--seed <n>', 'seed of the hidden units\' initial weights', intArg({ min: 0 }), 1)
+    .option('--seed <n>', "seed of the hidden units' initial weights", intArg({ min: 0 }), 1)
     .option('--cv', 'also print 5-fold cross-validated AP/AR (5 more trainings)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', `\nExample:\n  bioscan5m vision train --images ${imgs} --coco ${embedded.imagesCoco} --out my-detector.json --epochs 200\n  bioscan5m vision crop --images ${imgs} --out crops --detector my-detector.json\n`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  bioscan5m vision train --images ${imgs} --coco ${embedded.imagesCoco} --out my-detector.json --epochs 200\n  bioscan5m vision crop --images ${imgs} --out crops --detector my-detector.json\n`,
+    )
     .action((o: TrainOpts) => trainCommand(o));
 }
-

@@ -18,20 +18,45 @@ const RANKS = ['order', 'family', 'genus', 'species'] as const;
  * UMAP once, then Ward per label column with as many clusters as the column has classes (Lowe et al.'s setup:
  * each rank is scored on its own clustering), AMI of each.
  */
-async function clusterOne(name: string, x: Matrix, labels: Record<string, string[]>, ctx: DemoContext, note?: string): Promise<ClusterEmbeddingResult> {
+async function clusterOne(
+  name: string,
+  x: Matrix,
+  labels: Record<string, string[]>,
+  ctx: DemoContext,
+  note?: string,
+): Promise<ClusterEmbeddingResult> {
   const { zeroShotClustering } = await import('@bioscan5m/cluster');
   const umapDims = x.rows > 60 ? (ctx.quick ? 10 : 50) : 0;
   const columns = Object.keys(labels);
-  const first = await zeroShotClustering({ embeddings: [x], labels: { [columns[0]]: labels[columns[0]] }, umapDims, umap: { nEpochs: ctx.quick ? 100 : 300, seed: 0 } });
+  const first = await zeroShotClustering({
+    embeddings: [x],
+    labels: { [columns[0]]: labels[columns[0]] },
+    umapDims,
+    umap: { nEpochs: ctx.quick ? 100 : 300, seed: 0 },
+  });
   const ami: Record<string, number> = { [columns[0]]: first.metrics[columns[0]].ami };
   const clusters: number[] = [first.clusters];
   for (const c of columns.slice(1)) {
-    const r = await zeroShotClustering({ embeddings: [first.clustered], labels: { [c]: labels[c] }, umapDims: 0, zscore: false });
+    const r = await zeroShotClustering({
+      embeddings: [first.clustered],
+      labels: { [c]: labels[c] },
+      umapDims: 0,
+      zscore: false,
+    });
     ami[c] = r.metrics[c].ami;
     clusters.push(r.clusters);
   }
-  ctx.log(`${name} (${x.dim} dims${umapDims ? `, UMAP to ${umapDims}` : ''}, Ward): ${columns.map((c, i) => `AMI ${c} ${ami[c].toFixed(3)} (${clusters[i]} clusters)`).join(', ')}`);
-  return { embedding: name, dims: x.dim, rows: first.n, clusters: Object.fromEntries(columns.map((c, i) => [c, clusters[i]])), ami, note };
+  ctx.log(
+    `${name} (${x.dim} dims${umapDims ? `, UMAP to ${umapDims}` : ''}, Ward): ${columns.map((c, i) => `AMI ${c} ${ami[c].toFixed(3)} (${clusters[i]} clusters)`).join(', ')}`,
+  );
+  return {
+    embedding: name,
+    dims: x.dim,
+    rows: first.n,
+    clusters: Object.fromEntries(columns.map((c, i) => [c, clusters[i]])),
+    ami,
+    note,
+  };
 }
 
 export const clusterStage: DemoStage = {
@@ -54,7 +79,9 @@ export const clusterStage: DemoStage = {
 
     const k = kmerMatrix(sequences);
     writeNpy(path.join(ctx.outDir, 'cluster-kmer4.npy'), Float32Array.from(k.data), [k.rows, k.dim]);
-    results.push(await clusterOne('4-mer frequencies (DNA, no training)', { data: k.data, rows: k.rows, dim: k.dim }, labels, ctx));
+    results.push(
+      await clusterOne('4-mer frequencies (DNA, no training)', { data: k.data, rows: k.rows, dim: k.dim }, labels, ctx),
+    );
     ctx.onProgress?.(1, 3);
 
     const encoderFile = path.join(ctx.outDir, DNA_ENCODER_FILE);
@@ -64,7 +91,14 @@ export const clusterStage: DemoStage = {
       try {
         const e = await enc.embed(sequences);
         writeNpy(path.join(ctx.outDir, 'cluster-dna-encoder.npy'), e.data, [e.rows, e.dim]);
-        results.push(await clusterOne('DNA encoder (ours, dna-model stage)', { data: e.data, rows: e.rows, dim: e.dim }, labels, ctx));
+        results.push(
+          await clusterOne(
+            'DNA encoder (ours, dna-model stage)',
+            { data: e.data, rows: e.rows, dim: e.dim },
+            labels,
+            ctx,
+          ),
+        );
       } finally {
         await enc.dispose();
       }
@@ -83,7 +117,13 @@ export const clusterStage: DemoStage = {
     }
     writeNpy(path.join(ctx.outDir, 'cluster-images.npy'), img.data, [img.rows, img.dim]);
     results.push(
-      await clusterOne('image descriptor (sample photos)', img, { quality: man.rows.map((r) => r[man.header.indexOf('quality_label')]) }, ctx, 'the 16 sample photos carry no taxonomy: scored against their quality labels'),
+      await clusterOne(
+        'image descriptor (sample photos)',
+        img,
+        { quality: man.rows.map((r) => r[man.header.indexOf('quality_label')]) },
+        ctx,
+        'the 16 sample photos carry no taxonomy: scored against their quality labels',
+      ),
     );
     ctx.onProgress?.(3, 3);
     const result = { results };

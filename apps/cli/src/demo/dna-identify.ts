@@ -36,15 +36,27 @@ export const identifyStage: DemoStage = {
       `embedded barcodes split (seed ${SEED}, identical barcodes kept together): ${p.reference.length} reference, ` +
         `${p.closed.length} queries of seen species, ${p.open.length} of species absent from the reference`,
     );
-    const seen = await runIdentifyJob({ reference: ref, queries: closed, out: path.join(dir, 'predictions_seen_species.csv') });
+    const seen = await runIdentifyJob({
+      reference: ref,
+      queries: closed,
+      out: path.join(dir, 'predictions_seen_species.csv'),
+    });
     ctx.onProgress?.(1, 3);
-    const unseen = await runIdentifyJob({ reference: ref, queries: open, out: path.join(dir, 'predictions_unseen_species.csv') });
+    const unseen = await runIdentifyJob({
+      reference: ref,
+      queries: open,
+      out: path.join(dir, 'predictions_unseen_species.csv'),
+    });
     ctx.onProgress?.(2, 3);
     const a = seen.accuracy!;
     const b = unseen.accuracy!;
     ctx.log(`species threshold learned from the reference: ${pct(seen.reference.speciesThreshold)} identity`);
-    ctx.log(`seen species:   species accuracy ${pct(a.species.accuracy)} (${a.species.correct}/${a.species.total}), genus ${pct(a.genus.accuracy)}, ${seen.novel} called novel; ${seen.queriesPerSecond.toFixed(0)} queries/s`);
-    ctx.log(`unseen species: genus accuracy ${pct(b.genus.accuracy)} (${b.genus.correct}/${b.genus.total}), ${unseen.novel}/${unseen.queries} called novel; ${unseen.queriesPerSecond.toFixed(0)} queries/s`);
+    ctx.log(
+      `seen species:   species accuracy ${pct(a.species.accuracy)} (${a.species.correct}/${a.species.total}), genus ${pct(a.genus.accuracy)}, ${seen.novel} called novel; ${seen.queriesPerSecond.toFixed(0)} queries/s`,
+    );
+    ctx.log(
+      `unseen species: genus accuracy ${pct(b.genus.accuracy)} (${b.genus.correct}/${b.genus.total}), ${unseen.novel}/${unseen.queries} called novel; ${unseen.queriesPerSecond.toFixed(0)} queries/s`,
+    );
 
     const ranks = ['species', 'genus'];
     const refSet = labelledRows(p.header, p.reference, ranks);
@@ -53,7 +65,9 @@ export const identifyStage: DemoStage = {
     const kSeen = await kmerNearestAccuracy(refSet, closedSet, ranks);
     const kUnseen = await kmerNearestAccuracy(refSet, openSet, ['genus']);
     ctx.onProgress?.(3, 3);
-    ctx.log(`4-mer 1-NN baseline: seen species ${pct(kSeen.species)}, seen genus ${pct(kSeen.genus)}, unseen genus ${pct(kUnseen.genus)}`);
+    ctx.log(
+      `4-mer 1-NN baseline: seen species ${pct(kSeen.species)}, seen genus ${pct(kSeen.genus)}, unseen genus ${pct(kUnseen.genus)}`,
+    );
     ctx.log(`predictions in ${dir}`);
     const tasks = ['seen: species', 'seen: genus', 'unseen: genus'];
     return {
@@ -63,12 +77,24 @@ export const identifyStage: DemoStage = {
       speciesThreshold: seen.reference.speciesThreshold,
       tasks,
       methods: [
-        { method: 'identifier (alignment + learned threshold)', kind: 'ours', scores: { [tasks[0]]: a.species.accuracy, [tasks[1]]: a.genus.accuracy, [tasks[2]]: b.genus.accuracy } },
-        { method: '4-mer frequencies, 1-NN', kind: 'baseline', scores: { [tasks[0]]: kSeen.species, [tasks[1]]: kSeen.genus, [tasks[2]]: kUnseen.genus } },
+        {
+          method: 'identifier (alignment + learned threshold)',
+          kind: 'ours',
+          scores: { [tasks[0]]: a.species.accuracy, [tasks[1]]: a.genus.accuracy, [tasks[2]]: b.genus.accuracy },
+        },
+        {
+          method: '4-mer frequencies, 1-NN',
+          kind: 'baseline',
+          scores: { [tasks[0]]: kSeen.species, [tasks[1]]: kSeen.genus, [tasks[2]]: kUnseen.genus },
+        },
         {
           method: 'most frequent label',
           kind: 'reference',
-          scores: { [tasks[0]]: majorityAccuracy(refSet, closedSet, 'species'), [tasks[1]]: majorityAccuracy(refSet, closedSet, 'genus'), [tasks[2]]: majorityAccuracy(refSet, openSet, 'genus') },
+          scores: {
+            [tasks[0]]: majorityAccuracy(refSet, closedSet, 'species'),
+            [tasks[1]]: majorityAccuracy(refSet, closedSet, 'genus'),
+            [tasks[2]]: majorityAccuracy(refSet, openSet, 'genus'),
+          },
         },
       ],
       novel: { seen: seen.novel, unseen: unseen.novel },

@@ -17,8 +17,22 @@ export const DNA_ENCODER_FILE = path.join('dna-model', 'encoder.safetensors');
 
 /** Budgets: `quick` keeps the tests fast; `full` is sized for the demo's 10 minutes on 2 busy cores. */
 const BUDGET = {
-  quick: { config: { k: 4, layers: 1, heads: 2, hidden: 32, intermediate: 64 }, steps: 8, chunks: 1, batchSize: 16, finetuneEpochs: 1, cnnEpochs: 0 },
-  full: { config: { k: 4, layers: 2, heads: 4, hidden: 64, intermediate: 128 }, steps: 200, chunks: 4, batchSize: 32, finetuneEpochs: 8, cnnEpochs: 5 },
+  quick: {
+    config: { k: 4, layers: 1, heads: 2, hidden: 32, intermediate: 64 },
+    steps: 8,
+    chunks: 1,
+    batchSize: 16,
+    finetuneEpochs: 1,
+    cnnEpochs: 0,
+  },
+  full: {
+    config: { k: 4, layers: 2, heads: 4, hidden: 64, intermediate: 128 },
+    steps: 200,
+    chunks: 4,
+    batchSize: 32,
+    finetuneEpochs: 8,
+    cnnEpochs: 5,
+  },
 };
 const SEED = 1;
 const TASKS = ['seen: species (fine-tuned)', 'seen: species (linear probe)', 'unseen: genus (1-NN probe)'] as const;
@@ -41,8 +55,16 @@ export const dnaModelStage: DemoStage = {
     const t = await readTable(embedded.barcodes);
     const col = (n: string) => t.header.indexOf(n);
     // Closed world: species seen in training, test barcodes new. Open world: species absent from training.
-    const closed = dna.closedWorldSplit(t.rows.map((r) => r[col('dna_barcode')]), t.rows.map((r) => r[col('species')]), { seed: SEED });
-    const open = dna.openWorldSplit(t.rows.map((r) => r[col('species')]), t.rows.map((r) => r[col('genus')]), { seed: SEED });
+    const closed = dna.closedWorldSplit(
+      t.rows.map((r) => r[col('dna_barcode')]),
+      t.rows.map((r) => r[col('species')]),
+      { seed: SEED },
+    );
+    const open = dna.openWorldSplit(
+      t.rows.map((r) => r[col('species')]),
+      t.rows.map((r) => r[col('genus')]),
+      { seed: SEED },
+    );
     const inTest = new Set([...closed.test, ...open.test]);
     const files = {
       pretrain: t.rows.filter((_, i) => !inTest.has(i)),
@@ -51,7 +73,10 @@ export const dnaModelStage: DemoStage = {
       openTrain: open.train.map((i) => t.rows[i]),
       openTest: open.test.map((i) => t.rows[i]),
     };
-    const paths = Object.fromEntries(Object.keys(files).map((k) => [k, path.join(dir, `${k}.csv`)])) as Record<keyof typeof files, string>;
+    const paths = Object.fromEntries(Object.keys(files).map((k) => [k, path.join(dir, `${k}.csv`)])) as Record<
+      keyof typeof files,
+      string
+    >;
     for (const [k, rows] of Object.entries(files)) writeFileSync(paths[k as keyof typeof files], csv(t.header, rows));
     ctx.log(
       `barcodes: ${files.pretrain.length} for pretraining (no test barcode), seen species ${files.closedTrain.length} train / ${files.closedTest.length} test, ` +
@@ -85,9 +110,17 @@ export const dnaModelStage: DemoStage = {
       });
       firstLoss ??= pre.firstLoss;
       seconds += pre.seconds;
-      const probe = await dna.runProbeJob({ encoder, train: paths.openTrain, test: paths.openTest, method: 'knn', rank: 'genus' });
+      const probe = await dna.runProbeJob({
+        encoder,
+        train: paths.openTrain,
+        test: paths.openTest,
+        method: 'knn',
+        rank: 'genus',
+      });
       curve.push({ steps: pre.steps, loss: pre.finalLoss, knnGenus: probe.metrics?.accuracy ?? null });
-      ctx.log(`pretraining step ${pre.steps}/${budget.steps}: masked-token loss ${pre.finalLoss?.toFixed(3)}, 1-NN genus of unseen species ${pct(probe.metrics?.accuracy)}`);
+      ctx.log(
+        `pretraining step ${pre.steps}/${budget.steps}: masked-token loss ${pre.finalLoss?.toFixed(3)}, 1-NN genus of unseen species ${pct(probe.metrics?.accuracy)}`,
+      );
     }
     pre = pre!;
     const tokensSeen = pre.steps * pre.batchSize * Math.ceil(pre.config.maxLen / pre.config.k);
@@ -95,33 +128,103 @@ export const dnaModelStage: DemoStage = {
       `pretrained k=${pre.config.k}, ${pre.config.layers} layers, ${pre.config.heads} heads, hidden ${pre.config.hidden} on ${pre.backend}: ${pre.steps} steps of ${pre.batchSize}, ` +
         `loss ${firstLoss?.toFixed(3)} -> ${pre.finalLoss?.toFixed(3)}, ${seconds.toFixed(0)} s`,
     );
-    const ft = await dna.runFinetuneJob({ checkpoint, train: paths.closedTrain, test: paths.closedTest, out: path.join(dir, 'finetuned.safetensors'), epochs: budget.finetuneEpochs, maxLr: 5e-3, seed: SEED });
+    const ft = await dna.runFinetuneJob({
+      checkpoint,
+      train: paths.closedTrain,
+      test: paths.closedTest,
+      out: path.join(dir, 'finetuned.safetensors'),
+      epochs: budget.finetuneEpochs,
+      maxLr: 5e-3,
+      seed: SEED,
+    });
     ctx.onProgress?.(totalSteps + 1, progressTotal);
-    ctx.log(`fine-tuned for species (${budget.finetuneEpochs} epochs, ${ft.seconds.toFixed(0)} s): ${pct(ft.metrics?.accuracy)} of ${ft.test?.rows} test barcodes of seen species`);
-    const lin = await dna.runProbeJob({ encoder, train: paths.closedTrain, test: paths.closedTest, method: 'linear', rank: 'species', seed: SEED });
+    ctx.log(
+      `fine-tuned for species (${budget.finetuneEpochs} epochs, ${ft.seconds.toFixed(0)} s): ${pct(ft.metrics?.accuracy)} of ${ft.test?.rows} test barcodes of seen species`,
+    );
+    const lin = await dna.runProbeJob({
+      encoder,
+      train: paths.closedTrain,
+      test: paths.closedTest,
+      method: 'linear',
+      rank: 'species',
+      seed: SEED,
+    });
     const knnGenus = curve.at(-1)!.knnGenus;
     ctx.onProgress?.(totalSteps + 2, progressTotal);
-    ctx.log(`linear probe (frozen encoder), species of seen species: ${pct(lin.metrics?.accuracy)} (${lin.seconds.toFixed(0)} s)`);
+    ctx.log(
+      `linear probe (frozen encoder), species of seen species: ${pct(lin.metrics?.accuracy)} (${lin.seconds.toFixed(0)} s)`,
+    );
     // The CNN trains from scratch (several minutes): left out of the quick run.
-    const cnn = budget.cnnEpochs ? await dna.runProbeJob({ train: paths.closedTrain, test: paths.closedTest, method: 'cnn', rank: 'species', epochs: budget.cnnEpochs, seed: SEED }) : null;
+    const cnn = budget.cnnEpochs
+      ? await dna.runProbeJob({
+          train: paths.closedTrain,
+          test: paths.closedTest,
+          method: 'cnn',
+          rank: 'species',
+          epochs: budget.cnnEpochs,
+          seed: SEED,
+        })
+      : null;
     ctx.onProgress?.(totalSteps + 3, progressTotal);
     const ranks = ['species', 'genus'];
-    const kClosed = await kmerNearestAccuracy(labelledRows(t.header, files.closedTrain, ranks), labelledRows(t.header, files.closedTest, ranks), ['species']);
-    const kOpen = await kmerNearestAccuracy(labelledRows(t.header, files.openTrain, ranks), labelledRows(t.header, files.openTest, ranks), ['genus']);
+    const kClosed = await kmerNearestAccuracy(
+      labelledRows(t.header, files.closedTrain, ranks),
+      labelledRows(t.header, files.closedTest, ranks),
+      ['species'],
+    );
+    const kOpen = await kmerNearestAccuracy(
+      labelledRows(t.header, files.openTrain, ranks),
+      labelledRows(t.header, files.openTest, ranks),
+      ['genus'],
+    );
     ctx.onProgress?.(progressTotal, progressTotal);
-    ctx.log(`baselines: CNN species ${cnn ? `${pct(cnn.metrics?.accuracy)} (${cnn.seconds.toFixed(0)} s)` : 'not run (--quick)'}; 4-mer 1-NN species ${pct(kClosed.species)}, genus of unseen species ${pct(kOpen.genus)}`);
+    ctx.log(
+      `baselines: CNN species ${cnn ? `${pct(cnn.metrics?.accuracy)} (${cnn.seconds.toFixed(0)} s)` : 'not run (--quick)'}; 4-mer 1-NN species ${pct(kClosed.species)}, genus of unseen species ${pct(kOpen.genus)}`,
+    );
 
     const methods: MethodScore[] = [
-      { method: `ours (k=${pre.config.k}, ${pre.config.layers}-${pre.config.heads}-${pre.config.hidden})`, kind: 'ours', scores: { [TASKS[0]]: ft.metrics?.accuracy ?? null, [TASKS[1]]: lin.metrics?.accuracy ?? null, [TASKS[2]]: knnGenus } },
-      { method: 'CNN baseline', kind: 'baseline', scores: { [TASKS[0]]: cnn?.metrics?.accuracy ?? null, [TASKS[1]]: null, [TASKS[2]]: null }, note: cnn ? 'trained from scratch as a species classifier' : 'not run in --quick' },
-      { method: '4-mer frequencies, 1-NN', kind: 'baseline', scores: { [TASKS[0]]: kClosed.species, [TASKS[1]]: null, [TASKS[2]]: kOpen.genus }, note: 'no training' },
+      {
+        method: `ours (k=${pre.config.k}, ${pre.config.layers}-${pre.config.heads}-${pre.config.hidden})`,
+        kind: 'ours',
+        scores: {
+          [TASKS[0]]: ft.metrics?.accuracy ?? null,
+          [TASKS[1]]: lin.metrics?.accuracy ?? null,
+          [TASKS[2]]: knnGenus,
+        },
+      },
+      {
+        method: 'CNN baseline',
+        kind: 'baseline',
+        scores: { [TASKS[0]]: cnn?.metrics?.accuracy ?? null, [TASKS[1]]: null, [TASKS[2]]: null },
+        note: cnn ? 'trained from scratch as a species classifier' : 'not run in --quick',
+      },
+      {
+        method: '4-mer frequencies, 1-NN',
+        kind: 'baseline',
+        scores: { [TASKS[0]]: kClosed.species, [TASKS[1]]: null, [TASKS[2]]: kOpen.genus },
+        note: 'no training',
+      },
     ];
-    const verdict = judge(knnGenus, kOpen.genus, tokensSeen, { steps: pre.steps, firstLoss, finalLoss: pre.finalLoss }, curve);
+    const verdict = judge(
+      knnGenus,
+      kOpen.genus,
+      tokensSeen,
+      { steps: pre.steps, firstLoss, finalLoss: pre.finalLoss },
+      curve,
+    );
     ctx.log(verdict.text);
     return {
       quick: Boolean(ctx.quick),
       config: pre.config,
-      pretrain: { steps: pre.steps, batchSize: pre.batchSize, firstLoss, finalLoss: pre.finalLoss, seconds, sequences: pre.sequences.used ?? files.pretrain.length, tokensSeen },
+      pretrain: {
+        steps: pre.steps,
+        batchSize: pre.batchSize,
+        firstLoss,
+        finalLoss: pre.finalLoss,
+        seconds,
+        sequences: pre.sequences.used ?? files.pretrain.length,
+        tokensSeen,
+      },
       finetune: { epochs: budget.finetuneEpochs, seconds: ft.seconds },
       data: { train: files.closedTrain.length, testSeen: files.closedTest.length, testUnseen: files.openTest.length },
       tasks: [...TASKS],
@@ -141,10 +244,18 @@ function judge(
   pre: { steps: number; firstLoss: number | null; finalLoss: number | null },
   curve: DnaModelResult['curve'],
 ): DnaModelResult['verdict'] {
-  if (ours === null || kmer === null) return { beatsKmer: false, text: 'no comparison: a test set had no labelled barcode' };
-  if (ours > kmer) return { beatsKmer: true, text: `The learned encoder beats the 4-mer baseline on genus of unseen species: ${pct(ours)} vs ${pct(kmer)} (1-NN).` };
+  if (ours === null || kmer === null)
+    return { beatsKmer: false, text: 'no comparison: a test set had no labelled barcode' };
+  if (ours > kmer)
+    return {
+      beatsKmer: true,
+      text: `The learned encoder beats the 4-mer baseline on genus of unseen species: ${pct(ours)} vs ${pct(kmer)} (1-NN).`,
+    };
   const paperTokens = 7e9;
-  const trend = curve.length > 1 ? ` Along the pretraining the 1-NN accuracy went ${curve.map((p) => pct(p.knnGenus)).join(' -> ')} (steps ${curve.map((p) => p.steps).join(', ')}).` : '';
+  const trend =
+    curve.length > 1
+      ? ` Along the pretraining the 1-NN accuracy went ${curve.map((p) => pct(p.knnGenus)).join(' -> ')} (steps ${curve.map((p) => p.steps).join(', ')}).`
+      : '';
   return {
     beatsKmer: false,
     text:

@@ -12,7 +12,11 @@ export interface LabelledSequences {
 }
 
 /** Accuracy (0..1) of 1-NN on 4-mer frequencies at each rank, over the queries labelled at that rank; null when none is. */
-export async function kmerNearestAccuracy(reference: LabelledSequences, queries: LabelledSequences, ranks: readonly string[]): Promise<Record<string, number | null>> {
+export async function kmerNearestAccuracy(
+  reference: LabelledSequences,
+  queries: LabelledSequences,
+  ranks: readonly string[],
+): Promise<Record<string, number | null>> {
   const { kmerMatrix } = await import('@bioscan5m/cluster');
   const { cosineNearest } = await import('@bioscan5m/dna');
   const ref = kmerMatrix(reference.sequences, K);
@@ -34,7 +38,11 @@ export async function kmerNearestAccuracy(reference: LabelledSequences, queries:
 }
 
 /** Accuracy of always answering the most frequent reference label (the chance floor of a closed-world task). */
-export function majorityAccuracy(reference: LabelledSequences, queries: LabelledSequences, rank: string): number | null {
+export function majorityAccuracy(
+  reference: LabelledSequences,
+  queries: LabelledSequences,
+  rank: string,
+): number | null {
   const counts = new Map<string, number>();
   for (const l of reference.labels[rank]) if (l) counts.set(l, (counts.get(l) ?? 0) + 1);
   let best = '';
@@ -45,7 +53,11 @@ export function majorityAccuracy(reference: LabelledSequences, queries: Labelled
 }
 
 /** Columns of a table (header + rows) as labelled sequences. */
-export function labelledRows(header: readonly string[], rows: readonly string[][], ranks: readonly string[]): LabelledSequences {
+export function labelledRows(
+  header: readonly string[],
+  rows: readonly string[][],
+  ranks: readonly string[],
+): LabelledSequences {
   const seq = header.indexOf('dna_barcode');
   return {
     sequences: rows.map((r) => r[seq]),

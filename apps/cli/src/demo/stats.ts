@@ -1,20 +1,40 @@
 /** Demo stage `stats`: Table 2 of the embedded metadata, its category sizes per rank and its collection sites. */
-import { runStatsJob, describeSummary, formatTable2, readMetadataAll, table2Json, TAXONOMIC_RANKS, type MetadataRecord } from '@bioscan5m/core';
+import {
+  runStatsJob,
+  describeSummary,
+  formatTable2,
+  readMetadataAll,
+  table2Json,
+  TAXONOMIC_RANKS,
+  type MetadataRecord,
+} from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import type { DemoStage } from '../commands/demo-stage.js';
 import { CATEGORY_LIMIT, type StatsResult } from '../report/results.js';
 
 /** Category sizes of one rank, largest first (ties by name), cut at `limit` with the rest summed up. */
-export function categorySizes(records: readonly MetadataRecord[], rank: (typeof TAXONOMIC_RANKS)[number], limit = CATEGORY_LIMIT): StatsResult['categories'][string] {
+export function categorySizes(
+  records: readonly MetadataRecord[],
+  rank: (typeof TAXONOMIC_RANKS)[number],
+  limit = CATEGORY_LIMIT,
+): StatsResult['categories'][string] {
   const counts = new Map<string, number>();
   for (const r of records) if (r[rank]) counts.set(r[rank], (counts.get(r[rank]) ?? 0) + 1);
-  const all = [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+  const all = [...counts]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
   const rest = all.slice(limit);
-  return { categories: all.slice(0, limit), others: { categories: rest.length, records: rest.reduce((s, c) => s + c.count, 0) } };
+  return {
+    categories: all.slice(0, limit),
+    others: { categories: rest.length, records: rest.reduce((s, c) => s + c.count, 0) },
+  };
 }
 
 /** One entry per distinct coordinate pair, with its country and record count. */
-export function collectionSites(records: readonly MetadataRecord[]): { sites: StatsResult['sites']; withoutCoordinates: number } {
+export function collectionSites(records: readonly MetadataRecord[]): {
+  sites: StatsResult['sites'];
+  withoutCoordinates: number;
+} {
   const sites = new Map<string, StatsResult['sites'][number]>();
   let withoutCoordinates = 0;
   for (const r of records) {
@@ -34,7 +54,7 @@ export function collectionSites(records: readonly MetadataRecord[]): { sites: St
 
 export const statsStage: DemoStage = {
   name: 'stats',
-  title: "Table 2 (records and categories per rank), category sizes and collection sites",
+  title: 'Table 2 (records and categories per rank), category sizes and collection sites',
   seconds: { quick: 1, full: 1 },
   async run(ctx): Promise<StatsResult> {
     const report = await runStatsJob({ input: embedded.metadata, threads: 1 });
@@ -46,7 +66,17 @@ export const statsStage: DemoStage = {
     ctx.log(bioscan1m);
     const categories = Object.fromEntries(TAXONOMIC_RANKS.map((rank) => [rank, categorySizes(records, rank)]));
     const { sites, withoutCoordinates } = collectionSites(records);
-    ctx.log(`${sites.length} collection sites in ${new Set(sites.map((s) => s.country)).size} countries (${withoutCoordinates} records without coordinates)`);
-    return { file: 'data/metadata.csv', rows: report.rows, table2: table2Json(report).ranks, categories, sites, withoutCoordinates, bioscan1m };
+    ctx.log(
+      `${sites.length} collection sites in ${new Set(sites.map((s) => s.country)).size} countries (${withoutCoordinates} records without coordinates)`,
+    );
+    return {
+      file: 'data/metadata.csv',
+      rows: report.rows,
+      table2: table2Json(report).ranks,
+      categories,
+      sites,
+      withoutCoordinates,
+      bioscan1m,
+    };
   },
 };

@@ -12,8 +12,22 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const CONFIG: TopLevelSpec['config'] = {
   font: FONT,
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500, gridColor: '#e8e8e8', domainColor: '#888', tickColor: '#888' },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 320 },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 500,
+    gridColor: '#e8e8e8',
+    domainColor: '#888',
+    tickColor: '#888',
+  },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    orient: 'bottom',
+    direction: 'horizontal',
+    columns: 2,
+    labelLimit: 320,
+  },
   range: { category: ['#1f6f8b', '#e07a2f', '#8b8b8b', '#4c9f38', '#b5446e', '#7a5cb0'] },
 };
 
@@ -78,7 +92,11 @@ export function splitChart(split: SplitResult): ChartSpec {
 /** Category sizes of one rank, largest first, on a log scale (the paper's per-rank distributions). */
 export function categoryChart(stats: StatsResult, rank: string): ChartSpec {
   const c = stats.categories[rank];
-  const values = c.categories.map((x, i) => ({ order: i, name: x.name.length > 24 ? `${x.name.slice(0, 23)}…` : x.name, count: x.count }));
+  const values = c.categories.map((x, i) => ({
+    order: i,
+    name: x.name.length > 24 ? `${x.name.slice(0, 23)}…` : x.name,
+    count: x.count,
+  }));
   const shown = c.categories.length;
   const total = shown + c.others.categories;
   // Decades only on the axis; the domain runs from below 1 (a category of one record still shows a bar) to the
@@ -95,8 +113,21 @@ export function categoryChart(stats: StatsResult, rank: string): ChartSpec {
       data: { values },
       mark: { type: 'bar', color: '#1f6f8b', tooltip: true },
       encoding: {
-        x: { field: 'name', type: 'nominal', sort: { field: 'order' }, title: null, axis: { labelAngle: -60, labelFontSize: 9, labelLimit: 110 } },
-        y: { field: 'count', type: 'quantitative', scale: { type: 'log', domain: [0.5, top], nice: false }, stack: null, axis: { values: decades, format: '~s' }, title: 'records (log)' },
+        x: {
+          field: 'name',
+          type: 'nominal',
+          sort: { field: 'order' },
+          title: null,
+          axis: { labelAngle: -60, labelFontSize: 9, labelLimit: 110 },
+        },
+        y: {
+          field: 'count',
+          type: 'quantitative',
+          scale: { type: 'log', domain: [0.5, top], nice: false },
+          stack: null,
+          axis: { values: decades, format: '~s' },
+          title: 'records (log)',
+        },
       },
     },
   };
@@ -105,14 +136,19 @@ export function categoryChart(stats: StatsResult, rank: string): ChartSpec {
 let worldCache: Record<string, unknown> | undefined;
 /** Country outlines from world-atlas (Natural Earth 1:110m), shipped in the npm package. */
 function worldTopology(): Record<string, unknown> {
-  worldCache ??= JSON.parse(readFileSync(createRequire(import.meta.url).resolve('world-atlas/countries-110m.json'), 'utf8')) as Record<string, unknown>;
+  worldCache ??= JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve('world-atlas/countries-110m.json'), 'utf8'),
+  ) as Record<string, unknown>;
   return worldCache;
 }
 
 /** A few round legend sizes up to the largest site. */
 function sizeSteps(sites: StatsResult['sites']): number[] {
   const max = Math.max(1, ...sites.map((s) => s.count));
-  return [1, 5, 10, 25, 50, 100, 250, 500, 1000].filter((v) => v < max).slice(-3).concat(max);
+  return [1, 5, 10, 25, 50, 100, 250, 500, 1000]
+    .filter((v) => v < max)
+    .slice(-3)
+    .concat(max);
 }
 
 /** Collection sites on an Equal Earth map, sized by records (the paper's Figure 3). */
@@ -127,7 +163,10 @@ export function mapChart(stats: StatsResult): ChartSpec {
       projection: { type: 'equalEarth' },
       layer: [
         { data: { sphere: true }, mark: { type: 'geoshape', fill: '#f3f7fa', stroke: '#c9d6df', strokeWidth: 0.5 } },
-        { data: { values: worldTopology(), format: { type: 'topojson', feature: 'countries' } }, mark: { type: 'geoshape', fill: '#e2e2dc', stroke: '#ffffff', strokeWidth: 0.5 } },
+        {
+          data: { values: worldTopology(), format: { type: 'topojson', feature: 'countries' } },
+          mark: { type: 'geoshape', fill: '#e2e2dc', stroke: '#ffffff', strokeWidth: 0.5 },
+        },
         {
           data: { values: stats.sites },
           mark: { type: 'circle', opacity: 0.7, stroke: '#8a3b06', strokeWidth: 0.6 },
@@ -139,7 +178,13 @@ export function mapChart(stats: StatsResult): ChartSpec {
               type: 'quantitative',
               scale: { range: [25, 500] },
               title: 'records at the site',
-              legend: { orient: 'bottom-left', direction: 'vertical', values: sizeSteps(stats.sites), fillColor: '#ffffffcc', padding: 6 },
+              legend: {
+                orient: 'bottom-left',
+                direction: 'vertical',
+                values: sizeSteps(stats.sites),
+                fillColor: '#ffffffcc',
+                padding: 6,
+              },
             },
             color: { value: '#e07a2f' },
             tooltip: [{ field: 'country' }, { field: 'lat' }, { field: 'lon' }, { field: 'count', title: 'records' }],
@@ -151,15 +196,37 @@ export function mapChart(stats: StatsResult): ChartSpec {
 }
 
 /** Accuracy per task, one bar per method (ours beside its baselines). */
-export function methodChart(id: string, caption: string, tasks: readonly string[], methods: readonly MethodScore[]): ChartSpec {
-  const values = methods.flatMap((m) => tasks.filter((t) => m.scores[t] !== null && m.scores[t] !== undefined).map((t) => ({ task: t, method: m.method, accuracy: m.scores[t] as number })));
-  return groupedBars({ id, caption, values, x: { field: 'task', sort: [...tasks] }, group: { field: 'method', sort: methods.map((m) => m.method) }, y: { field: 'accuracy', title: 'accuracy', share: true } });
+export function methodChart(
+  id: string,
+  caption: string,
+  tasks: readonly string[],
+  methods: readonly MethodScore[],
+): ChartSpec {
+  const values = methods.flatMap((m) =>
+    tasks
+      .filter((t) => m.scores[t] !== null && m.scores[t] !== undefined)
+      .map((t) => ({ task: t, method: m.method, accuracy: m.scores[t] as number })),
+  );
+  return groupedBars({
+    id,
+    caption,
+    values,
+    x: { field: 'task', sort: [...tasks] },
+    group: { field: 'method', sort: methods.map((m) => m.method) },
+    y: { field: 'accuracy', title: 'accuracy', share: true },
+  });
 }
 
 /** 1-NN genus accuracy of unseen species along the pretraining, with the 4-mer baseline as a rule. */
 export function curveChart(d: DnaModelResult): ChartSpec {
   const points = d.curve.filter((p) => p.knnGenus !== null);
-  const y = { field: 'accuracy', type: 'quantitative' as const, scale: { domain: [0, 1] }, axis: pct, title: '1-NN genus, unseen species' };
+  const y = {
+    field: 'accuracy',
+    type: 'quantitative' as const,
+    scale: { domain: [0, 1] },
+    axis: pct,
+    title: '1-NN genus, unseen species',
+  };
   return {
     id: 'chart-dna-curve',
     caption: 'Open-world 1-NN probe along the pretraining (steps), against the 4-mer baseline (dashed)',
@@ -171,7 +238,10 @@ export function curveChart(d: DnaModelResult): ChartSpec {
         {
           data: { values: points.map((p) => ({ steps: p.steps, accuracy: p.knnGenus })) },
           mark: { type: 'line', point: true, color: '#1f6f8b', tooltip: true },
-          encoding: { x: { field: 'steps', type: 'quantitative', title: 'pretraining steps', scale: { domainMin: 0 } }, y },
+          encoding: {
+            x: { field: 'steps', type: 'quantitative', title: 'pretraining steps', scale: { domainMin: 0 } },
+            y,
+          },
         },
         {
           data: { values: d.kmerKnnGenus === null ? [] : [{ accuracy: d.kmerKnnGenus, label: '4-mer 1-NN' }] },
@@ -185,7 +255,9 @@ export function curveChart(d: DnaModelResult): ChartSpec {
 
 /** AMI of zero-shot clustering per rank, one bar per embedding. */
 export function amiChart(cluster: ClusterResult): ChartSpec {
-  const values = cluster.results.flatMap((r) => Object.entries(r.ami).map(([rank, ami]) => ({ rank, embedding: r.embedding, ami })));
+  const values = cluster.results.flatMap((r) =>
+    Object.entries(r.ami).map(([rank, ami]) => ({ rank, embedding: r.embedding, ami })),
+  );
   return groupedBars({
     id: 'chart-ami',
     caption: 'Zero-shot clustering: adjusted mutual information between clusters and labels, per rank',
@@ -201,12 +273,28 @@ export function reportCharts(r: DemoResults): ChartSpec[] {
   const charts: ChartSpec[] = [];
   if (r.split) charts.push(splitChart(r.split));
   if (r.stats) {
-    for (const rank of Object.keys(r.stats.categories)) if (r.stats.categories[rank].categories.length) charts.push(categoryChart(r.stats, rank));
+    for (const rank of Object.keys(r.stats.categories))
+      if (r.stats.categories[rank].categories.length) charts.push(categoryChart(r.stats, rank));
     if (r.stats.sites.length) charts.push(mapChart(r.stats));
   }
-  if (r.identify) charts.push(methodChart('chart-identify', 'Barcode identification beside its baselines', r.identify.tasks, r.identify.methods));
+  if (r.identify)
+    charts.push(
+      methodChart(
+        'chart-identify',
+        'Barcode identification beside its baselines',
+        r.identify.tasks,
+        r.identify.methods,
+      ),
+    );
   if (r.dnaModel) {
-    charts.push(methodChart('chart-dna-model', 'DNA encoder (Table 4 tasks) beside the CNN and k-mer baselines', r.dnaModel.tasks, r.dnaModel.methods));
+    charts.push(
+      methodChart(
+        'chart-dna-model',
+        'DNA encoder (Table 4 tasks) beside the CNN and k-mer baselines',
+        r.dnaModel.tasks,
+        r.dnaModel.methods,
+      ),
+    );
     if (r.dnaModel.curve?.length) charts.push(curveChart(r.dnaModel));
   }
   if (r.cluster) charts.push(amiChart(r.cluster));

@@ -7,7 +7,10 @@ import type { ClipResult, DemoResults, MethodScore, VisionImage } from './result
 
 /** HTML text escaping (five characters; a template engine would be a dependency for this alone). */
 export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Numbers as the tables print them (the browser test reads them back with the same rules). */
@@ -19,11 +22,19 @@ export const fmt = {
   dec: (x: number | null | undefined, d = 3) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d)),
 };
 
-function table(id: string, head: readonly string[], rows: readonly (readonly string[])[], opts: { numericFrom?: number; highlight?: (row: number) => boolean } = {}): string {
+function table(
+  id: string,
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  opts: { numericFrom?: number; highlight?: (row: number) => boolean } = {},
+): string {
   const from = opts.numericFrom ?? 1;
   const th = head.map((h, i) => `<th${i >= from ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
   const body = rows
-    .map((r, ri) => `<tr${opts.highlight?.(ri) ? ' class="ours"' : ''}>${r.map((c, i) => `<td${i >= from ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
+    .map(
+      (r, ri) =>
+        `<tr${opts.highlight?.(ri) ? ' class="ours"' : ''}>${r.map((c, i) => `<td${i >= from ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<table id="${esc(id)}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -37,7 +48,10 @@ function methodTable(id: string, tasks: readonly string[], methods: readonly Met
   return table(
     id,
     ['method', ...tasks],
-    methods.map((m) => [m.method + (m.kind === 'baseline' ? ' (baseline)' : ''), ...tasks.map((t) => fmt.pct(m.scores[t]))]),
+    methods.map((m) => [
+      m.method + (m.kind === 'baseline' ? ' (baseline)' : ''),
+      ...tasks.map((t) => fmt.pct(m.scores[t])),
+    ]),
     { highlight: (i) => methods[i].kind === 'ours' },
   );
 }
@@ -46,48 +60,91 @@ function section(id: string, title: string, body: string): string {
   return `<section id="${esc(id)}"><h2>${esc(title)}</h2>\n${body}\n</section>`;
 }
 
-function statsSection(r: DemoResults, chart: (id: string) => ChartSpec | undefined, svgs: Record<string, string>): string {
+function statsSection(
+  r: DemoResults,
+  chart: (id: string) => ChartSpec | undefined,
+  svgs: Record<string, string>,
+): string {
   const s = r.stats!;
   const t2 = table(
     'table2',
     ['rank', 'categories', 'labelled', 'labelled %', 'imbalance ratio'],
-    Object.entries(s.table2).map(([rank, x]) => [rank, fmt.int(x.categories), fmt.int(x.labelled), fmt.pct100(x.labelledPercent), x.imbalanceRatio === null ? '–' : fmt.dec(x.imbalanceRatio, 1)]),
+    Object.entries(s.table2).map(([rank, x]) => [
+      rank,
+      fmt.int(x.categories),
+      fmt.int(x.labelled),
+      fmt.pct100(x.labelledPercent),
+      x.imbalanceRatio === null ? '–' : fmt.dec(x.imbalanceRatio, 1),
+    ]),
   );
   const cats = Object.keys(s.categories)
     .map((rank) => figure(chart(`chart-categories-${rank}`), svgs, 'small'))
     .join('\n');
   return [
-    section('data', 'The data: Table 2', `<p>${fmt.int(s.rows)} records of <code>${esc(s.file)}</code>. ${esc(s.bioscan1m)}</p>\n${t2}`),
+    section(
+      'data',
+      'The data: Table 2',
+      `<p>${fmt.int(s.rows)} records of <code>${esc(s.file)}</code>. ${esc(s.bioscan1m)}</p>\n${t2}`,
+    ),
     section('categories', 'Category sizes per rank', `<div class="grid">${cats}</div>`),
-    s.sites.length ? section('map', 'Where the specimens were collected', figure(chart('chart-map'), svgs, 'wide')) : '',
+    s.sites.length
+      ? section('map', 'Where the specimens were collected', figure(chart('chart-map'), svgs, 'wide'))
+      : '',
   ].join('\n');
 }
 
-function partitionSection(r: DemoResults, chart: (id: string) => ChartSpec | undefined, svgs: Record<string, string>): string {
+function partitionSection(
+  r: DemoResults,
+  chart: (id: string) => ChartSpec | undefined,
+  svgs: Record<string, string>,
+): string {
   const parts: string[] = [];
   if (r.clean) {
     const c = r.clean.summary;
     const rows = Object.entries(c.byRule).map(([rule, n]) => [rule, fmt.int(n.records), fmt.int(n.cells)]);
-    parts.push(`<p>Label cleaning changed ${fmt.int(c.recordsChanged)} of ${fmt.int(c.rows)} records (${fmt.int(c.cellsChanged)} cells); no record is dropped.</p>`);
+    parts.push(
+      `<p>Label cleaning changed ${fmt.int(c.recordsChanged)} of ${fmt.int(c.rows)} records (${fmt.int(c.cellsChanged)} cells); no record is dropped.</p>`,
+    );
     parts.push(table('table-clean', ['rule', 'records', 'cells'], rows));
   }
   if (r.split) {
     const s = r.split.summary;
-    const rows = Object.entries(s.splits).map(([name, x]) => [name, fmt.int(x.samples), fmt.int(x.barcodes), fmt.int(x.species)]);
-    parts.push(`<div class="pair">${table('table-splits', ['split', 'samples', 'barcodes', 'species'], rows)}${figure(chart('chart-splits'), svgs)}</div>`);
-    const sets = Object.entries(s.speciesSets).map(([set, x]) => `${esc(set)}: ${fmt.int(x.species)} species, ${fmt.int(x.samples)} samples`);
+    const rows = Object.entries(s.splits).map(([name, x]) => [
+      name,
+      fmt.int(x.samples),
+      fmt.int(x.barcodes),
+      fmt.int(x.species),
+    ]);
+    parts.push(
+      `<div class="pair">${table('table-splits', ['split', 'samples', 'barcodes', 'species'], rows)}${figure(chart('chart-splits'), svgs)}</div>`,
+    );
+    const sets = Object.entries(s.speciesSets).map(
+      ([set, x]) => `${esc(set)}: ${fmt.int(x.species)} species, ${fmt.int(x.samples)} samples`,
+    );
     parts.push(`<p class="note">Species sets (seed ${r.split.seed}): ${sets.join('; ')}.</p>`);
   }
   return parts.length ? section('splits', 'Cleaning and splits (Table 3)', parts.join('\n')) : '';
 }
 
-function identifySection(r: DemoResults, chart: (id: string) => ChartSpec | undefined, svgs: Record<string, string>): string {
+function identifySection(
+  r: DemoResults,
+  chart: (id: string) => ChartSpec | undefined,
+  svgs: Record<string, string>,
+): string {
   const i = r.identify!;
   const intro = `<p>${fmt.int(i.reference)} reference barcodes; ${fmt.int(i.queries.seen)} queries of species in the reference and ${fmt.int(i.queries.unseen)} of species absent from it (seed ${i.seed}). Species threshold learned from the reference: ${fmt.pct(i.speciesThreshold)} identity; called novel: ${fmt.int(i.novel.seen)} of the seen, ${fmt.int(i.novel.unseen)} of the unseen.</p>`;
-  return section('identify', 'Barcode identification', `${intro}\n<div class="pair">${methodTable('table-identify', i.tasks, i.methods)}${figure(chart('chart-identify'), svgs)}</div>`);
+  return section(
+    'identify',
+    'Barcode identification',
+    `${intro}\n<div class="pair">${methodTable('table-identify', i.tasks, i.methods)}${figure(chart('chart-identify'), svgs)}</div>`,
+  );
 }
 
-function dnaModelSection(r: DemoResults, chart: (id: string) => ChartSpec | undefined, svgs: Record<string, string>): string {
+function dnaModelSection(
+  r: DemoResults,
+  chart: (id: string) => ChartSpec | undefined,
+  svgs: Record<string, string>,
+): string {
   const d = r.dnaModel!;
   const c = d.config;
   const intro =
@@ -105,9 +162,14 @@ function dnaModelSection(r: DemoResults, chart: (id: string) => ChartSpec | unde
 function galleryItem(img: VisionImage, images: Record<string, string>): string {
   const box = (b: { x: number; y: number; width: number; height: number }, cls: string) =>
     `<span class="box ${cls}" style="left:${(100 * b.x) / img.width}%;top:${(100 * b.y) / img.height}%;width:${(100 * b.width) / img.width}%;height:${(100 * b.height) / img.height}%"></span>`;
-  const photo = images[img.thumb] ? `<img src="${images[img.thumb]}" alt="${esc(img.file)}">` : '<div class="missing">photo not found</div>';
-  const crop = img.crop && images[img.crop] ? `<img class="crop" src="${images[img.crop]}" alt="crop of ${esc(img.file)}">` : '';
-  const flags = img.flags.length ? img.flags.map((f) => `<span class="flag">${esc(f)}</span>`).join(' ') : '<span class="flag ok">no flag</span>';
+  const photo = images[img.thumb]
+    ? `<img src="${images[img.thumb]}" alt="${esc(img.file)}">`
+    : '<div class="missing">photo not found</div>';
+  const crop =
+    img.crop && images[img.crop] ? `<img class="crop" src="${images[img.crop]}" alt="crop of ${esc(img.file)}">` : '';
+  const flags = img.flags.length
+    ? img.flags.map((f) => `<span class="flag">${esc(f)}</span>`).join(' ')
+    : '<span class="flag ok">no flag</span>';
   const size = img.sizeMm2 === null ? '' : ` · ${fmt.dec(img.sizeMm2, 1)} mm²`;
   return (
     `<figure class="photo"><div class="frame">${photo}${img.truth.map((b) => box(b, 'truth')).join('')}${img.box ? box(img.box, 'pred') : ''}</div>${crop}` +
@@ -117,17 +179,41 @@ function galleryItem(img: VisionImage, images: Record<string, string>): string {
 
 function visionSection(r: DemoResults): string {
   const v = r.vision!;
-  const q = table('table-quality', ['flag', 'precision', 'recall', 'labelled photos'], v.quality.map((f) => [f.flag, fmt.dec(f.precision, 2), fmt.dec(f.recall, 2), fmt.int(f.support)]));
+  const q = table(
+    'table-quality',
+    ['flag', 'precision', 'recall', 'labelled photos'],
+    v.quality.map((f) => [f.flag, fmt.dec(f.precision, 2), fmt.dec(f.recall, 2), fmt.int(f.support)]),
+  );
   const intro = `<p>${v.images.length} photos; best box against the annotators' boxes: AP@0.75 <b id="vision-ap">${fmt.dec(v.ap75)}</b>, AR@[.5:.95] <b id="vision-ar">${fmt.dec(v.ar)}</b>. Boxes: <span class="key pred">detected</span> <span class="key truth">annotated</span>.</p>`;
-  return section('vision', 'Photos: crops, sizes and quality flags', `${intro}\n${q}\n<div class="gallery" id="gallery">${v.images.map((i) => galleryItem(i, r.images)).join('\n')}</div>`);
+  return section(
+    'vision',
+    'Photos: crops, sizes and quality flags',
+    `${intro}\n${q}\n<div class="gallery" id="gallery">${v.images.map((i) => galleryItem(i, r.images)).join('\n')}</div>`,
+  );
 }
 
-function clusterSection(r: DemoResults, chart: (id: string) => ChartSpec | undefined, svgs: Record<string, string>): string {
+function clusterSection(
+  r: DemoResults,
+  chart: (id: string) => ChartSpec | undefined,
+  svgs: Record<string, string>,
+): string {
   const c = r.cluster!;
   const ranks = [...new Set(c.results.flatMap((x) => Object.keys(x.ami)))];
-  const rows = c.results.map((x) => [x.embedding, fmt.int(x.dims), fmt.int(x.rows), ...ranks.map((k) => fmt.dec(x.ami[k]))]);
-  const notes = c.results.filter((x) => x.note).map((x) => `<p class="note">${esc(x.embedding)}: ${esc(x.note)}.</p>`).join('');
-  return section('cluster', 'Zero-shot clustering (AMI per rank)', `<div class="pair">${table('table-ami', ['embedding', 'dims', 'rows', ...ranks.map((k) => `AMI ${k}`)], rows)}${figure(chart('chart-ami'), svgs)}</div>${notes}`);
+  const rows = c.results.map((x) => [
+    x.embedding,
+    fmt.int(x.dims),
+    fmt.int(x.rows),
+    ...ranks.map((k) => fmt.dec(x.ami[k])),
+  ]);
+  const notes = c.results
+    .filter((x) => x.note)
+    .map((x) => `<p class="note">${esc(x.embedding)}: ${esc(x.note)}.</p>`)
+    .join('');
+  return section(
+    'cluster',
+    'Zero-shot clustering (AMI per rank)',
+    `<div class="pair">${table('table-ami', ['embedding', 'dims', 'rows', ...ranks.map((k) => `AMI ${k}`)], rows)}${figure(chart('chart-ami'), svgs)}</div>${notes}`,
+  );
 }
 
 /** Table 5's layout: per data set and query -> key, species top-1 (micro and macro) of seen, unseen and H.M., before and after alignment. */
@@ -135,18 +221,47 @@ function clipSection(clip: ClipResult): string {
   const rows: string[][] = [];
   for (const [data, pairs] of Object.entries(clip)) {
     for (const [pair, runs] of Object.entries(pairs)) {
-      for (const [name, t] of [['no alignment', runs.baseline], ['aligned', runs.aligned]] as const) {
+      for (const [name, t] of [
+        ['no alignment', runs.baseline],
+        ['aligned', runs.aligned],
+      ] as const) {
         const at = (set: string) => t.rows.find((x) => x.rank === 'species' && x.k === 1 && x.set === set);
         const hm = t.harmonicMean?.find((x) => x.rank === 'species' && x.k === 1);
-        rows.push([data, pair.replace('->', ' → '), name, fmt.pct100(at('seen')?.macro), fmt.pct100(at('unseen')?.macro), fmt.pct100(hm?.macro), fmt.pct100(at('seen')?.micro), fmt.pct100(at('unseen')?.micro), fmt.pct100(hm?.micro)]);
+        rows.push([
+          data,
+          pair.replace('->', ' → '),
+          name,
+          fmt.pct100(at('seen')?.macro),
+          fmt.pct100(at('unseen')?.macro),
+          fmt.pct100(hm?.macro),
+          fmt.pct100(at('seen')?.micro),
+          fmt.pct100(at('unseen')?.micro),
+          fmt.pct100(hm?.micro),
+        ]);
       }
     }
   }
-  const note = '<p class="note">Species, top-1 accuracy (%) of the nearest key, queries test + test_unseen, keys train + key_unseen. The synthetic rows use generated paired features (not real specimens): the embedded data has too few photos to pair.</p>';
+  const note =
+    '<p class="note">Species, top-1 accuracy (%) of the nearest key, queries test + test_unseen, keys train + key_unseen. The synthetic rows use generated paired features (not real specimens): the embedded data has too few photos to pair.</p>';
   return section(
     'retrieval',
     'Retrieval after alignment (Table 5)',
-    table('table-retrieval', ['data', 'query → key', 'heads', 'seen macro', 'unseen macro', 'H.M. macro', 'seen micro', 'unseen micro', 'H.M. micro'], rows, { numericFrom: 3, highlight: (i) => rows[i][2] === 'aligned' }) + note,
+    table(
+      'table-retrieval',
+      [
+        'data',
+        'query → key',
+        'heads',
+        'seen macro',
+        'unseen macro',
+        'H.M. macro',
+        'seen micro',
+        'unseen micro',
+        'H.M. micro',
+      ],
+      rows,
+      { numericFrom: 3, highlight: (i) => rows[i][2] === 'aligned' },
+    ) + note,
   );
 }
 
@@ -191,7 +306,9 @@ export function reportHtml(r: DemoResults, charts: readonly ChartSpec[], svgs: R
     r.cluster ? clusterSection(r, chart, svgs) : '',
     r.clip ? clipSection(r.clip) : '',
   ].filter(Boolean);
-  const nav = [...sections.join('').matchAll(/<section id="([^"]+)"><h2>([^<]+)<\/h2>/g)].map((x) => `<a href="#${x[1]}">${x[2].replace(/ \(.*\)$/, '').replace(/:.*$/, '')}</a>`).join('');
+  const nav = [...sections.join('').matchAll(/<section id="([^"]+)"><h2>([^<]+)<\/h2>/g)]
+    .map((x) => `<a href="#${x[1]}">${x[2].replace(/ \(.*\)$/, '').replace(/:.*$/, '')}</a>`)
+    .join('');
   const run = m
     ? `bioscan5m ${esc(m.version)} · ${m.quick ? 'quick run (small budgets)' : 'full run'} · ${esc(m.started.slice(0, 16).replace('T', ' '))} UTC · ${fmt.dec(m.seconds, 0)} s: ${m.stages.map((s) => `${esc(s.name)} ${fmt.dec(s.seconds, 0)} s`).join(', ')}`
     : 'bioscan5m demo results';

@@ -15,7 +15,10 @@ export async function renderReport(results: DemoResults): Promise<string> {
 }
 
 /** Reads the demo folder `dir` and writes the page to `out` (default `<dir>/report.html`) atomically. */
-export async function writeReport(dir: string, out = path.join(dir, 'report.html')): Promise<{ out: string; bytes: number }> {
+export async function writeReport(
+  dir: string,
+  out = path.join(dir, 'report.html'),
+): Promise<{ out: string; bytes: number }> {
   const html = await renderReport(loadDemoResults(dir));
   writeFileAtomic(out, html);
   return { out, bytes: Buffer.byteLength(html) };

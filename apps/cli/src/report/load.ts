@@ -20,7 +20,8 @@ function readJson(file: string): unknown {
 
 /** The results found in `dir` (each stage's file when present) with the images they reference as data: URIs. */
 export function loadDemoResults(dir: string): DemoResults {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError({ file: dir }, 'no such folder (give the --out folder of `bioscan5m demo`)');
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new InputError({ file: dir }, 'no such folder (give the --out folder of `bioscan5m demo`)');
   const results: DemoResults = { images: {} };
   let found = 0;
   for (const [key, name] of Object.entries(RESULT_FILES)) {
@@ -29,12 +30,19 @@ export function loadDemoResults(dir: string): DemoResults {
     (results as unknown as Record<string, unknown>)[key] = readJson(file);
     if (key !== 'manifest') found++;
   }
-  if (!found) throw new InputError({ file: dir }, `no demo results here (expected ${Object.values(RESULT_FILES).filter((n) => n !== 'demo.json').join(', ')})`);
+  if (!found)
+    throw new InputError(
+      { file: dir },
+      `no demo results here (expected ${Object.values(RESULT_FILES)
+        .filter((n) => n !== 'demo.json')
+        .join(', ')})`,
+    );
   for (const img of results.vision?.images ?? []) {
     for (const rel of [img.thumb, img.crop]) {
       if (!rel) continue;
       const file = path.resolve(dir, rel);
-      if (!file.startsWith(path.resolve(dir) + path.sep) || !existsSync(file) || statSync(file).size > MAX_IMAGE_BYTES) continue;
+      if (!file.startsWith(path.resolve(dir) + path.sep) || !existsSync(file) || statSync(file).size > MAX_IMAGE_BYTES)
+        continue;
       results.images[rel] = `data:image/jpeg;base64,${readFileSync(file).toString('base64')}`;
     }
   }

@@ -18,19 +18,49 @@ function generatedResults(seed: number): DemoResults {
   const int = (n: number) => 1 + Math.floor(rng.random() * n);
   const acc = () => Math.round(rng.random() * 1000) / 1000;
   const ranks = ['phylum', 'class', 'order', 'family', 'subfamily', 'genus', 'species'];
-  const table2 = Object.fromEntries([...ranks, 'dna_bin', 'dna_barcode'].map((r) => [r, { categories: int(90), labelled: int(900), labelledPercent: Math.round(rng.random() * 1000) / 10, imbalanceRatio: int(500) }]));
+  const table2 = Object.fromEntries(
+    [...ranks, 'dna_bin', 'dna_barcode'].map((r) => [
+      r,
+      {
+        categories: int(90),
+        labelled: int(900),
+        labelledPercent: Math.round(rng.random() * 1000) / 10,
+        imbalanceRatio: int(500),
+      },
+    ]),
+  );
   const categories = Object.fromEntries(
-    ranks.map((r) => [r, { categories: Array.from({ length: int(30) }, (_, i) => ({ name: i === 0 ? `<b>${r}</b> & co` : `${r}-${i}`, count: int(300) })).sort((a, b) => b.count - a.count), others: { categories: 0, records: 0 } }]),
+    ranks.map((r) => [
+      r,
+      {
+        categories: Array.from({ length: int(30) }, (_, i) => ({
+          name: i === 0 ? `<b>${r}</b> & co` : `${r}-${i}`,
+          count: int(300),
+        })).sort((a, b) => b.count - a.count),
+        others: { categories: 0, records: 0 },
+      },
+    ]),
   );
   const tasks = ['seen: species', 'unseen: genus'];
   return {
-    manifest: { version: '0.0.0-test', quick: true, started: '2026-01-01T00:00:00.000Z', seconds: 12.5, stages: [{ name: 'stats', seconds: 1, ok: true }] },
+    manifest: {
+      version: '0.0.0-test',
+      quick: true,
+      started: '2026-01-01T00:00:00.000Z',
+      seconds: 12.5,
+      stages: [{ name: 'stats', seconds: 1, ok: true }],
+    },
     stats: {
       file: 'data/metadata.csv',
       rows: 1000,
       table2,
       categories,
-      sites: Array.from({ length: 12 }, () => ({ lat: rng.random() * 140 - 70, lon: rng.random() * 340 - 170, country: 'Norway', count: int(50) })),
+      sites: Array.from({ length: 12 }, () => ({
+        lat: rng.random() * 140 - 70,
+        lon: rng.random() * 340 - 170,
+        country: 'Norway',
+        count: int(50),
+      })),
       withoutCoordinates: int(20),
       bioscan1m: 'BIOSCAN-1M sample: 600 records',
     },
@@ -39,8 +69,18 @@ function generatedResults(seed: number): DemoResults {
       seed: 0,
       summary: {
         rows: 1000,
-        splits: Object.fromEntries(['pretrain', 'train', 'val', 'test', 'key_unseen', 'val_unseen', 'test_unseen', 'other_heldout'].map((s) => [s, { samples: int(400), barcodes: int(300), species: int(100) }])),
-        speciesSets: { seen: { species: 10, samples: 100 }, unseen: { species: 0, samples: 0 }, heldout: { species: 1, samples: 2 }, unknown: { species: 0, samples: 5 } },
+        splits: Object.fromEntries(
+          ['pretrain', 'train', 'val', 'test', 'key_unseen', 'val_unseen', 'test_unseen', 'other_heldout'].map((s) => [
+            s,
+            { samples: int(400), barcodes: int(300), species: int(100) },
+          ]),
+        ),
+        speciesSets: {
+          seen: { species: 10, samples: 100 },
+          unseen: { species: 0, samples: 0 },
+          heldout: { species: 1, samples: 2 },
+          unknown: { species: 0, samples: 5 },
+        },
         conflictingBarcodes: 0,
         rowsWithoutBarcode: 0,
       } as never,
@@ -59,13 +99,33 @@ function generatedResults(seed: number): DemoResults {
       queriesPerSecond: 100,
     },
     cluster: {
-      results: [{ embedding: '4-mer', dims: 256, rows: 400, clusters: { genus: 60, species: 100 }, ami: { genus: acc(), species: acc() } }],
+      results: [
+        {
+          embedding: '4-mer',
+          dims: 256,
+          rows: 400,
+          clusters: { genus: 60, species: 100 },
+          ami: { genus: acc(), species: acc() },
+        },
+      ],
     },
     clip: {
       synthetic: {
         'image->dna': {
-          baseline: { rows: [{ rank: 'species', k: 1, set: 'seen', micro: 5.25, macro: 4.5 }, { rank: 'species', k: 1, set: 'unseen', micro: 2.75, macro: 1.5 }], harmonicMean: [{ rank: 'species', k: 1, micro: 3.6, macro: 2.25 }] },
-          aligned: { rows: [{ rank: 'species', k: 1, set: 'seen', micro: 55.25, macro: 40.5 }, { rank: 'species', k: 1, set: 'unseen', micro: 12.75, macro: 9.5 }], harmonicMean: [{ rank: 'species', k: 1, micro: 20.7, macro: 15.3 }] },
+          baseline: {
+            rows: [
+              { rank: 'species', k: 1, set: 'seen', micro: 5.25, macro: 4.5 },
+              { rank: 'species', k: 1, set: 'unseen', micro: 2.75, macro: 1.5 },
+            ],
+            harmonicMean: [{ rank: 'species', k: 1, micro: 3.6, macro: 2.25 }],
+          },
+          aligned: {
+            rows: [
+              { rank: 'species', k: 1, set: 'seen', micro: 55.25, macro: 40.5 },
+              { rank: 'species', k: 1, set: 'unseen', micro: 12.75, macro: 9.5 },
+            ],
+            harmonicMean: [{ rank: 'species', k: 1, micro: 20.7, macro: 15.3 }],
+          },
         },
       },
     },
@@ -78,7 +138,9 @@ function tableCells(html: string, id: string): string[][] {
   const t = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html);
   expect(t, `table ${id}`).not.toBeNull();
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(t![1])![1];
-  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]));
+  return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((r) =>
+    [...r[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]),
+  );
 }
 
 describe('report page (pure: results -> HTML)', () => {
@@ -87,7 +149,8 @@ describe('report page (pure: results -> HTML)', () => {
 
   it('renders every section, self-contained: no script, nothing fetched', async () => {
     html = await renderReport(results);
-    for (const id of ['data', 'categories', 'map', 'splits', 'identify', 'cluster', 'retrieval']) expect(html).toContain(`<section id="${id}">`);
+    for (const id of ['data', 'categories', 'map', 'splits', 'identify', 'cluster', 'retrieval'])
+      expect(html).toContain(`<section id="${id}">`);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*['"]?https?:/i);
@@ -99,12 +162,21 @@ describe('report page (pure: results -> HTML)', () => {
     expect(t2.map((r) => r[0])).toEqual(Object.keys(results.stats!.table2));
     for (const row of t2) {
       const r = results.stats!.table2[row[0]];
-      expect(row.slice(1)).toEqual([fmt.int(r.categories), fmt.int(r.labelled), fmt.pct100(r.labelledPercent), fmt.dec(r.imbalanceRatio!, 1)]);
+      expect(row.slice(1)).toEqual([
+        fmt.int(r.categories),
+        fmt.int(r.labelled),
+        fmt.pct100(r.labelledPercent),
+        fmt.dec(r.imbalanceRatio!, 1),
+      ]);
     }
     const splits = tableCells(html, 'table-splits');
-    expect(splits.map((r) => [r[0], Number(r[1].replace(/,/g, ''))])).toEqual(Object.entries(results.split!.summary.splits).map(([k, v]) => [k, v.samples]));
+    expect(splits.map((r) => [r[0], Number(r[1].replace(/,/g, ''))])).toEqual(
+      Object.entries(results.split!.summary.splits).map(([k, v]) => [k, v.samples]),
+    );
     const ident = tableCells(html, 'table-identify');
-    expect(ident[0].slice(1)).toEqual(results.identify!.tasks.map((t) => fmt.pct(results.identify!.methods[0].scores[t])));
+    expect(ident[0].slice(1)).toEqual(
+      results.identify!.tasks.map((t) => fmt.pct(results.identify!.methods[0].scores[t])),
+    );
     expect(ident[1][2]).toBe('–'); // a task a method did not run
     const ami = tableCells(html, 'table-ami');
     expect(ami[0].slice(3)).toEqual(['genus', 'species'].map((k) => results.cluster!.results[0].ami[k].toFixed(3)));
@@ -117,20 +189,29 @@ describe('report page (pure: results -> HTML)', () => {
   it('draws every chart as SVG with visible marks (log-scale bars have height)', () => {
     const charts = [...html.matchAll(/<figure class="chart[^"]*" id="([^"]+)">(<svg[\s\S]*?<\/svg>)/g)];
     const ids = charts.map((c) => c[1]);
-    expect(ids).toEqual(expect.arrayContaining(['chart-splits', 'chart-map', 'chart-identify', 'chart-ami', 'chart-categories-species']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['chart-splits', 'chart-map', 'chart-identify', 'chart-ami', 'chart-categories-species']),
+    );
     for (const [, id, svg] of charts) {
-      const bars = [...svg.matchAll(/aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h[-\d.e]+v([-\d.e]+)h/g)].map((m) => Math.abs(Number(m[1])));
+      const bars = [...svg.matchAll(/aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h[-\d.e]+v([-\d.e]+)h/g)].map((m) =>
+        Math.abs(Number(m[1])),
+      );
       if (id === 'chart-map') {
         const countries = /class="mark-shape role-mark layer_1_marks"[^>]*>([\s\S]*?)<\/g>/.exec(svg)![1];
         expect(countries.match(/<path [^>]*d="M/g)?.length ?? 0, 'country outlines').toBeGreaterThan(150);
         expect(svg.match(/aria-roledescription="circle"/g)?.length).toBe(results.stats!.sites.length);
       } else {
         expect(bars.length, id).toBeGreaterThan(0);
-        expect(bars.every((h) => h > 0), `${id}: every bar has a height`).toBe(true);
+        expect(
+          bars.every((h) => h > 0),
+          `${id}: every bar has a height`,
+        ).toBe(true);
       }
     }
     const species = results.stats!.categories.species.categories;
-    const bars = /id="chart-categories-species">(<svg[\s\S]*?<\/svg>)/.exec(html)![1].match(/aria-roledescription="bar"/g);
+    const bars = /id="chart-categories-species">(<svg[\s\S]*?<\/svg>)/
+      .exec(html)![1]
+      .match(/aria-roledescription="bar"/g);
     expect(bars).toHaveLength(species.length);
   });
 
@@ -150,7 +231,21 @@ describe('report from a folder', () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
     writeFileSync(path.join(dir, 'vision', 'thumbs', 'a.jpg'), jpeg);
     const vision = {
-      images: [{ file: 'a.jpg', width: 100, height: 50, box: { x: 10, y: 5, width: 20, height: 10 }, score: 0.5, truth: [], flags: ['blurred'], label: 'blurry', sizeMm2: 1.5, thumb: 'vision/thumbs/a.jpg', crop: '../outside.jpg' }],
+      images: [
+        {
+          file: 'a.jpg',
+          width: 100,
+          height: 50,
+          box: { x: 10, y: 5, width: 20, height: 10 },
+          score: 0.5,
+          truth: [],
+          flags: ['blurred'],
+          label: 'blurry',
+          sizeMm2: 1.5,
+          thumb: 'vision/thumbs/a.jpg',
+          crop: '../outside.jpg',
+        },
+      ],
       ap75: 0.25,
       ar: 0.5,
       quality: [],
@@ -177,7 +272,7 @@ describe('report from a folder', () => {
       loadDemoResults(dir);
       expect.unreachable();
     } catch (err) {
-      expect(Bioscan5mError.isInstance(err) && err.code === "BIOSCAN5M_INPUT").toBe(true);
+      expect(Bioscan5mError.isInstance(err) && err.code === 'BIOSCAN5M_INPUT').toBe(true);
       expect(String((err as Error).message)).toMatch(/stats\.json:3/);
     }
     const missing = await runCli(['report', '--from', path.join(tmp, 'nope')]);

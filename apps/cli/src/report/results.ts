@@ -12,7 +12,10 @@ export interface StatsResult {
   /** Table 2 rows: the seven ranks, dna_bin and dna_barcode. */
   table2: Record<string, RankStats>;
   /** Category sizes per taxonomic rank, largest first (at most CATEGORY_LIMIT; `others` counts the rest). */
-  categories: Record<string, { categories: { name: string; count: number }[]; others: { categories: number; records: number } }>;
+  categories: Record<
+    string,
+    { categories: { name: string; count: number }[]; others: { categories: number; records: number } }
+  >;
   /** Collection sites: one entry per distinct coordinate. */
   sites: { lat: number; lon: number; country: string; count: number }[];
   /** Records without usable coordinates. */
@@ -56,7 +59,15 @@ export interface IdentifyResult {
 export interface DnaModelResult {
   quick: boolean;
   config: { k: number; layers: number; heads: number; hidden: number; intermediate?: number };
-  pretrain: { steps: number; batchSize: number; firstLoss: number | null; finalLoss: number | null; seconds: number; sequences: number; tokensSeen: number };
+  pretrain: {
+    steps: number;
+    batchSize: number;
+    firstLoss: number | null;
+    finalLoss: number | null;
+    seconds: number;
+    sequences: number;
+    tokensSeen: number;
+  };
   finetune: { epochs: number; seconds: number };
   data: { train: number; testSeen: number; testUnseen: number };
   /** Tasks as the paper's Table 4: 'seen: species (fine-tuned)', 'seen: species (linear probe)', 'unseen: genus (1-NN)'. */

@@ -4,14 +4,21 @@
  */
 import { Bioscan5mError, concatEmbeddings, type Embeddings, type Encoder, type JobControl } from '@bioscan5m/core';
 
-export async function encodeAll<Input>(encoder: Encoder<Input>, inputs: readonly Input[], options: JobControl & { batchSize?: number } = {}): Promise<Embeddings> {
+export async function encodeAll<Input>(
+  encoder: Encoder<Input>,
+  inputs: readonly Input[],
+  options: JobControl & { batchSize?: number } = {},
+): Promise<Embeddings> {
   const batchSize = options.batchSize ?? 64;
   const parts: Embeddings[] = [];
   for (let s = 0; s < inputs.length; s += batchSize) {
     if (options.signal?.aborted) throw new Bioscan5mError('encoding interrupted', 'BIOSCAN5M_INTERRUPTED');
     const batch = inputs.slice(s, s + batchSize);
     const e = await encoder.embed(batch);
-    if (e.rows !== batch.length || e.dim !== encoder.dim) throw new Bioscan5mError(`${encoder.name}: returned ${e.rows} x ${e.dim} for a batch of ${batch.length} (dim ${encoder.dim})`);
+    if (e.rows !== batch.length || e.dim !== encoder.dim)
+      throw new Bioscan5mError(
+        `${encoder.name}: returned ${e.rows} x ${e.dim} for a batch of ${batch.length} (dim ${encoder.dim})`,
+      );
     parts.push(e);
     options.onProgress?.(s + batch.length, inputs.length);
   }

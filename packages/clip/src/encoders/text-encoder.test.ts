@@ -13,14 +13,23 @@ import { createTextEncoder } from './text-encoder.js';
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const model = path.join(fixtures, 'tiny-text-bert.onnx');
 const vocab = path.join(fixtures, 'tiny-text-vocab.txt');
-const expected = JSON.parse(readFileSync(path.join(fixtures, 'tiny-text-bert.expected.json'), 'utf8')) as { length: number; texts: string[]; ids: number[][]; pooled: number[][] };
+const expected = JSON.parse(readFileSync(path.join(fixtures, 'tiny-text-bert.expected.json'), 'utf8')) as {
+  length: number;
+  texts: string[];
+  ids: number[][];
+  pooled: number[][];
+};
 const tmp = mkdtempSync(path.join(tmpdir(), 'clip-text-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('taxonomyText', () => {
   it('joins order family genus species, missing ranks as not_classified', () => {
-    expect(taxonomyText({ order: 'Diptera', family: 'Cecidomyiidae', genus: '', species: undefined })).toBe('Diptera Cecidomyiidae not_classified not_classified');
-    expect(taxonomyText({ order: 'Hymenoptera', family: 'Braconidae', genus: 'Apanteles', species: 'Apanteles sp1' })).toBe('Hymenoptera Braconidae Apanteles Apanteles sp1');
+    expect(taxonomyText({ order: 'Diptera', family: 'Cecidomyiidae', genus: '', species: undefined })).toBe(
+      'Diptera Cecidomyiidae not_classified not_classified',
+    );
+    expect(
+      taxonomyText({ order: 'Hymenoptera', family: 'Braconidae', genus: 'Apanteles', species: 'Apanteles sp1' }),
+    ).toBe('Hymenoptera Braconidae Apanteles Apanteles sp1');
   });
 });
 
@@ -35,10 +44,18 @@ describe('WordPiece tokenizer', () => {
 
   it('truncates to maxLength keeping [SEP], and rejects a vocabulary without the BERT specials', () => {
     const tok = createWordPieceTokenizer({ vocab, maxLength: 5 });
-    expect(tok.tokenize('Diptera Cecidomyiidae not_classified not_classified')).toEqual(['[CLS]', 'diptera', 'cecidomyiidae', 'not', '[SEP]']);
+    expect(tok.tokenize('Diptera Cecidomyiidae not_classified not_classified')).toEqual([
+      '[CLS]',
+      'diptera',
+      'cecidomyiidae',
+      'not',
+      '[SEP]',
+    ]);
     const bad = path.join(tmp, 'vocab.txt');
     writeFileSync(bad, 'a\nb\n');
-    expect(() => createWordPieceTokenizer({ vocab: bad })).toThrow(/vocab\.txt: not a BERT vocabulary: no \[PAD\] token/);
+    expect(() => createWordPieceTokenizer({ vocab: bad })).toThrow(
+      /vocab\.txt: not a BERT vocabulary: no \[PAD\] token/,
+    );
   });
 
   it('buildWordVocab covers every text without [UNK]', () => {
@@ -55,7 +72,9 @@ describe('createTextEncoder', () => {
     const e = await enc.embed(expected.texts);
     expect(e.rows).toBe(expected.texts.length);
     expect(e.dim).toBe(expected.pooled[0].length);
-    expected.pooled.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(e.data[i * e.dim + j] - v)).toBeLessThan(1e-4)));
+    expected.pooled.forEach((row, i) =>
+      row.forEach((v, j) => expect(Math.abs(e.data[i * e.dim + j] - v)).toBeLessThan(1e-4)),
+    );
     await enc.dispose();
     await enc.dispose();
     await expect(enc.embed(['x'])).rejects.toThrow(/disposed/);
@@ -64,7 +83,9 @@ describe('createTextEncoder', () => {
   it('an unreadable ONNX file is a clear error', async () => {
     const bad = path.join(tmp, 'broken.onnx');
     writeFileSync(bad, 'not a model');
-    await expect(createTextEncoder({ kind: 'onnx', model: bad, vocab })).rejects.toThrow(/broken\.onnx: cannot load ONNX model/);
+    await expect(createTextEncoder({ kind: 'onnx', model: bad, vocab })).rejects.toThrow(
+      /broken\.onnx: cannot load ONNX model/,
+    );
   });
 
   it("'tokens' is a unit-norm bag of word pieces", async () => {

@@ -16,14 +16,26 @@ export type TextEncoderSpec =
 export async function createTextEncoder(spec: TextEncoderSpec): Promise<Encoder<string>> {
   const tokenizer = createWordPieceTokenizer(spec);
   if (spec.kind === 'tokens') return tokenCountEncoder(tokenizer);
-  if (spec.kind !== 'onnx') throw new Bioscan5mError(`unknown text encoder kind '${(spec as { kind: string }).kind}' (expected onnx or tokens)`, 'BIOSCAN5M_USAGE');
+  if (spec.kind !== 'onnx')
+    throw new Bioscan5mError(
+      `unknown text encoder kind '${(spec as { kind: string }).kind}' (expected onnx or tokens)`,
+      'BIOSCAN5M_USAGE',
+    );
   const ort = await loadOrt();
   const session = await createOnnxSession(spec.model, spec.threads);
   const what = typeof spec.model === 'string' ? spec.model : 'ONNX buffer';
   for (const need of ['input_ids', 'attention_mask']) {
-    if (!session.inputNames.includes(need)) throw new Bioscan5mError(`${what}: a text encoder needs an '${need}' input (inputs: ${session.inputNames.join(', ')})`, 'BIOSCAN5M_INPUT');
+    if (!session.inputNames.includes(need))
+      throw new Bioscan5mError(
+        `${what}: a text encoder needs an '${need}' input (inputs: ${session.inputNames.join(', ')})`,
+        'BIOSCAN5M_INPUT',
+      );
   }
-  const outName = session.outputNames.includes('embedding') ? 'embedding' : session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
+  const outName = session.outputNames.includes('embedding')
+    ? 'embedding'
+    : session.outputNames.includes('last_hidden_state')
+      ? 'last_hidden_state'
+      : session.outputNames[0];
   const L = tokenizer.maxLength;
   const big = (a: Int32Array) => BigInt64Array.from(a, (v) => BigInt(v));
   const run = async (texts: readonly string[]): Promise<Embeddings> => {
@@ -33,10 +45,14 @@ export async function createTextEncoder(spec: TextEncoderSpec): Promise<Encoder<
       input_ids: new ort.Tensor('int64', big(enc.ids), [n, L]),
       attention_mask: new ort.Tensor('int64', big(enc.attentionMask), [n, L]),
     };
-    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', big(enc.tokenTypeIds), [n, L]);
+    if (session.inputNames.includes('token_type_ids'))
+      feeds.token_type_ids = new ort.Tensor('int64', big(enc.tokenTypeIds), [n, L]);
     const out = (await session.run(feeds, [outName]))[outName];
     const hidden = out.dims[out.dims.length - 1];
-    const data = out.dims.length === 3 ? maskedMean(out.data as Float32Array, enc.attentionMask, n, L, hidden) : Float32Array.from(out.data as Float32Array);
+    const data =
+      out.dims.length === 3
+        ? maskedMean(out.data as Float32Array, enc.attentionMask, n, L, hidden)
+        : Float32Array.from(out.data as Float32Array);
     return embeddings(data, n, hidden);
   };
   // The output width is known only from a run: probe once with one text.
@@ -50,7 +66,8 @@ export async function createTextEncoder(spec: TextEncoderSpec): Promise<Encoder<
     async embed(batch) {
       if (disposed) throw new Bioscan5mError('text encoder: already disposed');
       const data = new Float32Array(batch.length * dim);
-      for (let s = 0; s < batch.length; s += batchSize) data.set((await run(batch.slice(s, s + batchSize))).data, s * dim);
+      for (let s = 0; s < batch.length; s += batchSize)
+        data.set((await run(batch.slice(s, s + batchSize))).data, s * dim);
       return embeddings(data, batch.length, dim);
     },
     async dispose() {

@@ -15,7 +15,11 @@ export interface RetrievalLabels {
  * Reads the rank columns and the `split` column (true: required, 'optional': when present) of a CSV/TSV; a
  * missing column is one clear error.
  */
-export async function readRetrievalLabels(file: string, ranks: readonly string[], withSplit: boolean | 'optional'): Promise<RetrievalLabels> {
+export async function readRetrievalLabels(
+  file: string,
+  ranks: readonly string[],
+  withSplit: boolean | 'optional',
+): Promise<RetrievalLabels> {
   const table = await openTable(file);
   if (withSplit === 'optional') withSplit = table.column('split') >= 0;
   if (withSplit && table.column('split') < 0) {

@@ -55,8 +55,11 @@ export function retrievalAccuracy(input: RetrievalAccuracyInput): RetrievalAccur
   const ks = input.ks ?? DEFAULT_KS;
   const { neighbours, maxK, querySets } = input;
   const nq = querySets.length;
-  if (neighbours.length !== nq * maxK) throw new Bioscan5mError(`retrievalAccuracy: ${neighbours.length} neighbour slots for ${nq} queries x ${maxK}`);
-  for (const k of ks) if (!Number.isInteger(k) || k < 1 || k > maxK) throw new Bioscan5mError(`retrievalAccuracy: k=${k} is outside 1..${maxK}`);
+  if (neighbours.length !== nq * maxK)
+    throw new Bioscan5mError(`retrievalAccuracy: ${neighbours.length} neighbour slots for ${nq} queries x ${maxK}`);
+  for (const k of ks)
+    if (!Number.isInteger(k) || k < 1 || k > maxK)
+      throw new Bioscan5mError(`retrievalAccuracy: k=${k} is outside 1..${maxK}`);
   const rows: AccuracyRow[] = [];
   const harmonicMean: HarmonicRow[] = [];
   for (const rank of ranks) {
@@ -114,7 +117,12 @@ export function retrievalAccuracy(input: RetrievalAccuracyInput): RetrievalAccur
         bySet[set] = row;
         rows.push(row);
       }
-      harmonicMean.push({ rank, k, micro: harmonic(bySet.seen.micro, bySet.unseen.micro), macro: harmonic(bySet.seen.macro, bySet.unseen.macro) });
+      harmonicMean.push({
+        rank,
+        k,
+        micro: harmonic(bySet.seen.micro, bySet.unseen.micro),
+        macro: harmonic(bySet.seen.macro, bySet.unseen.macro),
+      });
     }
   }
   return { rows, harmonicMean };

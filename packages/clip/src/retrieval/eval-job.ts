@@ -38,7 +38,10 @@ export async function runClipEvalJob(options: ClipEvalJobOptions): Promise<ClipE
   const keys = readEmbeddingsNpy(options.keys);
   const queries = readEmbeddingsNpy(options.queries);
   if (keys.dim !== queries.dim) {
-    throw new Bioscan5mError(`${options.queries} has ${queries.dim} dimensions but ${options.keys} has ${keys.dim}: queries and keys must share one embedding space`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${options.queries} has ${queries.dim} dimensions but ${options.keys} has ${keys.dim}: queries and keys must share one embedding space`,
+      'BIOSCAN5M_INPUT',
+    );
   }
   const keyLabels = await readRetrievalLabels(options.keyLabels, ranks, false);
   const queryLabels = await readRetrievalLabels(options.queryLabels, ranks, true);
@@ -60,7 +63,15 @@ export async function runClipEvalJob(options: ClipEvalJobOptions): Promise<ClipE
   }
   const t2 = performance.now();
   const querySets = querySetsOf(queryLabels.split!);
-  const acc = retrievalAccuracy({ neighbours: hits.indices, maxK, keyLabels: keyLabels.ranks, queryLabels: queryLabels.ranks, querySets, ranks, ks });
+  const acc = retrievalAccuracy({
+    neighbours: hits.indices,
+    maxK,
+    keyLabels: keyLabels.ranks,
+    queryLabels: queryLabels.ranks,
+    querySets,
+    ranks,
+    ks,
+  });
   const unseen = querySets.filter((s) => s === 'unseen').length;
   return {
     keys: { file: options.keys, rows: keys.rows, dim: keys.dim },
@@ -76,6 +87,9 @@ export async function runClipEvalJob(options: ClipEvalJobOptions): Promise<ClipE
 
 function checkRows(embFile: string, embRows: number, labelFile: string, labelRows: number): void {
   if (embRows !== labelRows) {
-    throw new Bioscan5mError(`${embFile} has ${embRows} embedding rows but ${labelFile} has ${labelRows} label rows: they must align one to one`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${embFile} has ${embRows} embedding rows but ${labelFile} has ${labelRows} label rows: they must align one to one`,
+      'BIOSCAN5M_INPUT',
+    );
   }
 }

@@ -25,7 +25,11 @@ export interface EvaluateHeadsOptions {
 }
 
 export async function evaluateHeads(o: EvaluateHeadsOptions): Promise<RetrievalAccuracy> {
-  const pick = (splits: readonly string[]) => selectRows(o.data, o.data.split.map((s, i) => (splits.includes(s) ? i : -1)).filter((i) => i >= 0));
+  const pick = (splits: readonly string[]) =>
+    selectRows(
+      o.data,
+      o.data.split.map((s, i) => (splits.includes(s) ? i : -1)).filter((i) => i >= 0),
+    );
   const keys = pick(o.keySplits ?? ['train', 'key_unseen']);
   const queries = pick(o.querySplits ?? ['test', 'test_unseen']);
   const embed = (p: PairedFeatures, m: Modality) => {
@@ -37,5 +41,13 @@ export async function evaluateHeads(o: EvaluateHeadsOptions): Promise<RetrievalA
   const ks = [...(o.ks ?? DEFAULT_KS)].sort((a, b) => a - b);
   const index = new ExactSearchIndex(embed(keys, o.key));
   const hits = await index.search(embed(queries, o.query), ks[ks.length - 1]);
-  return retrievalAccuracy({ neighbours: hits.indices, maxK: hits.k, keyLabels: keys.labels, queryLabels: queries.labels, querySets: querySetsOf(queries.split), ranks: o.ranks ?? DEFAULT_RANKS, ks });
+  return retrievalAccuracy({
+    neighbours: hits.indices,
+    maxK: hits.k,
+    keyLabels: keys.labels,
+    queryLabels: queries.labels,
+    querySets: querySetsOf(queries.split),
+    ranks: o.ranks ?? DEFAULT_RANKS,
+    ks,
+  });
 }

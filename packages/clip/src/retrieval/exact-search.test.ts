@@ -8,7 +8,9 @@ import { l2Normalize } from './normalize.js';
 function randomEmbeddings(seed: number, rows: number, dim: number, levels = 0): Embeddings {
   const rng = createRng(seed);
   // levels > 0 quantises values so that many inner products tie exactly.
-  const data = Float32Array.from({ length: rows * dim }, () => (levels ? rng.int(-levels, levels) / levels : rng.normal()));
+  const data = Float32Array.from({ length: rows * dim }, () =>
+    levels ? rng.int(-levels, levels) / levels : rng.normal(),
+  );
   return embeddings(data, rows, dim);
 }
 
@@ -17,7 +19,10 @@ function bruteForce(keys: Embeddings, queries: Embeddings, k: number): { ids: nu
   const ids: number[][] = [];
   const scores: number[][] = [];
   for (let q = 0; q < queries.rows; q++) {
-    const all = Array.from({ length: keys.rows }, (_, i) => ({ i, s: dotRow(queries.data, q * queries.dim, keys.data, i * keys.dim, keys.dim) }));
+    const all = Array.from({ length: keys.rows }, (_, i) => ({
+      i,
+      s: dotRow(queries.data, q * queries.dim, keys.data, i * keys.dim, keys.dim),
+    }));
     all.sort((a, b) => b.s - a.s || a.i - b.i);
     ids.push(all.slice(0, k).map((x) => x.i));
     scores.push(all.slice(0, k).map((x) => Math.fround(x.s)));
@@ -64,7 +69,9 @@ describe('ExactSearchIndex', () => {
     await expect(index.search(randomEmbeddings(2, 3, 8), 0)).rejects.toThrow(/k: must be a positive integer/);
     const ac = new AbortController();
     ac.abort();
-    await expect(index.search(randomEmbeddings(2, 3, 8), 1, { signal: ac.signal })).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
+    await expect(index.search(randomEmbeddings(2, 3, 8), 1, { signal: ac.signal })).rejects.toMatchObject({
+      code: 'BIOSCAN5M_INTERRUPTED',
+    });
   });
 });
 
@@ -91,7 +98,11 @@ describe.skipIf(!faissLoads)('faiss-node backend', () => {
 
 describe('onnxruntime backend (Gemm + TopK candidates, exact re-scoring)', () => {
   it('gives the same neighbours and scores as the JavaScript kernel, ties included, across key blocks', async () => {
-    for (const [nk, levels] of [[900, 0], [700, 2], [20_000, 3]] as const) {
+    for (const [nk, levels] of [
+      [900, 0],
+      [700, 2],
+      [20_000, 3],
+    ] as const) {
       const keys = randomEmbeddings(5, nk, 24, levels);
       const queries = randomEmbeddings(6, 300, 24, levels);
       const a = await new ExactSearchIndex(keys).search(queries, 5);
@@ -109,6 +120,9 @@ describe('createSearchIndex', () => {
   it("'auto' takes faiss-node when it loads, else onnxruntime", async () => {
     const index = await createSearchIndex(randomEmbeddings(1, 10, 4));
     expect(index.backend).toBe(faissLoads ? 'faiss' : 'onnx');
-    if (!faissLoads) await expect(createSearchIndex(randomEmbeddings(1, 10, 4), { backend: 'faiss' })).rejects.toMatchObject({ code: 'BIOSCAN5M_MISSING_DEPENDENCY' });
+    if (!faissLoads)
+      await expect(createSearchIndex(randomEmbeddings(1, 10, 4), { backend: 'faiss' })).rejects.toMatchObject({
+        code: 'BIOSCAN5M_MISSING_DEPENDENCY',
+      });
   });
 });

@@ -30,7 +30,9 @@ export class ExactSearchIndex implements SearchIndex {
     const keys = this.keys;
     if (!keys) throw new Bioscan5mError('search: the index was disposed');
     checkSearchArgs(this.dim, queries, k);
-    return searchInBlocks(queries.rows, k, QUERY_BLOCK, control, async (q0, q1, heaps) => searchBlock(keys, this.size, this.dim, queries.data, q0, q1, heaps));
+    return searchInBlocks(queries.rows, k, QUERY_BLOCK, control, async (q0, q1, heaps) =>
+      searchBlock(keys, this.size, this.dim, queries.data, q0, q1, heaps),
+    );
   }
 
   async dispose(): Promise<void> {
@@ -42,7 +44,13 @@ export class ExactSearchIndex implements SearchIndex {
  * The query loop every engine shares: blocks of `block` queries, `fill(q0, q1, heaps)` leaves each query's best
  * keys in heaps[q - q0], then the heaps are drained best first; abort and progress between blocks.
  */
-export async function searchInBlocks(nq: number, k: number, block: number, control: JobControl, fill: (q0: number, q1: number, heaps: TopK[]) => Promise<void>): Promise<SearchHits> {
+export async function searchInBlocks(
+  nq: number,
+  k: number,
+  block: number,
+  control: JobControl,
+  fill: (q0: number, q1: number, heaps: TopK[]) => Promise<void>,
+): Promise<SearchHits> {
   const indices = new Int32Array(nq * k);
   const scores = new Float32Array(nq * k);
   const heaps = Array.from({ length: block }, () => new TopK(k));
@@ -59,7 +67,11 @@ export async function searchInBlocks(nq: number, k: number, block: number, contr
 }
 
 export function checkSearchArgs(dim: number, queries: Embeddings, k: number): void {
-  if (queries.dim !== dim) throw new Bioscan5mError(`search: queries have ${queries.dim} dimensions but the keys have ${dim}`, 'BIOSCAN5M_INPUT');
+  if (queries.dim !== dim)
+    throw new Bioscan5mError(
+      `search: queries have ${queries.dim} dimensions but the keys have ${dim}`,
+      'BIOSCAN5M_INPUT',
+    );
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`must be a positive integer, got ${k}`, 'k');
 }
 
@@ -67,7 +79,15 @@ export function checkSearchArgs(dim: number, queries: Embeddings, k: number): vo
  * Scores queries [q0, q1) against every key and leaves the best in `heaps[q - q0]`. Tiles are 4 x 4; a ragged
  * edge repeats the last row and drops its pushes, so one kernel serves every shape.
  */
-function searchBlock(keys: Float32Array, nk: number, d: number, Q: Float32Array, q0: number, q1: number, heaps: TopK[]): void {
+function searchBlock(
+  keys: Float32Array,
+  nk: number,
+  d: number,
+  Q: Float32Array,
+  q0: number,
+  q1: number,
+  heaps: TopK[],
+): void {
   for (let kb = 0; kb < nk; kb += KEY_BLOCK) {
     const kEnd = Math.min(nk, kb + KEY_BLOCK);
     for (let q = q0; q < q1; q += 4) {
@@ -86,15 +106,47 @@ function searchBlock(keys: Float32Array, nk: number, d: number, Q: Float32Array,
         const o1 = (j + Math.min(1, nkt - 1)) * d;
         const o2 = (j + Math.min(2, nkt - 1)) * d;
         const o3 = (j + Math.min(3, nkt - 1)) * d;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
+        let s20 = 0,
+          s21 = 0,
+          s22 = 0,
+          s23 = 0,
+          s30 = 0,
+          s31 = 0,
+          s32 = 0,
+          s33 = 0;
         for (let t = 0; t < d; t++) {
-          const x0 = keys[o0 + t], x1 = keys[o1 + t], x2 = keys[o2 + t], x3 = keys[o3 + t];
-          const y0 = Q[a + t], y1 = Q[b + t], y2 = Q[c + t], y3 = Q[e + t];
-          s00 += y0 * x0; s01 += y0 * x1; s02 += y0 * x2; s03 += y0 * x3;
-          s10 += y1 * x0; s11 += y1 * x1; s12 += y1 * x2; s13 += y1 * x3;
-          s20 += y2 * x0; s21 += y2 * x1; s22 += y2 * x2; s23 += y2 * x3;
-          s30 += y3 * x0; s31 += y3 * x1; s32 += y3 * x2; s33 += y3 * x3;
+          const x0 = keys[o0 + t],
+            x1 = keys[o1 + t],
+            x2 = keys[o2 + t],
+            x3 = keys[o3 + t];
+          const y0 = Q[a + t],
+            y1 = Q[b + t],
+            y2 = Q[c + t],
+            y3 = Q[e + t];
+          s00 += y0 * x0;
+          s01 += y0 * x1;
+          s02 += y0 * x2;
+          s03 += y0 * x3;
+          s10 += y1 * x0;
+          s11 += y1 * x1;
+          s12 += y1 * x2;
+          s13 += y1 * x3;
+          s20 += y2 * x0;
+          s21 += y2 * x1;
+          s22 += y2 * x2;
+          s23 += y2 * x3;
+          s30 += y3 * x0;
+          s31 += y3 * x1;
+          s32 += y3 * x2;
+          s33 += y3 * x3;
         }
         offer(h0, j, nkt, s00, s01, s02, s03);
         if (nqt > 1) offer(h1, j, nkt, s10, s11, s12, s13);

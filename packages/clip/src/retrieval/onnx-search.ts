@@ -32,7 +32,12 @@ function searchGraph(onnx: typeof OnnxTypes, d: number): Uint8Array {
   const INT = onnx.AttributeProto.AttributeType.INT;
   const F32 = onnx.TensorProto.DataType.FLOAT;
   const I64 = onnx.TensorProto.DataType.INT64;
-  const t = (elemType: number, dims: (string | number)[]) => ({ tensorType: { elemType, shape: { dim: dims.map((x) => (typeof x === 'string' ? { dimParam: x } : { dimValue: x })) } } });
+  const t = (elemType: number, dims: (string | number)[]) => ({
+    tensorType: {
+      elemType,
+      shape: { dim: dims.map((x) => (typeof x === 'string' ? { dimParam: x } : { dimValue: x })) },
+    },
+  });
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
@@ -40,7 +45,13 @@ function searchGraph(onnx: typeof OnnxTypes, d: number): Uint8Array {
     graph: {
       name: 'inner_product_topk',
       node: [
-        { opType: 'Gemm', input: ['queries', 'keys'], output: ['scores'], name: 'gemm', attribute: [{ name: 'transB', type: INT, i: 1 }] },
+        {
+          opType: 'Gemm',
+          input: ['queries', 'keys'],
+          output: ['scores'],
+          name: 'gemm',
+          attribute: [{ name: 'transB', type: INT, i: 1 }],
+        },
         {
           opType: 'TopK',
           input: ['scores', 'k'],
@@ -82,7 +93,8 @@ export class OnnxSearchIndex implements SearchIndex {
     this.size = keys.rows;
     this.keys = keys.data;
     let max = 0;
-    for (let r = 0; r < keys.rows; r++) max = Math.max(max, dotRow(keys.data, r * keys.dim, keys.data, r * keys.dim, keys.dim));
+    for (let r = 0; r < keys.rows; r++)
+      max = Math.max(max, dotRow(keys.data, r * keys.dim, keys.data, r * keys.dim, keys.dim));
     this.maxKeyNorm = Math.sqrt(max);
     this.ort = ort;
     this.session = session;
@@ -90,7 +102,10 @@ export class OnnxSearchIndex implements SearchIndex {
 
   static async create(keys: Embeddings, threads?: number): Promise<OnnxSearchIndex> {
     const [ort, onnx] = await Promise.all([loadOrt(), loadOnnxProto()]);
-    const session = await ort.InferenceSession.create(searchGraph(onnx, keys.dim), threads ? { intraOpNumThreads: threads } : {});
+    const session = await ort.InferenceSession.create(
+      searchGraph(onnx, keys.dim),
+      threads ? { intraOpNumThreads: threads } : {},
+    );
     return new OnnxSearchIndex(keys, ort, session);
   }
 

@@ -14,5 +14,14 @@ export function buildWordVocab(texts: readonly string[]): string[] {
     }
   }
   const sortedChars = [...chars].sort();
-  return ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...sortedChars, ...sortedChars.map((c) => `##${c}`), ...[...words].filter((w) => !chars.has(w)).sort()];
+  return [
+    '[PAD]',
+    '[UNK]',
+    '[CLS]',
+    '[SEP]',
+    '[MASK]',
+    ...sortedChars,
+    ...sortedChars.map((c) => `##${c}`),
+    ...[...words].filter((w) => !chars.has(w)).sort(),
+  ];
 }

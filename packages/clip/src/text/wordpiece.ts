@@ -42,7 +42,10 @@ export function readVocab(file: string): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Bioscan5mError(`${file}: cannot read vocabulary (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${file}: cannot read vocabulary (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'BIOSCAN5M_IO',
+    );
   }
   const tokens = text.split(/\r?\n/);
   if (tokens[tokens.length - 1] === '') tokens.pop();
@@ -53,7 +56,8 @@ export function createWordPieceTokenizer(options: WordPieceOptions): WordPieceTo
   const file = typeof options.vocab === 'string' ? options.vocab : '<vocab>';
   const tokens = typeof options.vocab === 'string' ? readVocab(options.vocab) : [...options.vocab];
   const maxLength = options.maxLength ?? 20;
-  if (!Number.isInteger(maxLength) || maxLength < 2) throw new Bioscan5mError(`maxLength must be an integer >= 2, got ${maxLength}`, 'BIOSCAN5M_USAGE');
+  if (!Number.isInteger(maxLength) || maxLength < 2)
+    throw new Bioscan5mError(`maxLength must be an integer >= 2, got ${maxLength}`, 'BIOSCAN5M_USAGE');
   const vocab: Record<string, number> = {};
   tokens.forEach((t, i) => {
     if (!(t in vocab)) vocab[t] = i;
@@ -64,20 +68,41 @@ export function createWordPieceTokenizer(options: WordPieceOptions): WordPieceTo
   const lowercase = options.lowercase ?? true;
   const tokenizer = new Tokenizer(
     {
-      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase },
+      normalizer: {
+        type: 'BertNormalizer',
+        clean_text: true,
+        handle_chinese_chars: true,
+        strip_accents: null,
+        lowercase,
+      },
       pre_tokenizer: { type: 'BertPreTokenizer' },
-      model: { type: 'WordPiece', vocab, unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100 },
+      model: {
+        type: 'WordPiece',
+        vocab,
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+      },
       // [CLS]/[SEP] and padding are added in encodeBatch, after truncation to maxLength.
       post_processor: null,
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      added_tokens: SPECIALS.map((s) => ({ id: vocab[s], content: s, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+      added_tokens: SPECIALS.map((s) => ({
+        id: vocab[s],
+        content: s,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      })),
     } as never,
     { do_lower_case: lowercase } as never,
   );
   const cls = vocab['[CLS]'];
   const sep = vocab['[SEP]'];
   const pad = vocab['[PAD]'];
-  const pieceIds = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false } as never).ids.slice(0, maxLength - 2);
+  const pieceIds = (text: string): number[] =>
+    tokenizer.encode(text, { add_special_tokens: false } as never).ids.slice(0, maxLength - 2);
   return {
     vocabSize: tokens.length,
     maxLength,

@@ -51,7 +51,11 @@ export async function saveClipCheckpoint(file: string, ck: ClipCheckpoint): Prom
 export async function loadClipCheckpoint(file: string): Promise<ClipCheckpoint> {
   const { readSafetensors } = await codec();
   const { tensors, metadata } = readSafetensors(file);
-  if (metadata.format !== FORMAT) throw new Bioscan5mError(`${file}: not a bioscan5m clip checkpoint (format ${metadata.format ?? 'missing'})`, 'BIOSCAN5M_INPUT');
+  if (metadata.format !== FORMAT)
+    throw new Bioscan5mError(
+      `${file}: not a bioscan5m clip checkpoint (format ${metadata.format ?? 'missing'})`,
+      'BIOSCAN5M_INPUT',
+    );
   const dim = Number(metadata.dim);
   const heads: ClipHeads = { dim, heads: {}, logitScale: (tensors.get('logit_scale')?.data as Float32Array)[0] };
   for (const m of metadata.modalities.split(',').filter(Boolean) as Modality[]) {
@@ -65,7 +69,18 @@ export async function loadClipCheckpoint(file: string): Promise<ClipCheckpoint> 
   let lora: ClipCheckpoint['lora'];
   if (metadata.lora) {
     const s = JSON.parse(metadata.lora) as { rank: number; alpha: number };
-    lora = { ...s, tensors: new Map([...tensors].filter(([n]) => n.startsWith('lora/')).map(([n, t]) => [n.slice(5), t])) };
+    lora = {
+      ...s,
+      tensors: new Map([...tensors].filter(([n]) => n.startsWith('lora/')).map(([n, t]) => [n.slice(5), t])),
+    };
   }
-  return { heads, step: Number(metadata.step), optimizer, losses: JSON.parse(metadata.losses ?? '[]'), train: JSON.parse(metadata.train ?? '{}'), meta: JSON.parse(metadata.meta ?? '{}'), lora };
+  return {
+    heads,
+    step: Number(metadata.step),
+    optimizer,
+    losses: JSON.parse(metadata.losses ?? '[]'),
+    train: JSON.parse(metadata.train ?? '{}'),
+    meta: JSON.parse(metadata.meta ?? '{}'),
+    lora,
+  };
 }

@@ -1,7 +1,15 @@
 /** File-level alignment jobs: runClipTrainJob (labels CSV + feature .npy files -> checkpoint) and runClipEmbedJob. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Bioscan5mError, checkOutputPaths, OutputPathError, UsageError, embeddings, type JobControl, type Modality } from '@bioscan5m/core';
+import {
+  Bioscan5mError,
+  checkOutputPaths,
+  OutputPathError,
+  UsageError,
+  embeddings,
+  type JobControl,
+  type Modality,
+} from '@bioscan5m/core';
 import { readEmbeddingsNpy, writeEmbeddingsNpy } from '../io/embeddings-file.js';
 import { readRetrievalLabels } from '../io/labels-file.js';
 import { l2NormalizeInPlace } from '../retrieval/normalize.js';
@@ -13,7 +21,10 @@ import { taxonomyTexts, textFeatures, type TextFeatureSpec } from './text-featur
 import { trainClip } from './train-clip.js';
 import type { ClipTrainOptions } from './types.js';
 
-export interface ClipTrainJobOptions extends Omit<ClipTrainOptions, 'data' | 'dnaEncoder' | 'meta' | 'checkpoint' | 'stopAfter'> {
+export interface ClipTrainJobOptions extends Omit<
+  ClipTrainOptions,
+  'data' | 'dnaEncoder' | 'meta' | 'checkpoint' | 'stopAfter'
+> {
   /** CSV/TSV: order, family, genus, species (and `split`), one row per paired record. */
   labels: string;
   /** Frozen features per modality (.npy, one row per label row). */
@@ -48,23 +59,42 @@ export interface ClipTrainJobSummary {
 
 export async function runClipTrainJob(o: ClipTrainJobOptions): Promise<ClipTrainJobSummary> {
   const t0 = performance.now();
-  checkOutputPaths({ inputs: { labels: o.labels, features: Object.values(o.features) as string[], dnaEncoder: o.dnaEncoder?.checkpoint }, outputs: { checkpoint: o.checkpoint } });
-  if (existsSync(o.checkpoint) && !o.resume) throw new OutputPathError(o.checkpoint, 'exists; pass resume to continue it, or choose another path');
+  checkOutputPaths({
+    inputs: { labels: o.labels, features: Object.values(o.features) as string[], dnaEncoder: o.dnaEncoder?.checkpoint },
+    outputs: { checkpoint: o.checkpoint },
+  });
+  if (existsSync(o.checkpoint) && !o.resume)
+    throw new OutputPathError(o.checkpoint, 'exists; pass resume to continue it, or choose another path');
   const seqCol = o.dnaEncoder ? (o.dnaEncoder.sequenceColumn ?? 'dna_barcode') : undefined;
-  if (o.dnaEncoder && o.features.dna) throw new UsageError('give either DNA features (.npy) or a DNA encoder checkpoint, not both', 'dnaEncoder');
+  if (o.dnaEncoder && o.features.dna)
+    throw new UsageError('give either DNA features (.npy) or a DNA encoder checkpoint, not both', 'dnaEncoder');
   const labels = await readRetrievalLabels(o.labels, seqCol ? [...TEXT_RANKS, seqCol] : TEXT_RANKS, 'optional');
   // Without a split column every row is a training row.
   const split = labels.split ?? new Array<string>(labels.rows).fill('train');
   const features: PairedFeatures['features'] = {};
   for (const [m, file] of Object.entries(o.features) as [Modality, string][]) {
     const e = readEmbeddingsNpy(file);
-    if (e.rows !== labels.rows) throw new Bioscan5mError(`${file} has ${e.rows} embedding rows but ${o.labels} has ${labels.rows} label rows: they must align one to one`, 'BIOSCAN5M_INPUT');
+    if (e.rows !== labels.rows)
+      throw new Bioscan5mError(
+        `${file} has ${e.rows} embedding rows but ${o.labels} has ${labels.rows} label rows: they must align one to one`,
+        'BIOSCAN5M_INPUT',
+      );
     features[m] = e;
   }
-  const all: PairedFeatures = { rows: labels.rows, features, labels: labels.ranks, split, sequences: seqCol ? labels.ranks[seqCol] : undefined };
+  const all: PairedFeatures = {
+    rows: labels.rows,
+    features,
+    labels: labels.ranks,
+    split,
+    sequences: seqCol ? labels.ranks[seqCol] : undefined,
+  };
   const wanted = new Set(o.trainSplits ?? ['train']);
   const index = split.map((s, i) => (wanted.has(s) ? i : -1)).filter((i) => i >= 0);
-  if (index.length < 2) throw new Bioscan5mError(`${o.labels}: ${index.length} rows with split ${[...wanted].join('/')}: nothing to train on`, 'BIOSCAN5M_INPUT');
+  if (index.length < 2)
+    throw new Bioscan5mError(
+      `${o.labels}: ${index.length} rows with split ${[...wanted].join('/')}: nothing to train on`,
+      'BIOSCAN5M_INPUT',
+    );
   const data = selectRows(all, index);
   let meta: Record<string, unknown> = {};
   if (o.text) {
@@ -73,7 +103,16 @@ export async function runClipTrainJob(o: ClipTrainJobOptions): Promise<ClipTrain
     data.features.text = made.features;
     meta = { text: made.spec };
   }
-  const res = await trainClip({ ...o, data, dnaEncoder: o.dnaEncoder && { checkpoint: o.dnaEncoder.checkpoint, lora: o.dnaEncoder.lora }, meta: { ...meta, labels: path.basename(o.labels), features: Object.fromEntries(Object.entries(o.features).map(([m, f]) => [m, path.basename(f!)])) } });
+  const res = await trainClip({
+    ...o,
+    data,
+    dnaEncoder: o.dnaEncoder && { checkpoint: o.dnaEncoder.checkpoint, lora: o.dnaEncoder.lora },
+    meta: {
+      ...meta,
+      labels: path.basename(o.labels),
+      features: Object.fromEntries(Object.entries(o.features).map(([m, f]) => [m, path.basename(f!)])),
+    },
+  });
   return {
     checkpoint: o.checkpoint,
     rows: all.rows,
@@ -110,19 +149,37 @@ export interface ClipEmbedJobSummary {
 }
 
 export async function runClipEmbedJob(o: ClipEmbedJobOptions): Promise<ClipEmbedJobSummary> {
-  checkOutputPaths({ inputs: { checkpoint: o.checkpoint, features: o.features, labels: o.labels }, outputs: { out: o.out } });
+  checkOutputPaths({
+    inputs: { checkpoint: o.checkpoint, features: o.features, labels: o.labels },
+    outputs: { out: o.out },
+  });
   const ck = await loadClipCheckpoint(o.checkpoint);
   const head = ck.heads.heads[o.modality];
-  if (!head) throw new UsageError(`the checkpoint has no ${o.modality} head (it has: ${Object.keys(ck.heads.heads).join(', ')})`, '--modality');
+  if (!head)
+    throw new UsageError(
+      `the checkpoint has no ${o.modality} head (it has: ${Object.keys(ck.heads.heads).join(', ')})`,
+      '--modality',
+    );
   let x;
   if (o.features) x = readEmbeddingsNpy(o.features);
   else if (o.modality === 'text' && o.labels) {
     const spec = ck.meta?.text as TextFeatureSpec | undefined;
-    if (!spec) throw new UsageError(`${o.checkpoint} was trained on text features from a file: pass --features`, '--labels');
+    if (!spec)
+      throw new UsageError(`${o.checkpoint} was trained on text features from a file: pass --features`, '--labels');
     const labels = await readRetrievalLabels(o.labels, TEXT_RANKS, false);
     x = (await textFeatures(spec, taxonomyTexts(labels.ranks, labels.rows))).features;
-  } else throw new UsageError(o.modality === 'text' ? 'give --features (.npy) or --labels (taxonomy columns)' : 'give --features (.npy of the frozen encoder output)', '--features');
-  if (x.dim !== head.inDim) throw new Bioscan5mError(`${o.features ?? o.labels}: ${x.dim} feature dimensions, the ${o.modality} head expects ${head.inDim}`, 'BIOSCAN5M_INPUT');
+  } else
+    throw new UsageError(
+      o.modality === 'text'
+        ? 'give --features (.npy) or --labels (taxonomy columns)'
+        : 'give --features (.npy of the frozen encoder output)',
+      '--features',
+    );
+  if (x.dim !== head.inDim)
+    throw new Bioscan5mError(
+      `${o.features ?? o.labels}: ${x.dim} feature dimensions, the ${o.modality} head expects ${head.inDim}`,
+      'BIOSCAN5M_INPUT',
+    );
   const out = embeddings(project(ck.heads, o.modality, x.data, x.rows), x.rows, ck.heads.dim);
   if (o.normalize ?? true) l2NormalizeInPlace(out);
   o.onProgress?.(x.rows, x.rows);

@@ -52,8 +52,11 @@ describe('alignment checkpoint survives SIGKILL', () => {
       expect(Array.from(a.heads.heads[m].w), m).toEqual(Array.from(h.w));
       expect(Array.from(a.heads.heads[m].b), m).toEqual(Array.from(h.b));
     }
-    for (const [name, t] of b.optimizer) expect(Array.from(a.optimizer.get(name)!.data), name).toEqual(Array.from(t.data));
+    for (const [name, t] of b.optimizer)
+      expect(Array.from(a.optimizer.get(name)!.data), name).toEqual(Array.from(t.data));
     // Resuming with other settings is refused.
-    await expect(trainClip({ ...opts, lr: 1e-3, checkpoint: ck, resume: true, stopAfter: stopAt + 1 })).rejects.toThrow(/other settings/);
+    await expect(trainClip({ ...opts, lr: 1e-3, checkpoint: ck, resume: true, stopAfter: stopAt + 1 })).rejects.toThrow(
+      /other settings/,
+    );
   });
 });

@@ -32,10 +32,17 @@ export interface ClipLoraJobSummary {
 export const LORA_FORMAT = 'bioscan5m-clip-lora/1';
 
 export async function runClipLoraJob(o: ClipLoraJobOptions): Promise<ClipLoraJobSummary> {
-  checkOutputPaths({ inputs: { checkpoint: o.checkpoint, dnaCheckpoint: o.dnaCheckpoint }, outputs: { adaptersOut: o.adaptersOut, mergedOut: o.mergedOut } });
+  checkOutputPaths({
+    inputs: { checkpoint: o.checkpoint, dnaCheckpoint: o.dnaCheckpoint },
+    outputs: { adaptersOut: o.adaptersOut, mergedOut: o.mergedOut },
+  });
   if (!o.adaptersOut && !o.mergedOut) throw new Bioscan5mError('give adaptersOut and/or mergedOut', 'BIOSCAN5M_USAGE');
   const ck = await loadClipCheckpoint(o.checkpoint);
-  if (!ck.lora) throw new Bioscan5mError(`${o.checkpoint}: this alignment was not trained with LoRA adapters on the DNA encoder`, 'BIOSCAN5M_INPUT');
+  if (!ck.lora)
+    throw new Bioscan5mError(
+      `${o.checkpoint}: this alignment was not trained with LoRA adapters on the DNA encoder`,
+      'BIOSCAN5M_INPUT',
+    );
   if (o.adaptersOut) {
     writeSafetensors(o.adaptersOut, ck.lora.tensors as Map<string, NamedArray>, {
       format: LORA_FORMAT,
@@ -50,13 +57,30 @@ export async function runClipLoraJob(o: ClipLoraJobOptions): Promise<ClipLoraJob
     const lora = new Map([...ck.lora.tensors].map(([n, t]) => [n, tf.tensor(t.data, t.shape)]));
     for (let l = 0; l < base.config.layers; l++) {
       const a = ck.lora.tensors.get(`layer${l}.q.A`);
-      if (!a || a.shape[0] !== base.config.hidden) throw new Bioscan5mError(`${o.dnaCheckpoint}: not the base encoder of ${o.checkpoint} (layer ${l} adapters do not fit)`, 'BIOSCAN5M_INPUT');
+      if (!a || a.shape[0] !== base.config.hidden)
+        throw new Bioscan5mError(
+          `${o.dnaCheckpoint}: not the base encoder of ${o.checkpoint} (layer ${l} adapters do not fit)`,
+          'BIOSCAN5M_INPUT',
+        );
     }
     const merged = mergeLora(base.config, ck.lora, base.params, lora);
-    saveCheckpoint(o.mergedOut, { config: base.config, params: merged, meta: { ...base.meta, mergedLora: { from: path.basename(o.checkpoint), rank: ck.lora.rank, alpha: ck.lora.alpha } } });
+    saveCheckpoint(o.mergedOut, {
+      config: base.config,
+      params: merged,
+      meta: {
+        ...base.meta,
+        mergedLora: { from: path.basename(o.checkpoint), rank: ck.lora.rank, alpha: ck.lora.alpha },
+      },
+    });
     for (const m of [base.params, base.head, merged, lora]) for (const t of m.values()) t.dispose();
     for (const t of base.optimizer.values()) t.dispose();
   }
   o.onProgress?.(1, 1);
-  return { rank: ck.lora.rank, alpha: ck.lora.alpha, adapterTensors: ck.lora.tensors.size, adaptersOut: o.adaptersOut, mergedOut: o.mergedOut };
+  return {
+    rank: ck.lora.rank,
+    alpha: ck.lora.alpha,
+    adapterTensors: ck.lora.tensors.size,
+    adaptersOut: o.adaptersOut,
+    mergedOut: o.mergedOut,
+  };
 }

@@ -5,7 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@bioscan5m/core';
 import { createKmerTokenizer } from '@bioscan5m/dna';
-import { encoderConfig, encoderParamShapes, encoderPooled, initBackend, initParams, loadCheckpoint, readSafetensors, saveCheckpoint } from '@bioscan5m/dna/model';
+import {
+  encoderConfig,
+  encoderParamShapes,
+  encoderPooled,
+  initBackend,
+  initParams,
+  loadCheckpoint,
+  readSafetensors,
+  saveCheckpoint,
+} from '@bioscan5m/dna/model';
 import { loadClipCheckpoint } from './checkpoint.js';
 import { withLora } from './lora.js';
 import type { PairedFeatures } from './paired-data.js';
@@ -32,7 +41,13 @@ function pairedDna(): PairedFeatures {
     for (let j = 0; j < 24; j++) data[i * 24 + j] = img[s][j] + 0.5 * rng.normal();
     species.push(`sp${s}`);
   }
-  return { rows, features: { image: { rows, dim: 24, data } }, labels: { species }, split: new Array(rows).fill('train'), sequences };
+  return {
+    rows,
+    features: { image: { rows, dim: 24, data } },
+    labels: { species },
+    split: new Array(rows).fill('train'),
+    sequences,
+  };
 }
 
 beforeAll(async () => {
@@ -42,7 +57,15 @@ beforeAll(async () => {
 
 describe('LoRA on the DNA encoder (attention Q and V)', () => {
   const data = pairedDna();
-  const opts = { data, steps: 12, batchSize: 24, dim: 16, lr: 5e-3, seed: 2, dnaEncoder: { checkpoint: base, lora: { rank: 4 } } };
+  const opts = {
+    data,
+    steps: 12,
+    batchSize: 24,
+    dim: 16,
+    lr: 5e-3,
+    seed: 2,
+    dnaEncoder: { checkpoint: base, lora: { rank: 4 } },
+  };
 
   it('trains adapters and heads, leaves the base weights alone, resumes exactly, and exports adapters and a merged encoder', async () => {
     const before = readFileSync(base);
@@ -50,7 +73,9 @@ describe('LoRA on the DNA encoder (attention Q and V)', () => {
     const full = await trainClip({ ...opts, checkpoint: ck });
     expect(readFileSync(base).equals(before)).toBe(true);
     expect(full.lora!.rank).toBe(4);
-    const bNorm = [...full.lora!.tensors].filter(([n]) => n.endsWith('.B')).reduce((s, [, t]) => s + t.data.reduce((a, v) => a + v * v, 0), 0);
+    const bNorm = [...full.lora!.tensors]
+      .filter(([n]) => n.endsWith('.B'))
+      .reduce((s, [, t]) => s + t.data.reduce((a, v) => a + v * v, 0), 0);
     expect(bNorm).toBeGreaterThan(0); // B starts at zero: the adapters moved
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(full.losses.slice(-4))).toBeLessThan(mean(full.losses.slice(0, 4)));
@@ -61,14 +86,24 @@ describe('LoRA on the DNA encoder (attention Q and V)', () => {
     const resumed = await trainClip({ ...opts, checkpoint: ck2, resume: true });
     expect(resumed.startStep).toBe(5);
     expect(resumed.losses).toEqual(full.losses);
-    for (const [n, t] of full.lora!.tensors) expect(Array.from(resumed.lora!.tensors.get(n)!.data), n).toEqual(Array.from(t.data));
+    for (const [n, t] of full.lora!.tensors)
+      expect(Array.from(resumed.lora!.tensors.get(n)!.data), n).toEqual(Array.from(t.data));
 
     const adapters = path.join(dir, 'adapters.safetensors');
     const merged = path.join(dir, 'merged.safetensors');
     const s = await runClipLoraJob({ checkpoint: ck, dnaCheckpoint: base, adaptersOut: adapters, mergedOut: merged });
     expect(s).toMatchObject({ rank: 4, adapterTensors: cfg.layers * 4 });
     const a = readSafetensors(adapters);
-    expect([...a.tensors.keys()].sort()).toEqual(['layer0.q.A', 'layer0.q.B', 'layer0.v.A', 'layer0.v.B', 'layer1.q.A', 'layer1.q.B', 'layer1.v.A', 'layer1.v.B']);
+    expect([...a.tensors.keys()].sort()).toEqual([
+      'layer0.q.A',
+      'layer0.q.B',
+      'layer0.v.A',
+      'layer0.v.B',
+      'layer1.q.A',
+      'layer1.q.B',
+      'layer1.v.A',
+      'layer1.v.B',
+    ]);
     expect(a.metadata.format).toBe('bioscan5m-clip-lora/1');
 
     // The merged encoder computes what base + adapters compute.
@@ -90,11 +125,15 @@ describe('LoRA on the DNA encoder (attention Q and V)', () => {
     }
     expect(diff).toBeLessThan(1e-5);
     expect(moved).toBeGreaterThan(1e-4);
-    await expect(runClipLoraJob({ checkpoint: ck, dnaCheckpoint: base, adaptersOut: base })).rejects.toThrow(/is the same file as the input/);
+    await expect(runClipLoraJob({ checkpoint: ck, dnaCheckpoint: base, adaptersOut: base })).rejects.toThrow(
+      /is the same file as the input/,
+    );
   });
 
   it('needs sequences, and a frozen encoder (lora: false) trains the heads only', async () => {
-    await expect(trainClip({ ...opts, data: { ...data, sequences: undefined } })).rejects.toThrow(/needs the records' DNA sequences/);
+    await expect(trainClip({ ...opts, data: { ...data, sequences: undefined } })).rejects.toThrow(
+      /needs the records' DNA sequences/,
+    );
     const frozen = await trainClip({ ...opts, steps: 3, dnaEncoder: { checkpoint: base, lora: false } });
     expect(frozen.lora).toBeUndefined();
   });

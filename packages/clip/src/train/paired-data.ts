@@ -20,10 +20,14 @@ export interface PairedFeatures {
 
 export function checkPaired(p: PairedFeatures): void {
   for (const [m, e] of Object.entries(p.features)) {
-    if (e && e.rows !== p.rows) throw new Bioscan5mError(`${m} features have ${e.rows} rows, the paired set has ${p.rows}`, 'BIOSCAN5M_INPUT');
+    if (e && e.rows !== p.rows)
+      throw new Bioscan5mError(`${m} features have ${e.rows} rows, the paired set has ${p.rows}`, 'BIOSCAN5M_INPUT');
   }
-  for (const [r, v] of Object.entries(p.labels)) if (v.length !== p.rows) throw new Bioscan5mError(`${r} labels have ${v.length} rows, the paired set has ${p.rows}`, 'BIOSCAN5M_INPUT');
-  if (p.split.length !== p.rows) throw new Bioscan5mError(`split has ${p.split.length} rows, the paired set has ${p.rows}`, 'BIOSCAN5M_INPUT');
+  for (const [r, v] of Object.entries(p.labels))
+    if (v.length !== p.rows)
+      throw new Bioscan5mError(`${r} labels have ${v.length} rows, the paired set has ${p.rows}`, 'BIOSCAN5M_INPUT');
+  if (p.split.length !== p.rows)
+    throw new Bioscan5mError(`split has ${p.split.length} rows, the paired set has ${p.rows}`, 'BIOSCAN5M_INPUT');
 }
 
 /** The records of `p` at `index`, in that order. */
@@ -45,7 +49,8 @@ export function selectRows(p: PairedFeatures, index: readonly number[]): PairedF
 
 /** Record indices of batch `step` (0-based): epoch e's batches are slices of a permutation seeded by (seed, e). */
 export function batchAt(rows: number, batchSize: number, seed: number, step: number): Int32Array {
-  if (rows < 2) throw new Bioscan5mError(`contrastive training needs at least 2 paired records, got ${rows}`, 'BIOSCAN5M_INPUT');
+  if (rows < 2)
+    throw new Bioscan5mError(`contrastive training needs at least 2 paired records, got ${rows}`, 'BIOSCAN5M_INPUT');
   const b = Math.min(batchSize, rows);
   const perEpoch = Math.floor(rows / b); // the last partial batch is dropped, as drop_last=True
   const epoch = Math.floor(step / perEpoch);
@@ -61,7 +66,11 @@ export function batchAt(rows: number, batchSize: number, seed: number, step: num
  * used about equally often. Returns index pairs; records without a species or without a partner are left out
  * and counted.
  */
-export function pairBySpecies(aSpecies: readonly string[], bSpecies: readonly string[], seed: number): { a: number[]; b: number[]; unpaired: number } {
+export function pairBySpecies(
+  aSpecies: readonly string[],
+  bSpecies: readonly string[],
+  seed: number,
+): { a: number[]; b: number[]; unpaired: number } {
   const byS = rowsByLabel(bSpecies);
   const rng = createRng(seed);
   for (const list of byS.values()) rng.shuffle(list);

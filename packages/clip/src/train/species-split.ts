@@ -14,7 +14,10 @@ export interface SpeciesSplitOptions {
   queryShare?: number;
 }
 
-export function splitBySpecies(species: readonly string[], o: SpeciesSplitOptions = {}): { split: string[]; left: number } {
+export function splitBySpecies(
+  species: readonly string[],
+  o: SpeciesSplitOptions = {},
+): { split: string[]; left: number } {
   const rng = createRng(o.seed ?? 0);
   const bySpecies = rowsByLabel(species);
   const names = [...bySpecies.keys()].filter((s) => bySpecies.get(s)!.length >= 2).sort();
@@ -24,7 +27,9 @@ export function splitBySpecies(species: readonly string[], o: SpeciesSplitOption
   for (const s of names) {
     const rows = rng.shuffle([...bySpecies.get(s)!]);
     const nq = Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * (o.queryShare ?? 0.3))));
-    rows.forEach((r, j) => (split[r] = j < nq ? (unseen.has(s) ? 'test_unseen' : 'test') : unseen.has(s) ? 'key_unseen' : 'train'));
+    rows.forEach(
+      (r, j) => (split[r] = j < nq ? (unseen.has(s) ? 'test_unseen' : 'test') : unseen.has(s) ? 'key_unseen' : 'train'),
+    );
     used += rows.length;
   }
   return { split, left: species.length - used };

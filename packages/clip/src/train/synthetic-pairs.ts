@@ -41,16 +41,29 @@ export function syntheticPairs(o: SyntheticPairsOptions = {}): PairedFeatures {
         const gc = fc.map((v) => v + 0.5 * rng.normal());
         for (let s = 0; s < (o.speciesPerGenus ?? 3); s++) {
           const sc = gc.map((v) => v + 0.4 * rng.normal());
-          species.push({ labels: [`O${a}`, `F${a}.${f}`, `G${a}.${f}.${g}`, `G${a}.${f}.${g} s${s}`], centre: sc, unseen: false });
+          species.push({
+            labels: [`O${a}`, `F${a}.${f}`, `G${a}.${f}.${g}`, `G${a}.${f}.${g} s${s}`],
+            centre: sc,
+            unseen: false,
+          });
         }
       }
     }
   }
   const nUnseen = Math.round(species.length * (o.unseenShare ?? 0.25));
-  for (const i of rng.sample(species.map((_, i) => i), nUnseen)) species[i].unseen = true;
+  for (const i of rng.sample(
+    species.map((_, i) => i),
+    nUnseen,
+  ))
+    species[i].unseen = true;
   const mods = (Object.keys(dims) as Modality[]).filter((m) => dims[m]! > 0);
   // Per modality: a signal map (latent -> features) and a nuisance map (its own latent -> features).
-  const maps = Object.fromEntries(mods.map((m) => [m, { signal: vec(LATENT * dims[m]!, 1 / Math.sqrt(LATENT)), noise: vec(LATENT * dims[m]!, 1 / Math.sqrt(LATENT)) }]));
+  const maps = Object.fromEntries(
+    mods.map((m) => [
+      m,
+      { signal: vec(LATENT * dims[m]!, 1 / Math.sqrt(LATENT)), noise: vec(LATENT * dims[m]!, 1 / Math.sqrt(LATENT)) },
+    ]),
+  );
   const rows: { sp: number; split: string }[] = [];
   species.forEach((s, i) => {
     for (let k = 0; k < (o.keysPerSpecies ?? 6); k++) rows.push({ sp: i, split: s.unseen ? 'key_unseen' : 'train' });

@@ -9,7 +9,13 @@ export async function trainClip(options: ClipTrainOptions): Promise<ClipTrainRes
 }
 
 /** runClipLoraJob (lora-job.ts), loaded with tfjs on first use. */
-export async function runClipLoraJob(options: import('./lora-job.js').ClipLoraJobOptions): Promise<import('./lora-job.js').ClipLoraJobSummary> {
-  const { runClipLoraJob: run } = await loadOptional('@tensorflow/tfjs', 'LoRA adapters', () => import('./lora-job.js'));
+export async function runClipLoraJob(
+  options: import('./lora-job.js').ClipLoraJobOptions,
+): Promise<import('./lora-job.js').ClipLoraJobSummary> {
+  const { runClipLoraJob: run } = await loadOptional(
+    '@tensorflow/tfjs',
+    'LoRA adapters',
+    () => import('./lora-job.js'),
+  );
   return run(options);
 }

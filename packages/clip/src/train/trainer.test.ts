@@ -12,7 +12,10 @@ import { syntheticPairs } from './synthetic-pairs.js';
 import { trainClip } from './train-clip.js';
 
 const all = syntheticPairs({ seed: 1 });
-const train = selectRows(all, all.split.map((s, i) => (s === 'train' ? i : -1)).filter((i) => i >= 0));
+const train = selectRows(
+  all,
+  all.split.map((s, i) => (s === 'train' ? i : -1)).filter((i) => i >= 0),
+);
 
 /** Macro top-1 species accuracy (seen, unseen) of `q` queries against `k` keys through the heads. */
 async function speciesTop1(heads: ClipHeads, q: Modality, k: Modality): Promise<[number, number]> {
@@ -24,8 +27,16 @@ describe('trainClip', () => {
   it('lifts DNA->DNA, image->image and image->DNA retrieval over the frozen baseline (random heads) on held-out records', async () => {
     const res = await trainClip({ data: train, steps: 150, batchSize: 64, dim: 48, lr: 2e-3, seed: 0 });
     expect(res.losses[res.losses.length - 1]).toBeLessThan(res.losses[0] * 0.5);
-    const baseline = initHeads((['image', 'dna', 'text'] as Modality[]).map((m) => ({ modality: m, inDim: all.features[m]!.dim })), 48, 0);
-    for (const [q, k] of [['dna', 'dna'], ['image', 'image'], ['image', 'dna']] as [Modality, Modality][]) {
+    const baseline = initHeads(
+      (['image', 'dna', 'text'] as Modality[]).map((m) => ({ modality: m, inDim: all.features[m]!.dim })),
+      48,
+      0,
+    );
+    for (const [q, k] of [
+      ['dna', 'dna'],
+      ['image', 'image'],
+      ['image', 'dna'],
+    ] as [Modality, Modality][]) {
       const [bs, bu] = await speciesTop1(baseline, q, k);
       const [as, au] = await speciesTop1(res.heads, q, k);
       expect(as, `${q}->${k} seen`).toBeGreaterThan(bs + 10);
@@ -36,7 +47,14 @@ describe('trainClip', () => {
   });
 
   it('fixed temperature keeps the logit scale at 1/0.07; the learnable one is clamped at 100', async () => {
-    const fixed = await trainClip({ data: train, steps: 5, batchSize: 32, dim: 16, temperature: 'fixed', pairs: [['image', 'dna']] });
+    const fixed = await trainClip({
+      data: train,
+      steps: 5,
+      batchSize: 32,
+      dim: 16,
+      temperature: 'fixed',
+      pairs: [['image', 'dna']],
+    });
     expect(fixed.heads.logitScale).toBe(Math.fround(INIT_LOGIT_SCALE));
     expect(Object.keys(fixed.heads.heads).sort()).toEqual(['dna', 'image']);
     // A checkpoint whose scale was pushed past 100 comes back clamped after the next step.
@@ -54,7 +72,11 @@ describe('trainClip', () => {
   it('refuses a pair whose features are missing', async () => {
     const dnaOnly = { ...train, features: { dna: train.features.dna } };
     await expect(trainClip({ data: dnaOnly, steps: 1 })).rejects.toThrow(/at least two modalities/);
-    await expect(trainClip({ data: train, steps: 1, pairs: [['image', 'dna']], dim: 8 }).then(() => trainClip({ data: dnaOnly, steps: 1, pairs: [['image', 'dna']] }))).rejects.toThrow(/no image features/);
+    await expect(
+      trainClip({ data: train, steps: 1, pairs: [['image', 'dna']], dim: 8 }).then(() =>
+        trainClip({ data: dnaOnly, steps: 1, pairs: [['image', 'dna']] }),
+      ),
+    ).rejects.toThrow(/no image features/);
   });
 });
 

@@ -6,10 +6,18 @@
  */
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { Bioscan5mError, type JobControl, type Modality } from '@bioscan5m/core';
+import { Bioscan5mError, type Modality } from '@bioscan5m/core';
 import path from 'node:path';
 import { createKmerTokenizer } from '@bioscan5m/dna';
-import { createAdamW, dense, encoderPooled, initBackend, loadCheckpoint, sparseCrossEntropy, type EncoderConfig } from '@bioscan5m/dna/model';
+import {
+  createAdamW,
+  dense,
+  encoderPooled,
+  initBackend,
+  loadCheckpoint,
+  sparseCrossEntropy,
+  type EncoderConfig,
+} from '@bioscan5m/dna/model';
 import { initLoraArrays, withLora, type LoraSettings } from './lora.js';
 import { loadClipCheckpoint, saveClipCheckpoint } from './checkpoint.js';
 import { INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, initHeads, type ClipHeads } from './heads.js';
@@ -25,9 +33,12 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
   const inDimOf = (m: Modality) => (m === 'dna' && dnaTower ? dnaTower.cfg.hidden : o.data.features[m]?.dim);
   const modalities = (['image', 'dna', 'text'] as Modality[]).filter((m) => inDimOf(m) !== undefined);
   const pairs = o.pairs ?? defaultPairs(modalities);
-  if (pairs.length === 0) throw new Bioscan5mError('contrastive training needs features of at least two modalities', 'BIOSCAN5M_INPUT');
+  if (pairs.length === 0)
+    throw new Bioscan5mError('contrastive training needs features of at least two modalities', 'BIOSCAN5M_INPUT');
   for (const [a, b] of pairs) {
-    for (const m of [a, b]) if (inDimOf(m) === undefined) throw new Bioscan5mError(`pair ${a}-${b}: no ${m} features were given`, 'BIOSCAN5M_USAGE');
+    for (const m of [a, b])
+      if (inDimOf(m) === undefined)
+        throw new Bioscan5mError(`pair ${a}-${b}: no ${m} features were given`, 'BIOSCAN5M_USAGE');
   }
   const used = [...new Set(pairs.flat())] as Modality[];
   const train = {
@@ -41,9 +52,15 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
     pairs: pairs.map((p) => p.join('-')),
     rows: o.data.rows,
     inDims: Object.fromEntries(used.map((m) => [m, inDimOf(m)!])),
-    ...(dnaTower ? { dnaEncoder: { checkpoint: path.basename(o.dnaEncoder!.checkpoint), lora: dnaTower.lora ?? false } } : {}),
+    ...(dnaTower
+      ? { dnaEncoder: { checkpoint: path.basename(o.dnaEncoder!.checkpoint), lora: dnaTower.lora ?? false } }
+      : {}),
   };
-  let heads = initHeads(used.map((m) => ({ modality: m, inDim: inDimOf(m)! })), train.dim, train.seed);
+  let heads = initHeads(
+    used.map((m) => ({ modality: m, inDim: inDimOf(m)! })),
+    train.dim,
+    train.seed,
+  );
   let loraArrays = dnaTower?.lora ? initLoraArrays(dnaTower.cfg, dnaTower.lora, train.seed + 1) : undefined;
   let losses: number[] = [];
   let startStep = 0;
@@ -51,7 +68,10 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
   if (o.resume && o.checkpoint && existsSync(o.checkpoint)) {
     const ck = await loadClipCheckpoint(o.checkpoint);
     if (JSON.stringify(ck.train) !== JSON.stringify(train)) {
-      throw new Bioscan5mError(`${o.checkpoint}: checkpoint was written by a run with other settings (${JSON.stringify(ck.train)}); resume with the same settings or start a new checkpoint`, 'BIOSCAN5M_USAGE');
+      throw new Bioscan5mError(
+        `${o.checkpoint}: checkpoint was written by a run with other settings (${JSON.stringify(ck.train)}); resume with the same settings or start a new checkpoint`,
+        'BIOSCAN5M_USAGE',
+      );
     }
     heads = ck.heads;
     losses = ck.losses;
@@ -75,14 +95,22 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
     decay.set(`lora.${name}`, v);
   }
   const learnable = train.temperature === 'learnable';
-  const logitScale = tf.variable(tf.scalar(learnable ? heads.logitScale : INIT_LOGIT_SCALE), learnable, `clip_logit_scale_${uid()}`);
+  const logitScale = tf.variable(
+    tf.scalar(learnable ? heads.logitScale : INIT_LOGIT_SCALE),
+    learnable,
+    `clip_logit_scale_${uid()}`,
+  );
   if (learnable) noDecay.set('logit_scale', logitScale);
   const optDecay = createAdamW(decay, { weightDecay: train.weightDecay });
   const optNoDecay = createAdamW(noDecay, { weightDecay: 0 });
   if (savedOptim) {
-    for (const [opt, prefix] of [[optDecay, 'decay/'], [optNoDecay, 'nodecay/']] as const) {
+    for (const [opt, prefix] of [
+      [optDecay, 'decay/'],
+      [optNoDecay, 'nodecay/'],
+    ] as const) {
       const tensors = new Map<string, tf.Tensor>();
-      for (const [name, t] of savedOptim) if (name.startsWith(prefix)) tensors.set(name.slice(prefix.length), tf.tensor(t.data, t.shape));
+      for (const [name, t] of savedOptim)
+        if (name.startsWith(prefix)) tensors.set(name.slice(prefix.length), tf.tensor(t.data, t.shape));
       opt.loadState(Number((savedOptim.get(`${prefix}t`)?.data ?? [0])[0]), tensors);
       for (const t of tensors.values()) t.dispose();
     }
@@ -91,23 +119,41 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
 
   const snapshot = (): ClipHeads => {
     const out: ClipHeads = { dim: train.dim, heads: {}, logitScale: logitScale.dataSync()[0] };
-    if (loraArrays) for (const [name, v] of lora) loraArrays.set(name, { data: v.dataSync() as Float32Array, shape: v.shape });
+    if (loraArrays)
+      for (const [name, v] of lora) loraArrays.set(name, { data: v.dataSync() as Float32Array, shape: v.shape });
     for (const m of used) {
-      out.heads[m] = { modality: m, inDim: heads.heads[m].inDim, w: decay.get(`${m}.w`)!.dataSync() as Float32Array, b: noDecay.get(`${m}.b`)!.dataSync() as Float32Array };
+      out.heads[m] = {
+        modality: m,
+        inDim: heads.heads[m].inDim,
+        w: decay.get(`${m}.w`)!.dataSync() as Float32Array,
+        b: noDecay.get(`${m}.b`)!.dataSync() as Float32Array,
+      };
     }
     return out;
   };
   const save = async (step: number) => {
     if (!o.checkpoint) return;
     const optimizer = new Map<string, { data: Float32Array; shape: number[] }>();
-    for (const [opt, prefix] of [[optDecay, 'decay/'], [optNoDecay, 'nodecay/']] as const) {
+    for (const [opt, prefix] of [
+      [optDecay, 'decay/'],
+      [optNoDecay, 'nodecay/'],
+    ] as const) {
       const st = opt.state();
       optimizer.set(`${prefix}t`, { data: Float32Array.of(st.t), shape: [1] });
-      for (const [name, t] of st.tensors) optimizer.set(prefix + name, { data: t.dataSync() as Float32Array, shape: t.shape });
+      for (const [name, t] of st.tensors)
+        optimizer.set(prefix + name, { data: t.dataSync() as Float32Array, shape: t.shape });
     }
     const snap = snapshot();
     const loraOut = dnaTower?.lora && loraArrays ? { ...dnaTower.lora, tensors: loraArrays } : undefined;
-    await saveClipCheckpoint(o.checkpoint, { heads: snap, step, optimizer, losses, train, meta: o.meta, lora: loraOut });
+    await saveClipCheckpoint(o.checkpoint, {
+      heads: snap,
+      step,
+      optimizer,
+      losses,
+      train,
+      meta: o.meta,
+      lora: loraOut,
+    });
   };
 
   const end = Math.min(train.steps, o.stopAfter ?? train.steps);
@@ -118,7 +164,10 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
     for (let step = startStep; step < end; step++) {
       if (o.signal?.aborted) {
         await save(step);
-        throw new Bioscan5mError(`training interrupted at step ${step}${o.checkpoint ? `; resume from ${o.checkpoint} with --resume` : ''}`, 'BIOSCAN5M_INTERRUPTED');
+        throw new Bioscan5mError(
+          `training interrupted at step ${step}${o.checkpoint ? `; resume from ${o.checkpoint} with --resume` : ''}`,
+          'BIOSCAN5M_INTERRUPTED',
+        );
       }
       const idx = batchAt(o.data.rows, train.batchSize, train.seed, step);
       const inputs = new Map<Modality, tf.Tensor2D>();
@@ -134,7 +183,10 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
         let total: tf.Scalar = tf.scalar(0);
         for (const [a, b] of pairs) {
           const logits = tf.mul(tf.matMul(z.get(a)!, z.get(b)!, false, true), scale) as tf.Tensor2D;
-          const sym = tf.mul(tf.add(sparseCrossEntropy(logits, identity), sparseCrossEntropy(tf.transpose(logits), identity)), 0.5);
+          const sym = tf.mul(
+            tf.add(sparseCrossEntropy(logits, identity), sparseCrossEntropy(tf.transpose(logits), identity)),
+            0.5,
+          );
           total = tf.add(total, sym);
         }
         return tf.div(total, pairs.length) as tf.Scalar;
@@ -147,7 +199,8 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
       value.dispose();
       for (const t of Object.values(g)) t.dispose();
       for (const t of inputs.values()) t.dispose();
-      if (!Number.isFinite(loss)) throw new Bioscan5mError(`training diverged at step ${step + 1} (loss ${loss}); lower --lr`);
+      if (!Number.isFinite(loss))
+        throw new Bioscan5mError(`training diverged at step ${step + 1} (loss ${loss}); lower --lr`);
       losses.push(loss);
       o.onProgress?.(step + 1, train.steps);
       if ((step + 1) % every === 0 && step + 1 < end) await save(step + 1);
@@ -156,7 +209,15 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
     await save(end);
     const seconds = (performance.now() - t0) / 1000;
     const final = snapshot();
-    return { heads: final, lora: dnaTower?.lora && loraArrays ? { ...dnaTower.lora, tensors: loraArrays } : undefined, losses, startStep, step: end, pairsPerSecond: ((end - startStep) * train.batchSize) / Math.max(seconds, 1e-9), backend };
+    return {
+      heads: final,
+      lora: dnaTower?.lora && loraArrays ? { ...dnaTower.lora, tensors: loraArrays } : undefined,
+      losses,
+      startStep,
+      step: end,
+      pairsPerSecond: ((end - startStep) * train.batchSize) / Math.max(seconds, 1e-9),
+      backend,
+    };
   } finally {
     optDecay.dispose();
     optNoDecay.dispose();
@@ -171,18 +232,31 @@ interface DnaTower {
   lora: LoraSettings | undefined;
   tokenize(idx: Int32Array): { ids: Int32Array; attentionMask: Int32Array; batch: number };
   /** Pooled encoder output of a tokenized batch, with the adapters applied (inside the gradient tape). */
-  forward(lora: ReadonlyMap<string, tf.Tensor>, tokens: { ids: Int32Array; attentionMask: Int32Array; batch: number }): tf.Tensor2D;
+  forward(
+    lora: ReadonlyMap<string, tf.Tensor>,
+    tokens: { ids: Int32Array; attentionMask: Int32Array; batch: number },
+  ): tf.Tensor2D;
   dispose(): void;
 }
 
-async function openDnaTower(spec: NonNullable<ClipTrainOptions['dnaEncoder']>, data: PairedFeatures, seed: number): Promise<DnaTower> {
-  if (!data.sequences) throw new Bioscan5mError('training through the DNA encoder needs the records\' DNA sequences (PairedFeatures.sequences)', 'BIOSCAN5M_USAGE');
-  if (!existsSync(spec.checkpoint)) throw new Bioscan5mError(`${spec.checkpoint}: no such DNA encoder checkpoint`, 'BIOSCAN5M_IO');
+async function openDnaTower(
+  spec: NonNullable<ClipTrainOptions['dnaEncoder']>,
+  data: PairedFeatures,
+  seed: number,
+): Promise<DnaTower> {
+  if (!data.sequences)
+    throw new Bioscan5mError(
+      "training through the DNA encoder needs the records' DNA sequences (PairedFeatures.sequences)",
+      'BIOSCAN5M_USAGE',
+    );
+  if (!existsSync(spec.checkpoint))
+    throw new Bioscan5mError(`${spec.checkpoint}: no such DNA encoder checkpoint`, 'BIOSCAN5M_IO');
   const ck = loadCheckpoint(spec.checkpoint);
   for (const v of ck.head.values()) v.dispose();
   const cfg = ck.config;
   const tok = createKmerTokenizer({ k: cfg.k, maxLen: cfg.maxLen, prependCls: cfg.prependCls });
-  const lora = spec.lora === false ? undefined : { rank: spec.lora?.rank ?? 4, alpha: spec.lora?.alpha ?? spec.lora?.rank ?? 4 };
+  const lora =
+    spec.lora === false ? undefined : { rank: spec.lora?.rank ?? 4, alpha: spec.lora?.alpha ?? spec.lora?.rank ?? 4 };
   void seed;
   return {
     cfg,

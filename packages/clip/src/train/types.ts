@@ -52,4 +52,3 @@ export function defaultPairs(modalities: readonly Modality[]): ModalityPair[] {
   for (let i = 0; i < have.length; i++) for (let j = i + 1; j < have.length; j++) out.push([have[i], have[j]]);
   return out;
 }
-

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  acgtCount,
-  barcodeHash,
-  barcodeHashBytes,
-  barcodeKey,
-  countBarcode,
-  normalizeBarcode,
-} from './rule.js';
+import { acgtCount, barcodeHash, barcodeHashBytes, barcodeKey, countBarcode, normalizeBarcode } from './rule.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const hashOfBytes = (s: string) => {
@@ -65,7 +58,19 @@ describe('barcode rule', () => {
   });
 
   it('hashes the key: string and byte variants agree, equal keys hash equal', () => {
-    const cases = ['ACGTACGT', 'acgt-acgt', 'ACGTACGTNNN', 'NNACGT', 'AC?GTN-N', 'ACéGT', 'AC😀GT', 'ACGTRYN', 'NN--N', '', 'AUGC\t'];
+    const cases = [
+      'ACGTACGT',
+      'acgt-acgt',
+      'ACGTACGTNNN',
+      'NNACGT',
+      'AC?GTN-N',
+      'ACéGT',
+      'AC😀GT',
+      'ACGTRYN',
+      'NN--N',
+      '',
+      'AUGC\t',
+    ];
     for (const s of cases) {
       const h = barcodeHash(s);
       expect(hashOfBytes(s), s).toBe(h);
@@ -78,7 +83,8 @@ describe('barcode rule', () => {
   });
 
   it('keeps the earlier split hash for normalised barcodes (split assignments do not move)', () => {
-    for (const s of ['ACGTACGTTTGA', 'NNACGTNNN', 'A', 'ACGTRYKM'.repeat(80)]) expect(barcodeHash(s)).toBe(previousHash(s));
+    for (const s of ['ACGTACGTTTGA', 'NNACGTNNN', 'A', 'ACGTRYKM'.repeat(80)])
+      expect(barcodeHash(s)).toBe(previousHash(s));
   });
 
   it('spreads 200k random barcodes without collisions', () => {
@@ -96,7 +102,15 @@ describe('barcode rule', () => {
   });
 
   it('counts what normalising changes and the A/C/G/T bases', () => {
-    expect(countBarcode('acGU-RN?x é')).toEqual({ length: 9, acgt: 4, ambiguous: 3, gaps: 2, lowercase: 3, uracil: 1, invalid: 2 });
+    expect(countBarcode('acGU-RN?x é')).toEqual({
+      length: 9,
+      acgt: 4,
+      ambiguous: 3,
+      gaps: 2,
+      lowercase: 3,
+      uracil: 1,
+      invalid: 2,
+    });
     expect(acgtCount('acGU-RN?x')).toBe(4);
     expect(acgtCount('NNNN-RYK')).toBe(0);
     expect(acgtCount('')).toBe(0);

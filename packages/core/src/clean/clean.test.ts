@@ -17,7 +17,14 @@ const realBarcodes = path.join(sharedData, 'dna/coi_barcodes.csv');
 
 let nextId = 0;
 function rec(labels: Partial<MetadataRecord>): MetadataRecord {
-  return { ...emptyRecord(), processid: `P${nextId++}`, phylum: 'Arthropoda', class: 'Insecta', order: 'Diptera', ...labels };
+  return {
+    ...emptyRecord(),
+    processid: `P${nextId++}`,
+    phylum: 'Arthropoda',
+    class: 'Insecta',
+    order: 'Diptera',
+    ...labels,
+  };
 }
 const BC = 'ACGT'.repeat(10);
 
@@ -33,10 +40,22 @@ describe('string normalisers', () => {
     expect(fixMalaise('Megaselia sp. 11GMK')).toBe('Megaselia sp. 11GMK');
   });
   it('recognises non-unique open nomenclature but keeps coded placeholders', () => {
-    for (const s of ['Pseudosciara sp.', 'Olixon cf. testaceum', 'Dacnusa nr. faeroeensis', 'Megaselia sp', 'Aleiodes aff. gasterator']) {
+    for (const s of [
+      'Pseudosciara sp.',
+      'Olixon cf. testaceum',
+      'Dacnusa nr. faeroeensis',
+      'Megaselia sp',
+      'Aleiodes aff. gasterator',
+    ]) {
       expect(isOpenNomenclature(s), s).toBe(true);
     }
-    for (const s of ['Psychoda sp. 11GMK', 'Anastatus sp. GG28', 'Gnamptogenys sulcata', 'Orthocentrus Malaise5315', 'Cryptophilus sp. SAEVG Morph0281']) {
+    for (const s of [
+      'Psychoda sp. 11GMK',
+      'Anastatus sp. GG28',
+      'Gnamptogenys sulcata',
+      'Orthocentrus Malaise5315',
+      'Cryptophilus sp. SAEVG Morph0281',
+    ]) {
       expect(isOpenNomenclature(s), s).toBe(false);
     }
   });
@@ -59,7 +78,9 @@ describe('cleanLabels rules', () => {
 
   it('resolves genus/species disagreement by dataset-wide usage', () => {
     const rs = [
-      ...Array.from({ length: 3 }, () => rec({ family: 'Phoridae', subfamily: 'Metopininae', genus: 'Megaselia', species: 'Megaselia rufipes' })),
+      ...Array.from({ length: 3 }, () =>
+        rec({ family: 'Phoridae', subfamily: 'Metopininae', genus: 'Megaselia', species: 'Megaselia rufipes' }),
+      ),
       // species first word is a typo (never a genus): fix the species
       rec({ family: 'Phoridae', subfamily: 'Metopininae', genus: 'Megaselia', species: 'Megaslia scalaris' }),
       // genus entered wrongly but species names a genus used more often: fix the genus
@@ -95,7 +116,8 @@ describe('cleanLabels rules', () => {
     ]);
     expect(records[4].genus).toBe('Oxysarcodexia');
     const rules = new Set(changes.map((c) => c.rule));
-    for (const r of ['malaise-spelling', 'placeholder-padding', 'variant-unify', 'whitespace'] as const) expect(rules.has(r), r).toBe(true);
+    for (const r of ['malaise-spelling', 'placeholder-padding', 'variant-unify', 'whitespace'] as const)
+      expect(rules.has(r), r).toBe(true);
   });
 
   it('accepts a >= 90% barcode majority and curtails below it, never ending on a filler', () => {
@@ -106,11 +128,23 @@ describe('cleanLabels rules', () => {
     ];
     const a = cleanLabels(majority);
     expect(a.records.every((r) => r.genus === 'Megaselia')).toBe(true);
-    expect(a.changes).toEqual([expect.objectContaining({ index: 9, rank: 'genus', old: 'Puliciphora', new: 'Megaselia', rule: 'barcode-majority' })]);
+    expect(a.changes).toEqual([
+      expect.objectContaining({
+        index: 9,
+        rank: 'genus',
+        old: 'Puliciphora',
+        new: 'Megaselia',
+        rule: 'barcode-majority',
+      }),
+    ]);
 
     const split = [
-      ...Array.from({ length: 8 }, () => rec({ family: 'Sciaridae', subfamily: 'unassigned Sciaridae', genus: 'Bradysia', dna_barcode: BC })),
-      ...Array.from({ length: 2 }, () => rec({ family: 'Sciaridae', subfamily: 'unassigned Sciaridae', genus: 'Corynoptera', dna_barcode: BC })),
+      ...Array.from({ length: 8 }, () =>
+        rec({ family: 'Sciaridae', subfamily: 'unassigned Sciaridae', genus: 'Bradysia', dna_barcode: BC }),
+      ),
+      ...Array.from({ length: 2 }, () =>
+        rec({ family: 'Sciaridae', subfamily: 'unassigned Sciaridae', genus: 'Corynoptera', dna_barcode: BC }),
+      ),
     ];
     const b = cleanLabels(split);
     // 80% < 90%: curtail at subfamily, but subfamily is a filler, so the label ends at family.
@@ -163,7 +197,12 @@ describe('cleanLabels rules', () => {
 
   it('blanks non-unique open nomenclature species and keeps the record', () => {
     const rs = [
-      rec({ family: 'Sciaridae', subfamily: 'unassigned Sciaridae', genus: 'Pseudosciara', species: 'Pseudosciara sp.' }),
+      rec({
+        family: 'Sciaridae',
+        subfamily: 'unassigned Sciaridae',
+        genus: 'Pseudosciara',
+        species: 'Pseudosciara sp.',
+      }),
       rec({ family: 'Braconidae', subfamily: 'Alysiinae', genus: 'Dacnusa', species: 'Dacnusa nr. faeroeensis' }),
       rec({ family: 'Psychodidae', subfamily: 'Psychodinae', genus: 'Psychoda', species: 'Psychoda sp. 11GMK' }),
     ];
@@ -174,7 +213,16 @@ describe('cleanLabels rules', () => {
   });
 
   it('leaves already clean data untouched', () => {
-    const rs = [rec({ family: 'Phoridae', subfamily: 'Metopininae', genus: 'Megaselia', species: 'Megaselia scalaris', dna_barcode: BC, inferred_ranks: 0 })];
+    const rs = [
+      rec({
+        family: 'Phoridae',
+        subfamily: 'Metopininae',
+        genus: 'Megaselia',
+        species: 'Megaselia scalaris',
+        dna_barcode: BC,
+        inferred_ranks: 0,
+      }),
+    ];
     const { changes, records } = cleanLabels(rs);
     expect(changes).toEqual([]);
     expect(records[0]).toEqual(rs[0]);
@@ -189,7 +237,12 @@ describe.skipIf(!existsSync(realBarcodes))('runCleanJob on the real barcode tabl
     const out = path.join(dir, 'clean.csv');
     const changesFile = path.join(dir, 'changes.csv');
     const progress: number[] = [];
-    const summary = await runCleanJob({ input: realBarcodes, out, changes: changesFile, onProgress: (d, t) => progress.push(d / t) });
+    const summary = await runCleanJob({
+      input: realBarcodes,
+      out,
+      changes: changesFile,
+      onProgress: (d, t) => progress.push(d / t),
+    });
     const input = await readTable(realBarcodes);
     const output = await readTable(out);
     expect(output.rows.length).toBe(input.rows.length);
@@ -239,11 +292,15 @@ describe.skipIf(!existsSync(bioscan1m))('runCleanJob on BIOSCAN-1M metadata (no 
     const changesFile = path.join(dir, 'changes.csv');
     const summary = await runCleanJob({ input: bioscan1m, out, changes: changesFile });
     // The paper's own examples of placeholder fixes occur in this real sample: zero padding, genus typos.
-    const log = (await readTable(changesFile)).rows.map(([, , rank, old, now, rule]) => `${rank}|${old}|${now}|${rule}`);
+    const log = (await readTable(changesFile)).rows.map(
+      ([, , rank, old, now, rule]) => `${rank}|${old}|${now}|${rule}`,
+    );
     expect(log).toContain('species|Hypsicera Malaise328|Hypsicera Malaise0328|placeholder-padding');
     expect(log).toContain('genus|gelBioLep1|gelBioLep01|variant-unify');
     expect(log).toContain('species|Dalbominus Malaise5255|Dahlbominus Malaise5255|genus-species-mismatch');
-    expect(summary.notes).toEqual([expect.stringMatching(/no 'dna_barcode' column: the per-barcode rules .* were skipped/)]);
+    expect(summary.notes).toEqual([
+      expect.stringMatching(/no 'dna_barcode' column: the per-barcode rules .* were skipped/),
+    ]);
     const t = await readTable(out);
     expect(t.rows.length).toBe(summary.rows);
     expect(summary.rows).toBeGreaterThan(10_000);

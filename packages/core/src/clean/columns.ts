@@ -3,7 +3,15 @@
  * Columnar so that the 5,150,850-row release fits in a few hundred MB: 7 Int32Arrays + one for barcodes.
  */
 import { RANK_INDEX, TAXONOMIC_RANKS, type TaxonomicRank } from '../schema.js';
-import { collapseWhitespace, editDistance, firstWord, fixMalaise, isOpenNomenclature, malaiseCode, variantKey } from './normalize.js';
+import {
+  collapseWhitespace,
+  editDistance,
+  firstWord,
+  fixMalaise,
+  isOpenNomenclature,
+  malaiseCode,
+  variantKey,
+} from './normalize.js';
 
 export const CLEAN_RULES = [
   'whitespace',
@@ -283,7 +291,13 @@ function groupRows(barcode: Int32Array): { order: Int32Array; start: Int32Array 
  * sample at the preceding rank (dropping a trailing "unassigned X" filler too). Then fill finer (and missing)
  * ranks from same-barcode samples labelled deeper, recording inferred_ranks.
  */
-function reconcileBarcodes(cols: LabelColumns, log: ChangeLog, majority: number, skip: Set<CleanRule>, inferredRows: Uint8Array): void {
+function reconcileBarcodes(
+  cols: LabelColumns,
+  log: ChangeLog,
+  majority: number,
+  skip: Set<CleanRule>,
+  inferredRows: Uint8Array,
+): void {
   const { order, start } = groupRows(cols.barcode);
   const { vocab } = cols;
   const groups = start.length - 1;
@@ -317,7 +331,8 @@ function reconcileBarcodes(cols: LabelColumns, log: ChangeLog, majority: number,
       if (tally.size < 2) continue;
       let win = -1;
       let best = 0;
-      for (const [v, c] of tally) if (c > best || (c === best && vocab.label(v) < vocab.label(win))) [win, best] = [v, c];
+      for (const [v, c] of tally)
+        if (c > best || (c === best && vocab.label(v) < vocab.label(win))) [win, best] = [v, c];
       if (best >= majority * labelled) {
         if (skip.has('barcode-majority')) continue;
         for (let j = a; j < b; j++) {
@@ -454,7 +469,10 @@ export function cleanColumns(cols: LabelColumns, opts: CleanOptions = {}): { log
 }
 
 function summarize(rows: number, log: ChangeLog, inferredRows: Uint8Array): CleanSummary {
-  const byRule = Object.fromEntries(CLEAN_RULES.map((r) => [r, { cells: 0, records: 0 }])) as Record<CleanRule, RuleCount>;
+  const byRule = Object.fromEntries(CLEAN_RULES.map((r) => [r, { cells: 0, records: 0 }])) as Record<
+    CleanRule,
+    RuleCount
+  >;
   const lastRow = new Int32Array(CLEAN_RULES.length).fill(-1);
   const touched = new Uint8Array(rows);
   let recordsChanged = 0;

@@ -11,7 +11,14 @@ import { parseField, TAXONOMIC_RANKS } from '../schema.js';
 import { BarcodeGroups } from '../barcode/index.js';
 import { GrowableInt32 } from '../growable-int32.js';
 import { rewriteRecords, scanRecords, tableLayout } from '../split/scan.js';
-import { CLEAN_RULES, cleanColumns, LabelVocab, type CleanOptions, type CleanSummary, type LabelColumns } from './columns.js';
+import {
+  CLEAN_RULES,
+  cleanColumns,
+  LabelVocab,
+  type CleanOptions,
+  type CleanSummary,
+  type LabelColumns,
+} from './columns.js';
 import { taxonOf } from './records.js';
 
 export interface CleanJobOptions extends CleanOptions, JobControl {
@@ -43,7 +50,10 @@ export async function runCleanJob(opts: CleanJobOptions): Promise<CleanJobSummar
   // Without barcodes (e.g. BIOSCAN-1M metadata) the label rules still run; the per-barcode rules cannot.
   const barcodeCol = layout.column('dna_barcode');
   const notes: string[] = [];
-  if (barcodeCol < 0) notes.push(`${input}: no 'dna_barcode' column: the per-barcode rules (typo, majority, curtail, infer) were skipped`);
+  if (barcodeCol < 0)
+    notes.push(
+      `${input}: no 'dna_barcode' column: the per-barcode rules (typo, majority, curtail, infer) were skipped`,
+    );
   const pidCol = layout.column('processid');
   const infCol = layout.column('inferred_ranks');
   const taxonCol = layout.column('taxon');
@@ -62,7 +72,11 @@ export async function runCleanJob(opts: CleanJobOptions): Promise<CleanJobSummar
       if (infCol < 0) inferred.push(-1);
       else {
         const raw = rec.field(infCol);
-        inferred.push(raw === '0' ? 0 : ((parseField('inferred_ranks', raw, { file: input, line: rec.line }) as number | null) ?? -1));
+        inferred.push(
+          raw === '0'
+            ? 0
+            : ((parseField('inferred_ranks', raw, { file: input, line: rec.line }) as number | null) ?? -1),
+        );
       }
     },
   });
@@ -90,7 +104,11 @@ export async function runCleanJob(opts: CleanJobOptions): Promise<CleanJobSummar
       header,
       (rec) => {
         const i = rec.row;
-        if (i >= n) throw new InputError({ file: input, line: rec.line }, 'file changed while cleaning (more rows than in pass 1)');
+        if (i >= n)
+          throw new InputError(
+            { file: input, line: rec.line },
+            'file changed while cleaning (more rows than in pass 1)',
+          );
         upd.fill(undefined);
         let touched = false;
         let changed = false;
@@ -122,7 +140,8 @@ export async function runCleanJob(opts: CleanJobOptions): Promise<CleanJobSummar
       (d, t) => opts.onProgress?.(t + d, 2 * t),
       opts.signal,
     );
-    if (rows !== n) throw new InputError({ file: input }, `file changed while cleaning (${rows} rows in pass 2, ${n} in pass 1)`);
+    if (rows !== n)
+      throw new InputError({ file: input }, `file changed while cleaning (${rows} rows in pass 2, ${n} in pass 1)`);
     changes?.close();
   } catch (err) {
     changes?.abort();

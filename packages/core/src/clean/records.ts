@@ -4,7 +4,15 @@
  */
 import { TAXONOMIC_RANKS, type MetadataRecord, type TaxonomicRank } from '../schema.js';
 import { barcodeKey, BarcodeGroups } from '../barcode/index.js';
-import { CLEAN_RULES, cleanColumns, LabelVocab, type CleanOptions, type CleanRule, type CleanSummary, type LabelColumns } from './columns.js';
+import {
+  CLEAN_RULES,
+  cleanColumns,
+  LabelVocab,
+  type CleanOptions,
+  type CleanRule,
+  type CleanSummary,
+  type LabelColumns,
+} from './columns.js';
 
 export interface LabelChange {
   /** Index of the record in the input. */

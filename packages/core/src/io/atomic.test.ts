@@ -1,11 +1,29 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Bioscan5mError } from '../errors.js';
-import { AtomicFile, isTempName, liveTempFiles, removeStaleTemps, TempFile, tempPathFor, writeFileAtomic } from './atomic.js';
+import {
+  AtomicFile,
+  isTempName,
+  liveTempFiles,
+  removeStaleTemps,
+  TempFile,
+  tempPathFor,
+  writeFileAtomic,
+} from './atomic.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'atomic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,7 +129,9 @@ describe('AtomicFile', () => {
     for (const f of [dead, alive, other]) writeFileSync(f, 'x');
     expect(removeStaleTemps(out)).toEqual([dead]);
     writeFileAtomic(out, 'new');
-    expect(readdirSync(d).sort()).toEqual(['.o.csv.tmp-' + process.ppid + '-abc', '.p.csv.tmp-999999999-abc', 'o.csv'].sort());
+    expect(readdirSync(d).sort()).toEqual(
+      ['.o.csv.tmp-' + process.ppid + '-abc', '.p.csv.tmp-999999999-abc', 'o.csv'].sort(),
+    );
   });
 });
 
@@ -127,12 +147,17 @@ function runChild(out: string, mode = 'hold') {
     proc.once('exit', () => reject(new Error('child exited early')));
   });
   ready.catch(() => {}); // awaited where the test needs it
-  const exit = new Promise<{ code: number | null; signal: string | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((r) =>
+    proc.once('exit', (code, signal) => r({ code, signal })),
+  );
   return { proc, ready, exit };
 }
 
 describe('temp files and signals (child process)', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} removes the live temp and exits ${code}`, async () => {
       const d = fresh(signal);
       const out = path.join(d, 'o.csv');

@@ -33,7 +33,10 @@ function tempStem(file: string): string {
 /** A fresh temp path beside `file`, named after it and this process. */
 export function tempPathFor(file: string): string {
   tempCounter++;
-  return path.join(path.dirname(file), `${tempStem(file)}${TEMP_INFIX}${process.pid}-${tempCounter.toString(36)}${Date.now().toString(36)}`);
+  return path.join(
+    path.dirname(file),
+    `${tempStem(file)}${TEMP_INFIX}${process.pid}-${tempCounter.toString(36)}${Date.now().toString(36)}`,
+  );
 }
 
 /** True when `name` (a file name, not a path) is a temp file of some atomic write. */

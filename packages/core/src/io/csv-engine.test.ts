@@ -21,9 +21,15 @@ const write = (name: string, content: string | Buffer) => {
 
 function records(file: string, opts: { width?: number; bufferSize?: number } = {}) {
   const head = readTableHeader(file);
-  const sc = new CsvFileScanner(file, { delimiter: head.delimiter, start: head.dataStart, line: head.dataLine, ...opts });
+  const sc = new CsvFileScanner(file, {
+    delimiter: head.delimiter,
+    start: head.dataStart,
+    line: head.dataLine,
+    ...opts,
+  });
   const out: { line: number; ok: boolean; fields: string[]; reason: string; fatal: boolean }[] = [];
-  while (sc.next()) out.push({ line: sc.line, ok: sc.ok, fields: sc.fields(), reason: sc.parser.reason, fatal: sc.parser.fatal });
+  while (sc.next())
+    out.push({ line: sc.line, ok: sc.ok, fields: sc.fields(), reason: sc.parser.reason, fatal: sc.parser.fatal });
   return out;
 }
 
@@ -40,7 +46,8 @@ describe('CsvRecordParser', () => {
   });
 
   it('asks for more input rather than guessing at a buffer end', () => {
-    for (const s of ['a,b', 'a,"b', 'a,"b"', 'a,b\r']) expect(new CsvRecordParser(',').parse(bytes(s), 0, s.length, false), s).toBe(NEED_MORE);
+    for (const s of ['a,b', 'a,"b', 'a,"b"', 'a,b\r'])
+      expect(new CsvRecordParser(',').parse(bytes(s), 0, s.length, false), s).toBe(NEED_MORE);
     const p = new CsvRecordParser(',');
     expect(p.parse(bytes('a,b\r'), 0, 4, true)).toBe(0);
     expect(p.fields(bytes('a,b\r'))).toEqual(['a', 'b']);
@@ -99,7 +106,13 @@ describe('CsvFileScanner', () => {
   it('refuses a record longer than the limit instead of reading the whole file into memory', () => {
     const f = write('long.csv', `a,b\n1,"${'x'.repeat(5000)}`);
     const head = readTableHeader(f);
-    const sc = new CsvFileScanner(f, { delimiter: ',', start: head.dataStart, line: 2, bufferSize: 64, maxRecordBytes: 1000 });
+    const sc = new CsvFileScanner(f, {
+      delimiter: ',',
+      start: head.dataStart,
+      line: 2,
+      bufferSize: 64,
+      maxRecordBytes: 1000,
+    });
     expect(sc.next()).toBe(true);
     expect(sc.ok).toBe(false);
     expect(sc.error().message).toMatch(/long\.csv:2: record longer than/);
@@ -110,7 +123,9 @@ describe('CsvFileScanner', () => {
 describe('readTableHeader', () => {
   it('refuses a header that names a column twice, naming both positions', () => {
     const f = write('dup.csv', 'processid,species,genus,species\n1,2,3,4\n');
-    expect(() => readTableHeader(f)).toThrow(`${f}:1: column 'species': the header names this column twice (columns 2 and 4)`);
+    expect(() => readTableHeader(f)).toThrow(
+      `${f}:1: column 'species': the header names this column twice (columns 2 and 4)`,
+    );
   });
 
   it('refuses a binary file (a NUL byte) instead of reading it as a one-column table', () => {
@@ -145,8 +160,15 @@ describe('skipped rows (stats --skip-invalid)', () => {
 
   it('refuses NaN, Infinity, 1e999 and out-of-range coordinates (the schema rule)', async () => {
     const bad = ['NaN-ish', 'Infinity', '1e999', '95.5', '-90.5'];
-    const f = write('coords.csv', header + bad.map((v, i) => `p${i},Aus bus,${v},10,ACGT\n`).join('') + 'ok,Aus bus,45,-181,ACGT\nok2,Aus bus,45,10,ACGT\n');
-    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(`${f}:2: column 'coord-lat' value 'NaN-ish': expected a number`);
+    const f = write(
+      'coords.csv',
+      header +
+        bad.map((v, i) => `p${i},Aus bus,${v},10,ACGT\n`).join('') +
+        'ok,Aus bus,45,-181,ACGT\nok2,Aus bus,45,10,ACGT\n',
+    );
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(
+      `${f}:2: column 'coord-lat' value 'NaN-ish': expected a number`,
+    );
     const r = await runStatsJob({ input: f, threads: 1, skipInvalid: true, maxExamples: 10 });
     expect(r.rows).toBe(1);
     expect(r.skipped.count).toBe(6);
@@ -165,7 +187,10 @@ describe('skipped rows (stats --skip-invalid)', () => {
     for (let i = 0; i < 30; i++) body += i === 12 ? `p${i},"Aus bus,1,2,ACGT\n` : `p${i},Aus bus,1,2,ACGT\n`;
     const f = write('swallow.csv', header + body);
     for (const threads of [1, 3]) {
-      await expect(runStatsJob({ input: f, threads, parallelThreshold: 0, skipInvalid: true }), String(threads)).rejects.toThrow(`${f}:14: unterminated quoted field`);
+      await expect(
+        runStatsJob({ input: f, threads, parallelThreshold: 0, skipInvalid: true }),
+        String(threads),
+      ).rejects.toThrow(`${f}:14: unterminated quoted field`);
     }
   });
 });
@@ -174,27 +199,36 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const builtWorker = path.resolve(here, '../../dist/stats-worker.js');
 
 describe('stats worker entry', () => {
-  it.skipIf(!existsSync(builtWorker))('the built worker file scans a range as scanRange does in this thread', async () => {
-    const f = write('worker.csv', 'processid,species,split,dna_barcode\n' + Array.from({ length: 500 }, (_, i) => `p${i},S${i % 7},${i % 2 ? 'train' : 'test'},ACGT${i % 13}\n`).join(''));
-    const head = readTableHeader(f);
-    const req: ScanRequest = {
-      file: f,
-      start: head.dataStart,
-      end: head.totalBytes,
-      delimiter: 44,
-      nColumns: 4,
-      roleColumns: [-1, -1, -1, -1, -1, -1, 1, -1, -1, -1, -1, -1, -1, 2],
-      barcodeColumn: 3,
-      naValues: PANDAS_NA_VALUES,
-      skipInvalid: false,
-      maxExamples: 10,
-    };
-    const inThread = scanRange(req);
-    const viaWorker = await new Promise((resolve, reject) => {
-      const w = new Worker(builtWorker, { workerData: req });
-      w.on('message', (m: { result?: unknown; error?: string }) => (m.result ? resolve(m.result) : m.error ? reject(new Error(m.error)) : undefined));
-      w.on('error', reject);
-    });
-    expect(viaWorker).toEqual(inThread);
-  });
+  it.skipIf(!existsSync(builtWorker))(
+    'the built worker file scans a range as scanRange does in this thread',
+    async () => {
+      const f = write(
+        'worker.csv',
+        'processid,species,split,dna_barcode\n' +
+          Array.from({ length: 500 }, (_, i) => `p${i},S${i % 7},${i % 2 ? 'train' : 'test'},ACGT${i % 13}\n`).join(''),
+      );
+      const head = readTableHeader(f);
+      const req: ScanRequest = {
+        file: f,
+        start: head.dataStart,
+        end: head.totalBytes,
+        delimiter: 44,
+        nColumns: 4,
+        roleColumns: [-1, -1, -1, -1, -1, -1, 1, -1, -1, -1, -1, -1, -1, 2],
+        barcodeColumn: 3,
+        naValues: PANDAS_NA_VALUES,
+        skipInvalid: false,
+        maxExamples: 10,
+      };
+      const inThread = scanRange(req);
+      const viaWorker = await new Promise((resolve, reject) => {
+        const w = new Worker(builtWorker, { workerData: req });
+        w.on('message', (m: { result?: unknown; error?: string }) =>
+          m.result ? resolve(m.result) : m.error ? reject(new Error(m.error)) : undefined,
+        );
+        w.on('error', reject);
+      });
+      expect(viaWorker).toEqual(inThread);
+    },
+  );
 });

@@ -87,7 +87,10 @@ export class CsvFileScanner {
     try {
       this.fd = openSync(file, 'r');
     } catch (err) {
-      throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+      throw new Bioscan5mError(
+        `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        'BIOSCAN5M_IO',
+      );
     }
     if (this.bufOffset === 0) {
       this.fill();
@@ -238,7 +241,10 @@ function checkHeader(file: string, line: number, header: readonly string[]): voi
     if (h === '') return; // unnamed columns (e.g. a trailing delimiter) are never looked up by name
     const first = seen.get(h);
     if (first !== undefined) {
-      throw new InputError({ file, line, column: h }, `the header names this column twice (columns ${first + 1} and ${i + 1})`);
+      throw new InputError(
+        { file, line, column: h },
+        `the header names this column twice (columns ${first + 1} and ${i + 1})`,
+      );
     }
     seen.set(h, i);
   });
@@ -252,7 +258,11 @@ function readFirstLine(file: string): string {
     const n = readSync(fd, buf, 0, buf.length, 0);
     // A NUL byte never occurs in UTF-8 text: the file is binary (or UTF-16), not a table to read as one column.
     const nul = buf.subarray(0, n).indexOf(0);
-    if (nul >= 0) throw new InputError({ file, line: 1 }, `not a CSV/TSV text file: binary bytes (a NUL byte at offset ${nul}); tables must be UTF-8 text`);
+    if (nul >= 0)
+      throw new InputError(
+        { file, line: 1 },
+        `not a CSV/TSV text file: binary bytes (a NUL byte at offset ${nul}); tables must be UTF-8 text`,
+      );
     let end = 0;
     while (end < n && buf[end] !== LF && buf[end] !== CR) end++;
     let text = buf.toString('utf8', 0, end);

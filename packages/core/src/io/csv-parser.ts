@@ -303,7 +303,8 @@ export class CsvRecordParser {
     const hashCols = this.hashColumns;
     if (hashCols !== null) {
       for (let k = 0; k < Math.min(col, wanted); k++) {
-        if (hashCols[k] === 1) this.hashes[k] = fnv1a(this.inScratch[k] === 1 ? this.scratch : buf, this.starts[k], this.ends[k]);
+        if (hashCols[k] === 1)
+          this.hashes[k] = fnv1a(this.inScratch[k] === 1 ? this.scratch : buf, this.starts[k], this.ends[k]);
       }
     }
     return this.checkWidth(p);

@@ -9,6 +9,9 @@ export function inputFileSize(file: string): number {
     return st.size;
   } catch (err) {
     if (err instanceof Bioscan5mError) throw err;
-    throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'BIOSCAN5M_IO',
+    );
   }
 }

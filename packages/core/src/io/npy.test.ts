@@ -23,7 +23,13 @@ describe('npy', () => {
   it('reads a file written by numpy (bytes of np.save(np.arange(6, dtype="<f4").reshape(2,3)))', () => {
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
     const padded = header + ' '.repeat(128 - 10 - header.length - 1) + '\n';
-    const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([padded.length, 0]), Buffer.from(padded, 'latin1')]);
+    const head = Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from('NUMPY'),
+      Buffer.from([1, 0]),
+      Buffer.from([padded.length, 0]),
+      Buffer.from(padded, 'latin1'),
+    ]);
     const body = Buffer.from(new Float32Array([0, 1, 2, 3, 4, 5]).buffer);
     const f = path.join(dir, 'np.npy');
     writeFileSync(f, Buffer.concat([head, body]));
@@ -37,7 +43,10 @@ describe('npy', () => {
     writeFileSync(f, 'hello world');
     expect(() => readNpy(f)).toThrow(`${f}: not a readable .npy file: missing \\x93NUMPY magic`);
     const good = encodeNpy(new Float32Array(4), [2, 2]);
-    const fortran = Buffer.from(Buffer.from(good).toString('latin1').replace("'fortran_order': False", "'fortran_order': True "), 'latin1');
+    const fortran = Buffer.from(
+      Buffer.from(good).toString('latin1').replace("'fortran_order': False", "'fortran_order': True "),
+      'latin1',
+    );
     expect(() => parseNpy(fortran, 'f.npy')).toThrow(/Fortran-ordered/);
     const bigEndian = Buffer.from(Buffer.from(good).toString('latin1').replace('<f4', '>f4'), 'latin1');
     expect(() => parseNpy(bigEndian, 'b.npy')).toThrow(/dtype >f4 is not supported/);

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Bioscan5mError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 
-export type NpyArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
+export type NpyArray =
+  Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
 export type NpyDtype = '<f4' | '<f8' | '<i4' | '<i2' | '|i1' | '|u1' | '<u2' | '<u4';
 
 export interface Npy {
@@ -16,7 +17,10 @@ export interface Npy {
   dtype: NpyDtype;
 }
 
-const CTORS: Record<NpyDtype, { new (buf: ArrayBuffer, off: number, len: number): NpyArray; BYTES_PER_ELEMENT: number }> = {
+const CTORS: Record<
+  NpyDtype,
+  { new (buf: ArrayBuffer, off: number, len: number): NpyArray; BYTES_PER_ELEMENT: number }
+> = {
   '<f4': Float32Array,
   '<f8': Float64Array,
   '<i4': Int32Array,
@@ -43,7 +47,9 @@ export function parseNpy(bytes: Uint8Array, file = '<buffer>'): Npy {
     headerLen = view.getUint32(8, true);
     offset = 12;
   } else throw bad(`unsupported format version ${major}`);
-  const header = Buffer.from(bytes.buffer, bytes.byteOffset + offset, headerLen).toString(major === 3 ? 'utf8' : 'latin1');
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset + offset, headerLen).toString(
+    major === 3 ? 'utf8' : 'latin1',
+  );
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
@@ -60,7 +66,8 @@ export function parseNpy(bytes: Uint8Array, file = '<buffer>'): Npy {
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = offset + headerLen;
   const need = count * Ctor.BYTES_PER_ELEMENT;
-  if (bytes.length - dataStart < need) throw bad(`truncated: expected ${need} data bytes, found ${bytes.length - dataStart}`);
+  if (bytes.length - dataStart < need)
+    throw bad(`truncated: expected ${need} data bytes, found ${bytes.length - dataStart}`);
   // Copy so the typed array is aligned and owns its memory.
   const copy = new Uint8Array(need);
   copy.set(bytes.subarray(dataStart, dataStart + need));
@@ -72,19 +79,24 @@ export function readNpy(file: string): Npy {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'BIOSCAN5M_IO',
+    );
   }
   return parseNpy(bytes, file);
 }
 
 function dtypeOf(data: NpyArray): NpyDtype {
-  for (const [k, C] of Object.entries(CTORS)) if (data instanceof (C as unknown as typeof Float32Array)) return k as NpyDtype;
+  for (const [k, C] of Object.entries(CTORS))
+    if (data instanceof (C as unknown as typeof Float32Array)) return k as NpyDtype;
   throw new Bioscan5mError('unsupported typed array for .npy');
 }
 
 export function encodeNpy(data: NpyArray, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new Bioscan5mError(`shape ${JSON.stringify(shape)} does not match ${data.length} values`);
+  if (count !== data.length)
+    throw new Bioscan5mError(`shape ${JSON.stringify(shape)} does not match ${data.length} values`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${dtypeOf(data)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Pad so the data starts on a 64-byte boundary, as numpy does.

@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +38,9 @@ function refusal(check: OutputPathCheck): string {
 describe('checkOutputPaths', () => {
   it('accepts a new name, an existing regular file and a missing folder chain (creating nothing)', () => {
     writeFileSync(p('old.csv'), 'x');
-    expect(refusal({ inputs: { '--data': p('in.csv') }, outputs: { '--out': p('new.csv'), '--changes': p('old.csv') } })).toBe('');
+    expect(
+      refusal({ inputs: { '--data': p('in.csv') }, outputs: { '--out': p('new.csv'), '--changes': p('old.csv') } }),
+    ).toBe('');
     expect(refusal({ outputs: { '--out': p('a', 'b', 'c.csv') }, folders: { '--dir': p('d', 'e') } })).toBe('');
     expect(existsSync(p('a'))).toBe(false);
     expect(existsSync(p('d'))).toBe(false);
@@ -39,10 +51,14 @@ describe('checkOutputPaths', () => {
     symlinkSync(p('in.csv'), p('link.csv'));
     linkSync(p('in.csv'), p('hard.csv'));
     for (const out of [p('in.csv'), rel, p('link.csv'), p('hard.csv'), p('images', '..', 'in.csv')]) {
-      expect(refusal({ inputs: { '--data': p('in.csv') }, outputs: { '--checkpoint': out } })).toMatch(/--checkpoint is the same file as the input .*in\.csv \(--data\)/);
+      expect(refusal({ inputs: { '--data': p('in.csv') }, outputs: { '--checkpoint': out } })).toMatch(
+        /--checkpoint is the same file as the input .*in\.csv \(--data\)/,
+      );
     }
     // the input given through the link, the output by its real name
-    expect(refusal({ inputs: { '--data': [p('other.csv'), p('link.csv')] }, outputs: { '--out': p('in.csv') } })).toMatch(/same file as the input/);
+    expect(
+      refusal({ inputs: { '--data': [p('other.csv'), p('link.csv')] }, outputs: { '--out': p('in.csv') } }),
+    ).toMatch(/same file as the input/);
   });
 
   it('refuses folders, devices and FIFOs as output files', () => {
@@ -60,8 +76,12 @@ describe('checkOutputPaths', () => {
   });
 
   it('refuses two outputs on one path, and a folder output that is (or contains, for trees) an input', () => {
-    expect(refusal({ outputs: { '--out': p('o.csv'), '--changes': p('o.csv') } })).toMatch(/--changes is the same path as --out/);
-    expect(refusal({ inputs: { '--images': p('images') }, folders: { '--out': p('images') } })).toMatch(/same file as the input/);
+    expect(refusal({ outputs: { '--out': p('o.csv'), '--changes': p('o.csv') } })).toMatch(
+      /--changes is the same path as --out/,
+    );
+    expect(refusal({ inputs: { '--images': p('images') }, folders: { '--out': p('images') } })).toMatch(
+      /same file as the input/,
+    );
     expect(refusal({ inputs: { '--images': p('images') }, trees: { '--out': dir } })).toMatch(/contains the input/);
     expect(refusal({ inputs: { '--images': p('images') }, trees: { '--out': p('crops') } })).toBe('');
   });
@@ -86,7 +106,12 @@ describe('read-only folders', () => {
   it.runIf(process.getuid?.() === 0)('refuses an output under a folder it cannot write (as nobody)', () => {
     const src = fileURLToPath(new URL('./output-path.ts', import.meta.url));
     const script = `import('${src}').then((m) => { try { m.checkOutputPaths(${JSON.stringify(check)}); console.log('accepted'); } catch (e) { console.log(e.code, e.message); } })`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
     expect(r.stdout).toMatch(/^BIOSCAN5M_OUTPUT .*is not writable \(permission denied\)/);
     expect(readdirSync(ro)).toEqual([]);
   });

@@ -80,7 +80,8 @@ function checkWritableFolder(display: string, dir: string): void {
   for (;;) {
     const st = statOrNull(d);
     if (st) {
-      if (!st.isDirectory()) throw new OutputPathError(display, `cannot create a folder under ${d}: it is not a folder`);
+      if (!st.isDirectory())
+        throw new OutputPathError(display, `cannot create a folder under ${d}: it is not a folder`);
       try {
         accessSync(d, constants.W_OK | constants.X_OK);
       } catch (err) {
@@ -109,7 +110,10 @@ export function resolveOutputFile(file: string): string {
   }
   const st = statOrNull(target);
   if (st && !st.isFile()) {
-    throw new OutputPathError(file, `is ${kindOf(st)}; an output must be a regular file or a new name${st.isDirectory() ? ' (give a file name inside it)' : ''}`);
+    throw new OutputPathError(
+      file,
+      `is ${kindOf(st)}; an output must be a regular file or a new name${st.isDirectory() ? ' (give a file name inside it)' : ''}`,
+    );
   }
   checkWritableFolder(file, path.dirname(target));
   return target;
@@ -164,7 +168,10 @@ export function checkOutputPaths(check: OutputPathCheck): void {
   const clash = (e: Entry, real: string, st: Stats | null) => {
     for (const i of inputs) {
       if ((st && i.st && sameFile(st, i.st)) || real === i.real) {
-        throw new OutputPathError(e.path, `${e.role} is the same file as the input ${i.path} (${i.role}); choose another output so the input is not overwritten`);
+        throw new OutputPathError(
+          e.path,
+          `${e.role} is the same file as the input ${i.path} (${i.role}); choose another output so the input is not overwritten`,
+        );
       }
     }
     for (const o of seen) {
@@ -179,7 +186,10 @@ export function checkOutputPaths(check: OutputPathCheck): void {
     clash(e, target, st);
     seen.push({ ...e, real: target, st });
   }
-  for (const [tree, list] of [[false, entries(check.folders)], [true, entries(check.trees)]] as const) {
+  for (const [tree, list] of [
+    [false, entries(check.folders)],
+    [true, entries(check.trees)],
+  ] as const) {
     for (const e of list) {
       resolveOutputFolder(e.path);
       const real = realOrResolved(e.path);
@@ -187,7 +197,11 @@ export function checkOutputPaths(check: OutputPathCheck): void {
       clash(e, real, st);
       if (tree) {
         for (const i of inputs) {
-          if (isInside(i.real, real)) throw new OutputPathError(e.path, `${e.role} contains the input ${i.path} (${i.role}); outputs written there could overwrite it`);
+          if (isInside(i.real, real))
+            throw new OutputPathError(
+              e.path,
+              `${e.role} contains the input ${i.path} (${i.role}); outputs written there could overwrite it`,
+            );
         }
       }
       seen.push({ ...e, real, st });

@@ -53,11 +53,19 @@ export async function openTable(file: string, opts: TableOptions = {}): Promise<
     requireColumns: columns.requireColumns,
     assertWidth(row) {
       if (row.fields.length !== header.length) {
-        throw new InputError({ file, line: row.line }, `expected ${header.length} fields as in the header, found ${row.fields.length}`);
+        throw new InputError(
+          { file, line: row.line },
+          `expected ${header.length} fields as in the header, found ${row.fields.length}`,
+        );
       }
     },
     async *[Symbol.asyncIterator]() {
-      const sc = new CsvFileScanner(file, { delimiter, start: head.dataStart, line: head.dataLine, bufferSize: 1 << 20 });
+      const sc = new CsvFileScanner(file, {
+        delimiter,
+        start: head.dataStart,
+        line: head.dataLine,
+        bufferSize: 1 << 20,
+      });
       try {
         while (sc.next()) {
           bytesRead = sc.bytesDone;

@@ -44,7 +44,9 @@ describe('openTable / readTable', () => {
     const f = write('d.csv', 'a,b\n1,2\n3\n');
     await expect(readTable(f)).rejects.toThrow(`${f}:3: expected 2 fields as in the header, found 1`);
     const r = await openTable(f);
-    expect(() => r.requireColumns(['a', 'dna_barcode', 'species'])).toThrow(/missing required columns 'dna_barcode', 'species'/);
+    expect(() => r.requireColumns(['a', 'dna_barcode', 'species'])).toThrow(
+      /missing required columns 'dna_barcode', 'species'/,
+    );
     const g = write('e.csv', 'a,b\n1,"open\n');
     await expect(readTable(g)).rejects.toBeInstanceOf(InputError);
     await expect(readTable(g)).rejects.toThrow(`${g}:2: unterminated quoted field`);
@@ -56,7 +58,10 @@ describe('openTable / readTable', () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 3, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         async (rows) => {
           const f = path.join(dir, `rt${n++}.csv`);
           const w = createTableWriter(f, ['a', 'b', 'c']);

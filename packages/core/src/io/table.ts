@@ -6,7 +6,14 @@ import { Bioscan5mError } from '../errors.js';
 import { AtomicFile } from './atomic.js';
 import type { TableOptions } from './table-reader.js';
 import { tableDelimiter } from './csv-file.js';
-export { openTable, readTable, type Table, type TableOptions, type TableReader, type TableRow } from './table-reader.js';
+export {
+  openTable,
+  readTable,
+  type Table,
+  type TableOptions,
+  type TableReader,
+  type TableRow,
+} from './table-reader.js';
 export { inputFileSize } from './input-file.js';
 
 export type Cell = string | number | boolean | null | undefined;

@@ -88,5 +88,8 @@ export function describeMissing(mapping: ColumnMapping): string {
  */
 export function numericColumns(header: readonly string[]): { col: number; spec: FieldSpec }[] {
   const { index } = mapColumns(header);
-  return FIELD_SPECS.filter((s) => (s.kind === 'float' || s.kind === 'int') && index[s.name] >= 0).map((spec) => ({ col: index[spec.name], spec }));
+  return FIELD_SPECS.filter((s) => (s.kind === 'float' || s.kind === 'int') && index[s.name] >= 0).map((spec) => ({
+    col: index[spec.name],
+    spec,
+  }));
 }

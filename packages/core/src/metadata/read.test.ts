@@ -52,32 +52,47 @@ describe('readMetadata', () => {
     expect(describeSummary(summary)).toContain('missing columns: taxon, dna_barcode');
   });
 
-  it.skipIf(!hasShared)('loads the shared barcodes CSV and BIOSCAN-1M TSV with reports of what is missing', async () => {
-    const bc = await readMetadataAll(path.join(shared, 'dna/coi_barcodes.csv'));
-    expect(bc.summary.records).toBe(4834);
-    expect(bc.summary.format).toBe('barcodes');
-    expect(bc.summary.missingColumns).toEqual([
-      'image_measurement_value',
-      'area_fraction',
-      'scale_factor',
-      'inferred_ranks',
-      'split',
-      'index_bioscan_1M_insect',
-      'chunk',
-    ]);
-    expect(bc.summary.extraColumns).toEqual(['record_id', 'marker_code', 'source', 'taxon_as_given', 'in_bioscan1m_sample_metadata']);
-    const tsv = await readMetadataAll(path.join(shared, 'bioscan1m/bioscan1m_sample_metadata.tsv'));
-    expect(tsv.summary.records).toBe(11064);
-    expect(new Set(tsv.records.map((r) => r.dna_bin)).size).toBe(4980);
-  });
+  it.skipIf(!hasShared)(
+    'loads the shared barcodes CSV and BIOSCAN-1M TSV with reports of what is missing',
+    async () => {
+      const bc = await readMetadataAll(path.join(shared, 'dna/coi_barcodes.csv'));
+      expect(bc.summary.records).toBe(4834);
+      expect(bc.summary.format).toBe('barcodes');
+      expect(bc.summary.missingColumns).toEqual([
+        'image_measurement_value',
+        'area_fraction',
+        'scale_factor',
+        'inferred_ranks',
+        'split',
+        'index_bioscan_1M_insect',
+        'chunk',
+      ]);
+      expect(bc.summary.extraColumns).toEqual([
+        'record_id',
+        'marker_code',
+        'source',
+        'taxon_as_given',
+        'in_bioscan1m_sample_metadata',
+      ]);
+      const tsv = await readMetadataAll(path.join(shared, 'bioscan1m/bioscan1m_sample_metadata.tsv'));
+      expect(tsv.summary.records).toBe(11064);
+      expect(new Set(tsv.records.map((r) => r.dna_bin)).size).toBe(4980);
+    },
+  );
 
   it('stops at a malformed value naming file, line, column and value; skipInvalid counts and lists', async () => {
     const dir = tmpDir();
     const f = path.join(dir, 'bad.csv');
     const header = METADATA_FIELDS.join(',');
     const row = (lat: string, split: string) =>
-      METADATA_FIELDS.map((n) => (n === 'coord-lat' ? lat : n === 'split' ? split : n === 'processid' ? 'P1' : '')).join(',');
-    writeFileSync(f, [header, row('10.5', 'train'), row('north', 'train'), row('1', 'trian'), row('95', 'val'), 'a,b'].join('\n') + '\n');
+      METADATA_FIELDS.map((n) =>
+        n === 'coord-lat' ? lat : n === 'split' ? split : n === 'processid' ? 'P1' : '',
+      ).join(',');
+    writeFileSync(
+      f,
+      [header, row('10.5', 'train'), row('north', 'train'), row('1', 'trian'), row('95', 'val'), 'a,b'].join('\n') +
+        '\n',
+    );
     await expect(readMetadataAll(f)).rejects.toThrow(InputError);
     await expect(readMetadataAll(f)).rejects.toThrow(`${f}:3: column 'coord-lat' value 'north': expected a number`);
     const { records, summary } = await readMetadataAll(f, { skipInvalid: true });

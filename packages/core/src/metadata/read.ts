@@ -107,7 +107,11 @@ function applyMapping(summary: ReadSummary, mapping: ColumnMapping, opts: ReadMe
   if (note) opts.onWarning?.(`${summary.file}: ${note}`);
 }
 
-async function* readTextRecords(file: string, opts: ReadMetadataOptions, summary: ReadSummary): AsyncGenerator<MetadataRecord> {
+async function* readTextRecords(
+  file: string,
+  opts: ReadMetadataOptions,
+  summary: ReadSummary,
+): AsyncGenerator<MetadataRecord> {
   const maxExamples = opts.maxExamples ?? 10;
   const skip = (line: number, err: InputError) => {
     summary.skipped++;
@@ -129,7 +133,8 @@ async function* readTextRecords(file: string, opts: ReadMetadataOptions, summary
       table.assertWidth(row);
       rec = emptyRecord();
       const ctx = { file, line: row.line };
-      for (const [field, i] of present) (rec as unknown as Record<string, unknown>)[field] = parseField(field, row.fields[i], ctx);
+      for (const [field, i] of present)
+        (rec as unknown as Record<string, unknown>)[field] = parseField(field, row.fields[i], ctx);
     } catch (err) {
       if (!(err instanceof InputError) || !opts.skipInvalid) throw err;
       skip(row.line, err);
@@ -145,6 +150,10 @@ async function* readTextRecords(file: string, opts: ReadMetadataOptions, summary
   opts.onProgress?.(table.totalBytes, table.totalBytes);
 }
 
-function readParquetRecords(file: string, opts: ReadMetadataOptions, summary: ReadSummary): AsyncGenerator<MetadataRecord> {
+function readParquetRecords(
+  file: string,
+  opts: ReadMetadataOptions,
+  summary: ReadSummary,
+): AsyncGenerator<MetadataRecord> {
   return readMetadataParquetRecords(file, opts, summary);
 }

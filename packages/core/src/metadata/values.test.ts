@@ -65,7 +65,9 @@ describe('required columns', () => {
     await expect(readTable(f, { required: ['dna_barcode', 'species', 'genus'] })).rejects.toThrow(
       `${f}:1: missing required columns 'species', 'genus' (header has: record_id, dna_barcode)`,
     );
-    await expect(readMetadataAll(f, { required: ['species'] })).rejects.toThrow(`${f}:1: missing required column 'species'`);
+    await expect(readMetadataAll(f, { required: ['species'] })).rejects.toThrow(
+      `${f}:1: missing required column 'species'`,
+    );
     await expect(openTable(f, { required: ['dna_barcode'] })).resolves.toBeTruthy();
     // An alias satisfies a metadata field.
     const g = path.join(dir, 'alias.csv');

@@ -12,7 +12,13 @@ import type { ReadMetadataOptions, ReadSummary } from '../metadata/read.js';
 import { emptyRecord, FIELD_SPECS, parseField, type MetadataField, type MetadataRecord } from '../schema.js';
 import { InputError } from '../errors.js';
 
-type SchemaElement = { name: string; type?: string; converted_type?: string; repetition_type?: string; num_children?: number };
+type SchemaElement = {
+  name: string;
+  type?: string;
+  converted_type?: string;
+  repetition_type?: string;
+  num_children?: number;
+};
 
 function schemaFor(): SchemaElement[] {
   const cols: SchemaElement[] = FIELD_SPECS.map((s) => {
@@ -41,7 +47,11 @@ export async function writeMetadataParquet(
   const groupSize = opts.rowGroupSize ?? 100_000;
   const tmp = new TempFile(file);
   const schema = schemaFor();
-  const writer = new ParquetWriter({ writer: fileWriter(tmp.tempPath), schema: schema as never, createdBy: '@bioscan5m/core' });
+  const writer = new ParquetWriter({
+    writer: fileWriter(tmp.tempPath),
+    schema: schema as never,
+    createdBy: '@bioscan5m/core',
+  });
   let batch: MetadataRecord[] = [];
   let rows = 0;
   const flush = () => {
@@ -82,7 +92,10 @@ export async function* readMetadataParquetRecords(
   try {
     buffer = await asyncBufferFromFile(file);
   } catch (err) {
-    throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'BIOSCAN5M_IO',
+    );
   }
   let meta;
   try {
@@ -103,7 +116,10 @@ export async function* readMetadataParquetRecords(
   let rowStart = 0;
   for (const group of meta.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = (await parquetReadObjects({ file: buffer, metadata: meta, rowStart, rowEnd })) as Record<string, unknown>[];
+    const rows = (await parquetReadObjects({ file: buffer, metadata: meta, rowStart, rowEnd })) as Record<
+      string,
+      unknown
+    >[];
     for (let k = 0; k < rows.length; k++) {
       const row = rows[k];
       const rec = emptyRecord();

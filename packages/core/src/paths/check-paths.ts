@@ -49,7 +49,11 @@ export async function runImagePathsJob(opts: ImagePathsJobOptions): Promise<Imag
   assertImagePackage(pkg);
   throwIfAborted(opts.signal);
   const max = opts.maxListed ?? 20;
-  const stream = readMetadata(opts.input, { skipInvalid: opts.skipInvalid, onWarning: opts.onWarning, onProgress: opts.onProgress });
+  const stream = readMetadata(opts.input, {
+    skipInvalid: opts.skipInvalid,
+    onWarning: opts.onWarning,
+    onProgress: opts.onProgress,
+  });
   const report: ImagePathsJobSummary = {
     records: 0,
     paths: 0,

@@ -18,12 +18,18 @@ describe('imagePath', () => {
     expect(imagePath({ processid: pid, split: 'train' }, 'original_full', 'root')).toBe(
       path.join('root', 'bioscan5m/images/original_full/train', md5(pid)[0], `${pid}.jpg`),
     );
-    expect(imagePath({ processid: pid, split: 'other_heldout' }, 'cropped', 'r')).toBe(`r/bioscan5m/images/cropped/other_heldout/${md5(pid)[0]}/${pid}.jpg`);
+    expect(imagePath({ processid: pid, split: 'other_heldout' }, 'cropped', 'r')).toBe(
+      `r/bioscan5m/images/cropped/other_heldout/${md5(pid)[0]}/${pid}.jpg`,
+    );
     for (const s of ['val', 'test', 'key_unseen', 'val_unseen', 'test_unseen'] as const) {
-      expect(imagePath({ processid: pid, split: s }, 'original_256', 'r')).toBe(`r/bioscan5m/images/original_256/${s}/${pid}.jpg`);
+      expect(imagePath({ processid: pid, split: s }, 'original_256', 'r')).toBe(
+        `r/bioscan5m/images/original_256/${s}/${pid}.jpg`,
+      );
     }
     // chunk from the metadata wins ("00" stays a string)
-    expect(imagePath({ processid: pid, split: 'pretrain', chunk: '00' }, 'cropped_256', 'r')).toBe(`r/bioscan5m/images/cropped_256/pretrain/00/${pid}.jpg`);
+    expect(imagePath({ processid: pid, split: 'pretrain', chunk: '00' }, 'cropped_256', 'r')).toBe(
+      `r/bioscan5m/images/cropped_256/pretrain/00/${pid}.jpg`,
+    );
   });
 
   it('gives 256 pretrain and 16 train folders over many ids', () => {
@@ -48,13 +54,25 @@ describe('runImagePathsJob (paths --check)', () => {
   it('finds present files and counts missing ones and records without a path', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-paths-'));
     const meta = path.join(dir, 'm.csv');
-    const row = (pid: string, split: string) => METADATA_FIELDS.map((f) => (f === 'processid' ? pid : f === 'split' ? split : '')).join(',');
-    writeFileSync(meta, [METADATA_FIELDS.join(','), row('A1', 'train'), row('A2', 'pretrain'), row('A3', 'test'), row('A4', '')].join('\n') + '\n');
+    const row = (pid: string, split: string) =>
+      METADATA_FIELDS.map((f) => (f === 'processid' ? pid : f === 'split' ? split : '')).join(',');
+    writeFileSync(
+      meta,
+      [METADATA_FIELDS.join(','), row('A1', 'train'), row('A2', 'pretrain'), row('A3', 'test'), row('A4', '')].join(
+        '\n',
+      ) + '\n',
+    );
     const present = imagePath({ processid: 'A1', split: 'train' }, 'cropped_256', dir);
     mkdirSync(path.dirname(present), { recursive: true });
     writeFileSync(present, 'jpg');
     const seen: string[] = [];
-    const r = await runImagePathsJob({ input: meta, root: dir, package: 'cropped_256', check: true, onPath: (p) => seen.push(p) });
+    const r = await runImagePathsJob({
+      input: meta,
+      root: dir,
+      package: 'cropped_256',
+      check: true,
+      onPath: (p) => seen.push(p),
+    });
     expect(r.records).toBe(4);
     expect(r.paths).toBe(3);
     expect(r.missing).toBe(2);

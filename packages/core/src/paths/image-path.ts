@@ -43,7 +43,8 @@ export function imagePath(
   root: string,
 ): string {
   assertImagePackage(pkg);
-  if (!record.processid) throw new Bioscan5mError('record has no processid: its image path is unknown', 'BIOSCAN5M_INPUT');
+  if (!record.processid)
+    throw new Bioscan5mError('record has no processid: its image path is unknown', 'BIOSCAN5M_INPUT');
   if (!isSplit(record.split)) {
     throw new Bioscan5mError(
       record.split

@@ -55,9 +55,15 @@ export interface SplitSummary {
   rowsWithoutBarcode: number;
 }
 
-export const SPLIT_CODE: Record<Split, number> = Object.fromEntries(SPLITS.map((s, i) => [s, i])) as Record<Split, number>;
+export const SPLIT_CODE: Record<Split, number> = Object.fromEntries(SPLITS.map((s, i) => [s, i])) as Record<
+  Split,
+  number
+>;
 
-export function splitColumns(cols: SplitColumns, opts: SplitOptions = {}): { split: Uint8Array; summary: SplitSummary } {
+export function splitColumns(
+  cols: SplitColumns,
+  opts: SplitOptions = {},
+): { split: Uint8Array; summary: SplitSummary } {
   const { n, labels } = cols;
   // Units: barcode groups, then one unit per barcode-less row.
   let groups = 0;
@@ -127,7 +133,9 @@ export function splitColumns(cols: SplitColumns, opts: SplitOptions = {}): { spl
     }
   }
   const rule = opts.placeholderRule ?? 'paper';
-  const speciesIds = [...speciesUnits.keys()].sort((a, b) => (labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0));
+  const speciesIds = [...speciesUnits.keys()].sort((a, b) =>
+    labels[a] < labels[b] ? -1 : labels[a] > labels[b] ? 1 : 0,
+  );
   const samplesOf = (s: number) => speciesUnits.get(s)!.reduce((t, u) => t + unitSize[u], 0);
   const seenGenera = new Set<string>();
   const placeholder = new Map<number, boolean>();
@@ -139,7 +147,10 @@ export function splitColumns(cols: SplitColumns, opts: SplitOptions = {}): { spl
   const minUnseen = opts.minUnseenSamples ?? 8;
   const setOf = new Map<number, SpeciesSet>();
   for (const s of speciesIds) {
-    setOf.set(s, !placeholder.get(s) ? 'seen' : seenGenera.has(genusOf(s)) && samplesOf(s) >= minUnseen ? 'unseen' : 'heldout');
+    setOf.set(
+      s,
+      !placeholder.get(s) ? 'seen' : seenGenera.has(genusOf(s)) && samplesOf(s) >= minUnseen ? 'unseen' : 'heldout',
+    );
   }
 
   // Allocation, species in name order so that a seed gives the same split whatever the row order of species.
@@ -159,13 +170,21 @@ export function splitColumns(cols: SplitColumns, opts: SplitOptions = {}): { spl
   for (let i = 0; i < n; i++) split[i] = unitSplit[unit[i]];
 
   // Summary: samples, barcodes and species per split, and the species sets.
-  const counts = Object.fromEntries(SPLITS.map((s) => [s, { samples: 0, barcodes: 0, species: 0 }])) as Record<Split, SplitCounts>;
+  const counts = Object.fromEntries(SPLITS.map((s) => [s, { samples: 0, barcodes: 0, species: 0 }])) as Record<
+    Split,
+    SplitCounts
+  >;
   for (let i = 0; i < n; i++) counts[SPLITS[split[i]]].samples++;
   for (let u = 0; u < groups; u++) if (unitSize[u] > 0) counts[SPLITS[unitSplit[u]]].barcodes++;
   const speciesPerSplit = SPLITS.map(() => new Set<number>());
   for (let i = 0; i < n; i++) if (cols.species[i] >= 0) speciesPerSplit[split[i]].add(cols.species[i]);
   SPLITS.forEach((s, k) => (counts[s].species = speciesPerSplit[k].size));
-  const speciesSets = { seen: { species: 0, samples: 0 }, unseen: { species: 0, samples: 0 }, heldout: { species: 0, samples: 0 }, unknown: { species: 0, samples: 0 } };
+  const speciesSets = {
+    seen: { species: 0, samples: 0 },
+    unseen: { species: 0, samples: 0 },
+    heldout: { species: 0, samples: 0 },
+    unknown: { species: 0, samples: 0 },
+  };
   for (const s of speciesIds) {
     const set = speciesSets[setOf.get(s)!];
     set.species++;
@@ -178,7 +197,12 @@ export function splitColumns(cols: SplitColumns, opts: SplitOptions = {}): { spl
 /** The per-split table printed by the CLI (samples / barcodes / species, as in Table 3). */
 export function formatSplitTable(summary: SplitSummary): string {
   const fmt = (x: number) => x.toLocaleString('en-US');
-  const rows = SPLITS.map((s) => [s, fmt(summary.splits[s].samples), fmt(summary.splits[s].barcodes), s === 'pretrain' ? '-' : fmt(summary.splits[s].species)]);
+  const rows = SPLITS.map((s) => [
+    s,
+    fmt(summary.splits[s].samples),
+    fmt(summary.splits[s].barcodes),
+    s === 'pretrain' ? '-' : fmt(summary.splits[s].species),
+  ]);
   const seen = summary.splits.train.samples + summary.splits.val.samples + summary.splits.test.samples;
   const head = ['split', 'samples', 'barcodes', 'species'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));

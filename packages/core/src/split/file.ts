@@ -57,7 +57,14 @@ export async function runSplitJob(opts: SplitJobOptions): Promise<SplitJobSummar
     },
   });
   const { split, summary } = splitColumns(
-    { n, labels: vocab.labels, species: species.toArray(), genus: genus.toArray(), barcode: barcode.toArray(), barcodeKey: groups.keys((h) => h) },
+    {
+      n,
+      labels: vocab.labels,
+      species: species.toArray(),
+      genus: genus.toArray(),
+      barcode: barcode.toArray(),
+      barcodeKey: groups.keys((h) => h),
+    },
     opts,
   );
 
@@ -74,7 +81,11 @@ export async function runSplitJob(opts: SplitJobOptions): Promise<SplitJobSummar
     opts.out,
     header,
     (rec) => {
-      if (rec.row >= n) throw new InputError({ file: input, line: rec.line }, 'file changed while splitting (more rows than in pass 1)');
+      if (rec.row >= n)
+        throw new InputError(
+          { file: input, line: rec.line },
+          'file changed while splitting (more rows than in pass 1)',
+        );
       const s = SPLITS[split[rec.row]];
       upd[splitCol] = s;
       upd[chunkCol] = pidCol >= 0 ? imageChunk(rec.field(pidCol), s) : '';
@@ -83,6 +94,7 @@ export async function runSplitJob(opts: SplitJobOptions): Promise<SplitJobSummar
     (d, t) => opts.onProgress?.(t + d, 2 * t),
     opts.signal,
   );
-  if (rows !== n) throw new InputError({ file: input }, `file changed while splitting (${rows} rows in pass 2, ${n} in pass 1)`);
+  if (rows !== n)
+    throw new InputError({ file: input }, `file changed while splitting (${rows} rows in pass 2, ${n} in pass 1)`);
   return { ...summary, input, out: opts.out, notes };
 }

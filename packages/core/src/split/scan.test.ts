@@ -64,7 +64,9 @@ describe('scanRecords', () => {
     const file = path.join(dir, 'bad.csv');
     writeFileSync(file, 'a,b,c\n1,2,3\n1,2\n');
     const layout = await tableLayout(file);
-    await expect(scanRecords(file, layout, { onRecord() {} })).rejects.toThrow(/bad\.csv:3: expected 3 fields as in the header, found 2/);
+    await expect(scanRecords(file, layout, { onRecord() {} })).rejects.toThrow(
+      /bad\.csv:3: expected 3 fields as in the header, found 2/,
+    );
   });
 
   it.each(realFiles)('matches the generic reader on %s', async (file) => {
@@ -75,7 +77,6 @@ describe('scanRecords', () => {
       expect(ours.rows).toEqual(ref.rows);
     }
   });
-
 });
 
 describe('rewriteRecords', () => {
@@ -84,7 +85,11 @@ describe('rewriteRecords', () => {
     const layout = await tableLayout(file);
     const out = path.join(dir, 'out.csv');
     const n = await rewriteRecords(file, layout, out, [...layout.header, 'added'], (rec) =>
-      rec.row === 1 ? [undefined, 'New, name', undefined, undefined, 'x'] : rec.row === 0 ? null : [undefined, undefined, undefined, 'n', 'y'],
+      rec.row === 1
+        ? [undefined, 'New, name', undefined, undefined, 'x']
+        : rec.row === 0
+          ? null
+          : [undefined, undefined, undefined, 'n', 'y'],
     );
     expect(n).toBe(5);
     const t = await readTable(out);

@@ -75,7 +75,13 @@ const YIELD_BYTES = 4 << 20;
  */
 export async function scanRecords(file: string, layout: TableLayout, opts: ScanOptions): Promise<number> {
   const width = layout.header.length;
-  const sc = new CsvFileScanner(file, { delimiter: layout.delimiter, width, start: layout.dataStart, line: layout.dataLine, bufferSize: opts.bufferSize });
+  const sc = new CsvFileScanner(file, {
+    delimiter: layout.delimiter,
+    width,
+    start: layout.dataStart,
+    line: layout.dataLine,
+    bufferSize: opts.bufferSize,
+  });
   const p = sc.parser;
   let row = 0;
   const rec: RawRecord = {

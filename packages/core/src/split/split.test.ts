@@ -20,7 +20,14 @@ const bioscan1m = path.resolve(repoRoot, '../shared/data/bioscan1m/bioscan1m_sam
 
 describe('placeholder species names', () => {
   it('applies the paper rule', () => {
-    for (const s of ['Orthocentrus Malaise5315', 'Anastatus sp. GG28', 'gelBioLep01 BioLep3792', 'Megaselia BOLD:ACN5814', 'Aristotelia BioLep531', 'Psychoda malaiseana']) {
+    for (const s of [
+      'Orthocentrus Malaise5315',
+      'Anastatus sp. GG28',
+      'gelBioLep01 BioLep3792',
+      'Megaselia BOLD:ACN5814',
+      'Aristotelia BioLep531',
+      'Psychoda malaiseana',
+    ]) {
       expect(isPlaceholderSpecies(s), s).toBe(true);
     }
     for (const s of ['Gnamptogenys sulcata', 'Megaselia scalaris', 'Aleiodes aff gasterator', 'Dacnusa gentiana']) {
@@ -105,15 +112,19 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
 
   it('sends unlabelled samples to pretrain and unseen species only from seen genera', () => {
     const bad: string[] = [];
-    for (const r of records) if (!r.species && r.split !== 'pretrain') bad.push(`${r.processid}: unlabelled in ${r.split}`);
+    for (const r of records)
+      if (!r.species && r.split !== 'pretrain') bad.push(`${r.processid}: unlabelled in ${r.split}`);
     const seenGenera = new Set(records.filter((r) => ['train', 'val', 'test'].includes(r.split)).map((r) => r.genus));
     for (const s of ['key_unseen', 'val_unseen', 'test_unseen']) {
       expect(summary.splits[s as 'key_unseen'].samples, s).toBeGreaterThan(0);
-      for (const r of records) if (r.split === s && !seenGenera.has(r.genus)) bad.push(`${r.species}: genus ${r.genus} not seen`);
+      for (const r of records)
+        if (r.split === s && !seenGenera.has(r.genus)) bad.push(`${r.species}: genus ${r.genus} not seen`);
     }
     for (const r of records) {
-      if (['train', 'val', 'test'].includes(r.split) && isPlaceholderSpecies(r.species)) bad.push(`${r.species} in ${r.split}`);
-      if ((r.split.endsWith('unseen') || r.split === 'other_heldout') && !isPlaceholderSpecies(r.species)) bad.push(`${r.species} in ${r.split}`);
+      if (['train', 'val', 'test'].includes(r.split) && isPlaceholderSpecies(r.species))
+        bad.push(`${r.species} in ${r.split}`);
+      if ((r.split.endsWith('unseen') || r.split === 'other_heldout') && !isPlaceholderSpecies(r.species))
+        bad.push(`${r.species} in ${r.split}`);
     }
     expect(bad).toEqual([]);
   });
@@ -143,7 +154,10 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
     const unseenRest = summary.splits.key_unseen.samples + summary.splits.val_unseen.samples;
     expect(summary.splits.val_unseen.samples / unseenRest).toBeGreaterThan(0.12);
     expect(summary.splits.val_unseen.samples / unseenRest).toBeLessThan(0.22);
-    const badChunks = records.filter((r) => r.chunk.length !== (r.split === 'pretrain' ? 2 : r.split === 'train' || r.split === 'other_heldout' ? 1 : 0));
+    const badChunks = records.filter(
+      (r) =>
+        r.chunk.length !== (r.split === 'pretrain' ? 2 : r.split === 'train' || r.split === 'other_heldout' ? 1 : 0),
+    );
     expect(badChunks).toEqual([]);
     const table = formatSplitTable(summary);
     expect(table).toMatch(/^split\s+samples\s+barcodes\s+species/);
@@ -167,7 +181,13 @@ describe('splitDataset on synthetic BIOSCAN-5M metadata', () => {
   });
 
   it('groups samples whose barcodes differ only by trailing N, and follows the majority species of a barcode', () => {
-    const mk = (species: string, barcode: string): MetadataRecord => ({ ...emptyRecord(), processid: `${species}${barcode.length}${Math.random()}`, genus: species.split(' ')[0], species, dna_barcode: barcode });
+    const mk = (species: string, barcode: string): MetadataRecord => ({
+      ...emptyRecord(),
+      processid: `${species}${barcode.length}${Math.random()}`,
+      genus: species.split(' ')[0],
+      species,
+      dna_barcode: barcode,
+    });
     const rs: MetadataRecord[] = [];
     for (let b = 0; b < 12; b++) rs.push(mk('Aus bus', `ACGT${b}`), mk('Aus bus', `ACGT${b}`));
     rs.push(mk('', 'ACGT0NNN'), mk('Aus cus', 'ACGT1'));
@@ -200,7 +220,9 @@ describe('runSplitJob', () => {
   it.skipIf(!existsSync(bioscan1m))('splits BIOSCAN-1M metadata without barcodes, saying so', async () => {
     const out = path.join(dir, 'b1m.tsv');
     const summary = await runSplitJob({ input: bioscan1m, out, seed: 1 });
-    expect(summary.notes).toEqual([expect.stringMatching(/no 'dna_barcode' column: every row is its own barcode group/)]);
+    expect(summary.notes).toEqual([
+      expect.stringMatching(/no 'dna_barcode' column: every row is its own barcode group/),
+    ]);
     expect(summary.rowsWithoutBarcode).toBe(summary.rows);
     const t = await readTable(out);
     expect(t.rows.length).toBe(summary.rows);
@@ -208,26 +230,29 @@ describe('runSplitJob', () => {
     expect(summary.speciesSets.seen.species).toBeGreaterThan(50);
   });
 
-  it.skipIf(!existsSync(realBarcodes))('splits the real barcode table with barcode-grouped, complete output', async () => {
-    const out = path.join(dir, 'real.csv');
-    const summary = await runSplitJob({ input: realBarcodes, out, seed: 1 });
-    const t = await readTable(out);
-    const input = await readTable(realBarcodes);
-    expect(t.rows.length).toBe(input.rows.length);
-    expect(t.header).toEqual([...input.header, 'split', 'chunk']);
-    const total = Object.values(summary.splits).reduce((a, s) => a + s.samples, 0);
-    expect(total).toBe(input.rows.length);
-    expect(summary.speciesSets.seen.species).toBeGreaterThan(100);
-    const bc = t.header.indexOf('dna_barcode');
-    const sc = t.header.indexOf('split');
-    const where = new Map<string, string>();
-    for (const r of t.rows) {
-      const b = barcodeKey(r[bc]);
-      if (!b) continue;
-      if (where.has(b)) expect(r[sc]).toBe(where.get(b));
-      else where.set(b, r[sc]);
-    }
-  });
+  it.skipIf(!existsSync(realBarcodes))(
+    'splits the real barcode table with barcode-grouped, complete output',
+    async () => {
+      const out = path.join(dir, 'real.csv');
+      const summary = await runSplitJob({ input: realBarcodes, out, seed: 1 });
+      const t = await readTable(out);
+      const input = await readTable(realBarcodes);
+      expect(t.rows.length).toBe(input.rows.length);
+      expect(t.header).toEqual([...input.header, 'split', 'chunk']);
+      const total = Object.values(summary.splits).reduce((a, s) => a + s.samples, 0);
+      expect(total).toBe(input.rows.length);
+      expect(summary.speciesSets.seen.species).toBeGreaterThan(100);
+      const bc = t.header.indexOf('dna_barcode');
+      const sc = t.header.indexOf('split');
+      const where = new Map<string, string>();
+      for (const r of t.rows) {
+        const b = barcodeKey(r[bc]);
+        if (!b) continue;
+        if (where.has(b)) expect(r[sc]).toBe(where.get(b));
+        else where.set(b, r[sc]);
+      }
+    },
+  );
 });
 
 describe('barcode hashing', () => {

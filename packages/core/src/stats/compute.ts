@@ -7,11 +7,19 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Bioscan5mError, InputError , type SkippedRow } from '../errors.js';
+import { Bioscan5mError, InputError, type SkippedRow } from '../errors.js';
 import { PANDAS_NA_VALUES, TAXONOMIC_RANKS } from '../schema.js';
 import { readTableHeader, type TableHeader } from '../io/csv-file.js';
 import { mapColumns, type ColumnMapping } from '../metadata/columns.js';
-import { scanRange, ScanInvalidError, SCAN_ROLES, type InvalidRow, type ScanRequest, type ScanResult, type ScanRole } from './scanner.js';
+import {
+  scanRange,
+  ScanInvalidError,
+  SCAN_ROLES,
+  type InvalidRow,
+  type ScanRequest,
+  type ScanResult,
+  type ScanRole,
+} from './scanner.js';
 import { mergeScanResults, type LabelCounts } from './counts.js';
 import { countRecordLabels } from './records.js';
 import { isParquetFile, readMetadata } from '../metadata/read.js';
@@ -37,7 +45,6 @@ export interface StatsOptions extends JobControl {
 // Table 2's label columns; dna_barcode is counted by hash outside the roles.
 const TABLE2_ROLES: ReadonlySet<string> = new Set<string>([...TAXONOMIC_RANKS, 'dna_bin']);
 
-
 export interface StatsJobSummary extends MetadataStats {
   file: string;
   format: ColumnMapping['format'] | 'parquet';
@@ -47,7 +54,11 @@ export interface StatsJobSummary extends MetadataStats {
   threads: number;
 }
 
-function roleColumns(mapping: ColumnMapping): { roles: number[]; barcode: number; present: Set<ScanRole | 'dna_barcode'> } {
+function roleColumns(mapping: ColumnMapping): {
+  roles: number[];
+  barcode: number;
+  present: Set<ScanRole | 'dna_barcode'>;
+} {
   const present = new Set<ScanRole | 'dna_barcode'>();
   const roles = SCAN_ROLES.map((r) => {
     const i = mapping.index[r];
@@ -129,7 +140,12 @@ function workerScript(): string | null {
 }
 
 /** Scans a range in a worker thread (script given), or in this thread when running from sources (tests). */
-function runRange(script: string | null, req: ScanRequest, onBytes: (done: number) => void, signal?: AbortSignal): Promise<ScanResult> {
+function runRange(
+  script: string | null,
+  req: ScanRequest,
+  onBytes: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<ScanResult> {
   if (!script) return Promise.resolve().then(() => scanRange(req, onBytes));
   return new Promise((resolve, reject) => {
     const w = new Worker(script, { workerData: req });
@@ -170,18 +186,28 @@ function invalidLine(file: string, head: TableHeader, rangeStart: number, inv: I
 }
 
 function invalidToError(file: string, head: TableHeader, rangeStart: number, inv: InvalidRow): InputError {
-  return new InputError({ file, line: invalidLine(file, head, rangeStart, inv), column: inv.column, value: inv.value }, inv.reason);
+  return new InputError(
+    { file, line: invalidLine(file, head, rangeStart, inv), column: inv.column, value: inv.value },
+    inv.reason,
+  );
 }
 
 /** Scans the file and returns merged label counts plus what was skipped. */
 export async function countLabels(
   file: string,
   opts: StatsOptions = {},
-): Promise<{ counts: LabelCounts; head: TableHeader; mapping: ColumnMapping; skipped: StatsJobSummary['skipped']; threads: number }> {
+): Promise<{
+  counts: LabelCounts;
+  head: TableHeader;
+  mapping: ColumnMapping;
+  skipped: StatsJobSummary['skipped'];
+  threads: number;
+}> {
   const head = readTableHeader(file);
   const mapping = mapColumns(head.header);
   const { roles: allRoles, barcode, present } = roleColumns(mapping);
-  const roles = opts.tables === 'table2' ? allRoles.map((c, r) => (TABLE2_ROLES.has(SCAN_ROLES[r]) ? c : -1)) : allRoles;
+  const roles =
+    opts.tables === 'table2' ? allRoles.map((c, r) => (TABLE2_ROLES.has(SCAN_ROLES[r]) ? c : -1)) : allRoles;
   const base: Omit<ScanRequest, 'start' | 'end'> = {
     file,
     delimiter: head.delimiter.charCodeAt(0),
@@ -266,10 +292,15 @@ export async function runStatsJob(opts: StatsJobOptions): Promise<StatsJobSummar
   const file = opts.input;
   throwIfAborted(opts.signal);
   if (isParquetFile(file)) {
-    const stream = readMetadata(file, { skipInvalid: opts.skipInvalid, maxExamples: opts.maxExamples, onProgress: opts.onProgress });
+    const stream = readMetadata(file, {
+      skipInvalid: opts.skipInvalid,
+      maxExamples: opts.maxExamples,
+      onProgress: opts.onProgress,
+    });
     const fields = new Set<string>();
     const counts = await countRecordLabels(stream);
-    for (const f of [...SCAN_ROLES, 'dna_barcode']) if (!stream.summary.missingColumns.includes(f as never)) fields.add(f);
+    for (const f of [...SCAN_ROLES, 'dna_barcode'])
+      if (!stream.summary.missingColumns.includes(f as never)) fields.add(f);
     counts.present = fields as LabelCounts['present'];
     return {
       file,

@@ -30,7 +30,6 @@ export function naMatcher(naValues: readonly string[]): (buf: Uint8Array, s: num
   };
 }
 
-
 /** 32-bit FNV-1a of buf[s, e): the key of a category value. */
 export function hashBytes(buf: Uint8Array, s: number, e: number): number {
   let h = 0x811c9dc5;
@@ -84,7 +83,8 @@ export function hashBarcodeValue(dv: DataView, buf: Uint8Array, s: number, e: nu
     b1 ^= b1 >>> 15;
   }
   let a = (a1 + Math.imul(a2, 0x27d4eb2f) + Math.imul(a3, 0x165667b1) + Math.imul(a4, 0x85ebca6b)) ^ (e - s);
-  let b = (b1 + Math.imul(b2, 0x165667b1) + Math.imul(b3, 0xc2b2ae35) + Math.imul(b4, 0x27d4eb2f)) ^ Math.imul(e - s, 31);
+  let b =
+    (b1 + Math.imul(b2, 0x165667b1) + Math.imul(b3, 0xc2b2ae35) + Math.imul(b4, 0x27d4eb2f)) ^ Math.imul(e - s, 31);
   a ^= a >>> 16;
   a = Math.imul(a, 0x85ebca6b);
   a ^= a >>> 13;
@@ -98,7 +98,6 @@ export function hashBarcodeValue(dv: DataView, buf: Uint8Array, s: number, e: nu
   barcodeValueHash.h1 = a >>> 0;
   barcodeValueHash.h2 = b >>> 0;
 }
-
 
 /**
  * Exact counter of byte strings: open addressing on a 32-bit hash, values kept once in an arena. Each slot
@@ -288,7 +287,6 @@ export class PairCounter {
     return out;
   }
 }
-
 
 /** Smallest and largest count (0, 0 when there is none). */
 export function countRange(counts: ArrayLike<number>): { min: number; max: number } {

@@ -49,10 +49,7 @@ function addPairs(
 }
 
 /** Merges scanner results (in any order) into one LabelCounts. */
-export function mergeScanResults(
-  results: ScanResult[],
-  present: Set<ScanRole | 'dna_barcode'>,
-): LabelCounts {
+export function mergeScanResults(results: ScanResult[], present: Set<ScanRole | 'dna_barcode'>): LabelCounts {
   const out = emptyCounts();
   out.present = present;
   const barcodes = new Hash64Counter(1 << 16);
@@ -75,7 +72,8 @@ export function mergeScanResults(
       out.barcode.distinct = res.barcodeCounts.length;
       Object.assign(out.barcode, countRange(res.barcodeCounts));
     } else {
-      for (let i = 0; i < res.barcodeCounts.length; i++) barcodes.add(res.barcodeH1[i], res.barcodeH2[i], res.barcodeCounts[i]);
+      for (let i = 0; i < res.barcodeCounts.length; i++)
+        barcodes.add(res.barcodeH1[i], res.barcodeH2[i], res.barcodeCounts[i]);
     }
     addPairs(out.splitSpecies, res.splitSpecies, res.categories[iSplit].values, res.categories[iSpecies].values);
     addPairs(out.splitGenus, res.splitGenus, res.categories[iSplit].values, res.categories[iGenus].values);

@@ -9,23 +9,45 @@ const fixed = (n: number | null, d = 1) =>
 /** Right-aligns every column but the first. */
 export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export function formatTable2(stats: Pick<MetadataStats, 'rows' | 'ranks'>): string {
   const rows = LABEL_COLUMNS.map((c) => {
     const r = stats.ranks[c];
-    return [c, int(r.categories), int(r.labelled), fixed(r.labelledPercent), int(stats.rows - r.labelled), fixed(r.imbalanceRatio)];
+    return [
+      c,
+      int(r.categories),
+      int(r.labelled),
+      fixed(r.labelledPercent),
+      int(stats.rows - r.labelled),
+      fixed(r.imbalanceRatio),
+    ];
   });
   return `Table 2: records by rank (${int(stats.rows)} records)\n${renderTable(['rank', 'categories', 'labelled', 'labelled %', 'unlabelled', 'IR'], rows)}`;
 }
 
 export function formatTableA4(stats: Pick<MetadataStats, 'geography'>): string {
-  const names = { country: 'country', province_state: 'province_state', 'coord-lat': 'coord-lat', 'coord-lon': 'coord-lon', location: 'location (lat, lon)' } as const;
+  const names = {
+    country: 'country',
+    province_state: 'province_state',
+    'coord-lat': 'coord-lat',
+    'coord-lon': 'coord-lon',
+    location: 'location (lat, lon)',
+  } as const;
   const rows = (Object.keys(names) as (keyof typeof names)[]).map((k) => {
     const g = stats.geography[k];
-    return [names[k], int(g.categories), int(g.labelled), fixed(g.labelledPercent2, 2), int(g.unlabelled), fixed(g.unlabelledPercent2, 2), fixed(g.imbalanceRatio)];
+    return [
+      names[k],
+      int(g.categories),
+      int(g.labelled),
+      fixed(g.labelledPercent2, 2),
+      int(g.unlabelled),
+      fixed(g.unlabelledPercent2, 2),
+      fixed(g.imbalanceRatio),
+    ];
   });
   return `Table A4: geography\n${renderTable(['column', 'categories', 'labelled', 'labelled %', 'unlabelled', 'unlabelled %', 'IR'], rows)}`;
 }
@@ -44,7 +66,12 @@ export function formatTableA5(stats: Pick<MetadataStats, 'distribution'>): strin
 }
 
 export function formatOverlap(title: string, t: OverlapTable, percent: boolean): string {
-  const rows = t.partitions.map((p, i) => [p, ...t.partitions.map((_, j) => (percent ? (t.percent[i][j] === null ? 'N/A' : fixed(t.percent[i][j])) : int(t.counts[i][j])))]);
+  const rows = t.partitions.map((p, i) => [
+    p,
+    ...t.partitions.map((_, j) =>
+      percent ? (t.percent[i][j] === null ? 'N/A' : fixed(t.percent[i][j])) : int(t.counts[i][j]),
+    ),
+  ]);
   return `${title}\n${renderTable(['', ...t.partitions], rows)}`;
 }
 

@@ -60,7 +60,8 @@ export async function countRecordLabels(
       if (rec.species && !isMissing(rec.species)) bumpPair(out.splitSpecies, split, rec.species);
       if (rec.genus && !isMissing(rec.genus)) bumpPair(out.splitGenus, split, rec.genus);
     }
-    if (rec['coord-lat'] !== null && rec['coord-lon'] !== null) bump(out.latLon, `${rec['coord-lat']},${rec['coord-lon']}`);
+    if (rec['coord-lat'] !== null && rec['coord-lon'] !== null)
+      bump(out.latLon, `${rec['coord-lat']},${rec['coord-lon']}`);
   }
   const { counts } = barcodes.compact();
   out.barcode = { labelled: out.barcode.labelled, distinct: counts.length, ...countRange(counts) };

@@ -8,7 +8,11 @@ import { scanRange, ScanInvalidError, type ScanRequest } from './scanner.js';
 const port = parentPort!;
 try {
   const res = scanRange(workerData as ScanRequest, (done) => port.postMessage({ progress: done }));
-  port.postMessage({ result: res }, [res.barcodeH1.buffer, res.barcodeH2.buffer, res.barcodeCounts.buffer] as ArrayBuffer[]);
+  port.postMessage({ result: res }, [
+    res.barcodeH1.buffer,
+    res.barcodeH2.buffer,
+    res.barcodeCounts.buffer,
+  ] as ArrayBuffer[]);
 } catch (err) {
   if (err instanceof ScanInvalidError) port.postMessage({ invalid: err.invalid });
   else port.postMessage({ error: (err as Error).message ?? String(err) });

@@ -137,7 +137,9 @@ export function scanRange(req: ScanRequest, onProgress?: (bytesDone: number) => 
   const inScratch = p.inScratch;
   const hashes = p.hashes;
   // Category roles present in the file (coordinates are handled apart), and their columns.
-  const catRoles = Int32Array.from(req.roleColumns.map((c, r) => (c >= 0 && r !== R_LAT && r !== R_LON ? r : -1)).filter((r) => r >= 0));
+  const catRoles = Int32Array.from(
+    req.roleColumns.map((c, r) => (c >= 0 && r !== R_LAT && r !== R_LON ? r : -1)).filter((r) => r >= 0),
+  );
   const catCols = Int32Array.from(catRoles, (r) => req.roleColumns[r]);
   let view: DataView | null = null;
   let viewOf: Uint8Array | null = null;
@@ -163,7 +165,7 @@ export function scanRange(req: ScanRequest, onProgress?: (bytesDone: number) => 
     if (isNA(b, s, e)) return -1;
     const counter = counters[r];
     const h = hashes[col];
-    let id = counter.find(b, s, e, h);
+    const id = counter.find(b, s, e, h);
     if (id >= 0) return id;
     coordProblem = numberProblem(r === R_LAT ? LAT_SPEC : LON_SPEC, decoder.decode(b.subarray(s, e)));
     if (coordProblem) return -2;

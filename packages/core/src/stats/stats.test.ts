@@ -16,11 +16,33 @@ const shared = path.resolve(repoRoot, '../shared/data');
 const hasShared = existsSync(shared);
 
 const cases: { name: string; file: string; golden: string; needsShared?: boolean }[] = [
-  { name: 'embedded release-format metadata', file: path.join(repoRoot, 'apps/cli/data/metadata.csv'), golden: 'stats-metadata.json' },
-  { name: 'embedded BIOSCAN-1M TSV sample', file: path.join(repoRoot, 'apps/cli/data/bioscan1m_sample.tsv'), golden: 'stats-bioscan1m_sample.json' },
-  { name: 'synthetic file with quotes, CRLF, BOM, NA tokens', file: path.join(golden, 'stats-synthetic.csv'), golden: 'stats-synthetic.json' },
-  { name: 'shared barcodes CSV', file: path.join(shared, 'dna/coi_barcodes.csv'), golden: 'stats-coi_barcodes.json', needsShared: true },
-  { name: 'shared BIOSCAN-1M TSV', file: path.join(shared, 'bioscan1m/bioscan1m_sample_metadata.tsv'), golden: 'stats-bioscan1m_sample_metadata.json', needsShared: true },
+  {
+    name: 'embedded release-format metadata',
+    file: path.join(repoRoot, 'apps/cli/data/metadata.csv'),
+    golden: 'stats-metadata.json',
+  },
+  {
+    name: 'embedded BIOSCAN-1M TSV sample',
+    file: path.join(repoRoot, 'apps/cli/data/bioscan1m_sample.tsv'),
+    golden: 'stats-bioscan1m_sample.json',
+  },
+  {
+    name: 'synthetic file with quotes, CRLF, BOM, NA tokens',
+    file: path.join(golden, 'stats-synthetic.csv'),
+    golden: 'stats-synthetic.json',
+  },
+  {
+    name: 'shared barcodes CSV',
+    file: path.join(shared, 'dna/coi_barcodes.csv'),
+    golden: 'stats-coi_barcodes.json',
+    needsShared: true,
+  },
+  {
+    name: 'shared BIOSCAN-1M TSV',
+    file: path.join(shared, 'bioscan1m/bioscan1m_sample_metadata.tsv'),
+    golden: 'stats-bioscan1m_sample_metadata.json',
+    needsShared: true,
+  },
 ];
 
 function tmpFile(name: string, text: string): string {
@@ -37,11 +59,14 @@ describe('stats --json equals pandas (golden made by scripts/stats-golden.py)', 
       const got = table2Json(await runStatsJob({ input: c.file, threads: 1 }));
       expect(got).toEqual(expected);
     });
-    it.skipIf(c.needsShared && !hasShared)(`${c.name}: worker threads over byte ranges, Table 2 columns only`, async () => {
-      const expected = JSON.parse(readFileSync(path.join(golden, c.golden), 'utf8'));
-      const report = await runStatsJob({ input: c.file, threads: 3, parallelThreshold: 0, tables: 'table2' });
-      expect(table2Json(report)).toEqual(expected);
-    });
+    it.skipIf(c.needsShared && !hasShared)(
+      `${c.name}: worker threads over byte ranges, Table 2 columns only`,
+      async () => {
+        const expected = JSON.parse(readFileSync(path.join(golden, c.golden), 'utf8'));
+        const report = await runStatsJob({ input: c.file, threads: 3, parallelThreshold: 0, tables: 'table2' });
+        expect(table2Json(report)).toEqual(expected);
+      },
+    );
   }
 });
 
@@ -49,9 +74,17 @@ describe('Tables A4, A5, A11/A13 equal pandas (golden by scripts/stats-golden-ta
   it('synthetic fixture', async () => {
     const g = JSON.parse(readFileSync(path.join(golden, 'stats-tables-synthetic.json'), 'utf8'));
     const r = await runStatsJob({ input: path.join(golden, 'stats-synthetic.csv'), threads: 1 });
-    for (const [k, exp] of Object.entries(g.geography) as [keyof typeof r.geography, { categories: number; labelled: number; unlabelled: number; imbalanceRatio: number | null }][]) {
+    for (const [k, exp] of Object.entries(g.geography) as [
+      keyof typeof r.geography,
+      { categories: number; labelled: number; unlabelled: number; imbalanceRatio: number | null },
+    ][]) {
       const got = r.geography[k];
-      expect({ k, categories: got.categories, labelled: got.labelled, unlabelled: got.unlabelled }).toEqual({ k, categories: exp.categories, labelled: exp.labelled, unlabelled: exp.unlabelled });
+      expect({ k, categories: got.categories, labelled: got.labelled, unlabelled: got.unlabelled }).toEqual({
+        k,
+        categories: exp.categories,
+        labelled: exp.labelled,
+        unlabelled: exp.unlabelled,
+      });
       expect(got.imbalanceRatio).toBe(exp.imbalanceRatio);
     }
     for (const [k, exp] of Object.entries(g.distribution) as [string, Record<string, number | string | null>][]) {
@@ -90,9 +123,14 @@ describe('stats scanner details', () => {
   const header = 'processid,species,genus,dna_barcode,coord-lat,coord-lon,split';
 
   it('reports a malformed row with file, line and reason, or counts it with skipInvalid', async () => {
-    const f = tmpFile('bad.csv', `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2\nC,Aus cus,Aus,ACGG,x1,2,test\n`);
+    const f = tmpFile(
+      'bad.csv',
+      `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2\nC,Aus cus,Aus,ACGG,x1,2,test\n`,
+    );
     await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(InputError);
-    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(`${f}:3: expected 7 fields as in the header, found 6`);
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(
+      `${f}:3: expected 7 fields as in the header, found 6`,
+    );
     const r = await runStatsJob({ input: f, threads: 1, skipInvalid: true });
     expect(r.rows).toBe(1);
     expect(r.skipped.count).toBe(2);
@@ -103,7 +141,10 @@ describe('stats scanner details', () => {
   });
 
   it('checks the width of rows past the last counted column (Table 2 only)', async () => {
-    const f = tmpFile('tail.csv', `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2,train,extra\nC,Aus bus,Aus,ACGT,1\n`);
+    const f = tmpFile(
+      'tail.csv',
+      `${header}\nA,Aus bus,Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,1,2,train,extra\nC,Aus bus,Aus,ACGT,1\n`,
+    );
     const r = await runStatsJob({ input: f, threads: 1, tables: 'table2', skipInvalid: true });
     expect(r.rows).toBe(1);
     expect(r.skipped.examples.map((e) => [e.line, e.reason])).toEqual([
@@ -117,7 +158,9 @@ describe('stats scanner details', () => {
     for (let i = 0; i < 3000; i++) rows.push(`P${i},Sp ${i % 13},G${i % 5},AC${i % 17},${i % 9},${i % 4},train`);
     rows[2500] = 'P2499,Sp x,G,AC,1,2'; // line 2501, in the last third of the file
     const f = tmpFile('deep.csv', rows.join('\n') + '\n');
-    await expect(runStatsJob({ input: f, threads: 3, parallelThreshold: 0 })).rejects.toThrow(`${f}:2501: expected 7 fields as in the header, found 6`);
+    await expect(runStatsJob({ input: f, threads: 3, parallelThreshold: 0 })).rejects.toThrow(
+      `${f}:2501: expected 7 fields as in the header, found 6`,
+    );
     const r = await runStatsJob({ input: f, threads: 3, parallelThreshold: 0, skipInvalid: true });
     expect(r.threads).toBe(3);
     expect(r.rows).toBe(2999);
@@ -126,12 +169,17 @@ describe('stats scanner details', () => {
 
   it('names the line of a bad coordinate after a multi-line quoted field', async () => {
     const f = tmpFile('q.csv', `${header}\nA,"Aus\nbus",Aus,ACGT,1,2,train\nB,Aus bus,Aus,ACGT,north,2,train\n`);
-    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(`${f}:4: column 'coord-lat' value 'north': expected a number`);
+    await expect(runStatsJob({ input: f, threads: 1 })).rejects.toThrow(
+      `${f}:4: column 'coord-lat' value 'north': expected a number`,
+    );
   });
 
   it('falls back to one pass when a quoted field holds a line break at a range boundary', async () => {
     const rows: string[] = [header];
-    for (let i = 0; i < 400; i++) rows.push(`P${i},"Sp ${i % 7}\n${'x'.repeat(i % 50)}",G${i % 3},AC${i % 11},${i % 5},${i % 4},${i % 2 ? 'train' : 'test'}`);
+    for (let i = 0; i < 400; i++)
+      rows.push(
+        `P${i},"Sp ${i % 7}\n${'x'.repeat(i % 50)}",G${i % 3},AC${i % 11},${i % 5},${i % 4},${i % 2 ? 'train' : 'test'}`,
+      );
     const f = tmpFile('multi.csv', rows.join('\n') + '\n');
     const one = await runStatsJob({ input: f, threads: 1 });
     const many = await runStatsJob({ input: f, threads: 4, parallelThreshold: 0 });

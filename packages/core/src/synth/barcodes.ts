@@ -43,7 +43,11 @@ export function* iterateSyntheticBarcodes(opts: SynthBarcodesOptions): Generator
     const ord = tax.orders[fam.order];
     const name = uniqueName(rng, used, (r) => `${g.name} ${epithet(r)}`);
     const n = Array.isArray(opts.perSpecies) ? rng.int(opts.perSpecies[0], opts.perSpecies[1]) : opts.perSpecies;
-    const consensus = mutate(g.seq, DIVERGENCE.species[0] + rng.random() * (DIVERGENCE.species[1] - DIVERGENCE.species[0]), rng);
+    const consensus = mutate(
+      g.seq,
+      DIVERGENCE.species[0] + rng.random() * (DIVERGENCE.species[1] - DIVERGENCE.species[0]),
+      rng,
+    );
     const haps: string[] = [];
     for (let i = 0; i < n; i++) {
       let seq: string;

@@ -36,7 +36,15 @@ export interface SynthOptions {
   noise?: number;
 }
 
-export const NOISE_KINDS = ['case', 'malaise', 'padding', 'missing-genus', 'genus-typo', 'whitespace', 'open-nomenclature'] as const;
+export const NOISE_KINDS = [
+  'case',
+  'malaise',
+  'padding',
+  'missing-genus',
+  'genus-typo',
+  'whitespace',
+  'open-nomenclature',
+] as const;
 
 /** Applies one annotation error to a row's labels (in place); returns false when none applies. */
 function addNoise(f: string[], rng: Rng): boolean {
@@ -51,7 +59,9 @@ function addNoise(f: string[], rng: Rng): boolean {
   switch (kind) {
     case 'case':
       if (species && rng.random() < 0.5) f[F.species] = species.charAt(0).toLowerCase() + species.slice(1);
-      else f[F.genus] = genus.toUpperCase() === genus ? genus.toLowerCase() : genus.charAt(0).toLowerCase() + genus.slice(1);
+      else
+        f[F.genus] =
+          genus.toUpperCase() === genus ? genus.toLowerCase() : genus.charAt(0).toLowerCase() + genus.slice(1);
       return true;
     case 'genus-typo': {
       if (genus.length < 5) return false;
@@ -70,7 +80,10 @@ function addNoise(f: string[], rng: Rng): boolean {
       f[F.species] = species.replace(/ Malaise(\d+)$/, rng.random() < 0.5 ? ' Malasie$1' : ' malaise$1');
       return true;
     case 'open-nomenclature':
-      f[F.species] = rng.random() < 0.6 ? `${genus || species.split(' ')[0]} sp.` : `${genus || species.split(' ')[0]} cf. ${epithet(rng)}`;
+      f[F.species] =
+        rng.random() < 0.6
+          ? `${genus || species.split(' ')[0]} sp.`
+          : `${genus || species.split(' ')[0]} cf. ${epithet(rng)}`;
       return true;
     case 'padding': {
       const padded = species.replace(/ Malaise0+(\d)/, ' Malaise$1');
@@ -122,11 +135,31 @@ const COUNTRY_CDF = (() => {
   return c;
 })();
 
-const WELLS = Array.from({ length: 96 }, (_, i) => `${String.fromCharCode(65 + Math.floor(i / 12))}${String((i % 12) + 1).padStart(2, '0')}`);
+const WELLS = Array.from(
+  { length: 96 },
+  (_, i) => `${String.fromCharCode(65 + Math.floor(i / 12))}${String((i % 12) + 1).padStart(2, '0')}`,
+);
 const ISO: Record<string, string> = {
-  'Costa Rica': 'CR', Canada: 'CA', 'South Africa': 'ZA', Pakistan: 'PK', Thailand: 'TH', Australia: 'AU',
-  Kenya: 'KE', Madagascar: 'MG', Germany: 'DE', Argentina: 'AR', 'Papua New Guinea': 'PG', 'Saudi Arabia': 'SA',
-  Finland: 'FI', Norway: 'NO', Brazil: 'BR', Ecuador: 'EC', Egypt: 'EG', Bulgaria: 'BG', Tanzania: 'TZ', Greenland: 'GL',
+  'Costa Rica': 'CR',
+  Canada: 'CA',
+  'South Africa': 'ZA',
+  Pakistan: 'PK',
+  Thailand: 'TH',
+  Australia: 'AU',
+  Kenya: 'KE',
+  Madagascar: 'MG',
+  Germany: 'DE',
+  Argentina: 'AR',
+  'Papua New Guinea': 'PG',
+  'Saudi Arabia': 'SA',
+  Finland: 'FI',
+  Norway: 'NO',
+  Brazil: 'BR',
+  Ecuador: 'EC',
+  Egypt: 'EG',
+  Bulgaria: 'BG',
+  Tanzania: 'TZ',
+  Greenland: 'GL',
 };
 
 function speciesSeed(seed: number, i: number): number {
@@ -185,7 +218,9 @@ function plan(opts: Required<Pick<SynthOptions, 'rows' | 'seed' | 'samplesPerSpe
     if (depth[s] !== Depth.Species) continue;
     const g = tax.genera[genusOf[s]];
     const sci = !g.placeholder && rng.random() < 0.58;
-    const name = uniqueName(rng, used, (r) => (sci ? `${g.name} ${epithet(r)}` : placeholderSpeciesName(r, g.name, binUri(s))));
+    const name = uniqueName(rng, used, (r) =>
+      sci ? `${g.name} ${epithet(r)}` : placeholderSpeciesName(r, g.name, binUri(s)),
+    );
     names.set(s, name);
     if (sci) {
       scientific.add(s);
@@ -220,7 +255,11 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
   const fam = p.tax.families[g.family];
   const ord = p.tax.orders[fam.order];
   const cls = p.tax.classes[ord.cls];
-  const consensus = mutate(g.seq, DIVERGENCE.species[0] + rng.random() * (DIVERGENCE.species[1] - DIVERGENCE.species[0]), rng);
+  const consensus = mutate(
+    g.seq,
+    DIVERGENCE.species[0] + rng.random() * (DIVERGENCE.species[1] - DIVERGENCE.species[0]),
+    rng,
+  );
   const bin = binUri(s);
   // Yule process: each sample starts a new barcode with probability newRate, else repeats one in proportion to use.
   const hapOfSample = new Int32Array(n);
@@ -248,7 +287,8 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
       seq = toSequence(k ? mutate(consensus, k / COI_LENGTH, rng) : consensus);
       const u = rng.random();
       if (u < 0.05) seq = seq.slice(0, rng.int(450, COI_LENGTH - 1));
-      else if (u < 0.06) seq = seq.slice(0, rng.int(100, 600)) + 'N'.repeat(rng.int(1, 3)) + seq.slice(rng.int(601, 620));
+      else if (u < 0.06)
+        seq = seq.slice(0, rng.int(100, 600)) + 'N'.repeat(rng.int(1, 3)) + seq.slice(rng.int(601, 620));
       if (attempt > 3) k = Math.min(13, k + 1);
     }
     distinct.add(seq);
@@ -259,7 +299,14 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
     else if (d !== Depth.Family) hapDepth[h] = d;
     else {
       const v = rng.random();
-      hapDepth[h] = v < COARSE[0] ? Depth.Family : v < COARSE[0] + COARSE[1] ? Depth.Order : v < COARSE[0] + COARSE[1] + COARSE[2] ? Depth.Class : Depth.Phylum;
+      hapDepth[h] =
+        v < COARSE[0]
+          ? Depth.Family
+          : v < COARSE[0] + COARSE[1]
+            ? Depth.Order
+            : v < COARSE[0] + COARSE[1] + COARSE[2]
+              ? Depth.Class
+              : Depth.Phylum;
     }
   }
   // Splits: species-labelled barcodes follow the species-set rules; the rest are unknown -> pretrain.
@@ -271,7 +318,11 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
     let nLabelled = 0;
     for (const h of labelled) nLabelled += counts[h];
     const effective: SpeciesSet = set === 'unseen' && nLabelled < 8 ? 'heldout' : set;
-    const splits = allocateSpecies(effective, labelled.map((h) => counts[h]), rng);
+    const splits = allocateSpecies(
+      effective,
+      labelled.map((h) => counts[h]),
+      rng,
+    );
     labelled.forEach((h, j) => (hapSplit[h] = splits[j]));
   }
   const home = drawCountry(rng);
@@ -285,7 +336,8 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
     if (d >= Depth.Class) f[F.class] = cls;
     if (d >= Depth.Order) f[F.order] = ord.name;
     if (d >= Depth.Family) f[F.family] = fam.name;
-    if (d >= Depth.Subfamily && (d >= Depth.Genus || !g.subfamily.startsWith('unassigned '))) f[F.subfamily] = g.subfamily;
+    if (d >= Depth.Subfamily && (d >= Depth.Genus || !g.subfamily.startsWith('unassigned ')))
+      f[F.subfamily] = g.subfamily;
     if (d >= Depth.Genus) f[F.genus] = g.name;
     if (d >= Depth.Species) f[F.species] = name;
     f[F.taxon] = f[F.species] || f[F.genus] || f[F.subfamily] || f[F.family] || f[F.order] || f[F.class] || f[F.phylum];
@@ -336,9 +388,11 @@ function speciesRows(p: Plan, s: number, seed: number, newRate: number): Pending
  */
 export function* synthesizeMetadataRows(options: SynthOptions): Generator<string[]> {
   const rows = Math.floor(options.rows);
-  if (!(rows >= 0) || !Number.isFinite(rows)) throw new UsageError(`expected a non-negative integer, got ${options.rows}`, 'rows');
+  if (!(rows >= 0) || !Number.isFinite(rows))
+    throw new UsageError(`expected a non-negative integer, got ${options.rows}`, 'rows');
   const noiseShare = options.noise ?? 0;
-  if (!(noiseShare >= 0 && noiseShare <= 1)) throw new UsageError(`expected a share in [0, 1], got ${options.noise}`, 'noise');
+  if (!(noiseShare >= 0 && noiseShare <= 1))
+    throw new UsageError(`expected a share in [0, 1], got ${options.noise}`, 'noise');
   if (options.samplesPerSpecies !== undefined && !(options.samplesPerSpecies >= 1)) {
     throw new UsageError(`expected a number >= 1, got ${options.samplesPerSpecies}`, 'samplesPerSpecies');
   }
@@ -362,7 +416,8 @@ export function* synthesizeMetadataRows(options: SynthOptions): Generator<string
     const f = r.fields;
     const k = counter++;
     const iso = ISO[COUNTRIES[r.country][0]] ?? 'XX';
-    f[F.processid] = `GM${iso}${String.fromCharCode(65 + (k % 7))}${1000 + Math.floor(k / 7)}-${String(17 + (k % 6)).padStart(2, '0')}`;
+    f[F.processid] =
+      `GM${iso}${String.fromCharCode(65 + (k % 7))}${1000 + Math.floor(k / 7)}-${String(17 + (k % 6)).padStart(2, '0')}`;
     f[F.sampleid] = `BIOUG${String(1000 + Math.floor(k / 96)).padStart(5, '0')}-${WELLS[k % 96]}`;
     f[F.chunk] = imageChunk(f[F.processid], f[F.split]);
     if (rng.random() < 0.219) f[F.index_bioscan_1M_insect] = String(index1m++);
@@ -385,7 +440,15 @@ export function* synthesizeMetadataRows(options: SynthOptions): Generator<string
   for (const r of pool) yield emit(r);
 }
 
-const NUMERIC = new Set(['coord-lat', 'coord-lon', 'image_measurement_value', 'area_fraction', 'scale_factor', 'inferred_ranks', 'index_bioscan_1M_insect']);
+const NUMERIC = new Set([
+  'coord-lat',
+  'coord-lon',
+  'image_measurement_value',
+  'area_fraction',
+  'scale_factor',
+  'inferred_ranks',
+  'index_bioscan_1M_insect',
+]);
 
 /** Converts one row of string fields (METADATA_FIELDS order) into a typed MetadataRecord. */
 export function rowToRecord(fields: readonly string[]): MetadataRecord {
@@ -435,7 +498,12 @@ export async function runSynthJob(options: SynthJobOptions): Promise<SynthJobSum
     for (n of writeRows(writer, options, 20_000)) {
       options.onProgress?.(n, options.rows);
       await new Promise((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted) throw new Bioscan5mError(`synth interrupted after ${n} rows; nothing was written to ${options.out}`, 'BIOSCAN5M_INTERRUPTED', { cause: options.signal.reason });
+      if (options.signal?.aborted)
+        throw new Bioscan5mError(
+          `synth interrupted after ${n} rows; nothing was written to ${options.out}`,
+          'BIOSCAN5M_INTERRUPTED',
+          { cause: options.signal.reason },
+        );
     }
     writer.close();
   } finally {

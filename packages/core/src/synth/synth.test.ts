@@ -126,7 +126,9 @@ describe('synthetic barcode gap', () => {
 
   it('labels every record to species and is seeded', () => {
     expect(recs.every((r) => r.species.startsWith(`${r.genus} `))).toBe(true);
-    expect(synthesizeBarcodes({ species: 5, perSpecies: 3, seed: 3 })).toEqual(synthesizeBarcodes({ species: 5, perSpecies: 3, seed: 3 }));
+    expect(synthesizeBarcodes({ species: 5, perSpecies: 3, seed: 3 })).toEqual(
+      synthesizeBarcodes({ species: 5, perSpecies: 3, seed: 3 }),
+    );
     expect(synthesizeBarcodes({ species: 5, perSpecies: 3, seed: 3 }).length).toBe(15);
   });
 });

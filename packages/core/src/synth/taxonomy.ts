@@ -26,7 +26,13 @@ export interface SynthTaxonomy {
 }
 
 /** Divergence (p-distance) of each node's sequence from its parent's. */
-export const DIVERGENCE = { class: 0.12, order: 0.1, family: 0.08, genus: [0.04, 0.08] as const, species: [0.025, 0.075] as const };
+export const DIVERGENCE = {
+  class: 0.12,
+  order: 0.1,
+  family: 0.08,
+  genus: [0.04, 0.08] as const,
+  species: [0.025, 0.075] as const,
+};
 
 function zipf(n: number, s: number): number[] {
   return Array.from({ length: n }, (_, i) => 1 / (i + 1) ** s);
@@ -78,7 +84,8 @@ export function buildTaxonomy(speciesCount: number, seed: number): SynthTaxonomy
     const zw = zipf(perOrder[oi], 1.1);
     const zsum = zw.reduce((a, b) => a + b, 0);
     for (let k = 0; k < perOrder[oi]; k++) {
-      const name = k < real.length && !used.has(real[k]) ? (used.add(real[k]), real[k]) : uniqueName(rng, used, familyName);
+      const name =
+        k < real.length && !used.has(real[k]) ? (used.add(real[k]), real[k]) : uniqueName(rng, used, familyName);
       const nSub = rng.random() < 0.3 ? 0 : 1 + Math.floor(-Math.log(1 - rng.random()) * 0.8);
       const subfamilies: string[] = [];
       for (let s = 0; s < nSub; s++) {
@@ -118,7 +125,11 @@ export function buildTaxonomy(speciesCount: number, seed: number): SynthTaxonomy
         fam.subfamilies.length && rng.random() < 0.85
           ? fam.subfamilies[rng.int(0, fam.subfamilies.length - 1)]
           : `unassigned ${fam.name}`;
-      genus.seq = mutate(familySeqs[f], DIVERGENCE.genus[0] + rng.random() * (DIVERGENCE.genus[1] - DIVERGENCE.genus[0]), rng);
+      genus.seq = mutate(
+        familySeqs[f],
+        DIVERGENCE.genus[0] + rng.random() * (DIVERGENCE.genus[1] - DIVERGENCE.genus[0]),
+        rng,
+      );
       genusWeights[g] = (familyWeights[f] * zw[k]) / zsum;
     });
   });

@@ -6,21 +6,38 @@ import { describe, expect, it } from 'vitest';
 import { Bioscan5mError } from '../errors.js';
 import { readMetadataAll } from '../metadata/read.js';
 import { compareCodePoints } from './order.js';
-import { buildVocabularies, LabelVocabulary, loadLabelIndex, VOCAB_COLUMNS, vocabulariesFromRecords } from './vocabulary.js';
+import {
+  buildVocabularies,
+  LabelVocabulary,
+  loadLabelIndex,
+  VOCAB_COLUMNS,
+  vocabulariesFromRecords,
+} from './vocabulary.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
 const golden = path.resolve(here, '../__golden__');
 
 const fixtures = [
-  { name: 'synthetic fixture (astral labels, NA tokens, quoted commas)', file: path.join(golden, 'stats-synthetic.csv'), golden: 'stats-vocab-synthetic.json' },
-  { name: 'embedded metadata', file: path.join(repoRoot, 'apps/cli/data/metadata.csv'), golden: 'stats-vocab-metadata.json' },
+  {
+    name: 'synthetic fixture (astral labels, NA tokens, quoted commas)',
+    file: path.join(golden, 'stats-synthetic.csv'),
+    golden: 'stats-vocab-synthetic.json',
+  },
+  {
+    name: 'embedded metadata',
+    file: path.join(repoRoot, 'apps/cli/data/metadata.csv'),
+    golden: 'stats-vocab-metadata.json',
+  },
 ];
 
 describe('label vocabularies equal pandas categories (golden by scripts/stats-golden-vocab.py)', () => {
   for (const fx of fixtures) {
     it(fx.name, async () => {
-      const expected = JSON.parse(readFileSync(path.join(golden, fx.golden), 'utf8')) as Record<string, { categories: string[]; codes: number[] }>;
+      const expected = JSON.parse(readFileSync(path.join(golden, fx.golden), 'utf8')) as Record<
+        string,
+        { categories: string[]; codes: number[] }
+      >;
       const vocabs = await buildVocabularies(fx.file, VOCAB_COLUMNS, { threads: 1 });
       const { records } = await readMetadataAll(fx.file);
       const fromRecords = vocabulariesFromRecords(records);
@@ -46,7 +63,15 @@ describe('LabelIndex (Python-style two-argument API)', () => {
 });
 
 describe('LabelVocabulary', () => {
-  const orders = new LabelVocabulary('order', ['Lepidoptera', 'Diptera', '', 'Hymenoptera', 'Diptera', 'Coleoptera', 'NA']);
+  const orders = new LabelVocabulary('order', [
+    'Lepidoptera',
+    'Diptera',
+    '',
+    'Hymenoptera',
+    'Diptera',
+    'Coleoptera',
+    'NA',
+  ]);
 
   it('behaves like the Python loader label2index / index2label', () => {
     expect(orders.labels).toEqual(['Coleoptera', 'Diptera', 'Hymenoptera', 'Lepidoptera']);

@@ -108,7 +108,10 @@ export class LabelIndex {
 
   vocabulary(column: string): LabelVocabulary {
     const v = this.vocabularies[column];
-    if (!v) throw new UsageError(`no label vocabulary for column '${column}' (have: ${Object.keys(this.vocabularies).join(', ')})`);
+    if (!v)
+      throw new UsageError(
+        `no label vocabulary for column '${column}' (have: ${Object.keys(this.vocabularies).join(', ')})`,
+      );
     return v;
   }
 

@@ -4,7 +4,14 @@
  * core's one barcode rule (normalizeBarcode: gaps removed, upper-case, U read as T); a row without a single
  * A/C/G/T base is no barcode (as in `dna identify`): it is skipped, counted and listed, never silently dropped.
  */
-import { acgtCount, InputError, normalizeBarcode, openTable, TAXONOMIC_RANKS, type TaxonomicRank } from '@bioscan5m/core';
+import {
+  acgtCount,
+  InputError,
+  normalizeBarcode,
+  openTable,
+  TAXONOMIC_RANKS,
+  type TaxonomicRank,
+} from '@bioscan5m/core';
 
 export interface BarcodeSet {
   file: string;

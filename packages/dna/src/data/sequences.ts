@@ -25,7 +25,11 @@ export interface SequenceReport {
 }
 
 /** The report for a barcode set whose `sequences` (or the subset `used`) go into a model of input length maxLen. */
-export function sequenceReport(set: BarcodeSet, maxLen: number | null, used: readonly string[] = set.sequences): SequenceReport {
+export function sequenceReport(
+  set: BarcodeSet,
+  maxLen: number | null,
+  used: readonly string[] = set.sequences,
+): SequenceReport {
   let truncated = 0;
   if (maxLen !== null) for (const s of used) if (barcodeKey(s).length > maxLen) truncated++; // the tokenizer drops trailing N before cutting
   return {

@@ -17,7 +17,14 @@ export type DnaEncoderSpec =
   /** An ONNX encoder file (or its bytes): ours from runExportOnnxJob, or a BERT-style export (give k). */
   | ({ kind: 'onnx'; model: string | Uint8Array } & OnnxDnaEncoderOptions)
   /** Our checkpoint (.safetensors): run by onnxruntime ('onnx', default) or by tfjs ('tfjs'). */
-  | { kind: 'checkpoint'; checkpoint: string; engine?: 'onnx' | 'tfjs'; backend?: BackendName; batchSize?: number; threads?: number };
+  | {
+      kind: 'checkpoint';
+      checkpoint: string;
+      engine?: 'onnx' | 'tfjs';
+      backend?: BackendName;
+      batchSize?: number;
+      threads?: number;
+    };
 
 /** A DNA encoder: core's Encoder<string> plus the tokenizer it reads barcodes with. */
 export interface DnaEncoder extends Encoder<string> {
@@ -33,13 +40,26 @@ export async function createDnaEncoder(spec: DnaEncoderSpec): Promise<DnaEncoder
   }
   if (spec.kind === 'checkpoint') {
     const engine = spec.engine ?? 'onnx';
-    if (engine === 'tfjs') return (await loadModelCode()).createTfjsDnaEncoder(spec.checkpoint, { backend: spec.backend, batchSize: spec.batchSize });
+    if (engine === 'tfjs')
+      return (await loadModelCode()).createTfjsDnaEncoder(spec.checkpoint, {
+        backend: spec.backend,
+        batchSize: spec.batchSize,
+      });
     if (engine !== 'onnx') throw new UsageError(`expected 'onnx' or 'tfjs', got '${String(engine)}'`, 'engine');
     const ck = readCheckpointFile(spec.checkpoint);
     const bytes = await encoderToOnnx(ck.config, ck.encoder);
-    return withTokenizer(await createOnnxDnaEncoder(bytes, { name: basename(spec.checkpoint), batchSize: spec.batchSize, threads: spec.threads }));
+    return withTokenizer(
+      await createOnnxDnaEncoder(bytes, {
+        name: basename(spec.checkpoint),
+        batchSize: spec.batchSize,
+        threads: spec.threads,
+      }),
+    );
   }
-  throw new UsageError(`unknown DNA encoder kind '${String((spec as { kind: unknown }).kind)}' (expected 'onnx' or 'checkpoint')`, 'kind');
+  throw new UsageError(
+    `unknown DNA encoder kind '${String((spec as { kind: unknown }).kind)}' (expected 'onnx' or 'checkpoint')`,
+    'kind',
+  );
 }
 
 function withTokenizer(enc: Awaited<ReturnType<typeof createOnnxDnaEncoder>>): DnaEncoder {

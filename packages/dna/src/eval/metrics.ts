@@ -11,7 +11,8 @@ export interface ClassificationMetrics {
 }
 
 function check(yTrue: readonly string[], yPred: readonly string[]) {
-  if (yTrue.length !== yPred.length) throw new RangeError(`yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
+  if (yTrue.length !== yPred.length)
+    throw new RangeError(`yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
 }
 
 export function accuracy(yTrue: readonly string[], yPred: readonly string[]): number {
@@ -66,5 +67,10 @@ export function macroF1(yTrue: readonly string[], yPred: readonly string[]): num
 }
 
 export function classificationMetrics(yTrue: readonly string[], yPred: readonly string[]): ClassificationMetrics {
-  return { n: yTrue.length, accuracy: accuracy(yTrue, yPred), balancedAccuracy: balancedAccuracy(yTrue, yPred), macroF1: macroF1(yTrue, yPred) };
+  return {
+    n: yTrue.length,
+    accuracy: accuracy(yTrue, yPred),
+    balancedAccuracy: balancedAccuracy(yTrue, yPred),
+    macroF1: macroF1(yTrue, yPred),
+  };
 }

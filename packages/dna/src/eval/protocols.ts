@@ -14,7 +14,11 @@ export interface SplitIndices {
  * species of its first sample. Per species with >= 2 groups, about `testFraction` of its groups (at least one,
  * never all) go to test; the rest is train. A test group holding a species absent from train moves to train.
  */
-export function closedWorldSplit(sequences: readonly string[], species: readonly string[], opts: { testFraction?: number; seed?: number } = {}): SplitIndices {
+export function closedWorldSplit(
+  sequences: readonly string[],
+  species: readonly string[],
+  opts: { testFraction?: number; seed?: number } = {},
+): SplitIndices {
   const rng = createRng(opts.seed ?? 0);
   const frac = opts.testFraction ?? 0.2;
   const groups = new Map<string, number[]>();
@@ -49,7 +53,11 @@ export function closedWorldSplit(sequences: readonly string[], species: readonly
  * Open world: within genera that have >= 2 species, about `unseenFraction` of the species (at least one,
  * never all) are held out entirely as test; train keeps the others.
  */
-export function openWorldSplit(species: readonly string[], genus: readonly string[], opts: { unseenFraction?: number; seed?: number } = {}): SplitIndices {
+export function openWorldSplit(
+  species: readonly string[],
+  genus: readonly string[],
+  opts: { unseenFraction?: number; seed?: number } = {},
+): SplitIndices {
   const rng = createRng(opts.seed ?? 0);
   const frac = opts.unseenFraction ?? 0.3;
   const speciesOfGenus = new Map<string, Set<string>>();

@@ -37,7 +37,16 @@ export interface TrainClassifierOptions {
 }
 
 function newHead(d: number, classes: string[], seed: number): ClassifierHead {
-  return { classes, params: initParams([['cls.w', [d, classes.length]], ['cls.b', [classes.length]]], seed) };
+  return {
+    classes,
+    params: initParams(
+      [
+        ['cls.w', [d, classes.length]],
+        ['cls.b', [classes.length]],
+      ],
+      seed,
+    ),
+  };
 }
 
 function batches(n: number, bs: number, epochs: number, seed: number): number[][] {
@@ -58,7 +67,8 @@ export function fineTune(
   labels: readonly string[],
   opts: TrainClassifierOptions = {},
 ): ClassifierHead {
-  if (sequences.length !== labels.length) throw new Bioscan5mError(`${sequences.length} sequences but ${labels.length} labels`);
+  if (sequences.length !== labels.length)
+    throw new Bioscan5mError(`${sequences.length} sequences but ${labels.length} labels`);
   if (sequences.length === 0) throw new Bioscan5mError('fine-tuning needs labelled sequences');
   const { classes, index } = buildClassLabels(labels);
   const head = newHead(config.hidden, classes, (opts.seed ?? 0) + 101);
@@ -72,8 +82,15 @@ export function fineTune(
     const enc = tok.encodeBatch(rows.map((r) => sequences[r]));
     const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
     const { value, grads } = tf.variableGrads(() => {
-      const pooled = encoderPooled(config, params, { ids: enc.ids, attentionMask: enc.attentionMask, batch: rows.length });
-      return sparseCrossEntropy(dense(pooled, head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D), y);
+      const pooled = encoderPooled(config, params, {
+        ids: enc.ids,
+        attentionMask: enc.attentionMask,
+        batch: rows.length,
+      });
+      return sparseCrossEntropy(
+        dense(pooled, head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D),
+        y,
+      );
     }, vars);
     opt.step(grads, oneCycleLr(step, { maxLr, totalSteps: plan.length }));
     opts.onStep?.({ step: step + 1, loss: value.dataSync()[0] });
@@ -86,7 +103,12 @@ export function fineTune(
 }
 
 /** Softmax regression on fixed features X [n, d] (the linear probe). */
-export function trainLinearProbe(x: Float32Array, d: number, labels: readonly string[], opts: TrainClassifierOptions = {}): ClassifierHead {
+export function trainLinearProbe(
+  x: Float32Array,
+  d: number,
+  labels: readonly string[],
+  opts: TrainClassifierOptions = {},
+): ClassifierHead {
   const n = labels.length;
   if (x.length !== n * d) throw new RangeError(`features hold ${x.length / d} rows for ${n} labels`);
   const { classes, index } = buildClassLabels(labels);
@@ -100,7 +122,15 @@ export function trainLinearProbe(x: Float32Array, d: number, labels: readonly st
     rows.forEach((r, i) => xb.set(x.subarray(r * d, r * d + d), i * d));
     const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
     const { value, grads } = tf.variableGrads(
-      () => sparseCrossEntropy(dense(tf.tensor2d(xb, [rows.length, d]), head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D), y),
+      () =>
+        sparseCrossEntropy(
+          dense(
+            tf.tensor2d(xb, [rows.length, d]),
+            head.params.get('cls.w') as tf.Tensor2D,
+            head.params.get('cls.b') as tf.Tensor1D,
+          ),
+          y,
+        ),
       vars,
     );
     opt.step(grads, oneCycleLr(step, { maxLr, totalSteps: plan.length }));
@@ -115,7 +145,9 @@ export function trainLinearProbe(x: Float32Array, d: number, labels: readonly st
 /** Class predictions of a head over features X [n, d]. */
 export function predictWithHead(head: ClassifierHead, x: Float32Array, d: number): string[] {
   const n = x.length / d;
-  const logits = tf.tidy(() => dense(tf.tensor2d(x, [n, d]), head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D));
+  const logits = tf.tidy(() =>
+    dense(tf.tensor2d(x, [n, d]), head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D),
+  );
   const z = logits.dataSync();
   logits.dispose();
   const c = head.classes.length;

@@ -13,7 +13,9 @@ import { dense, sparseCrossEntropy } from '../model/ops.js';
 import { buildClassLabels } from './classifier.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const customGrad = tf.customGrad as unknown as (f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor }) => (...xs: tf.Tensor[]) => tf.Tensor;
+const customGrad = tf.customGrad as unknown as (
+  f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor },
+) => (...xs: tf.Tensor[]) => tf.Tensor;
 
 export interface CnnConfig {
   length: number;
@@ -120,7 +122,12 @@ function cnnShapes(cfg: CnnConfig): [string, number[]][] {
     c = f;
     l = Math.floor(l / 2);
   });
-  shapes.push(['fc.w', [l * c, cfg.dense]], ['fc.b', [cfg.dense]], ['out.w', [cfg.dense, cfg.classes.length]], ['out.b', [cfg.classes.length]]);
+  shapes.push(
+    ['fc.w', [l * c, cfg.dense]],
+    ['fc.b', [cfg.dense]],
+    ['out.w', [cfg.dense, cfg.classes.length]],
+    ['out.b', [cfg.classes.length]],
+  );
   return shapes;
 }
 
@@ -134,7 +141,9 @@ export function cnnForward(model: CnnModel, x: tf.Tensor3D): tf.Tensor2D {
     h = maxPool2(tf.reshape(conv, [b, l, f]) as tf.Tensor3D);
   });
   const [b, l, c] = h.shape;
-  const z = tf.relu(dense(tf.reshape(h, [b, l * c]) as tf.Tensor2D, P('fc.w') as tf.Tensor2D, P('fc.b') as tf.Tensor1D)) as tf.Tensor2D;
+  const z = tf.relu(
+    dense(tf.reshape(h, [b, l * c]) as tf.Tensor2D, P('fc.w') as tf.Tensor2D, P('fc.b') as tf.Tensor1D),
+  ) as tf.Tensor2D;
   return dense(z, P('out.w') as tf.Tensor2D, P('out.b') as tf.Tensor1D);
 }
 
@@ -149,10 +158,20 @@ export interface TrainCnnOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export function trainCnn(sequences: readonly string[], labels: readonly string[], opts: TrainCnnOptions = {}): CnnModel {
-  if (sequences.length === 0 || sequences.length !== labels.length) throw new Bioscan5mError('the CNN needs as many labels as sequences (at least one)');
+export function trainCnn(
+  sequences: readonly string[],
+  labels: readonly string[],
+  opts: TrainCnnOptions = {},
+): CnnModel {
+  if (sequences.length === 0 || sequences.length !== labels.length)
+    throw new Bioscan5mError('the CNN needs as many labels as sequences (at least one)');
   const { classes, index } = buildClassLabels(labels);
-  const config: CnnConfig = { length: opts.length ?? 660, channels: opts.channels ?? [64, 64, 64], dense: opts.dense ?? 500, classes };
+  const config: CnnConfig = {
+    length: opts.length ?? 660,
+    channels: opts.channels ?? [64, 64, 64],
+    dense: opts.dense ?? 500,
+    classes,
+  };
   const model: CnnModel = { config, params: initParams(cnnShapes(config), (opts.seed ?? 0) + 303) };
   // He initialisation suits ReLU better than BERT's N(0, 0.02).
   for (const [name, v] of model.params) if (name.endsWith('.w')) v.assign(tf.mul(v, Math.sqrt(2 / v.shape[0]) / 0.02));
@@ -167,9 +186,15 @@ export function trainCnn(sequences: readonly string[], labels: readonly string[]
     const order = rng.shuffle(Array.from({ length: sequences.length }, (_, i) => i));
     for (let s = 0; s < order.length; s += bs) {
       const rows = order.slice(s, s + bs);
-      const x = oneHotDna(rows.map((r) => sequences[r]), config.length);
+      const x = oneHotDna(
+        rows.map((r) => sequences[r]),
+        config.length,
+      );
       const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-      const { value, grads } = tf.variableGrads(() => sparseCrossEntropy(cnnForward(model, tf.tensor3d(x, [rows.length, config.length, 5])), y), vars);
+      const { value, grads } = tf.variableGrads(
+        () => sparseCrossEntropy(cnnForward(model, tf.tensor3d(x, [rows.length, config.length, 5])), y),
+        vars,
+      );
       opt.step(grads, oneCycleLr(step, { maxLr: opts.maxLr ?? 1e-3, totalSteps: steps }));
       value.dispose();
       for (const g of Object.values(grads)) g.dispose();

@@ -12,7 +12,8 @@ import { accuracy } from '../eval/metrics.js';
 function synthetic(seed: number, perSpecies: number) {
   const rng = createRng(seed);
   const rand = (n: number) => Array.from({ length: n }, () => 'ACGT'[rng.int(0, 3)]).join('');
-  const mutate = (s: string, p: number) => Array.from(s, (c) => (rng.random() < p ? 'ACGT'[rng.int(0, 3)] : c)).join('');
+  const mutate = (s: string, p: number) =>
+    Array.from(s, (c) => (rng.random() < p ? 'ACGT'[rng.int(0, 3)] : c)).join('');
   const rows: { seq: string; species: string; genus: string }[] = [];
   for (let g = 0; g < 3; g++) {
     const gt = rand(240);
@@ -44,27 +45,94 @@ describe('task heads on generated barcodes', () => {
     const params = initParams(encoderParamShapes(cfg), 5);
     const before = params.get('layer0.qkv.w')!.dataSync().slice();
     // Linear probe and 1-NN on the frozen (random) encoder: pooled k-mer embeddings already separate species.
-    const xTrain = embedSequences(cfg, params, train.map((r) => r.seq));
-    const xTest = embedSequences(cfg, params, test.map((r) => r.seq));
-    const probe = trainLinearProbe(xTrain, cfg.hidden, train.map((r) => r.species), { epochs: 150, maxLr: 5e-2, batchSize: 16 });
-    expect(accuracy(test.map((r) => r.species), predictWithHead(probe, xTest, cfg.hidden))).toBeGreaterThan(0.5);
+    const xTrain = embedSequences(
+      cfg,
+      params,
+      train.map((r) => r.seq),
+    );
+    const xTest = embedSequences(
+      cfg,
+      params,
+      test.map((r) => r.seq),
+    );
+    const probe = trainLinearProbe(
+      xTrain,
+      cfg.hidden,
+      train.map((r) => r.species),
+      { epochs: 150, maxLr: 5e-2, batchSize: 16 },
+    );
+    expect(
+      accuracy(
+        test.map((r) => r.species),
+        predictWithHead(probe, xTest, cfg.hidden),
+      ),
+    ).toBeGreaterThan(0.5);
     // Genus of unseen species: keys are species s0 of every genus, queries species s1.
     const keys = train.filter((r) => r.species.endsWith('s0'));
     const queries = test.filter((r) => r.species.endsWith('s1'));
-    const pred = knnPredict(embedSequences(cfg, params, keys.map((r) => r.seq)), keys.map((r) => r.genus), embedSequences(cfg, params, queries.map((r) => r.seq)), cfg.hidden);
-    expect(accuracy(queries.map((r) => r.genus), pred)).toBeGreaterThan(0.6);
+    const pred = knnPredict(
+      embedSequences(
+        cfg,
+        params,
+        keys.map((r) => r.seq),
+      ),
+      keys.map((r) => r.genus),
+      embedSequences(
+        cfg,
+        params,
+        queries.map((r) => r.seq),
+      ),
+      cfg.hidden,
+    );
+    expect(
+      accuracy(
+        queries.map((r) => r.genus),
+        pred,
+      ),
+    ).toBeGreaterThan(0.6);
     // Fine-tuning updates the encoder and learns the species.
-    const head = fineTune(cfg, params, train.map((r) => r.seq), train.map((r) => r.species), { epochs: 12, batchSize: 8, maxLr: 1e-2 });
+    const head = fineTune(
+      cfg,
+      params,
+      train.map((r) => r.seq),
+      train.map((r) => r.species),
+      { epochs: 12, batchSize: 8, maxLr: 1e-2 },
+    );
     expect(Array.from(params.get('layer0.qkv.w')!.dataSync())).not.toEqual(Array.from(before));
-    const ft = predictWithHead(head, embedSequences(cfg, params, test.map((r) => r.seq)), cfg.hidden);
-    expect(accuracy(test.map((r) => r.species), ft)).toBeGreaterThan(0.5);
+    const ft = predictWithHead(
+      head,
+      embedSequences(
+        cfg,
+        params,
+        test.map((r) => r.seq),
+      ),
+      cfg.hidden,
+    );
+    expect(
+      accuracy(
+        test.map((r) => r.species),
+        ft,
+      ),
+    ).toBeGreaterThan(0.5);
   });
 
   it('CNN baseline (im2col convolutions) learns species from one-hot DNA', () => {
     const x = oneHotDna(['ACGTN-'], 8);
     expect(Array.from(x.subarray(0, 10))).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
     expect(Array.from(x.subarray(20, 40))).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-    const model = trainCnn(train.map((r) => r.seq), train.map((r) => r.species), { length: 240, channels: [16, 16], dense: 32, epochs: 20, batchSize: 8, maxLr: 5e-3 });
-    expect(accuracy(test.map((r) => r.species), predictCnn(model, test.map((r) => r.seq)))).toBeGreaterThan(0.7);
+    const model = trainCnn(
+      train.map((r) => r.seq),
+      train.map((r) => r.species),
+      { length: 240, channels: [16, 16], dense: 32, epochs: 20, batchSize: 8, maxLr: 5e-3 },
+    );
+    expect(
+      accuracy(
+        test.map((r) => r.species),
+        predictCnn(
+          model,
+          test.map((r) => r.seq),
+        ),
+      ),
+    ).toBeGreaterThan(0.7);
   });
 });

@@ -45,7 +45,12 @@ export function cosineNearest(keys: Float32Array, queries: Float32Array, d: numb
 }
 
 /** Label of the cosine-nearest key for every query. */
-export function knnPredict(keys: Float32Array, keyLabels: readonly string[], queries: Float32Array, d: number): string[] {
+export function knnPredict(
+  keys: Float32Array,
+  keyLabels: readonly string[],
+  queries: Float32Array,
+  d: number,
+): string[] {
   const { index } = cosineNearest(keys, queries, d);
   return Array.from(index, (i) => (i >= 0 ? keyLabels[i] : ''));
 }

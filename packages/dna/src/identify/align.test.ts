@@ -69,7 +69,14 @@ describe('k-mer candidate search', () => {
 describe('hit packing for worker messages', async () => {
   const { packHits, unpackHits } = await import('./search-pool.js');
   it('round-trips hit lists, empty ones included', () => {
-    const lists = [[], [{ group: 3, identity: 0.987, matches: 640, columns: 648 }, { group: 0, identity: 0.5, matches: 1, columns: 2 }], []];
+    const lists = [
+      [],
+      [
+        { group: 3, identity: 0.987, matches: 640, columns: 648 },
+        { group: 0, identity: 0.5, matches: 1, columns: 2 },
+      ],
+      [],
+    ];
     expect(unpackHits(packHits(lists))).toEqual(lists);
   });
 });

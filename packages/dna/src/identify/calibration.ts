@@ -66,7 +66,10 @@ function solve(A: number[][], b: number[]): number[] | null {
  * Fits P(correct | evidence). Returns null when the samples cannot support a fit (fewer than 20, or all of one
  * outcome); an L2 penalty keeps separable data from diverging.
  */
-export function fitCalibrator(samples: readonly { evidence: Evidence; correct: boolean }[], l2 = 0.1): Calibrator | null {
+export function fitCalibrator(
+  samples: readonly { evidence: Evidence; correct: boolean }[],
+  l2 = 0.1,
+): Calibrator | null {
   if (samples.length < 20) return null;
   const pos = samples.filter((s) => s.correct).length;
   if (pos === 0 || pos === samples.length) return null;

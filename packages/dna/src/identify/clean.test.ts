@@ -17,11 +17,19 @@ describe('cleanBarcode', () => {
 
   it("counts gaps, lower case, U and invalid characters as core's countBarcode does (any input)", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'ACGTUacgtuRYNn-.~ ?*1é\t'.split('')), maxLength: 80 }), (raw) => {
-        const mine = cleanBarcode(raw).counts;
-        const core = countBarcode(raw);
-        expect([mine.gaps, mine.lowercase, mine.uracil, mine.invalid]).toEqual([core.gaps, core.lowercase, core.uracil, core.invalid]);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'ACGTUacgtuRYNn-.~ ?*1é\t'.split('')), maxLength: 80 }),
+        (raw) => {
+          const mine = cleanBarcode(raw).counts;
+          const core = countBarcode(raw);
+          expect([mine.gaps, mine.lowercase, mine.uracil, mine.invalid]).toEqual([
+            core.gaps,
+            core.lowercase,
+            core.uracil,
+            core.invalid,
+          ]);
+        },
+      ),
     );
   });
 

@@ -2,7 +2,7 @@
  * File edges of identification: reference CSV/TSV, query CSV/TSV or FASTA, prediction CSV (atomic write), and
  * the run summary (counts, cleaning, accuracy when queries carry labels, throughput).
  */
-import { Bioscan5mError, InputError, openTable, checkOutputPaths, createTableWriter, type JobControl } from '@bioscan5m/core';
+import { Bioscan5mError, openTable, checkOutputPaths, createTableWriter, type JobControl } from '@bioscan5m/core';
 import { existsSync } from 'node:fs';
 import { throwIfAborted, withAbort } from '../abort.js';
 import { readFasta, looksLikeFasta } from '../io/fasta.js';
@@ -20,7 +20,15 @@ export interface QueryRecord {
   lineage?: string[];
 }
 
-export const PREDICTION_COLUMNS = ['record_id', ...IDENTIFY_RANKS, 'confidence', 'novel', 'identity', 'nearest_record_id', 'note'] as const;
+export const PREDICTION_COLUMNS = [
+  'record_id',
+  ...IDENTIFY_RANKS,
+  'confidence',
+  'novel',
+  'identity',
+  'nearest_record_id',
+  'note',
+] as const;
 
 function assertExists(file: string, what: string): void {
   if (!existsSync(file)) throw new Bioscan5mError(`${what} file not found: ${file}`, 'BIOSCAN5M_IO');
@@ -54,7 +62,8 @@ export async function readQueryFile(file: string): Promise<QueryRecord[]> {
   assertExists(file, 'query');
   const out: QueryRecord[] = [];
   if (looksLikeFasta(file)) {
-    for await (const rec of readFasta(file)) out.push({ id: rec.id || String(out.length), barcode: rec.sequence, line: rec.line });
+    for await (const rec of readFasta(file))
+      out.push({ id: rec.id || String(out.length), barcode: rec.sequence, line: rec.line });
     return out;
   }
   const table = await openTable(file);
@@ -109,7 +118,10 @@ export interface IdentifyJobSummary {
 }
 
 /** Per-rank accuracy of predictions against the queries' own labels. */
-export function scoreIdentifications(queries: readonly QueryRecord[], preds: readonly Identification[]): Record<string, RankAccuracy> {
+export function scoreIdentifications(
+  queries: readonly QueryRecord[],
+  preds: readonly Identification[],
+): Record<string, RankAccuracy> {
   const acc: Record<string, RankAccuracy> = {};
   IDENTIFY_RANKS.forEach((rank, r) => {
     let correct = 0;
@@ -147,7 +159,10 @@ export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<Identify
   const queries = await readQueryFile(queryFile);
   let identifier: BarcodeIdentifier;
   try {
-    identifier = await BarcodeIdentifier.buildAsync(refs, { ...opts, onProgress: withAbort(opts.signal, opts.onProgress) });
+    identifier = await BarcodeIdentifier.buildAsync(refs, {
+      ...opts,
+      onProgress: withAbort(opts.signal, opts.onProgress),
+    });
   } catch (err) {
     if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
     throw err;
@@ -182,7 +197,10 @@ export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<Identify
         problems.push({ id: q.id, line: q.line, reason: note });
       } else if (p.status === 'no-hit') {
         noHit++;
-        note = p.identity > 0 ? `no similar reference barcode (best identity ${p.identity} is no better than the query shuffled)` : 'no similar reference barcode';
+        note =
+          p.identity > 0
+            ? `no similar reference barcode (best identity ${p.identity} is no better than the query shuffled)`
+            : 'no similar reference barcode';
         problems.push({ id: q.id, line: q.line, reason: note });
       }
       if (p.novel) novel++;

@@ -89,7 +89,10 @@ describe('BarcodeIdentifier on generated barcodes', () => {
     const q = closed[0];
     const s = q.dna_barcode;
     const messy = '---' + s.slice(0, 100).toLowerCase() + 'RY' + s.slice(102, 300) + s.slice(303) + 'NNN--';
-    const rc = [...s].reverse().map((c) => ({ A: 'T', C: 'G', G: 'C', T: 'A' })[c] ?? 'N').join('');
+    const rc = [...s]
+      .reverse()
+      .map((c) => ({ A: 'T', C: 'G', G: 'C', T: 'A' })[c] ?? 'N')
+      .join('');
     for (const variant of [messy, rc]) {
       const p = identifier.identify(variant);
       expect(p.status).toBe('ok');
@@ -157,7 +160,11 @@ describe.skipIf(!HAVE_REAL)('BarcodeIdentifier on real COI barcodes (shared data
     const p = await buildIdentifyProtocol(REAL_BARCODES, 7);
     const col = (n: string) => p.header.indexOf(n);
     const ranks = IDENTIFY_RANKS.map(col);
-    const refs = p.reference.map((r) => ({ id: r[col('record_id')], barcode: r[col('dna_barcode')], lineage: ranks.map((c) => r[c]) }));
+    const refs = p.reference.map((r) => ({
+      id: r[col('record_id')],
+      barcode: r[col('dna_barcode')],
+      lineage: ranks.map((c) => r[c]),
+    }));
     const identifier = BarcodeIdentifier.build(refs);
     // The real data has a barcode gap of a few percent.
     expect(identifier.info.speciesThreshold).toBeGreaterThan(0.93);

@@ -12,7 +12,13 @@ import { cleanBarcode, type CleanedBarcode, type CleaningCounts } from './clean.
 import { SearchPool, searchBothStrands, shareSearchData, type SearchJob } from './search-pool.js';
 import { buildKmerIndex, type KmerIndex } from './kmer-index.js';
 import { Searcher, type Hit } from './search.js';
-import { buildReferenceSet, IDENTIFY_RANKS, type ReferenceRecord, type ReferenceSet, type SkippedReference } from './reference.js';
+import {
+  buildReferenceSet,
+  IDENTIFY_RANKS,
+  type ReferenceRecord,
+  type ReferenceSet,
+  type SkippedReference,
+} from './reference.js';
 import { fitCalibrator, heuristicCalibrator, type Calibrator, type Evidence } from './calibration.js';
 
 const SPECIES = 6;
@@ -133,7 +139,12 @@ export class BarcodeIdentifier {
     private readonly opts: IdentifierOptions,
     t0: number,
   ) {
-    this.searcher = new Searcher(index, ref.sequences, ref.acgt, { candidates: opts.candidates, indelSuspect: opts.indelSuspect, maxOcc: opts.maxOcc, verify: opts.verify });
+    this.searcher = new Searcher(index, ref.sequences, ref.acgt, {
+      candidates: opts.candidates,
+      indelSuspect: opts.indelSuspect,
+      maxOcc: opts.maxOcc,
+      verify: opts.verify,
+    });
     this.speciesCal = heuristicCalibrator(DEFAULT_THRESHOLD);
     this.genusCal = heuristicCalibrator(0.9);
     this.info = {
@@ -182,7 +193,10 @@ export class BarcodeIdentifier {
    * As build, with the leave-one-out searches (and later identifyManyAsync) spread over worker threads. Call
    * close() when done (the workers do not keep the process alive, but hold memory).
    */
-  static async buildAsync(records: Iterable<ReferenceRecord>, opts: IdentifierOptions = {}): Promise<BarcodeIdentifier> {
+  static async buildAsync(
+    records: Iterable<ReferenceRecord>,
+    opts: IdentifierOptions = {},
+  ): Promise<BarcodeIdentifier> {
     const id = BarcodeIdentifier.prepare(records, opts);
     const threads = opts.threads ?? 1;
     if (threads > 1) {
@@ -193,7 +207,12 @@ export class BarcodeIdentifier {
       const samples = id.calibrationGroups();
       let hits: Hit[][];
       if (id.pool) {
-        const jobs: SearchJob[] = samples.map((g) => ({ codes: id.ref.sequences[g], acgt: id.ref.acgt[g], exclude: g, bothStrands: false }));
+        const jobs: SearchJob[] = samples.map((g) => ({
+          codes: id.ref.sequences[g],
+          acgt: id.ref.acgt[g],
+          exclude: g,
+          bothStrands: false,
+        }));
         hits = await id.pool.run(jobs, opts.onProgress);
       } else {
         hits = samples.map((g, i) => {
@@ -235,7 +254,10 @@ export class BarcodeIdentifier {
   }
 
   /** Identifies many barcodes in input order, reporting progress (one thread). */
-  identifyMany(barcodes: readonly (string | CleanedBarcode)[], onProgress?: (done: number, total: number) => void): Identification[] {
+  identifyMany(
+    barcodes: readonly (string | CleanedBarcode)[],
+    onProgress?: (done: number, total: number) => void,
+  ): Identification[] {
     const out: Identification[] = [];
     const every = Math.max(1, Math.floor(barcodes.length / 200));
     for (let i = 0; i < barcodes.length; i++) {
@@ -246,7 +268,10 @@ export class BarcodeIdentifier {
   }
 
   /** As identifyMany, on the worker threads of buildAsync when there are any. */
-  async identifyManyAsync(barcodes: readonly (string | CleanedBarcode)[], onProgress?: (done: number, total: number) => void): Promise<Identification[]> {
+  async identifyManyAsync(
+    barcodes: readonly (string | CleanedBarcode)[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Identification[]> {
     if (!this.pool) return this.identifyMany(barcodes, onProgress);
     const cleaned = barcodes.map((b) => (typeof b === 'string' ? cleanBarcode(b) : b));
     const usable: number[] = [];
@@ -286,7 +311,8 @@ export class BarcodeIdentifier {
       codes[j] = t;
     }
     let best = 0;
-    for (const h of hits.slice(0, CHANCE_REFERENCES)) best = Math.max(best, this.searcher.pairIdentity(codes, cleaned.acgt, h.group));
+    for (const h of hits.slice(0, CHANCE_REFERENCES))
+      best = Math.max(best, this.searcher.pairIdentity(codes, cleaned.acgt, h.group));
     return best;
   }
 
@@ -298,11 +324,27 @@ export class BarcodeIdentifier {
   private finish(cleaned: CleanedBarcode, hits: Hit[]): Identification {
     const empty = (): string[] => IDENTIFY_RANKS.map(() => '');
     if (!this.usable(cleaned)) {
-      return { lineage: empty(), confidence: 0, novel: false, identity: 0, nearest: '', status: 'no-sequence', cleaning: cleaned.counts };
+      return {
+        lineage: empty(),
+        confidence: 0,
+        novel: false,
+        identity: 0,
+        nearest: '',
+        status: 'no-sequence',
+        cleaning: cleaned.counts,
+      };
     }
     if (hits.length === 0 || this.atChance(cleaned, hits)) {
       const identity = hits.length ? round4(hits[0].identity) : 0;
-      return { lineage: empty(), confidence: 0, novel: true, identity, nearest: '', status: 'no-hit', cleaning: cleaned.counts };
+      return {
+        lineage: empty(),
+        confidence: 0,
+        novel: true,
+        identity,
+        nearest: '',
+        status: 'no-hit',
+        cleaning: cleaned.counts,
+      };
     }
     const d = this.decide(hits, this.info.speciesThreshold, this.speciesFloor);
     let confidence = (d.novel ? this.genusCal : this.speciesCal).predict(d.evidence);
@@ -325,7 +367,11 @@ export class BarcodeIdentifier {
   }
 
   /** Weighted vote at `rank` over hits inside the vote window. */
-  private vote(hits: Hit[], rank: number, minIdentity: number): { label: string; lineage: number; share: number; margin: number } | null {
+  private vote(
+    hits: Hit[],
+    rank: number,
+    minIdentity: number,
+  ): { label: string; lineage: number; share: number; margin: number } | null {
     const best = hits[0].identity;
     const window = this.opts.voteWindow ?? 0.02;
     const scale = this.opts.voteScale ?? 0.004;
@@ -400,7 +446,12 @@ export class BarcodeIdentifier {
       const lineage = [...this.ref.lineages[v.lineage]].map((x, r) => (r <= rank ? x : ''));
       return { lineage, novel, rank, evidence: { identity: best, share: v.share, margin: v.margin } };
     }
-    return { lineage: IDENTIFY_RANKS.map(() => ''), novel, rank: -1, evidence: { identity: best, share: 0, margin: 0 } };
+    return {
+      lineage: IDENTIFY_RANKS.map(() => ''),
+      novel,
+      rank: -1,
+      evidence: { identity: best, share: 0, margin: 0 },
+    };
   }
 
   /**
@@ -464,7 +515,9 @@ export class BarcodeIdentifier {
         // barcode", so that it does not depend on how many singletons the reference holds) of "species present
         // iff best identity >= t" for every candidate t. The curve is flat near its top, so the lowest t within
         // `thresholdSlack` of the best is taken: fewer seen species called novel, at little cost in detection.
-        const pts = labelled.map((c) => ({ id: c.hits[0].identity, present: c.speciesPresent })).sort((a, b) => a.id - b.id);
+        const pts = labelled
+          .map((c) => ({ id: c.hits[0].identity, present: c.speciesPresent }))
+          .sort((a, b) => a.id - b.id);
         const P = pts.filter((p) => p.present).length;
         const A = pts.length - P;
         let presentRight = P; // t below everything: all called present

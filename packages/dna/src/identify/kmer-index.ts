@@ -31,14 +31,19 @@ const GOLDEN = 0x9e3779b1;
 
 /** Whether a packed k-mer is kept under 1/s sampling: its hash falls in the lowest 1/s of the 32-bit range. */
 export function keepKmer(kmer: number, sampling: number): boolean {
-  return sampling === 1 || (Math.imul(kmer ^ (kmer >>> 15), GOLDEN) >>> 0) < 0x100000000 / sampling;
+  return sampling === 1 || Math.imul(kmer ^ (kmer >>> 15), GOLDEN) >>> 0 < 0x100000000 / sampling;
 }
 
 /**
  * Calls `fn(kmer, pos)` for every k-mer without N kept under sampling. Positions are clipped to 65535 in the
  * index (COI barcodes are ~650 nt; longer inputs still work, their diagonal estimate just saturates).
  */
-export function forEachKmer(codes: Uint8Array, k: number, sampling: number, fn: (kmer: number, pos: number) => void): void {
+export function forEachKmer(
+  codes: Uint8Array,
+  k: number,
+  sampling: number,
+  fn: (kmer: number, pos: number) => void,
+): void {
   const mask = k === 16 ? 0xffffffff : (1 << (2 * k)) - 1;
   let kmer = 0;
   let valid = 0;
@@ -55,7 +60,6 @@ export function forEachKmer(codes: Uint8Array, k: number, sampling: number, fn: 
     }
   }
 }
-
 
 export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptions = {}): KmerIndex {
   let k = opts.k ?? 12;

@@ -81,7 +81,10 @@ export async function buildIdentifyProtocol(file: string, seed = 7): Promise<Ide
   for (const [, sps] of [...genusSpecies.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (sps.length < 2) continue;
     const shuffled = rng.shuffle([...sps]);
-    const nOpen = Math.min(sps.length - 1, Math.max(rng.random() < 0.2 * sps.length ? 1 : 0, Math.floor(0.2 * sps.length)));
+    const nOpen = Math.min(
+      sps.length - 1,
+      Math.max(rng.random() < 0.2 * sps.length ? 1 : 0, Math.floor(0.2 * sps.length)),
+    );
     let taken = 0;
     for (const sp of shuffled) {
       if (taken >= nOpen) break;

@@ -26,14 +26,22 @@ export interface SharedSearchData {
   options: SearchOptions;
 }
 
-function shared<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, Ctor: new (b: SharedArrayBuffer) => T): T {
+function shared<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(
+  a: T,
+  Ctor: new (b: SharedArrayBuffer) => T,
+): T {
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
   out.set(a as never);
   return out;
 }
 
 /** Copies what a search needs into shared memory. */
-export function shareSearchData(index: KmerIndex, sequences: readonly Uint8Array[], acgt: Int32Array, options: SearchOptions): SharedSearchData {
+export function shareSearchData(
+  index: KmerIndex,
+  sequences: readonly Uint8Array[],
+  acgt: Int32Array,
+  options: SearchOptions,
+): SharedSearchData {
   const seqOffsets = new Int32Array(new SharedArrayBuffer(4 * (sequences.length + 1)));
   for (let i = 0; i < sequences.length; i++) seqOffsets[i + 1] = seqOffsets[i] + sequences[i].length;
   const seqAll = new Uint8Array(new SharedArrayBuffer(seqOffsets[sequences.length]));
@@ -53,8 +61,17 @@ export function shareSearchData(index: KmerIndex, sequences: readonly Uint8Array
 
 /** A Searcher over shared data (used inside workers). */
 export function searcherFromShared(d: SharedSearchData): Searcher {
-  const sequences = Array.from({ length: d.seqOffsets.length - 1 }, (_, i) => d.seqAll.subarray(d.seqOffsets[i], d.seqOffsets[i + 1]));
-  const index: KmerIndex = { k: d.k, sampling: d.sampling, offsets: d.offsets, seqIds: d.seqIds, positions: d.positions, size: d.seqIds.length };
+  const sequences = Array.from({ length: d.seqOffsets.length - 1 }, (_, i) =>
+    d.seqAll.subarray(d.seqOffsets[i], d.seqOffsets[i + 1]),
+  );
+  const index: KmerIndex = {
+    k: d.k,
+    sampling: d.sampling,
+    offsets: d.offsets,
+    seqIds: d.seqIds,
+    positions: d.positions,
+    size: d.seqIds.length,
+  };
   return new Searcher(index, sequences, d.acgt, d.options);
 }
 
@@ -62,7 +79,13 @@ export function searcherFromShared(d: SharedSearchData): Searcher {
  * Forward search, and the reverse strand when the forward one finds little (barcodes submitted reverse-
  * complemented: unrelated COI barcodes are still ~75% identical, a reverse-strand one against forward ones ~50%).
  */
-export function searchBothStrands(searcher: Searcher, codes: Uint8Array, acgt: number, exclude = -1, bothStrands = true): Hit[] {
+export function searchBothStrands(
+  searcher: Searcher,
+  codes: Uint8Array,
+  acgt: number,
+  exclude = -1,
+  bothStrands = true,
+): Hit[] {
   const hits = searcher.search(codes, acgt, exclude);
   if (!bothStrands || (hits.length && hits[0].identity >= 0.7)) return hits;
   const rc = searcher.search(reverseComplement(codes), acgt, exclude);
@@ -93,7 +116,8 @@ export function unpackHits(buf: Float64Array): Hit[][] {
   while (p < buf.length) {
     const n = buf[p++];
     const l: Hit[] = [];
-    for (let i = 0; i < n; i++, p += 4) l.push({ group: buf[p], identity: buf[p + 1], matches: buf[p + 2], columns: buf[p + 3] });
+    for (let i = 0; i < n; i++, p += 4)
+      l.push({ group: buf[p], identity: buf[p + 1], matches: buf[p + 2], columns: buf[p + 3] });
     out.push(l);
   }
   return out;
@@ -143,7 +167,11 @@ export class SearchPool {
    * Starts `threads` workers over `data`; resolves to null when the worker entry is not there (TypeScript sources
    * under a test runner) or a worker fails to start: then the caller searches on its own thread.
    */
-  static async create(data: SharedSearchData, threads: number, entry: URL | null = workerEntry()): Promise<SearchPool | null> {
+  static async create(
+    data: SharedSearchData,
+    threads: number,
+    entry: URL | null = workerEntry(),
+  ): Promise<SearchPool | null> {
     if (threads < 2 || !entry) return null;
     const workers: Worker[] = [];
     try {
@@ -152,7 +180,9 @@ export class SearchPool {
           const w = new Worker(entry, { workerData: { data } });
           workers.push(w);
           return new Promise<void>((resolve, reject) => {
-            w.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error))));
+            w.once('message', (m: { ready?: boolean; error?: string }) =>
+              m.ready ? resolve() : reject(new Error(m.error)),
+            );
             w.once('error', reject);
           });
         }),

@@ -4,7 +4,13 @@
  * worker starts in milliseconds (it used to import the whole package, tfjs included: ~2 s each).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { packHits, searchBothStrands, searcherFromShared, type SearchBatch, type SharedSearchData } from './search-pool.js';
+import {
+  packHits,
+  searchBothStrands,
+  searcherFromShared,
+  type SearchBatch,
+  type SharedSearchData,
+} from './search-pool.js';
 import type { Hit } from './search.js';
 
 const port = parentPort;

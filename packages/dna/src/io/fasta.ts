@@ -21,10 +21,14 @@ export interface FastaRecord {
 /** A missing file or a folder, named, before anything reads it. */
 function checkInputFile(file: string, expected: string): void {
   try {
-    if (statSync(file).isDirectory()) throw new Bioscan5mError(`${file}: is a directory, expected ${expected}`, 'BIOSCAN5M_IO');
+    if (statSync(file).isDirectory())
+      throw new Bioscan5mError(`${file}: is a directory, expected ${expected}`, 'BIOSCAN5M_IO');
   } catch (err) {
     if (err instanceof Bioscan5mError) throw err;
-    throw new Bioscan5mError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'BIOSCAN5M_IO',
+    );
   }
 }
 
@@ -58,7 +62,8 @@ export async function* readFasta(file: string): AsyncGenerator<FastaRecord> {
       } else {
         const text = line.trim();
         if (!text) continue;
-        if (!current) throw new InputError({ file, line: lineNo }, 'sequence text before the first FASTA header (">id")');
+        if (!current)
+          throw new InputError({ file, line: lineNo }, 'sequence text before the first FASTA header (">id")');
         parts.push(text);
       }
     }
@@ -78,7 +83,10 @@ export function looksLikeFasta(file: string): boolean {
   try {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    const text = buf
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     return text.trimStart().startsWith('>');
   } finally {
     closeSync(fd);

@@ -8,11 +8,22 @@ import type { DnaEmbedJobOptions, DnaEmbedJobSummary } from './types.js';
 
 export async function runDnaEmbedJob(o: DnaEmbedJobOptions): Promise<DnaEmbedJobSummary> {
   const t0 = performance.now();
-  const model = o.encoder.kind === 'checkpoint' ? o.encoder.checkpoint : typeof o.encoder.model === 'string' ? o.encoder.model : undefined;
+  const model =
+    o.encoder.kind === 'checkpoint'
+      ? o.encoder.checkpoint
+      : typeof o.encoder.model === 'string'
+        ? o.encoder.model
+        : undefined;
   checkOutputPaths({ inputs: { data: o.data, encoder: model }, outputs: { out: o.out } });
   const set = await readBarcodes(o.data);
-  if (set.sequences.length === 0) throw new InputError({ file: o.data }, `no DNA sequences to embed (${set.skipped.length} rows without an A/C/G/T base)`);
-  const encoder = await createDnaEncoder(o.encoder.kind === 'checkpoint' ? { backend: o.backend, ...o.encoder } : o.encoder);
+  if (set.sequences.length === 0)
+    throw new InputError(
+      { file: o.data },
+      `no DNA sequences to embed (${set.skipped.length} rows without an A/C/G/T base)`,
+    );
+  const encoder = await createDnaEncoder(
+    o.encoder.kind === 'checkpoint' ? { backend: o.backend, ...o.encoder } : o.encoder,
+  );
   try {
     const e = await embedAll(encoder, set.sequences, o);
     writeNpy(o.out, e.data, [e.rows, e.dim]);

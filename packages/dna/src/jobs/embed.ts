@@ -6,7 +6,11 @@ import { throwIfAborted } from '../abort.js';
 /** Sequences per encoder call: bounds memory and gives progress a useful grain. */
 const CHUNK = 256;
 
-export async function embedAll(encoder: DnaEncoder, sequences: readonly string[], control: JobControl = {}): Promise<Embeddings> {
+export async function embedAll(
+  encoder: DnaEncoder,
+  sequences: readonly string[],
+  control: JobControl = {},
+): Promise<Embeddings> {
   const parts: Embeddings[] = [];
   control.onProgress?.(0, sequences.length);
   for (let s = 0; s < sequences.length; s += CHUNK) {

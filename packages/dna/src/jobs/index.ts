@@ -16,7 +16,10 @@ export async function runPretrainJob(options: PretrainJobOptions): Promise<Pretr
 
 /** Fine-tunes a pretrained checkpoint with a species (or other rank) head (needs @tensorflow/tfjs). */
 export async function runFinetuneJob(options: FinetuneJobOptions): Promise<FinetuneJobSummary> {
-  checkOutputPaths({ inputs: { checkpoint: options.checkpoint, train: options.train, test: options.test }, outputs: { out: options.out } });
+  checkOutputPaths({
+    inputs: { checkpoint: options.checkpoint, train: options.train, test: options.test },
+    outputs: { out: options.out },
+  });
   return (await loadModelCode()).finetuneJob(options);
 }
 

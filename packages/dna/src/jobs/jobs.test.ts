@@ -26,7 +26,12 @@ describe('runDnaEmbedJob / runExportOnnxJob', () => {
   it('embeds the usable rows with an external ONNX encoder, skipping and counting the rest', async () => {
     const out = path.join(dir, 'emb.npy');
     const progress: number[] = [];
-    const s = await runDnaEmbedJob({ encoder: { kind: 'onnx', model: tinyBert, k: 4 }, data, out, onProgress: (d) => progress.push(d) });
+    const s = await runDnaEmbedJob({
+      encoder: { kind: 'onnx', model: tinyBert, k: 4 },
+      data,
+      out,
+      onProgress: (d) => progress.push(d),
+    });
     expect(s.sequences).toMatchObject({ rows: 7, used: 4, skipped: 3, truncated: 1, maxLen: 660 });
     expect(s.sequences.firstSkipped.map((x) => x.line)).toEqual([3, 5, 7]);
     expect(s.engine).toBe('onnxruntime');
@@ -49,9 +54,17 @@ describe('runDnaEmbedJob / runExportOnnxJob', () => {
     const x = await runExportOnnxJob({ checkpoint: ck, out: onnx });
     expect(x.config).toEqual(cfg);
     expect(x.bytes).toBeGreaterThan(1000);
-    const a = await runDnaEmbedJob({ encoder: { kind: 'checkpoint', checkpoint: ck }, data, out: path.join(dir, 'a.npy') });
+    const a = await runDnaEmbedJob({
+      encoder: { kind: 'checkpoint', checkpoint: ck },
+      data,
+      out: path.join(dir, 'a.npy'),
+    });
     const b = await runDnaEmbedJob({ encoder: { kind: 'onnx', model: onnx }, data, out: path.join(dir, 'b.npy') });
-    const c = await runDnaEmbedJob({ encoder: { kind: 'checkpoint', checkpoint: ck, engine: 'tfjs' }, data, out: path.join(dir, 'c.npy') });
+    const c = await runDnaEmbedJob({
+      encoder: { kind: 'checkpoint', checkpoint: ck, engine: 'tfjs' },
+      data,
+      out: path.join(dir, 'c.npy'),
+    });
     expect([a.dim, b.dim, c.dim]).toEqual([16, 16, 16]);
     const [ea, eb, ec] = ['a', 'b', 'c'].map((n) => readNpy(path.join(dir, `${n}.npy`)).data);
     for (let i = 0; i < ea.length; i++) {
@@ -64,13 +77,25 @@ describe('runDnaEmbedJob / runExportOnnxJob', () => {
     const ctl = new AbortController();
     ctl.abort();
     const out = path.join(dir, 'never.npy');
-    const err = await runDnaEmbedJob({ encoder: { kind: 'onnx', model: tinyBert, k: 4 }, data, out, signal: ctl.signal }).catch((e: unknown) => e);
+    const err = await runDnaEmbedJob({
+      encoder: { kind: 'onnx', model: tinyBert, k: 4 },
+      data,
+      out,
+      signal: ctl.signal,
+    }).catch((e: unknown) => e);
     expect(Bioscan5mError.isInstance(err) && err.code).toBe('BIOSCAN5M_INTERRUPTED');
     expect(existsSync(out)).toBe(false);
     const ref = path.join(dir, 'ref.csv');
-    writeFileSync(ref, 'record_id,genus,species,dna_barcode\n' + Array.from({ length: 30 }, (_, i) => `x${i},G,S${i % 5},${dnaSeq(658)}`).join('\n') + '\n');
+    writeFileSync(
+      ref,
+      'record_id,genus,species,dna_barcode\n' +
+        Array.from({ length: 30 }, (_, i) => `x${i},G,S${i % 5},${dnaSeq(658)}`).join('\n') +
+        '\n',
+    );
     const pred = path.join(dir, 'pred.csv');
-    const e2 = await runIdentifyJob({ reference: ref, queries: ref, out: pred, signal: ctl.signal }).catch((e: unknown) => e);
+    const e2 = await runIdentifyJob({ reference: ref, queries: ref, out: pred, signal: ctl.signal }).catch(
+      (e: unknown) => e,
+    );
     expect(Bioscan5mError.isInstance(e2) && e2.code).toBe('BIOSCAN5M_INTERRUPTED');
     expect(readdirSync(dir).filter((f) => f.startsWith('pred'))).toEqual([]);
   });

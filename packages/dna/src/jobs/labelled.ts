@@ -15,7 +15,11 @@ export interface LabelledSequences {
 /** Rows of a barcode set labelled at `rank`. */
 export function labelledAt(set: BarcodeSet, rank: TaxonomicRank): LabelledSequences {
   const labels = set.labels[rank];
-  if (!labels) throw new InputError({ file: set.file, line: 1 }, `no '${rank}' column (needed for labels; ranks: ${TAXONOMIC_RANKS.join(', ')})`);
+  if (!labels)
+    throw new InputError(
+      { file: set.file, line: 1 },
+      `no '${rank}' column (needed for labels; ranks: ${TAXONOMIC_RANKS.join(', ')})`,
+    );
   const out: LabelledSequences = { sequences: [], labels: [], recordIds: [], skipped: set.skipped.length };
   labels.forEach((l, i) => {
     if (!l) {
@@ -31,7 +35,8 @@ export function labelledAt(set: BarcodeSet, rank: TaxonomicRank): LabelledSequen
 
 /** A taxonomic rank name from user input (a flag value), or a UsageError listing the ranks. */
 export function parseRank(rank: string, option = 'rank'): TaxonomicRank {
-  if (!(TAXONOMIC_RANKS as readonly string[]).includes(rank)) throw new UsageError(`unknown rank '${rank}' (expected one of ${TAXONOMIC_RANKS.join(', ')})`, option);
+  if (!(TAXONOMIC_RANKS as readonly string[]).includes(rank))
+    throw new UsageError(`unknown rank '${rank}' (expected one of ${TAXONOMIC_RANKS.join(', ')})`, option);
   return rank as TaxonomicRank;
 }
 

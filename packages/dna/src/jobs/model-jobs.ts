@@ -18,12 +18,22 @@ import { classificationMetrics, type ClassificationMetrics } from '../eval/metri
 import type { DnaEncoder } from '../encoder/create.js';
 import { throwIfAborted, withAbort } from '../abort.js';
 import { fileReport, labelledAt, unseenClasses } from './labelled.js';
-import type { BackendName, FinetuneJobOptions, FinetuneJobSummary, PretrainJobOptions, PretrainJobSummary } from './types.js';
+import type {
+  BackendName,
+  FinetuneJobOptions,
+  FinetuneJobSummary,
+  PretrainJobOptions,
+  PretrainJobSummary,
+} from './types.js';
 
 export async function pretrainJob(o: PretrainJobOptions): Promise<PretrainJobSummary> {
   const backend = await initBackend({ prefer: o.backend });
   const set = await readBarcodes(o.data);
-  if (set.sequences.length === 0) throw new InputError({ file: o.data }, `no DNA sequences to train on (${set.skipped.length} rows without an A/C/G/T base)`);
+  if (set.sequences.length === 0)
+    throw new InputError(
+      { file: o.data },
+      `no DNA sequences to train on (${set.skipped.length} rows without an A/C/G/T base)`,
+    );
   throwIfAborted(o.signal);
   const t0 = performance.now();
   const { data: _data, backend: _b, signal, onProgress, ...train } = o;
@@ -48,18 +58,26 @@ export async function pretrainJob(o: PretrainJobOptions): Promise<PretrainJobSum
 }
 
 /** Loads encoder weights (and the classifier head, if any) from a checkpoint as tfjs variables. */
-export function loadEncoder(file: string): { config: EncoderConfig; params: ParamMap; classifier: ClassifierHead | null } {
+export function loadEncoder(file: string): {
+  config: EncoderConfig;
+  params: ParamMap;
+  classifier: ClassifierHead | null;
+} {
   const ck = loadCheckpoint(file);
   for (const t of ck.optimizer.values()) t.dispose();
   const classes = (ck.meta.classes as string[] | undefined) ?? null;
   let classifier: ClassifierHead | null = null;
-  if (classes && ck.head.has('cls.w')) classifier = { classes, params: new Map([...ck.head].filter(([n]) => n.startsWith('cls.'))) };
+  if (classes && ck.head.has('cls.w'))
+    classifier = { classes, params: new Map([...ck.head].filter(([n]) => n.startsWith('cls.'))) };
   for (const [n, v] of ck.head) if (!n.startsWith('cls.') || !classifier) v.dispose();
   return { config: ck.config, params: ck.params, classifier };
 }
 
 /** Our checkpoint run by tfjs, as a DnaEncoder. */
-export async function createTfjsDnaEncoder(checkpoint: string, o: { backend?: BackendName; batchSize?: number } = {}): Promise<DnaEncoder> {
+export async function createTfjsDnaEncoder(
+  checkpoint: string,
+  o: { backend?: BackendName; batchSize?: number } = {},
+): Promise<DnaEncoder> {
   const backend = await initBackend({ prefer: o.backend });
   const { config, params, classifier } = loadEncoder(checkpoint);
   if (classifier) disposeParams(classifier.params);
@@ -89,18 +107,33 @@ export async function finetuneJob(o: FinetuneJobOptions): Promise<FinetuneJobSum
   const trainSet = await readBarcodes(o.train);
   const testSet = o.test ? await readBarcodes(o.test) : null;
   const train = labelledAt(trainSet, rank);
-  if (train.sequences.length === 0) throw new InputError({ file: o.train, column: rank }, `no row with a DNA sequence is labelled at ${rank}`);
+  if (train.sequences.length === 0)
+    throw new InputError({ file: o.train, column: rank }, `no row with a DNA sequence is labelled at ${rank}`);
   const { config, params, classifier: old } = loadEncoder(o.checkpoint);
   if (old) disposeParams(old.params);
-  const head = fineTune(config, params, train.sequences, train.labels, { epochs: o.epochs, batchSize: o.batchSize, maxLr: o.maxLr, seed: o.seed, onProgress: withAbort(o.signal, o.onProgress) });
-  saveCheckpoint(o.out, { config, params, head: head.params, meta: { classes: head.classes, rank, finetunedFrom: o.checkpoint } });
+  const head = fineTune(config, params, train.sequences, train.labels, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    maxLr: o.maxLr,
+    seed: o.seed,
+    onProgress: withAbort(o.signal, o.onProgress),
+  });
+  saveCheckpoint(o.out, {
+    config,
+    params,
+    head: head.params,
+    meta: { classes: head.classes, rank, finetunedFrom: o.checkpoint },
+  });
   let metrics: ClassificationMetrics | null = null;
   let testReport: FinetuneJobSummary['test'] = null;
   if (testSet) {
     const test = labelledAt(testSet, rank);
     const pred = predictWithHead(head, embedSequences(config, params, test.sequences), config.hidden);
     metrics = test.sequences.length ? classificationMetrics(test.labels, pred) : null;
-    testReport = { ...fileReport(testSet, test, config.maxLen), unseenClasses: unseenClasses(head.classes, test.labels) };
+    testReport = {
+      ...fileReport(testSet, test, config.maxLen),
+      unseenClasses: unseenClasses(head.classes, test.labels),
+    };
   }
   disposeParams(params);
   disposeParams(head.params);
@@ -120,14 +153,24 @@ export async function finetuneJob(o: FinetuneJobOptions): Promise<FinetuneJobSum
 // initialised the backend with initTfjs.
 export const initTfjs = (backend?: BackendName): Promise<string> => initBackend({ prefer: backend });
 
-export function linearProbe(xTrain: Float32Array, d: number, labels: readonly string[], xTest: Float32Array, o: { epochs?: number; seed?: number }): string[] {
+export function linearProbe(
+  xTrain: Float32Array,
+  d: number,
+  labels: readonly string[],
+  xTest: Float32Array,
+  o: { epochs?: number; seed?: number },
+): string[] {
   const head = trainLinearProbe(xTrain, d, labels, o);
   const pred = predictWithHead(head, xTest, d);
   disposeParams(head.params);
   return pred;
 }
 
-export function cnnProbe(train: { sequences: string[]; labels: string[] }, test: readonly string[], o: { epochs?: number; seed?: number; onProgress?: (d: number, t: number) => void }): string[] {
+export function cnnProbe(
+  train: { sequences: string[]; labels: string[] },
+  test: readonly string[],
+  o: { epochs?: number; seed?: number; onProgress?: (d: number, t: number) => void },
+): string[] {
   const model = trainCnn(train.sequences, train.labels, o);
   const pred = predictCnn(model, test);
   disposeParams(model.params);
@@ -135,7 +178,11 @@ export function cnnProbe(train: { sequences: string[]; labels: string[] }, test:
 }
 
 /** The classifier head of a fine-tuned checkpoint, applied to embeddings; null when it has none. */
-export function finetunedHeadPredict(checkpoint: string, x: Float32Array, d: number): { pred: string[]; classes: number } | null {
+export function finetunedHeadPredict(
+  checkpoint: string,
+  x: Float32Array,
+  d: number,
+): { pred: string[]; classes: number } | null {
   const { params, classifier } = loadEncoder(checkpoint);
   disposeParams(params);
   if (!classifier) return null;

@@ -16,14 +16,18 @@ import type { ProbeJobOptions, ProbeJobSummary } from './types.js';
 export async function runProbeJob(o: ProbeJobOptions): Promise<ProbeJobSummary> {
   const t0 = performance.now();
   const rank = o.rank ?? (o.method === 'knn' ? 'genus' : 'species');
-  if (!['linear', 'knn', 'finetuned', 'cnn'].includes(o.method)) throw new UsageError(`expected linear, knn, finetuned or cnn, got '${o.method}'`, 'method');
-  if (o.method !== 'cnn' && !o.encoder) throw new UsageError(`--method ${o.method} needs an encoder (a checkpoint or an ONNX model)`, 'encoder');
-  if (o.method === 'finetuned' && o.encoder?.kind !== 'checkpoint') throw new UsageError('--method finetuned needs the checkpoint written by `bioscan5m dna finetune`', 'checkpoint');
+  if (!['linear', 'knn', 'finetuned', 'cnn'].includes(o.method))
+    throw new UsageError(`expected linear, knn, finetuned or cnn, got '${o.method}'`, 'method');
+  if (o.method !== 'cnn' && !o.encoder)
+    throw new UsageError(`--method ${o.method} needs an encoder (a checkpoint or an ONNX model)`, 'encoder');
+  if (o.method === 'finetuned' && o.encoder?.kind !== 'checkpoint')
+    throw new UsageError('--method finetuned needs the checkpoint written by `bioscan5m dna finetune`', 'checkpoint');
   const trainSet = await readBarcodes(o.train);
   const testSet = await readBarcodes(o.test);
   const train = labelledAt(trainSet, rank);
   const test = labelledAt(testSet, rank);
-  if (train.sequences.length === 0) throw new InputError({ file: o.train, column: rank }, `no row with a DNA sequence is labelled at ${rank}`);
+  if (train.sequences.length === 0)
+    throw new InputError({ file: o.train, column: rank }, `no row with a DNA sequence is labelled at ${rank}`);
   const model = o.method === 'knn' ? null : await loadModelCode();
   const tfBackend = model ? await model.initTfjs(o.backend) : null;
   let pred: string[];
@@ -42,14 +46,21 @@ export async function runProbeJob(o: ProbeJobOptions): Promise<ProbeJobSummary> 
       if (o.method === 'finetuned') {
         const x = await embedAll(encoder, test.sequences, { onProgress, signal: o.signal });
         const r = model!.finetunedHeadPredict((spec as { checkpoint: string }).checkpoint, x.data, x.dim);
-        if (!r) throw new InputError({ file: (spec as { checkpoint: string }).checkpoint }, 'this checkpoint has no classifier head (make one with `bioscan5m dna finetune`)');
+        if (!r)
+          throw new InputError(
+            { file: (spec as { checkpoint: string }).checkpoint },
+            'this checkpoint has no classifier head (make one with `bioscan5m dna finetune`)',
+          );
         pred = r.pred;
         classes = r.classes;
       } else {
         const all = await embedAll(encoder, [...train.sequences, ...test.sequences], { onProgress, signal: o.signal });
         const xTrain = all.data.subarray(0, train.sequences.length * all.dim);
         const xTest = all.data.subarray(train.sequences.length * all.dim);
-        pred = o.method === 'knn' ? knnPredict(xTrain, train.labels, xTest, all.dim) : model!.linearProbe(xTrain, all.dim, train.labels, xTest, { epochs: o.epochs, seed: o.seed });
+        pred =
+          o.method === 'knn'
+            ? knnPredict(xTrain, train.labels, xTest, all.dim)
+            : model!.linearProbe(xTrain, all.dim, train.labels, xTest, { epochs: o.epochs, seed: o.seed });
       }
     } finally {
       await encoder.dispose();

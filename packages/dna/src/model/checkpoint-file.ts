@@ -25,9 +25,19 @@ export interface CheckpointArrays {
 export function readCheckpointFile(file: string): CheckpointArrays {
   const { tensors, metadata } = readSafetensors(file);
   if (metadata.format !== CHECKPOINT_FORMAT) {
-    throw new Bioscan5mError(`${file}: not a bioscan5m DNA encoder checkpoint (format ${metadata.format ?? 'missing'})`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${file}: not a bioscan5m DNA encoder checkpoint (format ${metadata.format ?? 'missing'})`,
+      'BIOSCAN5M_INPUT',
+    );
   }
-  const out: CheckpointArrays = { config: parseJson(file, 'config', metadata.config) as EncoderConfig, encoder: new Map(), head: new Map(), optimizer: new Map(), step: Number(metadata.step ?? 0), meta: {} };
+  const out: CheckpointArrays = {
+    config: parseJson(file, 'config', metadata.config) as EncoderConfig,
+    encoder: new Map(),
+    head: new Map(),
+    optimizer: new Map(),
+    step: Number(metadata.step ?? 0),
+    meta: {},
+  };
   out.meta = (parseJson(file, 'meta', metadata.meta ?? '{}') ?? {}) as Record<string, unknown>;
   for (const [name, t] of tensors) {
     const slash = name.indexOf('/');
@@ -36,12 +46,23 @@ export function readCheckpointFile(file: string): CheckpointArrays {
     if (group === 'encoder') out.encoder.set(key, t);
     else if (group === 'head') out.head.set(key, t);
     else if (group === 'optim') out.optimizer.set(key, t);
-    else throw new Bioscan5mError(`${file}: unexpected tensor '${name}' in a DNA encoder checkpoint`, 'BIOSCAN5M_INPUT');
+    else
+      throw new Bioscan5mError(`${file}: unexpected tensor '${name}' in a DNA encoder checkpoint`, 'BIOSCAN5M_INPUT');
   }
   return out;
 }
 
-export function writeCheckpointFile(file: string, ck: { config: EncoderConfig; encoder: WeightArrays; head?: WeightArrays; optimizer?: WeightArrays; step?: number; meta?: Record<string, unknown> }): void {
+export function writeCheckpointFile(
+  file: string,
+  ck: {
+    config: EncoderConfig;
+    encoder: WeightArrays;
+    head?: WeightArrays;
+    optimizer?: WeightArrays;
+    step?: number;
+    meta?: Record<string, unknown>;
+  },
+): void {
   const tensors = new Map<string, NamedArray>();
   const add = (prefix: string, m: WeightArrays | undefined) => {
     for (const [name, t] of m ?? []) tensors.set(prefix + name, t);

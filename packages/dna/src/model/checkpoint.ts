@@ -26,7 +26,14 @@ export function tensorArrays(m: ReadonlyMap<string, tf.Tensor>): WeightArrays {
 
 export function saveCheckpoint(
   file: string,
-  ck: { config: EncoderConfig; params: ParamMap; head?: ParamMap; step?: number; optimizer?: Map<string, tf.Tensor>; meta?: Record<string, unknown> },
+  ck: {
+    config: EncoderConfig;
+    params: ParamMap;
+    head?: ParamMap;
+    step?: number;
+    optimizer?: Map<string, tf.Tensor>;
+    meta?: Record<string, unknown>;
+  },
 ): void {
   writeCheckpointFile(file, {
     config: ck.config,
@@ -50,6 +57,14 @@ export function loadCheckpoint(file: string): Checkpoint {
     return out;
   };
   const optimizer = new Map<string, tf.Tensor>();
-  for (const [key, t] of ck.optimizer) optimizer.set(key, tf.tensor(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32'));
-  return { config: ck.config, params: variables('encoder', ck.encoder), head: variables('head', ck.head), step: ck.step, optimizer, meta: ck.meta };
+  for (const [key, t] of ck.optimizer)
+    optimizer.set(key, tf.tensor(t.data, t.shape, t.data instanceof Int32Array ? 'int32' : 'float32'));
+  return {
+    config: ck.config,
+    params: variables('encoder', ck.encoder),
+    head: variables('head', ck.head),
+    step: ck.step,
+    optimizer,
+    meta: ck.meta,
+  };
 }

@@ -36,7 +36,11 @@ export function encoderConfig(c: Partial<Omit<EncoderConfig, 'maxTokens'>> & { k
     layerNormEps: c.layerNormEps ?? 1e-12,
     prependCls: c.prependCls ?? false,
   };
-  if (cfg.hidden % cfg.heads !== 0) throw new UsageError(`hidden size ${cfg.hidden} must be divisible by the number of heads (${cfg.heads})`, '--hidden');
+  if (cfg.hidden % cfg.heads !== 0)
+    throw new UsageError(
+      `hidden size ${cfg.hidden} must be divisible by the number of heads (${cfg.heads})`,
+      '--hidden',
+    );
   return cfg;
 }
 

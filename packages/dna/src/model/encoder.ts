@@ -53,7 +53,10 @@ export function initParams(shapes: [string, number[]][], seed: number, prefix = 
     if (name.endsWith('.gamma')) data.fill(1);
     else if (name.endsWith('.b') || name.endsWith('.beta')) data.fill(0);
     else for (let i = 0; i < size; i++) data[i] = 0.02 * rng.normal();
-    params.set(prefix + name, tf.variable(tf.tensor(data, shape), true, `${prefix}${name}_${Math.random().toString(36).slice(2)}`));
+    params.set(
+      prefix + name,
+      tf.variable(tf.tensor(data, shape), true, `${prefix}${name}_${Math.random().toString(36).slice(2)}`),
+    );
   }
   return params;
 }
@@ -74,7 +77,8 @@ function get(params: ParamMap, name: string): tf.Variable {
 export function encoderForward(cfg: EncoderConfig, params: ParamMap, input: EncoderInput): tf.Tensor2D {
   const { batch, ids, attentionMask } = input;
   const len = ids.length / batch;
-  if (!Number.isInteger(len) || len > cfg.maxTokens) throw new RangeError(`expected ${cfg.maxTokens} tokens per sequence, got ${len}`);
+  if (!Number.isInteger(len) || len > cfg.maxTokens)
+    throw new RangeError(`expected ${cfg.maxTokens} tokens per sequence, got ${len}`);
   const d = cfg.hidden;
   const eps = cfg.layerNormEps;
   const P = (n: string) => get(params, n);

@@ -15,7 +15,12 @@ const customGrad = tf.customGrad as unknown as (f: (...args: any[]) => GradResul
 function sliceMatMul(a: Float32Array, b: Float32Array, slices: number, m: number, k: number, p: number): Float32Array {
   const out = new Float32Array(slices * m * p);
   for (let s = 0; s < slices; s++) {
-    const r = tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(s * m * k, (s + 1) * m * k), [m, k]), tf.tensor2d(b.subarray(s * k * p, (s + 1) * k * p), [k, p])));
+    const r = tf.tidy(() =>
+      tf.matMul(
+        tf.tensor2d(a.subarray(s * m * k, (s + 1) * m * k), [m, k]),
+        tf.tensor2d(b.subarray(s * k * p, (s + 1) * k * p), [k, p]),
+      ),
+    );
     out.set(r.dataSync() as Float32Array, s * m * p);
     r.dispose();
   }
@@ -89,7 +94,11 @@ export function fusedSelfAttention(qkv: tf.Tensor2D, keyMask: Int32Array, batch:
     const out = new Float32Array(n * d);
     for (let b = 0; b < batch; b++)
       for (let h = 0; h < heads; h++)
-        for (let t = 0; t < L; t++) out.set(O.subarray(((b * heads + h) * L + t) * dh, ((b * heads + h) * L + t + 1) * dh), (b * L + t) * d + h * dh);
+        for (let t = 0; t < L; t++)
+          out.set(
+            O.subarray(((b * heads + h) * L + t) * dh, ((b * heads + h) * L + t + 1) * dh),
+            (b * L + t) * d + h * dh,
+          );
     return {
       value: tf.tensor2d(out, [n, d]),
       gradFunc: (dy: tf.Tensor) => {
@@ -97,7 +106,11 @@ export function fusedSelfAttention(qkv: tf.Tensor2D, keyMask: Int32Array, batch:
         const dO = new Float32Array(S * L * dh);
         for (let b = 0; b < batch; b++)
           for (let h = 0; h < heads; h++)
-            for (let t = 0; t < L; t++) dO.set(G.subarray((b * L + t) * d + h * dh, (b * L + t) * d + (h + 1) * dh), ((b * heads + h) * L + t) * dh);
+            for (let t = 0; t < L; t++)
+              dO.set(
+                G.subarray((b * L + t) * d + h * dh, (b * L + t) * d + (h + 1) * dh),
+                ((b * heads + h) * L + t) * dh,
+              );
         const dP = sliceMatMul(dO, transposeSlices(V, S, L, dh), S, L, dh, L);
         const dV = sliceMatMul(transposeSlices(P, S, L, L), dO, S, L, L, dh);
         // dS = P * (dP - rowsum(dP * P)) * scale, in place in dP.

@@ -6,7 +6,14 @@
  */
 export { initBackend } from '../backend.js';
 export type { BackendName, InitBackendOptions } from '../backend.js';
-export { encoderConfig, encoderParamShapes, initParams, encoderForward, encoderPooled, disposeParams } from './encoder.js';
+export {
+  encoderConfig,
+  encoderParamShapes,
+  initParams,
+  encoderForward,
+  encoderPooled,
+  disposeParams,
+} from './encoder.js';
 export type { EncoderConfig, ParamMap, EncoderInput } from './encoder.js';
 export { pretrainMlm, makeMlmBatch, mlmLoss, mlmHeadShapes } from './mlm.js';
 export type { PretrainOptions, PretrainResult, MlmBatch } from './mlm.js';

@@ -13,7 +13,11 @@ const stepOf = (file: string) => Number(readSafetensors(file).metadata.step);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dna-kill-'));
 const child = fileURLToPath(new URL('./pretrain-child.fixture.ts', import.meta.url));
-const seqs = (JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as { sequences: string[] }).sequences.filter((s) => s.length > 300);
+const seqs = (
+  JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as {
+    sequences: string[];
+  }
+).sequences.filter((s) => s.length > 300);
 const STEPS = 400;
 
 describe('checkpoint survives SIGKILL', () => {
@@ -40,7 +44,14 @@ describe('checkpoint survives SIGKILL', () => {
     expect(killedAt).toBeGreaterThanOrEqual(3);
     expect(killedAt).toBeLessThan(STEPS);
     // Resume a few steps further and compare with an uninterrupted run of the same schedule stopped there.
-    const opts = { sequences: seqs, config: { k: 4, layers: 1, heads: 2, hidden: 16, intermediate: 32 }, steps: STEPS, batchSize: 4, maxLr: 1e-3, seed: 5 };
+    const opts = {
+      sequences: seqs,
+      config: { k: 4, layers: 1, heads: 2, hidden: 16, intermediate: 32 },
+      steps: STEPS,
+      batchSize: 4,
+      maxLr: 1e-3,
+      seed: 5,
+    };
     const stopAt = killedAt + 3;
     const resumed = await pretrainMlm({ ...opts, checkpoint: ck, resume: true, stopAfter: stopAt });
     expect(resumed.startStep).toBe(killedAt);
@@ -49,7 +60,9 @@ describe('checkpoint survives SIGKILL', () => {
     const a = loadCheckpoint(ck);
     const b = loadCheckpoint(path.join(dir, 'ref.safetensors'));
     expect(a.step).toBe(stopAt);
-    for (const [name, v] of b.params) expect(Array.from(a.params.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
-    for (const [name, v] of b.optimizer) expect(Array.from(a.optimizer.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    for (const [name, v] of b.params)
+      expect(Array.from(a.params.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    for (const [name, v] of b.optimizer)
+      expect(Array.from(a.optimizer.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
   });
 });

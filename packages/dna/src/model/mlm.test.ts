@@ -8,7 +8,11 @@ import { loadCheckpoint } from './checkpoint.js';
 import { encoderConfig } from './encoder.js';
 
 // Real barcodes committed with the tokenizer golden file (no shared data needed).
-const seqs = (JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as { sequences: string[] }).sequences.filter((s) => s.length > 300);
+const seqs = (
+  JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as {
+    sequences: string[];
+  }
+).sequences.filter((s) => s.length > 300);
 const tiny = { k: 4, layers: 1, heads: 2, hidden: 16, intermediate: 32 };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dna-mlm-'));
 
@@ -20,7 +24,14 @@ describe('MLM pretraining', () => {
 
   it('masks half of the attended tokens with [MASK] and reports them as loss positions', () => {
     const cfg = encoderConfig({ k: 4 });
-    const b = makeMlmBatch(seqs, cfg, { batchSize: 8, seed: 1, step: 0, maskRatio: 0.5, loss: 'masked', randomOffset: true });
+    const b = makeMlmBatch(seqs, cfg, {
+      batchSize: 8,
+      seed: 1,
+      step: 0,
+      maskRatio: 0.5,
+      loss: 'masked',
+      randomOffset: true,
+    });
     let attended = 0;
     for (const m of b.attentionMask) attended += m;
     expect(b.positions.length / attended).toBeGreaterThan(0.4);
@@ -29,7 +40,14 @@ describe('MLM pretraining', () => {
       expect(b.ids[p]).toBe(0);
       expect(b.attentionMask[p]).toBe(1);
     }
-    const all = makeMlmBatch(seqs, cfg, { batchSize: 8, seed: 1, step: 0, maskRatio: 0.5, loss: 'all', randomOffset: true });
+    const all = makeMlmBatch(seqs, cfg, {
+      batchSize: 8,
+      seed: 1,
+      step: 0,
+      maskRatio: 0.5,
+      loss: 'all',
+      randomOffset: true,
+    });
     expect(all.positions.length).toBe(all.ids.length);
   });
 
@@ -59,12 +77,16 @@ describe('MLM pretraining', () => {
     const a = loadCheckpoint(path.join(dir, 'full.safetensors'));
     const b = loadCheckpoint(ck);
     expect(b.step).toBe(6);
-    for (const [name, v] of a.params) expect(Array.from(b.params.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
-    for (const [name, v] of a.optimizer) expect(Array.from(b.optimizer.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    for (const [name, v] of a.params)
+      expect(Array.from(b.params.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    for (const [name, v] of a.optimizer)
+      expect(Array.from(b.optimizer.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
   });
 
   it('refuses to resume with different schedule settings', async () => {
     const ck = path.join(dir, 'resume.safetensors');
-    await expect(pretrainMlm({ sequences: seqs, config: tiny, steps: 9, batchSize: 4, seed: 11, checkpoint: ck, resume: true })).rejects.toThrow(/same settings/);
+    await expect(
+      pretrainMlm({ sequences: seqs, config: tiny, steps: 9, batchSize: 4, seed: 11, checkpoint: ck, resume: true }),
+    ).rejects.toThrow(/same settings/);
   });
 });

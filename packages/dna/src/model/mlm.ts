@@ -8,7 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { Bioscan5mError, createRng } from '@bioscan5m/core';
 import { createKmerTokenizer, MASK_ID } from '../tokenizer/kmer.js';
 import { createAdamW, oneCycleLr } from './adamw.js';
-import { encoderConfig, encoderForward, encoderParamShapes, initParams, type EncoderConfig, type ParamMap } from './encoder.js';
+import {
+  encoderConfig,
+  encoderForward,
+  encoderParamShapes,
+  initParams,
+  type EncoderConfig,
+  type ParamMap,
+} from './encoder.js';
 import { dense, gatherRows, gelu, layerNorm, sparseCrossEntropy } from './ops.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { PretrainOptions } from './config.js';
@@ -53,7 +60,14 @@ export interface MlmBatch {
 export function makeMlmBatch(
   sequences: readonly string[],
   cfg: EncoderConfig,
-  o: { batchSize: number; seed: number; step: number; maskRatio: number; loss: 'masked' | 'all'; randomOffset: boolean },
+  o: {
+    batchSize: number;
+    seed: number;
+    step: number;
+    maskRatio: number;
+    loss: 'masked' | 'all';
+    randomOffset: boolean;
+  },
 ): MlmBatch {
   const n = sequences.length;
   const tok = createKmerTokenizer({ k: cfg.k, maxLen: cfg.maxLen, prependCls: cfg.prependCls });
@@ -160,7 +174,15 @@ export async function pretrainMlm(o: PretrainOptions): Promise<PretrainResult> {
   let timedMs = 0;
   let timedSteps = 0;
   const save = (step: number) => {
-    if (o.checkpoint) saveCheckpoint(o.checkpoint, { config: cfg, params, head, step, optimizer: opt.state().tensors, meta: { train: trainOpts } });
+    if (o.checkpoint)
+      saveCheckpoint(o.checkpoint, {
+        config: cfg,
+        params,
+        head,
+        step,
+        optimizer: opt.state().tensors,
+        meta: { train: trainOpts },
+      });
   };
   let step = startStep;
   for (; step < end; step++) {

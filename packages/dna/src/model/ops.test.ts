@@ -8,7 +8,10 @@ import { fusedSelfAttention } from './fused-attention.js';
 const rnd = (shape: number[], seed: number) => {
   const r = createRng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => r.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => r.normal()),
+    shape,
+  );
 };
 const close = (a: tf.Tensor, b: tf.Tensor, tol = 1e-4) => {
   expect(a.shape).toEqual(b.shape);
@@ -41,8 +44,14 @@ describe('wasm-friendly ops match tfjs autodiff', () => {
     const w = rnd([5, 3], 2) as tf.Tensor2D;
     const b = rnd([3], 3) as tf.Tensor1D;
     const up = rnd([7, 3], 4);
-    const ours = tf.grads((a, c, e) => tf.sum(tf.mul(dense(a as tf.Tensor2D, c as tf.Tensor2D, e as tf.Tensor1D), up)))([x, w, b]);
-    const ref = tf.grads((a, c, e) => tf.sum(tf.mul(tf.add(tf.matMul(a as tf.Tensor2D, c as tf.Tensor2D), e), up)))([x, w, b]);
+    const ours = tf.grads((a, c, e) => tf.sum(tf.mul(dense(a as tf.Tensor2D, c as tf.Tensor2D, e as tf.Tensor1D), up)))(
+      [x, w, b],
+    );
+    const ref = tf.grads((a, c, e) => tf.sum(tf.mul(tf.add(tf.matMul(a as tf.Tensor2D, c as tf.Tensor2D), e), up)))([
+      x,
+      w,
+      b,
+    ]);
     ours.forEach((g, i) => close(g, ref[i]));
   });
 
@@ -67,7 +76,10 @@ describe('wasm-friendly ops match tfjs autodiff', () => {
     const up = rnd([4, 4], 8);
     const ref = (t: tf.Tensor) => tf.matMul(tf.oneHot(tf.tensor1d(ids, 'int32'), 6).toFloat(), t as tf.Tensor2D);
     close(gatherRows(table, ids), ref(table));
-    close(tf.grad((t) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), up)))(table), tf.grad((t) => tf.sum(tf.mul(ref(t), up)))(table));
+    close(
+      tf.grad((t) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), up)))(table),
+      tf.grad((t) => tf.sum(tf.mul(ref(t), up)))(table),
+    );
   });
 
   it('layerNorm: value and gradients', () => {
@@ -80,7 +92,9 @@ describe('wasm-friendly ops match tfjs autodiff', () => {
       return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), c), e);
     };
     close(layerNorm(x, g, b, 1e-5), ref(x, g, b), 1e-5);
-    const ours = tf.grads((a, c, e) => tf.sum(tf.mul(layerNorm(a as tf.Tensor2D, c as tf.Tensor1D, e as tf.Tensor1D, 1e-5), up)))([x, g, b]);
+    const ours = tf.grads((a, c, e) =>
+      tf.sum(tf.mul(layerNorm(a as tf.Tensor2D, c as tf.Tensor1D, e as tf.Tensor1D, 1e-5), up)),
+    )([x, g, b]);
     const theirs = tf.grads((a, c, e) => tf.sum(tf.mul(ref(a, c, e), up)))([x, g, b]);
     ours.forEach((t, i) => close(t, theirs[i], 1e-4));
   });
@@ -98,6 +112,10 @@ describe('wasm-friendly ops match tfjs autodiff', () => {
     const oh = tf.oneHot(tf.tensor1d(labels, 'int32'), 9);
     const ref = (t: tf.Tensor) => tf.losses.softmaxCrossEntropy(oh, t as tf.Tensor2D);
     close(sparseCrossEntropy(z, labels), ref(z), 1e-6);
-    close(tf.grad((t) => sparseCrossEntropy(t as tf.Tensor2D, labels))(z), tf.grad((t) => ref(t) as tf.Scalar)(z), 1e-5);
+    close(
+      tf.grad((t) => sparseCrossEntropy(t as tf.Tensor2D, labels))(z),
+      tf.grad((t) => ref(t) as tf.Scalar)(z),
+      1e-5,
+    );
   });
 });

@@ -255,14 +255,33 @@ export function sparseCrossEntropy(logits: tf.Tensor2D, labels: Int32Array, weig
  * Multi-head self-attention core on token-major inputs q, k, v [B*L, D]; maskBias [B, L] holds 0 for attended
  * keys and a large negative number for padding. Returns [B*L, D].
  */
-export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, maskBias: tf.Tensor2D, batch: number, heads: number): tf.Tensor2D {
+export function attention(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  maskBias: tf.Tensor2D,
+  batch: number,
+  heads: number,
+): tf.Tensor2D {
   const [n, d] = q.shape;
   const len = n / batch;
   const dh = d / heads;
   const bh = batch * heads;
-  const qh = tf.reshape(tf.transpose(tf.reshape(q, [batch, len, heads, dh]), [0, 2, 1, 3]), [bh, len, dh]) as tf.Tensor3D;
-  const kt = tf.reshape(tf.transpose(tf.reshape(k, [batch, len, heads, dh]), [0, 2, 3, 1]), [bh, dh, len]) as tf.Tensor3D;
-  const vh = tf.reshape(tf.transpose(tf.reshape(v, [batch, len, heads, dh]), [0, 2, 1, 3]), [bh, len, dh]) as tf.Tensor3D;
+  const qh = tf.reshape(tf.transpose(tf.reshape(q, [batch, len, heads, dh]), [0, 2, 1, 3]), [
+    bh,
+    len,
+    dh,
+  ]) as tf.Tensor3D;
+  const kt = tf.reshape(tf.transpose(tf.reshape(k, [batch, len, heads, dh]), [0, 2, 3, 1]), [
+    bh,
+    dh,
+    len,
+  ]) as tf.Tensor3D;
+  const vh = tf.reshape(tf.transpose(tf.reshape(v, [batch, len, heads, dh]), [0, 2, 1, 3]), [
+    bh,
+    len,
+    dh,
+  ]) as tf.Tensor3D;
   const scores = tf.mul(tf.reshape(bmm(qh, kt), [batch, heads, len, len]), 1 / Math.sqrt(dh));
   const probs = tf.softmax(tf.add(scores, tf.reshape(maskBias, [batch, 1, 1, len])));
   const ctx = bmm(tf.reshape(probs, [bh, len, len]) as tf.Tensor3D, vh);

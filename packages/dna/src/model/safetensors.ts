@@ -16,7 +16,11 @@ export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Re
   let offset = 0;
   for (const [name, t] of tensors) {
     const bytes = t.data.byteLength;
-    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[name] = {
+      dtype: t.data instanceof Int32Array ? 'I32' : 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes],
+    };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -33,7 +37,11 @@ export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Re
   return out;
 }
 
-export function writeSafetensors(file: string, tensors: Map<string, NamedArray>, metadata: Record<string, string> = {}): void {
+export function writeSafetensors(
+  file: string,
+  tensors: Map<string, NamedArray>,
+  metadata: Record<string, string> = {},
+): void {
   writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 
@@ -42,13 +50,20 @@ export function readSafetensors(file: string): { tensors: Map<string, NamedArray
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new Bioscan5mError(`${file}: cannot read checkpoint (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${file}: cannot read checkpoint (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'BIOSCAN5M_IO',
+    );
   }
-  const bad = (why: string) => new Bioscan5mError(`${file}: not a readable safetensors checkpoint: ${why}`, 'BIOSCAN5M_INPUT');
+  const bad = (why: string) =>
+    new Bioscan5mError(`${file}: not a readable safetensors checkpoint: ${why}`, 'BIOSCAN5M_INPUT');
   if (buf.length < 8) throw bad('file too short');
   const hlen = Number(buf.readBigUInt64LE(0));
   if (hlen > buf.length - 8) throw bad('header length exceeds file size');
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>
+  >;
   try {
     header = JSON.parse(buf.subarray(8, 8 + hlen).toString('utf8'));
   } catch {

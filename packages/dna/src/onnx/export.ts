@@ -32,16 +32,31 @@ class GraphBuilder {
     return out;
   }
   floatInit(name: string, data: Float32Array, dims: number[]): string {
-    this.inits.push({ name, dataType: this.onnx.TensorProto.DataType.FLOAT, dims, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) });
+    this.inits.push({
+      name,
+      dataType: this.onnx.TensorProto.DataType.FLOAT,
+      dims,
+      rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+    });
     return name;
   }
   intInit(name: string, values: number[]): string {
     const data = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.inits.push({ name, dataType: this.onnx.TensorProto.DataType.INT64, dims: [values.length], rawData: new Uint8Array(data.buffer) });
+    this.inits.push({
+      name,
+      dataType: this.onnx.TensorProto.DataType.INT64,
+      dims: [values.length],
+      rawData: new Uint8Array(data.buffer),
+    });
     return name;
   }
   scalar(name: string, v: number): string {
-    this.inits.push({ name, dataType: this.onnx.TensorProto.DataType.FLOAT, dims: [], rawData: new Uint8Array(new Float32Array([v]).buffer) });
+    this.inits.push({
+      name,
+      dataType: this.onnx.TensorProto.DataType.FLOAT,
+      dims: [],
+      rawData: new Uint8Array(new Float32Array([v]).buffer),
+    });
     return name;
   }
 }
@@ -60,19 +75,28 @@ export async function encoderToOnnx(config: EncoderConfig, weights: WeightArrays
   const d = config.hidden;
   const dh = d / config.heads;
   const eps = config.layerNormEps;
-  const ln = (x: string, p: string) => g.node('LayerNormalization', [x, W(`${p}.gamma`), W(`${p}.beta`)], { axis: -1, epsilon: eps });
+  const ln = (x: string, p: string) =>
+    g.node('LayerNormalization', [x, W(`${p}.gamma`), W(`${p}.beta`)], { axis: -1, epsilon: eps });
   const linear = (x: string, p: string) => g.node('Add', [g.node('MatMul', [x, W(`${p}.w`)]), W(`${p}.b`)]);
 
   // Embeddings: word + position (positions 0..tokens-1), then LayerNorm.
   const word = g.node('Gather', [W('embeddings.word'), 'input_ids'], { axis: 0 });
   const shape = g.node('Shape', ['input_ids']);
   const seqLen = g.node('Gather', [shape, g.intInit('one_idx', [1])], { axis: 0 });
-  const pos = g.node('Slice', [W('embeddings.position'), g.intInit('zero_1d', [0]), seqLen, g.intInit('zero_axis', [0])]);
+  const pos = g.node('Slice', [
+    W('embeddings.position'),
+    g.intInit('zero_1d', [0]),
+    seqLen,
+    g.intInit('zero_axis', [0]),
+  ]);
   let x = ln(g.node('Add', [word, pos]), 'embeddings.ln');
 
   // Additive attention bias [B, 1, 1, L]: 0 where attended, -10000 on padding.
   const maskF = g.node('Cast', ['attention_mask'], { to: F32 });
-  const bias = g.node('Unsqueeze', [g.node('Mul', [g.node('Sub', [g.scalar('one_f', 1), maskF]), g.scalar('neg_big', -1e4)]), g.intInit('axes_12', [1, 2])]);
+  const bias = g.node('Unsqueeze', [
+    g.node('Mul', [g.node('Sub', [g.scalar('one_f', 1), maskF]), g.scalar('neg_big', -1e4)]),
+    g.intInit('axes_12', [1, 2]),
+  ]);
   const headShape = g.intInit('head_shape', [0, 0, config.heads, dh]);
   const mergeShape = g.intInit('merge_shape', [0, 0, d]);
   const splitSizes = g.intInit('qkv_split', [d, d, d]);
@@ -85,16 +109,28 @@ export async function encoderToOnnx(config: EncoderConfig, weights: WeightArrays
     const q = g.fresh('q');
     const k = g.fresh('k');
     const v = g.fresh('v');
-    g.nodes.push({ opType: 'Split', input: [qkv, splitSizes], output: [q, k, v], name: g.fresh('split'), attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 2 }] });
+    g.nodes.push({
+      opType: 'Split',
+      input: [qkv, splitSizes],
+      output: [q, k, v],
+      name: g.fresh('split'),
+      attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 2 }],
+    });
     const qh = g.node('Transpose', [g.node('Reshape', [q, headShape])], { perm: [0, 2, 1, 3] });
     const kt = g.node('Transpose', [g.node('Reshape', [k, headShape])], { perm: [0, 2, 3, 1] });
     const vh = g.node('Transpose', [g.node('Reshape', [v, headShape])], { perm: [0, 2, 1, 3] });
     const scores = g.node('Add', [g.node('Mul', [g.node('MatMul', [qh, kt]), scale]), bias]);
     const probs = g.node('Softmax', [scores], { axis: -1 });
-    const ctx = g.node('Reshape', [g.node('Transpose', [g.node('MatMul', [probs, vh])], { perm: [0, 2, 1, 3] }), mergeShape]);
+    const ctx = g.node('Reshape', [
+      g.node('Transpose', [g.node('MatMul', [probs, vh])], { perm: [0, 2, 1, 3] }),
+      mergeShape,
+    ]);
     x = ln(g.node('Add', [x, linear(ctx, `${p}.attn_out`)]), `${p}.ln1`);
     const h = linear(x, `${p}.ffn_in`);
-    const gelu = g.node('Mul', [g.node('Mul', [h, half]), g.node('Add', [g.node('Erf', [g.node('Mul', [h, invSqrt2])]), g.scalar(`one_f_${l}`, 1)])]);
+    const gelu = g.node('Mul', [
+      g.node('Mul', [h, half]),
+      g.node('Add', [g.node('Erf', [g.node('Mul', [h, invSqrt2])]), g.scalar(`one_f_${l}`, 1)]),
+    ]);
     x = ln(g.node('Add', [x, linear(gelu, `${p}.ffn_out`)]), `${p}.ln2`);
   }
   g.node('Identity', [x], {}, 'last_hidden_state');
@@ -106,7 +142,9 @@ export async function encoderToOnnx(config: EncoderConfig, weights: WeightArrays
   g.node('Div', [summed, count], {}, 'pooled_embedding');
 
   const dim = (p: string) => ({ dimParam: p });
-  const tensorType = (elemType: number, dims: { dimParam?: string; dimValue?: number }[]) => ({ tensorType: { elemType, shape: { dim: dims } } });
+  const tensorType = (elemType: number, dims: { dimParam?: string; dimValue?: number }[]) => ({
+    tensorType: { elemType, shape: { dim: dims } },
+  });
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],

@@ -54,26 +54,38 @@ export async function readOnnxModelInfo(bytes: Uint8Array): Promise<OnnxModelInf
  * Loads an ONNX DNA encoder. Tokenizer settings come from `opts`, else from the model's bioscan5m metadata (our
  * exports carry k, max_len, prepend_cls), else k must be given (BarcodeBERT exports carry none).
  */
-export async function createOnnxDnaEncoder(model: string | Uint8Array, opts: OnnxDnaEncoderOptions = {}): Promise<OnnxDnaEncoder> {
+export async function createOnnxDnaEncoder(
+  model: string | Uint8Array,
+  opts: OnnxDnaEncoderOptions = {},
+): Promise<OnnxDnaEncoder> {
   const ort = await loadOrt();
   const where = typeof model === 'string' ? model : 'ONNX buffer';
   let bytes: Uint8Array;
   try {
     bytes = typeof model === 'string' ? readFileSync(model) : model;
   } catch (err) {
-    throw new Bioscan5mError(`${where}: cannot read ONNX model (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'BIOSCAN5M_IO');
+    throw new Bioscan5mError(
+      `${where}: cannot read ONNX model (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      'BIOSCAN5M_IO',
+    );
   }
   let session: import('onnxruntime-node').InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, opts.threads ? { intraOpNumThreads: opts.threads } : {});
   } catch (err) {
-    throw new Bioscan5mError(`${where}: cannot load ONNX model (${(err as Error).message.split('\n')[0]})`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${where}: cannot load ONNX model (${(err as Error).message.split('\n')[0]})`,
+      'BIOSCAN5M_INPUT',
+    );
   }
   const { metadata: meta, outputDims } = await readOnnxModelInfo(bytes);
   const k = opts.k ?? (meta['bioscan5m.k'] ? Number(meta['bioscan5m.k']) : undefined);
   if (!k) {
     await session.release();
-    throw new Bioscan5mError(`${where}: this ONNX model carries no tokenizer settings: pass its k-mer length (k)`, 'BIOSCAN5M_INPUT');
+    throw new Bioscan5mError(
+      `${where}: this ONNX model carries no tokenizer settings: pass its k-mer length (k)`,
+      'BIOSCAN5M_INPUT',
+    );
   }
   const tokenizerOptions: KmerTokenizerOptions = {
     k,
@@ -86,7 +98,10 @@ export async function createOnnxDnaEncoder(model: string | Uint8Array, opts: Onn
   for (const need of ['input_ids', 'attention_mask']) {
     if (!session.inputNames.includes(need)) {
       await session.release();
-      throw new Bioscan5mError(`${where}: ONNX model has no '${need}' input (inputs: ${session.inputNames.join(', ')})`, 'BIOSCAN5M_INPUT');
+      throw new Bioscan5mError(
+        `${where}: ONNX model has no '${need}' input (inputs: ${session.inputNames.join(', ')})`,
+        'BIOSCAN5M_INPUT',
+      );
     }
   }
   const outName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
@@ -94,14 +109,27 @@ export async function createOnnxDnaEncoder(model: string | Uint8Array, opts: Onn
   const L = tok.seqLen;
 
   /** Runs one onnxruntime batch and writes its pooled rows into `out` from row `row0`; returns the width. */
-  async function runBatch(chunk: readonly string[], out: (hidden: number) => Float32Array, row0: number): Promise<number> {
+  async function runBatch(
+    chunk: readonly string[],
+    out: (hidden: number) => Float32Array,
+    row0: number,
+  ): Promise<number> {
     const enc = tok.encodeBatch(chunk);
     const n = chunk.length;
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(enc.ids, (v) => BigInt(v)), [n, L]),
-      attention_mask: new ort.Tensor('int64', BigInt64Array.from(enc.attentionMask, (v) => BigInt(v)), [n, L]),
+      input_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(enc.ids, (v) => BigInt(v)),
+        [n, L],
+      ),
+      attention_mask: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(enc.attentionMask, (v) => BigInt(v)),
+        [n, L],
+      ),
     };
-    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(n * L), [n, L]);
+    if (session.inputNames.includes('token_type_ids'))
+      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(n * L), [n, L]);
     const h = (await session.run(feeds, [outName]))[outName];
     const hs = h.data as Float32Array;
     const hidden = h.dims[h.dims.length - 1];
@@ -142,7 +170,11 @@ export async function createOnnxDnaEncoder(model: string | Uint8Array, opts: Onn
       const data = new Float32Array(batch.length * width);
       for (let s = 0; s < batch.length; s += bs) {
         const hidden = await runBatch(batch.slice(s, s + bs), () => data, s);
-        if (hidden !== width) throw new Bioscan5mError(`${where}: output '${outName}' is ${hidden} wide, expected ${width}`, 'BIOSCAN5M_INPUT');
+        if (hidden !== width)
+          throw new Bioscan5mError(
+            `${where}: output '${outName}' is ${hidden} wide, expected ${width}`,
+            'BIOSCAN5M_INPUT',
+          );
       }
       return embeddings(data, batch.length, width);
     },

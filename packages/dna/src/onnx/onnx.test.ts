@@ -9,7 +9,9 @@ import { tensorArrays } from '../model/checkpoint.js';
 import { exportEncoderOnnx } from './export.js';
 import { createOnnxDnaEncoder } from './onnx-encoder.js';
 
-const golden = JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as { sequences: string[] };
+const golden = JSON.parse(readFileSync(new URL('../tokenizer/golden-tokens.json', import.meta.url), 'utf8')) as {
+  sequences: string[];
+};
 const seqs = golden.sequences.slice(0, 10);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dna-onnx-'));
 
@@ -59,7 +61,9 @@ describe('ONNX export and onnxruntime embedding', () => {
   });
 
   it('a missing or broken model file is a clear error', async () => {
-    await expect(createOnnxDnaEncoder(path.join(dir, 'missing.onnx'))).rejects.toThrow(/missing\.onnx: cannot read ONNX model \(ENOENT\)/);
+    await expect(createOnnxDnaEncoder(path.join(dir, 'missing.onnx'))).rejects.toThrow(
+      /missing\.onnx: cannot read ONNX model \(ENOENT\)/,
+    );
     const bad = path.join(dir, 'bad.onnx');
     writeFileSync(bad, 'not an onnx model');
     await expect(createOnnxDnaEncoder(bad)).rejects.toThrow(/bad\.onnx: cannot load ONNX model/);

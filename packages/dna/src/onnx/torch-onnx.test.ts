@@ -5,7 +5,9 @@ import { createDnaEncoder } from '../encoder/create.js';
 
 // Made by scripts/export-tiny-bert.py: a BERT-shaped PyTorch encoder exported to ONNX, with its embeddings.
 const onnxFile = fileURLToPath(new URL('./fixtures/tiny-bert-k4.onnx', import.meta.url));
-const expected = JSON.parse(readFileSync(new URL('./fixtures/tiny-bert-k4.expected.json', import.meta.url), 'utf8')) as {
+const expected = JSON.parse(
+  readFileSync(new URL('./fixtures/tiny-bert-k4.expected.json', import.meta.url), 'utf8'),
+) as {
   k: number;
   sequences: string[];
   pooled: number[][];
@@ -19,9 +21,13 @@ describe('BERT-style ONNX exported from PyTorch', () => {
     expect(hidden).toBe(expected.pooled[0].length);
     const { data, rows } = await enc.embed(expected.sequences);
     expect(rows).toBe(expected.sequences.length);
-    expected.pooled.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(data[i * hidden + j] - v)).toBeLessThan(1e-4)));
+    expected.pooled.forEach((row, i) =>
+      row.forEach((v, j) => expect(Math.abs(data[i * hidden + j] - v)).toBeLessThan(1e-4)),
+    );
     // The embeddings differ between barcodes (the check above is not comparing constants).
-    expect(Math.abs(expected.pooled[0][0] - expected.pooled[1][0]) + Math.abs(expected.pooled[0][1] - expected.pooled[1][1])).toBeGreaterThan(1e-3);
+    expect(
+      Math.abs(expected.pooled[0][0] - expected.pooled[1][0]) + Math.abs(expected.pooled[0][1] - expected.pooled[1][1]),
+    ).toBeGreaterThan(1e-3);
     await enc.dispose();
   });
 });

@@ -67,16 +67,21 @@ describe('k-mer tokenizer', () => {
 
   it('never throws on junk and never emits an id outside the vocabulary', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 900, unit: 'grapheme' }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: -3, max: 20 }), (s, k, offset) => {
-        const tok = createKmerTokenizer({ k });
-        const { ids, attentionMask } = tok.encode(s, offset);
-        expect(ids.length).toBe(tok.seqLen);
-        for (let i = 0; i < ids.length; i++) {
-          expect(ids[i]).toBeGreaterThanOrEqual(0);
-          expect(ids[i]).toBeLessThan(tok.vocabSize);
-          expect(attentionMask[i] === 0 || attentionMask[i] === 1).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.string({ maxLength: 900, unit: 'grapheme' }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: -3, max: 20 }),
+        (s, k, offset) => {
+          const tok = createKmerTokenizer({ k });
+          const { ids, attentionMask } = tok.encode(s, offset);
+          expect(ids.length).toBe(tok.seqLen);
+          for (let i = 0; i < ids.length; i++) {
+            expect(ids[i]).toBeGreaterThanOrEqual(0);
+            expect(ids[i]).toBeLessThan(tok.vocabSize);
+            expect(attentionMask[i] === 0 || attentionMask[i] === 1).toBe(true);
+          }
+        },
+      ),
       { numRuns: 120 },
     );
     fc.assert(

@@ -42,7 +42,10 @@ export interface KmerTokenizer {
   /** Tokenizes one sequence; `offset` (0..k-1) is the training-time random shift. */
   encode(sequence: string, offset?: number): TokenizedSequence;
   /** Tokenizes many sequences into flat row-major [n, seqLen] arrays. */
-  encodeBatch(sequences: readonly string[], offsets?: readonly number[]): { ids: Int32Array; attentionMask: Int32Array; n: number };
+  encodeBatch(
+    sequences: readonly string[],
+    offsets?: readonly number[],
+  ): { ids: Int32Array; attentionMask: Int32Array; n: number };
   /** The vocabulary in id order ("[MASK]", "[UNK]", "AAAA", ...). */
   vocabulary(): string[];
   /** Id of one k-mer string (UNK for anything not in the vocabulary). */
