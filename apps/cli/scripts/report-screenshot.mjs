@@ -21,9 +21,9 @@ try {
   await page.setViewport({ width: 1200, height: Number(height), deviceScaleFactor: 1 });
   await page.goto(`file://${path.resolve(dir, 'report.html')}`, { waitUntil: 'load' });
   // From the top of the page, or from a section (e.g. identify) down.
-  // eslint-disable-next-line no-undef -- runs in the page, where document exists
   const y = section
-    ? await page.evaluate((id) => document.getElementById(id)?.getBoundingClientRect().top ?? 0, section)
+    ? // eslint-disable-next-line no-undef -- runs in the page, where document exists
+      await page.evaluate((id) => document.getElementById(id)?.getBoundingClientRect().top ?? 0, section)
     : 0;
   const png = await page.screenshot({ type: 'png', clip: { x: 0, y, width: 1200, height: Number(height) } });
   await sharp(png).resize({ width: 900 }).png({ palette: true, colours: 128, compressionLevel: 9 }).toFile(out);

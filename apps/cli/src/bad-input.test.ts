@@ -607,7 +607,6 @@ for (const [command, args] of [
     (p: (n: string) => string) => ['cluster', '--embeddings', p('in\u001b[2J\u0007.npy'), '--n-clusters', '2'],
   ],
 ] as const) {
-  // eslint-disable-next-line no-control-regex -- the test looks for raw terminal control bytes
   add({
     command,
     kind: 'terminal',
@@ -616,6 +615,7 @@ for (const [command, args] of [
     args,
     code: 1,
     mentions: ['\\u{1b}[2J\\u{7}'],
+    // eslint-disable-next-line no-control-regex -- the test looks for raw terminal control bytes
     check: (r) => expect(r.err).not.toMatch(/\u001b|\u0007/),
   });
 }
@@ -1830,8 +1830,8 @@ function checkRow(row: Row): void {
   expect(run.err, where).not.toMatch(/unexpected error|please report/i);
   expect(run.err, where).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
   if (Object.values(row.files).some((c) => Buffer.isBuffer(c) && c.equals(BINARY))) {
-    // eslint-disable-next-line no-control-regex
     expect(run.err, `raw bytes of the binary file on stderr: ${where}`).not.toMatch(
+      // eslint-disable-next-line no-control-regex
       /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/,
     );
   }

@@ -12,8 +12,8 @@ import { initParams, type ParamMap } from '../model/encoder.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
 import { buildClassLabels } from './classifier.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const customGrad = tf.customGrad as unknown as (
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor },
 ) => (...xs: tf.Tensor[]) => tf.Tensor;
 
