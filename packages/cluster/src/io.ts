@@ -1,5 +1,5 @@
 /** Reading embeddings (.npy or CSV) and the label table that goes with them. */
-import { Bioscan5mError, InputError, openTable, readNpy } from '@bioscan5m/core';
+import { Bioscan5mError, InputError, openTable, readNpyMatrix } from '@bioscan5m/core';
 import type { Matrix } from './matrix.js';
 
 /**
@@ -12,30 +12,7 @@ export async function readEmbeddings(file: string): Promise<Matrix> {
 }
 
 export function readEmbeddingsNpy(file: string): Matrix {
-  const npy = readNpy(file);
-  if (npy.dtype !== '<f4' && npy.dtype !== '<f8') {
-    throw new Bioscan5mError(
-      `${file}: embeddings must be float32 or float64, this .npy holds ${npy.dtype}`,
-      'BIOSCAN5M_INPUT',
-    );
-  }
-  if (npy.shape.length !== 2) {
-    throw new Bioscan5mError(
-      `${file}: embeddings must be a 2-D array (rows x dimensions), this .npy has shape (${npy.shape.join(', ')})`,
-      'BIOSCAN5M_INPUT',
-    );
-  }
-  const [rows, cols] = npy.shape;
-  const data = npy.data as Float32Array | Float64Array;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new Bioscan5mError(
-        `${file}: row ${Math.floor(i / cols) + 1}, dimension ${(i % cols) + 1}: value ${data[i]} is not finite`,
-        'BIOSCAN5M_INPUT',
-      );
-    }
-  }
-  return { data, rows, dim: cols };
+  return readNpyMatrix(file);
 }
 
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;

@@ -78,7 +78,7 @@ export {
   type TableWriter,
 } from './io/table.js';
 export { readTableHeader, type TableHeader } from './io/csv-file.js';
-export { readNpy, writeNpy, type Npy, type NpyArray, type NpyDtype } from './io/npy.js';
+export { readNpy, readNpyMatrix, writeNpy, type Npy, type NpyArray, type NpyDtype, type NpyMatrix } from './io/npy.js';
 // Job authors (other packages' writers) use these too: one set of temp-file and signal state per process.
 export { writeFileAtomic, onInterruptCleanup, removeStaleTemps } from './io/atomic.js';
 export { checkOutputPaths, type OutputPathCheck, type PathsByRole } from './io/output-path.js';

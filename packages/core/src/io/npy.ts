@@ -116,3 +116,46 @@ export function encodeNpy(data: NpyArray, shape: readonly number[]): Uint8Array 
 export function writeNpy(file: string, data: NpyArray, shape: readonly number[]): void {
   writeFileAtomic(file, encodeNpy(data, shape));
 }
+
+/** A 2-D float matrix read from a .npy: `rows` x `dim`, row-major. */
+export interface NpyMatrix {
+  data: Float32Array | Float64Array;
+  rows: number;
+  dim: number;
+}
+
+/**
+ * A 2-D float32/float64 C-ordered .npy (what Python encoders write) as a matrix. Rejects other dtypes, other
+ * shapes and non-finite values with the file, row and dimension named. With `float32`, float64 data is converted
+ * first and checked as float32 (a value that overflows float32 is named).
+ */
+export function readNpyMatrix(file: string, options: { float32?: boolean } = {}): NpyMatrix {
+  const npy = readNpy(file);
+  if (npy.dtype !== '<f4' && npy.dtype !== '<f8') {
+    throw new Bioscan5mError(
+      `${file}: embeddings must be float32 or float64, this .npy holds ${npy.dtype}`,
+      'BIOSCAN5M_INPUT',
+    );
+  }
+  if (npy.shape.length !== 2) {
+    throw new Bioscan5mError(
+      `${file}: embeddings must be a 2-D array (rows x dimensions), this .npy has shape (${npy.shape.join(', ')})`,
+      'BIOSCAN5M_INPUT',
+    );
+  }
+  const [rows, dim] = npy.shape;
+  const raw = npy.data as Float32Array | Float64Array;
+  const data = options.float32 && raw instanceof Float64Array ? Float32Array.from(raw) : raw;
+  const converted = data !== raw;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new Bioscan5mError(
+        `${file}: row ${Math.floor(i / dim) + 1}, dimension ${(i % dim) + 1}: value ${raw[i]} is not finite${
+          converted ? ' in float32' : ''
+        }`,
+        'BIOSCAN5M_INPUT',
+      );
+    }
+  }
+  return { data, rows, dim };
+}
