@@ -4,62 +4,11 @@
  * [batch, tokens, hidden] and `pooled_embedding` [batch, hidden] (attention-masked mean, the embedding the
  * paper's probes use). Tokenizer settings travel in the model's metadata_props.
  */
-import type { onnx as OnnxTypes } from 'onnx-proto';
 import { writeFileAtomic } from '@bioscan5m/core';
-import { loadOnnxProto, type OnnxProto } from '../engines.js';
+import { loadOnnxProto } from '../engines.js';
+import { GraphBuilder } from './graph-builder.js';
 import type { EncoderConfig } from '../model/config.js';
 import type { WeightArrays } from '../model/checkpoint-file.js';
-
-class GraphBuilder {
-  constructor(private readonly onnx: OnnxProto) {}
-  nodes: OnnxTypes.INodeProto[] = [];
-  inits: OnnxTypes.ITensorProto[] = [];
-  private n = 0;
-  fresh(prefix: string): string {
-    return `${prefix}_${this.n++}`;
-  }
-  node(op: string, inputs: string[], attrs: Record<string, number | number[]> = {}, outName?: string): string {
-    const onnx = this.onnx;
-    const out = outName ?? this.fresh(op.toLowerCase());
-    const attribute = Object.entries(attrs).map(([name, v]) =>
-      Array.isArray(v)
-        ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v }
-        : Number.isInteger(v) && name !== 'epsilon'
-          ? { name, type: onnx.AttributeProto.AttributeType.INT, i: v }
-          : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v },
-    );
-    this.nodes.push({ opType: op, input: inputs, output: [out], name: out, attribute });
-    return out;
-  }
-  floatInit(name: string, data: Float32Array, dims: number[]): string {
-    this.inits.push({
-      name,
-      dataType: this.onnx.TensorProto.DataType.FLOAT,
-      dims,
-      rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
-    });
-    return name;
-  }
-  intInit(name: string, values: number[]): string {
-    const data = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.inits.push({
-      name,
-      dataType: this.onnx.TensorProto.DataType.INT64,
-      dims: [values.length],
-      rawData: new Uint8Array(data.buffer),
-    });
-    return name;
-  }
-  scalar(name: string, v: number): string {
-    this.inits.push({
-      name,
-      dataType: this.onnx.TensorProto.DataType.FLOAT,
-      dims: [],
-      rawData: new Uint8Array(new Float32Array([v]).buffer),
-    });
-    return name;
-  }
-}
 
 /** Builds the ONNX model bytes for an encoder from its weights (a checkpoint's arrays; no tfjs needed). */
 export async function encoderToOnnx(config: EncoderConfig, weights: WeightArrays): Promise<Uint8Array> {

@@ -1,0 +1,159 @@
+/**
+ * The whole MLM training step as one ONNX graph, generated from the shared architecture (model/architecture.ts):
+ * forward, backward (autodiff.ts) and the AdamW update (the rule of model/adamw.ts). Parameters and AdamW moments
+ * are graph inputs and their updated values graph outputs, so a runner feeds step n's outputs to step n+1.
+ *
+ * Inputs: `ids` int64 [N] (N = batch * tokens, token-major), `mask_bias` float [B, 1, 1, tokens] (0 attended,
+ * -1e4 padding), `positions` int64 [M] (loss rows), `labels` int64 [M], scalars `lr`, `decay` (1 - lr·wd),
+ * `c1`, `c2` (bias corrections), and per parameter P: `P`, `m:P`, `v:P`.
+ * Outputs: `loss`, and per parameter `new:P`, `new_m:P`, `new_v:P` (or `grad:P` with `optimizer: false`).
+ */
+import type { onnx as OnnxTypes } from 'onnx-proto';
+import { loadOnnxProto } from '../engines.js';
+import { mlmLossGraph, type ModelOps } from '../model/architecture.js';
+import type { EncoderConfig } from '../model/config.js';
+import { AdGraph } from './autodiff.js';
+
+export interface StepGraphOptions {
+  /** Parameter names and shapes (encoder then head), in checkpoint order. */
+  params: [string, number[]][];
+  /** true: emit the AdamW update; false: emit the gradients (for tests). */
+  optimizer: boolean;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+/** ModelOps over an AdGraph: the architecture's ops as ONNX nodes with their backward nodes. */
+function onnxModelOps(g: AdGraph, cfg: EncoderConfig): ModelOps<string> {
+  const d = cfg.hidden;
+  const L = cfg.maxTokens;
+  return {
+    param: (name) => name,
+    embed: (word, position) => {
+      const w = g.gatherRows(word, 'ids');
+      const sum = g.node('Reshape', [
+        g.node('Add', [g.node('Reshape', [w, g.ints([-1, L, d])]), position]),
+        g.ints([-1, d]),
+      ]);
+      return g.record([w, position], sum, (dy, need) => [
+        dy,
+        need[1]
+          ? g.node('ReduceSum', [g.node('Reshape', [dy, g.ints([-1, L, d])]), g.ints([0])], { keepdims: 0 })
+          : undefined,
+      ]);
+    },
+    dense: (x, w, b) => g.dense(x, w, b),
+    layerNorm: (x, gamma, beta, eps) => g.layerNorm(x, gamma, beta, eps),
+    gelu: (x) => g.gelu(x),
+    add: (a, b) => g.add(a, b),
+    selfAttention: (qkv, heads) => selfAttention(g, qkv, heads, d, L),
+    lossRows: (h) => g.gatherRows(h, 'positions'),
+    crossEntropy: (logits) => {
+      const lsm = g.node('LogSoftmax', [logits], { axis: 1 });
+      const labelCol = g.node('Unsqueeze', ['labels', g.ints([1])]);
+      const picked = g.node('GatherElements', [lsm, labelCol], { axis: 1 });
+      const loss = g.node('Neg', [g.node('ReduceMean', [picked], { keepdims: 0 })]);
+      return g.record([logits], loss, (dy) => {
+        // (softmax - onehot(labels)) * dy / M: the -1 at each label is a scatter-add (cheaper than OneHot + Sub
+        // over the [M, vocab] logits).
+        const count = g.node('Cast', [g.node('Shape', ['labels'])], { to: 1 });
+        const scale = g.node('Div', [dy, count]);
+        const soft = g.node('Mul', [g.node('Exp', [lsm]), scale]);
+        const minus = g.node('Expand', [g.node('Neg', [scale]), g.node('Shape', [labelCol])]);
+        return [g.node('ScatterElements', [soft, labelCol, minus], { axis: 1, reduction: 'add' })];
+      });
+    },
+  };
+}
+
+/** Scaled dot-product attention with the additive padding mask, and its backward (softmax VJP inline). */
+function selfAttention(g: AdGraph, qkv: string, heads: number, d: number, L: number): string {
+  const dh = d / heads;
+  const scale = g.f(1 / Math.sqrt(dh));
+  const [q, k, v] = g.nodeN('Split', [qkv, g.ints([d, d, d])], 3, { axis: 1 });
+  const split = g.ints([-1, L, heads, dh]);
+  const toHeads = (x: string, perm: number[]) => g.node('Transpose', [g.node('Reshape', [x, split])], { perm });
+  const qh = toHeads(q, [0, 2, 1, 3]);
+  const kh = toHeads(k, [0, 2, 1, 3]);
+  const vh = toHeads(v, [0, 2, 1, 3]);
+  const kt = g.node('Transpose', [kh], { perm: [0, 1, 3, 2] });
+  const scores = g.node('Add', [g.node('Mul', [g.node('MatMul', [qh, kt]), scale]), 'mask_bias']);
+  const probs = g.node('Softmax', [scores], { axis: -1 });
+  const merge = (x: string) => g.node('Reshape', [g.node('Transpose', [x], { perm: [0, 2, 1, 3] }), g.ints([-1, d])]);
+  const ctx = merge(g.node('MatMul', [probs, vh]));
+  return g.record([qkv], ctx, (dctx) => {
+    const dO = toHeads(dctx, [0, 2, 1, 3]);
+    const T = (x: string) => g.node('Transpose', [x], { perm: [0, 1, 3, 2] });
+    const dP = g.node('MatMul', [dO, T(vh)]);
+    const dV = g.node('MatMul', [T(probs), dO]);
+    const rowDot = g.node('ReduceSum', [g.node('Mul', [dP, probs]), g.ints([-1])], { keepdims: 1 });
+    const dS = g.node('Mul', [g.node('Mul', [probs, g.node('Sub', [dP, rowDot])]), scale]);
+    const dQ = g.node('MatMul', [dS, kh]);
+    const dK = g.node('MatMul', [T(dS), qh]);
+    return [g.node('Concat', [merge(dQ), merge(dK), merge(dV)], { axis: 1 })];
+  });
+}
+
+/** The training-step ONNX model's bytes. */
+export async function mlmStepGraph(cfg: EncoderConfig, o: StepGraphOptions): Promise<Uint8Array> {
+  const onnx = await loadOnnxProto();
+  const F32 = onnx.TensorProto.DataType.FLOAT;
+  const I64 = onnx.TensorProto.DataType.INT64;
+  const g = new AdGraph(onnx);
+  const names = o.params.map(([n]) => g.trainable(n));
+  const loss = mlmLossGraph(cfg, onnxModelOps(g, cfg));
+  const grads = g.backward(loss, names);
+  g.node('Identity', [loss], {}, 'loss');
+
+  type Dim = { dimParam?: string; dimValue?: number };
+  const value = (name: string, elemType: number, dims: Dim[]): OnnxTypes.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims } } },
+  });
+  const fixed = (shape: number[]) => shape.map((dimValue) => ({ dimValue }));
+  const inputs = [
+    value('ids', I64, [{ dimParam: 'tokens' }]),
+    value('mask_bias', F32, [{ dimParam: 'batch' }, { dimValue: 1 }, { dimValue: 1 }, { dimValue: cfg.maxTokens }]),
+    value('positions', I64, [{ dimParam: 'rows' }]),
+    value('labels', I64, [{ dimParam: 'rows' }]),
+  ];
+  const outputs = [value('loss', F32, [])];
+  if (o.optimizer) for (const s of ['lr', 'decay', 'c1', 'c2']) inputs.push(value(s, F32, []));
+  const b1 = g.f(o.beta1 ?? 0.9);
+  const b2 = g.f(o.beta2 ?? 0.999);
+  const nb1 = g.f(1 - (o.beta1 ?? 0.9));
+  const nb2 = g.f(1 - (o.beta2 ?? 0.999));
+  const eps = g.f(o.eps ?? 1e-8);
+  for (const [name, shape] of o.params) {
+    inputs.push(value(name, F32, fixed(shape)));
+    const grad = grads.get(name)!;
+    if (!o.optimizer) {
+      g.node('Identity', [grad], {}, `grad:${name}`);
+      outputs.push(value(`grad:${name}`, F32, fixed(shape)));
+      continue;
+    }
+    // AdamW exactly as model/adamw.ts orders it (so both paths round alike).
+    inputs.push(value(`m:${name}`, F32, fixed(shape)), value(`v:${name}`, F32, fixed(shape)));
+    const m = g.node('Add', [g.node('Mul', [`m:${name}`, b1]), g.node('Mul', [grad, nb1])], {}, `new_m:${name}`);
+    const v = g.node(
+      'Add',
+      [g.node('Mul', [`v:${name}`, b2]), g.node('Mul', [g.node('Mul', [grad, grad]), nb2])],
+      {},
+      `new_v:${name}`,
+    );
+    const update = g.node('Div', [
+      g.node('Div', [m, 'c1']),
+      g.node('Add', [g.node('Sqrt', [g.node('Div', [v, 'c2'])]), eps]),
+    ]);
+    g.node('Sub', [g.node('Mul', [name, 'decay']), g.node('Mul', [update, 'lr'])], {}, `new:${name}`);
+    for (const out of [`new:${name}`, `new_m:${name}`, `new_v:${name}`]) outputs.push(value(out, F32, fixed(shape)));
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: '@bioscan5m/dna',
+    graph: { name: 'mlm_train_step', node: g.nodes, initializer: g.inits, input: inputs, output: outputs },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
