@@ -45,6 +45,7 @@ const CONVENTIONS: Record<string, Convention> = {
   'dna embed': { json: true, quiet: true },
   'dna export-onnx': { json: true, quiet: true },
   'dna identify': { json: true, quiet: true, seed: true, threads: '--threads' },
+  'dna index': { json: true, quiet: true, seed: true, threads: '--threads' },
   'vision crop': { json: true, quiet: true, threads: '--workers' },
   'vision embed': { json: true, quiet: true },
   'vision quality': { json: true, quiet: true },

@@ -227,6 +227,13 @@ const jobs: Job[] = [
     signal: 'SIGINT',
   },
   {
+    name: 'dna index',
+    // killed while the index file is written (its temp exists), or before
+    args: (o) => ['dna', 'index', '--reference', embedCsv, '--out', path.join(o, 'ref.idx'), '--quiet'],
+    outputs: ['ref.idx'],
+    signal: 'SIGTERM',
+  },
+  {
     name: 'dna identify',
     args: (o) => [
       'dna',

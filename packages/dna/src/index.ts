@@ -19,6 +19,10 @@ export {
   cleanBarcode,
   buildIdentifyProtocol,
   defaultThreads,
+  runIdentifyIndexJob,
+  buildIdentifyIndex,
+  writeIdentifyIndex,
+  loadIdentifyIndex,
 } from './identify/index.js';
 export type {
   IdentifyJobOptions,
@@ -36,6 +40,11 @@ export type {
   CleaningCounts,
   IdentifyProtocol,
   ProtocolRecord,
+  IdentifyIndexJobOptions,
+  IdentifyIndexJobSummary,
+  BuildIdentifyIndexOptions,
+  LoadIndexOptions,
+  WriteIndexOptions,
 } from './identify/index.js';
 
 // Encoders (core's Encoder<string>).

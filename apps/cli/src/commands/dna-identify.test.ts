@@ -24,6 +24,36 @@ describe('bioscan5m dna identify', async () => {
   const ref = path.join(dir, 'ref.csv');
   writeFileSync(ref, csv(refRows));
 
+  it('dna index once, then identify --index: the predictions of identify --reference', async () => {
+    const queries = path.join(dir, 'qi.csv');
+    writeFileSync(queries, csv(queryRows));
+    const idx = path.join(dir, 'ref.idx');
+    let r = await run(['dna', 'index', '--reference', ref, '--out', idx, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const built = JSON.parse(r.out);
+    expect(built.bytes).toBe(readFileSync(idx).length);
+    expect(built.reference.referenceBarcodes).toBeLessThanOrEqual(built.reference.referenceRecords);
+    r = await run(['dna', 'identify', '--index', idx, '--queries', queries, '--out', path.join(dir, 'pi.csv')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/loaded from .*ref\.idx in \d/);
+    r = await run(['dna', 'identify', '--reference', ref, '--queries', queries, '--out', path.join(dir, 'pr.csv')]);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(path.join(dir, 'pi.csv'), 'utf8')).toBe(readFileSync(path.join(dir, 'pr.csv'), 'utf8'));
+    // build options are fixed in the index; one of --reference/--index; never over an input
+    r = await run(['dna', 'identify', '--index', idx, '--closed-world', '--queries', queries, '--out', 'x.csv']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--index: --species-threshold/--closed-world: fixed when the index is built');
+    r = await run(['dna', 'identify', '--queries', queries, '--out', path.join(dir, 'x.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--reference <file> or --index <file>');
+    r = await run(['dna', 'index', '--reference', ref, '--out', ref]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(ref);
+    r = await run(['dna', 'identify', '--index', ref, '--queries', queries, '--out', path.join(dir, 'x.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${ref}: not a bioscan5m identification index`);
+  });
+
   it('writes one prediction row per query in input order and a JSON summary with accuracy', async () => {
     const queries = path.join(dir, 'q.csv');
     // Add a query without a usable barcode: it must be reported and written, not dropped.

@@ -3,7 +3,14 @@
  * reference. Argument parsing and printing only; the engine is in @bioscan5m/dna.
  */
 import type { Command } from 'commander';
-import type { IdentifyJobOptions, IdentifyJobSummary } from '@bioscan5m/dna/identify';
+import type { Command as CommandType } from 'commander';
+import { UsageError } from '@bioscan5m/core';
+import type {
+  IdentifyIndexJobSummary,
+  IdentifyJobOptions,
+  IdentifyJobSummary,
+  IdentifierBuildOptions,
+} from '@bioscan5m/dna/identify';
 import { embedded } from '../data.js';
 import { intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
@@ -16,17 +23,21 @@ const UNIT = { min: 0, max: 1 };
 const K_RANGE = { min: 8, max: 15 };
 const THREADS = { min: 1, max: 64 };
 
-interface IdentifyOpts {
-  reference: string;
-  queries: string;
-  out: string;
+interface BuildOpts {
   k?: number;
   sampling?: number;
   candidates?: number;
   speciesThreshold?: number;
   closedWorld?: boolean;
+  seed?: string | number;
+}
+
+interface IdentifyOpts extends BuildOpts {
+  reference?: string;
+  index?: string;
+  queries: string;
+  out: string;
   minConfidence?: number;
-  seed: string | number;
   threads?: number;
   json?: boolean;
   quiet?: boolean;
@@ -34,12 +45,15 @@ interface IdentifyOpts {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-/** Human-readable summary on stdout. */
-export function printIdentifyJobSummary(s: IdentifyJobSummary, outFile: string): void {
+/** The reference lines of a summary: counts, threshold, index, rows not used. */
+function printReferenceLines(s: Pick<IdentifyJobSummary, 'reference' | 'referenceSkipped'>): void {
   const r = s.reference;
+  const source = r.indexFile
+    ? `loaded from ${r.indexFile} in ${(r.loadSeconds ?? 0).toFixed(2)} s`
+    : `built in ${r.buildSeconds.toFixed(2)} s`;
   console.log(
     `reference: ${r.referenceRecords.toLocaleString('en-US')} records, ${r.referenceBarcodes.toLocaleString('en-US')} distinct barcodes; ` +
-      `species threshold ${pct(r.speciesThreshold)} identity (${r.thresholdSource}); k=${r.k}${r.sampling > 1 ? `, 1 in ${r.sampling} k-mers` : ''}; built in ${r.buildSeconds.toFixed(2)} s`,
+      `species threshold ${pct(r.speciesThreshold)} identity (${r.thresholdSource}); k=${r.k}${r.sampling > 1 ? `, 1 in ${r.sampling} k-mers` : ''}; ${source}`,
   );
   if (r.skippedRecords) {
     console.log(`reference rows not used: ${r.skippedRecords}`);
@@ -47,6 +61,55 @@ export function printIdentifyJobSummary(s: IdentifyJobSummary, outFile: string):
     if (r.skippedRecords > s.referenceSkipped.length)
       console.log(`  ... and ${r.skippedRecords - s.referenceSkipped.length} more`);
   }
+}
+
+/** The build options (index and calibration) from the flags shared by `dna identify` and `dna index`. */
+function buildOptions(opts: BuildOpts): IdentifierBuildOptions {
+  const out: IdentifierBuildOptions = {
+    k: numberOption('k', opts.k, { integer: true, ...K_RANGE }),
+    sampling: numberOption('sampling', opts.sampling, { integer: true, min: 1 }),
+    candidates: numberOption('candidates', opts.candidates, { integer: true, min: 1 }),
+    speciesThreshold: opts.closedWorld ? 0 : numberOption('species-threshold', opts.speciesThreshold, UNIT),
+    seed: numberOption('seed', opts.seed, { integer: true, min: 0 }),
+  };
+  for (const key of Object.keys(out) as (keyof IdentifierBuildOptions)[]) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+const BUILD_FLAGS: Partial<Record<keyof IdentifierBuildOptions, string>> = {
+  k: '--k',
+  sampling: '--sampling',
+  candidates: '--candidates',
+  speciesThreshold: '--species-threshold/--closed-world',
+  seed: '--seed',
+};
+
+/** The flags that shape the index and what is learned from the reference (`dna identify` and `dna index`). */
+function addBuildOptions(cmd: CommandType): CommandType {
+  return cmd
+    .option(
+      '--species-threshold <identity>',
+      'identity (0..1) from which a query gets a species; default: learned from the reference (barcode gap)',
+      numberArg(UNIT),
+    )
+    .option('--closed-world', 'assume every query species is in the reference: never call novel (as BLAST top hit)')
+    .option(
+      '--k <k>',
+      'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)',
+      intArg(K_RANGE),
+    )
+    .option(
+      '--sampling <s>',
+      'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)',
+      intArg({ min: 1 }),
+    )
+    .option('--candidates <n>', 'candidates verified per query (default 48)', intArg({ min: 1 }))
+    .option('--seed <n>', 'seed of the leave-one-out calibration sample (default 1)', intArg({ min: 0 }));
+}
+
+/** Human-readable summary on stdout. */
+export function printIdentifyJobSummary(s: IdentifyJobSummary, outFile: string): void {
+  printReferenceLines(s);
   console.log(
     `queries: ${s.queries.toLocaleString('en-US')}; identified ${s.identified.toLocaleString('en-US')} (${s.novel} look like species absent from the reference); ` +
       `no usable sequence ${s.noSequence}; no similar reference ${s.noHit}`,
@@ -91,15 +154,20 @@ export function identifyJson(s: IdentifyJobSummary) {
 }
 
 export function registerDnaIdentifyCommands(dna: Command): void {
-  dna
+  const identifyCmd = dna
     .command('identify')
     .description(
       'identify COI barcodes: species, or for a species absent from the reference its genus, with a confidence. ' +
         'k-mer candidate search, identity on the shared diagonal (banded alignment when an indel is suspected), species threshold and confidence calibration learned from the reference',
     )
-    .requiredOption(
+    .option(
       '--reference <file>',
       'labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional)',
+      pathArg,
+    )
+    .option(
+      '--index <file>',
+      'a saved index of the reference (`bioscan5m dna index`): loads in one read, no indexing or calibration per run',
       pathArg,
     )
     .requiredOption(
@@ -113,28 +181,10 @@ export function registerDnaIdentifyCommands(dna: Command): void {
       pathArg,
     )
     .option(
-      '--species-threshold <identity>',
-      'identity (0..1) from which a query gets a species; default: learned from the reference (barcode gap)',
-      numberArg(UNIT),
-    )
-    .option('--closed-world', 'assume every query species is in the reference: never call novel (as BLAST top hit)')
-    .option(
       '--min-confidence <p>',
       'leave the deepest rank empty when its confidence is below p, 0..1 (default 0)',
       numberArg(UNIT),
     )
-    .option(
-      '--k <k>',
-      'k-mer length of the candidate index, 8..15 (default 12; 11 for references under ~12k barcodes)',
-      intArg(K_RANGE),
-    )
-    .option(
-      '--sampling <s>',
-      'index 1 in s k-mers (default: all up to ~37k distinct reference barcodes, fewer above)',
-      intArg({ min: 1 }),
-    )
-    .option('--candidates <n>', 'candidates verified per query (default 48)', intArg({ min: 1 }))
-    .option('--seed <n>', 'seed of the leave-one-out calibration sample', intArg({ min: 0 }), 1)
     .option(
       '--threads <n>',
       'worker threads for the searches, 1..64 (default 1; each starts in a few milliseconds)',
@@ -152,40 +202,112 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
 \`bioscan5m demo --only dna-identify\` for a held-out evaluation):
   bioscan5m dna identify --reference ${embedded.barcodes} \\
     --queries ${embedded.barcodes} --out predictions.csv --json`,
+    );
+  addBuildOptions(identifyCmd).action(async (opts: IdentifyOpts) => {
+    if ((opts.reference === undefined) === (opts.index === undefined))
+      throw new UsageError('give --reference <file> or --index <file> (one of them)', '--reference/--index');
+    const build = buildOptions(opts);
+    if (opts.index !== undefined && Object.keys(build).length)
+      throw new UsageError(
+        `${Object.keys(build)
+          .map((k) => BUILD_FLAGS[k as keyof IdentifierBuildOptions] ?? k)
+          .join(', ')}: fixed when the index is built; pass them to \`bioscan5m dna index\``,
+        '--index',
+      );
+    const options: Omit<IdentifyJobOptions, 'queries' | 'out'> = {
+      ...build,
+      reference: opts.reference,
+      index: opts.index,
+      minConfidence: numberOption('min-confidence', opts.minConfidence, UNIT),
+      threads: numberOption('threads', opts.threads, { integer: true, ...THREADS }),
+    };
+    const quiet = opts.quiet || opts.json;
+    const learnBar = progressBar('calibrating on the reference', { quiet });
+    const queryBar = progressBar('identifying', { quiet });
+    let summary: IdentifyJobSummary;
+    try {
+      summary = await (
+        await identify()
+      ).runIdentifyJob({
+        ...options,
+        queries: opts.queries,
+        out: opts.out,
+        onProgress: (d, t) => learnBar.update(d, t),
+        onQueryProgress: (d, t) => {
+          learnBar.stop();
+          queryBar.update(d, t);
+        },
+      });
+    } finally {
+      learnBar.stop();
+      queryBar.stop();
+    }
+    if (opts.json) console.log(JSON.stringify(identifyJson(summary), null, 2));
+    else printIdentifyJobSummary(summary, opts.out);
+  });
+
+  const indexCmd = dna
+    .command('index')
+    .description(
+      'build a saved identification index of a reference once (cleaned, deduplicated barcodes with their label counts, ' +
+        'k-mer index, learned species threshold and calibration) for `dna identify --index`',
     )
-    .action(async (opts: IdentifyOpts) => {
-      const options: Omit<IdentifyJobOptions, 'reference' | 'queries' | 'out'> = {
-        k: numberOption('k', opts.k, { integer: true, ...K_RANGE }),
-        sampling: numberOption('sampling', opts.sampling, { integer: true, min: 1 }),
-        candidates: numberOption('candidates', opts.candidates, { integer: true, min: 1 }),
-        speciesThreshold: opts.closedWorld ? 0 : numberOption('species-threshold', opts.speciesThreshold, UNIT),
-        minConfidence: numberOption('min-confidence', opts.minConfidence, UNIT),
-        seed: numberOption('seed', opts.seed, { integer: true, min: 0 }),
-        threads: numberOption('threads', opts.threads, { integer: true, ...THREADS }),
-      };
+    .requiredOption(
+      '--reference <file>',
+      'labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional); streamed',
+      pathArg,
+    )
+    .requiredOption('--out <file>', 'the index file to write (atomically)', pathArg)
+    .option('--threads <n>', 'worker threads for the calibration searches, 1..64 (default 1)', intArg(THREADS))
+    .option('--json', 'print a JSON summary')
+    .option('--quiet', 'no progress bars')
+    .addHelpText(
+      'after',
+      `
+The index is a versioned binary file: an index written by another version of @bioscan5m/dna, or a damaged one,
+is refused with a message saying to rebuild it. Build options (--k, --sampling, --candidates, --species-threshold,
+--closed-world, --seed) are fixed in the index.
+
+Example on the embedded sample data:
+  bioscan5m dna index --reference ${embedded.barcodes} --out barcodes.idx
+  bioscan5m dna identify --index barcodes.idx --queries ${embedded.barcodes} --out predictions.csv`,
+    );
+  addBuildOptions(indexCmd).action(
+    async (opts: BuildOpts & { reference: string; out: string; threads?: number; json?: boolean; quiet?: boolean }) => {
       const quiet = opts.quiet || opts.json;
+      const readBar = progressBar('reading the reference (bytes)', { quiet });
       const learnBar = progressBar('calibrating on the reference', { quiet });
-      const queryBar = progressBar('identifying', { quiet });
-      let summary: IdentifyJobSummary;
+      const writeBar = progressBar('writing the index (bytes)', { quiet });
+      let s: IdentifyIndexJobSummary;
       try {
-        summary = await (
+        s = await (
           await identify()
-        ).runIdentifyJob({
-          ...options,
+        ).runIdentifyIndexJob({
+          ...buildOptions(opts),
+          threads: numberOption('threads', opts.threads, { integer: true, ...THREADS }),
           reference: opts.reference,
-          queries: opts.queries,
           out: opts.out,
-          onProgress: (d, t) => learnBar.update(d, t),
-          onQueryProgress: (d, t) => {
+          onReadProgress: (d, t) => readBar.update(d, t),
+          onProgress: (d, t) => {
+            readBar.stop();
+            learnBar.update(d, t);
+          },
+          onWriteProgress: (d, t) => {
             learnBar.stop();
-            queryBar.update(d, t);
+            writeBar.update(d, t);
           },
         });
       } finally {
+        readBar.stop();
         learnBar.stop();
-        queryBar.stop();
+        writeBar.stop();
       }
-      if (opts.json) console.log(JSON.stringify(identifyJson(summary), null, 2));
-      else printIdentifyJobSummary(summary, opts.out);
-    });
+      if (opts.json) {
+        console.log(JSON.stringify({ ...s, seconds: Number(s.seconds.toFixed(3)) }, null, 2));
+        return;
+      }
+      printReferenceLines(s);
+      console.log(`wrote ${s.out} (${(s.bytes / 2 ** 20).toFixed(1)} MiB) in ${s.seconds.toFixed(2)} s`);
+    },
+  );
 }

@@ -3,7 +3,7 @@ import { createRng } from '@bioscan5m/core';
 import { mutate, randomRoot } from '@bioscan5m/core/internal';
 import { BandedAligner, ungappedIdentity } from './align.js';
 import { cleanBarcode } from './clean.js';
-import { buildKmerIndex } from './kmer-index.js';
+import { buildKmerIndex, sequenceStore } from './kmer-index.js';
 import { Searcher } from './search.js';
 
 const codes = (s: string) => cleanBarcode(s).codes;
@@ -55,8 +55,9 @@ describe('k-mer candidate search', () => {
     const query = mutate(refs[target], 0.02, rng);
     for (const sampling of [1, 4]) {
       const seqs = refs.map((r) => codes(toSequence(r)));
-      const index = buildKmerIndex(seqs, { k: 12, sampling });
-      const s = new Searcher(index, seqs, Int32Array.from(seqs.map((x) => x.length)));
+      const store = sequenceStore(seqs);
+      const index = buildKmerIndex(store, { k: 12, sampling });
+      const s = new Searcher(index, store, Int32Array.from(seqs.map((x) => x.length)));
       const hits = s.search(codes(toSequence(query)), 658);
       expect(hits[0].group).toBe(target);
       expect(hits[0].identity).toBeCloseTo(0.98, 2);

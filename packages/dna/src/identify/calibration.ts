@@ -15,10 +15,25 @@ export interface Evidence {
 }
 
 export interface Calibrator {
-  /** Model weights [bias, identity, share, margin] over scaled features. */
+  /** Model weights [bias, identity, share, margin] over scaled features (empty for the heuristic). */
   readonly weights: number[];
   readonly samples: number;
+  /** The heuristic's identity scale (heuristicCalibrator), absent for a fitted model. */
+  readonly heuristicScale?: number;
   predict(e: Evidence): number;
+}
+
+/** A calibrator as plain data (saved in an index file). */
+export type CalibratorState = { weights: number[]; samples: number } | { heuristicScale: number };
+
+export function calibratorState(c: Calibrator): CalibratorState {
+  return c.heuristicScale !== undefined
+    ? { heuristicScale: c.heuristicScale }
+    : { weights: [...c.weights], samples: c.samples };
+}
+
+export function restoreCalibrator(s: CalibratorState): Calibrator {
+  return 'heuristicScale' in s ? heuristicCalibrator(s.heuristicScale) : logisticCalibrator(s.weights, s.samples);
 }
 
 function features(e: Evidence): number[] {
@@ -34,6 +49,7 @@ export function heuristicCalibrator(identityScale: number): Calibrator {
   return {
     weights: [],
     samples: 0,
+    heuristicScale: identityScale,
     predict: (e) => Math.max(0, Math.min(1, e.share * Math.min(1, Math.max(0, 1 - (identityScale - e.identity) * 5)))),
   };
 }
@@ -106,10 +122,13 @@ export function fitCalibrator(
     });
     if (change < 1e-6) break;
   }
-  const weights = w;
+  return logisticCalibrator(w, samples.length);
+}
+
+function logisticCalibrator(weights: number[], samples: number): Calibrator {
   return {
     weights,
-    samples: samples.length,
+    samples,
     predict(e) {
       const x = features(e);
       let z = 0;

@@ -2,13 +2,28 @@
  * File edges of identification: reference CSV/TSV, query CSV/TSV or FASTA, prediction CSV (atomic write), and
  * the run summary (counts, cleaning, accuracy when queries carry labels, throughput).
  */
-import { Bioscan5mError, openTable, checkOutputPaths, createTableWriter, type JobControl } from '@bioscan5m/core';
+import {
+  Bioscan5mError,
+  UsageError,
+  openTable,
+  checkOutputPaths,
+  createTableWriter,
+  type JobControl,
+  type ProgressCallback,
+} from '@bioscan5m/core';
 import { existsSync } from 'node:fs';
 import { throwIfAborted, withAbort } from '../abort.js';
 import { readFasta, looksLikeFasta } from '../io/fasta.js';
 import { addCleaningCounts, cleanBarcode, emptyCleaningCounts, wasCleaned, type CleaningCounts } from './clean.js';
-import { BarcodeIdentifier, type Identification, type IdentifierInfo, type IdentifierOptions } from './identifier.js';
-import { IDENTIFY_RANKS, type ReferenceRecord } from './reference.js';
+import {
+  BarcodeIdentifier,
+  BUILD_OPTION_KEYS,
+  type Identification,
+  type IdentifierInfo,
+  type IdentifierOptions,
+} from './identifier.js';
+import { loadIdentifyIndex } from './index-file.js';
+import { IDENTIFY_RANKS, ReferenceSetBuilder, type ReferenceRecord, type ReferenceSet } from './reference.js';
 
 export interface QueryRecord {
   /** record_id from the file, else the FASTA id, else the 0-based row index. */
@@ -39,22 +54,36 @@ function assertExists(file: string, what: string): void {
  * every query would get an empty species and a 0% species accuracy), other rank columns used when present.
  */
 export async function readReferenceFile(file: string): Promise<ReferenceRecord[]> {
+  const out: ReferenceRecord[] = [];
+  for await (const rec of iterateReferenceFile(file)) out.push(rec);
+  return out;
+}
+
+/**
+ * Streams the reference records of `file` (as readReferenceFile, one at a time: for references too big to hold
+ * as records). `onBytes(read, total)` follows the file position.
+ */
+export async function* iterateReferenceFile(
+  file: string,
+  onBytes?: (read: number, total: number) => void,
+): AsyncGenerator<ReferenceRecord> {
   assertExists(file, 'reference');
   const table = await openTable(file);
   const [seqCol] = table.requireColumns(['dna_barcode', 'species']);
   const rankCols = IDENTIFY_RANKS.map((r) => table.column(r));
   const idCol = table.column('record_id') >= 0 ? table.column('record_id') : table.column('processid');
-  const out: ReferenceRecord[] = [];
+  let n = 0;
   for await (const row of table) {
     table.assertWidth(row);
     const f = row.fields;
-    out.push({
+    yield {
       id: idCol >= 0 && f[idCol] ? f[idCol] : `line ${row.line}`,
       barcode: f[seqCol],
       lineage: rankCols.map((c) => (c >= 0 ? f[c].trim() : '')),
-    });
+    };
+    if (onBytes && ++n % 4096 === 0) onBytes(table.bytesRead, table.totalBytes);
   }
-  return out;
+  onBytes?.(table.totalBytes, table.totalBytes);
 }
 
 /** Reads queries from CSV/TSV (column `dna_barcode`, optional `record_id` and rank columns) or FASTA. */
@@ -84,6 +113,17 @@ export async function readQueryFile(file: string): Promise<QueryRecord[]> {
   return out;
 }
 
+/** Streams a reference CSV/TSV into a cleaned, deduplicated ReferenceSet (records are not held). */
+export async function readReferenceSet(
+  file: string,
+  opts: { minBases?: number; onProgress?: ProgressCallback; signal?: AbortSignal } = {},
+): Promise<ReferenceSet> {
+  const builder = new ReferenceSetBuilder({ minBases: opts.minBases });
+  for await (const rec of iterateReferenceFile(file, withAbort(opts.signal, opts.onProgress))) builder.add(rec);
+  throwIfAborted(opts.signal);
+  return builder.finish();
+}
+
 export interface RankAccuracy {
   correct: number;
   /** Queries with a true label at this rank. */
@@ -102,7 +142,7 @@ export interface IdentifyJobSummary {
   /** Queries whose barcode cleaning changed something, and the character counts. */
   cleanedQueries: number;
   cleaning: CleaningCounts;
-  reference: Omit<IdentifierInfo, 'skipped'> & { skippedRecords: number };
+  reference: Omit<IdentifierInfo, 'skipped'>;
   /** Worker threads that searched (0 = the calling thread). */
   threads: number;
   /** Reference rows not used, with reasons (first 20). */
@@ -138,8 +178,16 @@ export function scoreIdentifications(
 }
 
 export interface IdentifyJobOptions extends Omit<IdentifierOptions, 'onProgress'>, JobControl {
-  /** Labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional). */
-  reference: string;
+  /**
+   * Labelled reference CSV/TSV: dna_barcode and rank columns phylum..species (record_id optional). Exactly one
+   * of `reference` and `index` is given.
+   */
+  reference?: string;
+  /**
+   * An index file written by runIdentifyIndexJob / writeIdentifyIndex (built once; loads in one read). Its build
+   * options are fixed: passing one of them (k, sampling, speciesThreshold, ...) too is a UsageError.
+   */
+  index?: string;
   /** Barcodes to identify: CSV/TSV with dna_barcode (record_id, rank columns optional) or FASTA. */
   queries: string;
   /** Predictions CSV (written atomically): PREDICTION_COLUMNS. */
@@ -152,20 +200,37 @@ export interface IdentifyJobOptions extends Omit<IdentifierOptions, 'onProgress'
 
 /** Reference + queries -> predictions file (atomic) and summary. Rows stay in query order; none is dropped. */
 export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<IdentifyJobSummary> {
-  const { reference: referenceFile, queries: queryFile, out: outFile } = opts;
-  checkOutputPaths({ inputs: { reference: referenceFile, queries: queryFile }, outputs: { out: outFile } });
+  const { reference: referenceFile, index: indexFile, queries: queryFile, out: outFile } = opts;
+  if ((referenceFile === undefined) === (indexFile === undefined))
+    throw new UsageError('give either a reference file or an index file (not both)', '--reference/--index');
+  checkOutputPaths({
+    inputs: { reference: referenceFile ?? indexFile!, queries: queryFile },
+    outputs: { out: outFile },
+  });
+  if (referenceFile !== undefined) assertExists(referenceFile, 'reference');
+  else assertExists(indexFile!, 'index');
   const t0 = performance.now();
-  const refs = await readReferenceFile(referenceFile);
   const queries = await readQueryFile(queryFile);
   let identifier: BarcodeIdentifier;
-  try {
-    identifier = await BarcodeIdentifier.buildAsync(refs, {
-      ...opts,
-      onProgress: withAbort(opts.signal, opts.onProgress),
-    });
-  } catch (err) {
-    if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
-    throw err;
+  if (indexFile !== undefined) {
+    const fixed = BUILD_OPTION_KEYS.filter((key) => opts[key] !== undefined);
+    if (fixed.length)
+      throw new UsageError(
+        `${fixed.join(', ')} ${fixed.length > 1 ? 'are' : 'is'} fixed when the index is built (bioscan5m dna index)`,
+        '--index',
+      );
+    identifier = await loadIdentifyIndex(indexFile, { threads: opts.threads, minConfidence: opts.minConfidence });
+  } else {
+    const ref = await readReferenceSet(referenceFile!, { minBases: opts.minBases, signal: opts.signal });
+    try {
+      identifier = await BarcodeIdentifier.buildAsync(ref, {
+        ...opts,
+        onProgress: withAbort(opts.signal, opts.onProgress),
+      });
+    } catch (err) {
+      if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
+      throw err;
+    }
   }
   const threads = identifier.threads;
   const cleaned = queries.map((q) => cleanBarcode(q.barcode));
@@ -222,7 +287,7 @@ export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<Identify
     noHit,
     cleanedQueries,
     cleaning,
-    reference: { ...info, skippedRecords: skipped.length },
+    reference: info,
     threads,
     referenceSkipped: skipped.slice(0, 20).map(({ id, reason }) => ({ id, reason })),
     problems: problems.slice(0, 20),

@@ -14,12 +14,23 @@ import { buildKmerIndex, type KmerIndex } from './kmer-index.js';
 import { Searcher, type Hit } from './search.js';
 import {
   buildReferenceSet,
+  groupId,
+  groupLabels,
+  groupSequence,
   IDENTIFY_RANKS,
   type ReferenceRecord,
   type ReferenceSet,
   type SkippedReference,
 } from './reference.js';
-import { fitCalibrator, heuristicCalibrator, type Calibrator, type Evidence } from './calibration.js';
+import {
+  calibratorState,
+  fitCalibrator,
+  heuristicCalibrator,
+  restoreCalibrator,
+  type Calibrator,
+  type CalibratorState,
+  type Evidence,
+} from './calibration.js';
 
 const SPECIES = 6;
 const GENUS = 5;
@@ -70,6 +81,8 @@ export interface IdentifierOptions {
   voteScale?: number;
   /** Minimum A/C/G/T bases for a usable barcode (default 50). */
   minBases?: number;
+  /** Posting budget of the k-mer index, which sets the default sampling (default 24 million). */
+  maxPostings?: number;
   /** Ranks whose confidence would fall below this are left empty (default 0: always answer to genus). */
   minConfidence?: number;
   seed?: number;
@@ -101,9 +114,57 @@ export interface Identification {
   cleaning: CleaningCounts;
 }
 
+/**
+ * Version of the search and decision rules. A saved index stores what was learned under them (threshold,
+ * per-species floors, calibrators), so any change to search.ts, the vote/decide rules or learn() that changes
+ * answers must bump it: indexes built before then are refused as stale instead of answering differently.
+ */
+export const SCORING_VERSION = 1;
+
+/**
+ * Options fixed when the reference is indexed (they shape the index or what is learned from it); a saved index
+ * stores them. Every other IdentifierOptions field (minConfidence, threads, onProgress) applies per run.
+ */
+export const BUILD_OPTION_KEYS = [
+  'k',
+  'sampling',
+  'maxPostings',
+  'candidates',
+  'verify',
+  'maxOcc',
+  'indelSuspect',
+  'speciesThreshold',
+  'thresholdSlack',
+  'calibrationSamples',
+  'voteWindow',
+  'voteScale',
+  'minBases',
+  'seed',
+] as const satisfies readonly (keyof IdentifierOptions)[];
+export type IdentifierBuildOptions = Pick<IdentifierOptions, (typeof BUILD_OPTION_KEYS)[number]>;
+
+/** The build options of `opts` (the per-run ones dropped, undefined ones left out). */
+export function buildOptionsOf(opts: IdentifierOptions): IdentifierBuildOptions {
+  const out: Record<string, unknown> = {};
+  for (const key of BUILD_OPTION_KEYS) if (opts[key] !== undefined) out[key] = opts[key];
+  return out as IdentifierBuildOptions;
+}
+
+/** What the identifier learned from its reference (saved in an index file). */
+export interface IdentifierCalibration {
+  speciesThreshold: number;
+  thresholdSource: IdentifierInfo['thresholdSource'];
+  calibrationSamples: number;
+  speciesFloor: [string, number][];
+  species: CalibratorState;
+  genus: CalibratorState;
+}
+
 export interface IdentifierInfo {
   referenceRecords: number;
   referenceBarcodes: number;
+  /** Reference records not used (the first ones are listed in `skipped`). */
+  skippedRecords: number;
   skipped: SkippedReference[];
   cleaning: CleaningCounts;
   k: number;
@@ -113,6 +174,10 @@ export interface IdentifierInfo {
   thresholdSource: 'learned' | 'given' | 'default';
   calibrationSamples: number;
   buildSeconds: number;
+  /** The index file it was loaded from, if any (then buildSeconds is the original build's). */
+  indexFile?: string;
+  /** Seconds to load the index file. */
+  loadSeconds?: number;
 }
 
 interface Decision {
@@ -139,7 +204,7 @@ export class BarcodeIdentifier {
     private readonly opts: IdentifierOptions,
     t0: number,
   ) {
-    this.searcher = new Searcher(index, ref.sequences, ref.acgt, {
+    this.searcher = new Searcher(index, ref, ref.acgt, {
       candidates: opts.candidates,
       indelSuspect: opts.indelSuspect,
       maxOcc: opts.maxOcc,
@@ -149,7 +214,8 @@ export class BarcodeIdentifier {
     this.genusCal = heuristicCalibrator(0.9);
     this.info = {
       referenceRecords: ref.records,
-      referenceBarcodes: ref.sequences.length,
+      referenceBarcodes: ref.groups,
+      skippedRecords: ref.skippedCount,
       skipped: ref.skipped,
       cleaning: ref.cleaning,
       k: index.k,
@@ -165,22 +231,81 @@ export class BarcodeIdentifier {
   private readonly t0: number;
   private pool: SearchPool | null = null;
 
-  private static prepare(records: Iterable<ReferenceRecord>, opts: IdentifierOptions): BarcodeIdentifier {
-    const t0 = performance.now();
-    const ref = buildReferenceSet(records, { minBases: opts.minBases });
-    if (ref.sequences.length === 0) {
+  private static prepare(
+    records: Iterable<ReferenceRecord> | ReferenceSet,
+    opts: IdentifierOptions,
+    t0 = performance.now(),
+  ): BarcodeIdentifier {
+    const ref = isReferenceSet(records) ? records : buildReferenceSet(records, { minBases: opts.minBases });
+    if (ref.groups === 0) {
       throw new RangeError('the reference has no usable labelled barcode');
     }
-    const index = buildKmerIndex(ref.sequences, { k: opts.k, sampling: opts.sampling, maxPostings: 24_000_000 });
+    const index = buildKmerIndex(ref, {
+      k: opts.k,
+      sampling: opts.sampling,
+      maxPostings: opts.maxPostings ?? 24_000_000,
+    });
     return new BarcodeIdentifier(ref, index, opts, t0);
   }
 
+  /**
+   * An identifier over a reference and index built earlier (a loaded index file) with what was learned then:
+   * no index building and no calibration. `opts` are the build options it was made with plus per-run ones.
+   */
+  static async restore(
+    ref: ReferenceSet,
+    index: KmerIndex,
+    calibration: IdentifierCalibration,
+    opts: IdentifierOptions = {},
+    info: Partial<IdentifierInfo> = {},
+  ): Promise<BarcodeIdentifier> {
+    const id = new BarcodeIdentifier(ref, index, opts, performance.now());
+    id.info.speciesThreshold = calibration.speciesThreshold;
+    id.info.thresholdSource = calibration.thresholdSource;
+    id.info.calibrationSamples = calibration.calibrationSamples;
+    id.speciesFloor = new Map(calibration.speciesFloor);
+    id.speciesCal = restoreCalibrator(calibration.species);
+    id.genusCal = restoreCalibrator(calibration.genus);
+    Object.assign(id.info, info);
+    await id.startPool(opts.threads ?? 1);
+    return id;
+  }
+
+  /** The cleaned, deduplicated reference (for saving). */
+  get reference(): ReferenceSet {
+    return this.ref;
+  }
+
+  /** The build options it was made with. */
+  get buildOptions(): IdentifierBuildOptions {
+    return buildOptionsOf(this.opts);
+  }
+
+  /** What was learned from the reference (for saving). */
+  calibration(): IdentifierCalibration {
+    return {
+      speciesThreshold: this.info.speciesThreshold,
+      thresholdSource: this.info.thresholdSource,
+      calibrationSamples: this.info.calibrationSamples,
+      speciesFloor: [...this.speciesFloor],
+      species: calibratorState(this.speciesCal),
+      genus: calibratorState(this.genusCal),
+    };
+  }
+
+  private async startPool(threads: number): Promise<void> {
+    if (threads > 1) {
+      const data = shareSearchData(this.index, this.ref, this.ref.acgt, this.searchOptions());
+      this.pool = await SearchPool.create(data, threads);
+    }
+  }
+
   /** Builds the index and learns threshold and calibration from the reference records (one thread). */
-  static build(records: Iterable<ReferenceRecord>, opts: IdentifierOptions = {}): BarcodeIdentifier {
+  static build(records: Iterable<ReferenceRecord> | ReferenceSet, opts: IdentifierOptions = {}): BarcodeIdentifier {
     const id = BarcodeIdentifier.prepare(records, opts);
     const samples = id.calibrationGroups();
     const hits = samples.map((g, i) => {
-      const h = id.searcher.search(id.ref.sequences[g], id.ref.acgt[g], g);
+      const h = id.searcher.search(groupSequence(id.ref, g), id.ref.acgt[g], g);
       id.opts.onProgress?.(i + 1, samples.length);
       return h;
     });
@@ -194,21 +319,18 @@ export class BarcodeIdentifier {
    * close() when done (the workers do not keep the process alive, but hold memory).
    */
   static async buildAsync(
-    records: Iterable<ReferenceRecord>,
+    records: Iterable<ReferenceRecord> | ReferenceSet,
     opts: IdentifierOptions = {},
+    t0 = performance.now(),
   ): Promise<BarcodeIdentifier> {
-    const id = BarcodeIdentifier.prepare(records, opts);
-    const threads = opts.threads ?? 1;
-    if (threads > 1) {
-      const data = shareSearchData(id.index, id.ref.sequences, id.ref.acgt, id.searchOptions());
-      id.pool = await SearchPool.create(data, threads);
-    }
+    const id = BarcodeIdentifier.prepare(records, opts, t0);
+    await id.startPool(opts.threads ?? 1);
     try {
       const samples = id.calibrationGroups();
       let hits: Hit[][];
       if (id.pool) {
         const jobs: SearchJob[] = samples.map((g) => ({
-          codes: id.ref.sequences[g],
+          codes: groupSequence(id.ref, g),
           acgt: id.ref.acgt[g],
           exclude: g,
           bothStrands: false,
@@ -216,7 +338,7 @@ export class BarcodeIdentifier {
         hits = await id.pool.run(jobs, opts.onProgress);
       } else {
         hits = samples.map((g, i) => {
-          const h = id.searcher.search(id.ref.sequences[g], id.ref.acgt[g], g);
+          const h = id.searcher.search(groupSequence(id.ref, g), id.ref.acgt[g], g);
           opts.onProgress?.(i + 1, samples.length);
           return h;
         });
@@ -360,7 +482,7 @@ export class BarcodeIdentifier {
       confidence: round4(confidence),
       novel: d.novel,
       identity: round4(hits[0].identity),
-      nearest: this.ref.groupFirstId[hits[0].group],
+      nearest: groupId(this.ref, hits[0].group),
       status: 'ok',
       cleaning: cleaned.counts,
     };
@@ -380,7 +502,7 @@ export class BarcodeIdentifier {
     for (const h of hits) {
       if (h.identity < best - window || h.identity < minIdentity) break;
       const w = Math.exp((h.identity - best) / scale);
-      const list = this.ref.groupLineages[h.group];
+      const list = groupLabels(this.ref, h.group);
       let n = 0;
       for (const e of list) if (this.ref.lineages[e.lineage][rank]) n += e.count;
       if (n === 0) continue;
@@ -414,7 +536,9 @@ export class BarcodeIdentifier {
     // Margin: best identity minus the best identity of a hit whose label at this rank differs.
     let other = best - 0.1;
     for (const h of hits) {
-      const labels = this.ref.groupLineages[h.group].map((e) => this.ref.lineages[e.lineage][rank]).filter((x) => x);
+      const labels = groupLabels(this.ref, h.group)
+        .map((e) => this.ref.lineages[e.lineage][rank])
+        .filter((x) => x);
       if (labels.some((l) => l !== bestLabel)) {
         other = Math.max(other, h.identity);
         break;
@@ -461,7 +585,7 @@ export class BarcodeIdentifier {
    */
   /** Reference groups identified leave-one-out (seeded sample). */
   private calibrationGroups(): number[] {
-    const n = this.ref.sequences.length;
+    const n = this.ref.groups;
     const nSamples = Math.min(this.opts.calibrationSamples ?? 1000, n);
     if (nSamples < 20) return [];
     const rng = createRng(this.opts.seed ?? 1);
@@ -478,14 +602,15 @@ export class BarcodeIdentifier {
     const speciesGroups = new Map<string, number>();
     const genusGroups = new Map<string, number>();
     const majority = (g: number) => {
-      let best = ref.groupLineages[g][0];
-      for (const e of ref.groupLineages[g]) if (e.count > best.count) best = e;
+      const list = groupLabels(ref, g);
+      let best = list[0];
+      for (const e of list) if (e.count > best.count) best = e;
       return ref.lineages[best.lineage];
     };
-    for (let g = 0; g < ref.sequences.length; g++) {
+    for (let g = 0; g < ref.groups; g++) {
       const seen = new Set<string>();
       const seenG = new Set<string>();
-      for (const e of ref.groupLineages[g]) {
+      for (const e of groupLabels(ref, g)) {
         const l = ref.lineages[e.lineage];
         if (l[SPECIES]) seen.add(l[SPECIES]);
         if (l[GENUS]) seenG.add(l[GENUS]);
@@ -542,7 +667,7 @@ export class BarcodeIdentifier {
       for (const c of labelled) {
         if (!c.speciesPresent) continue;
         const sp = c.truth[SPECIES];
-        const h = c.hits.find((x) => ref.groupLineages[x.group].some((e) => ref.lineages[e.lineage][SPECIES] === sp));
+        const h = c.hits.find((x) => groupLabels(ref, x.group).some((e) => ref.lineages[e.lineage][SPECIES] === sp));
         if (!h || h.identity >= t) continue;
         const f = Math.max(0.85, h.identity - 0.005);
         const cur = this.speciesFloor.get(sp);
@@ -563,6 +688,10 @@ export class BarcodeIdentifier {
     this.genusCal = fitCalibrator(genusSamples) ?? heuristicCalibrator(t);
     this.info.calibrationSamples = speciesSamples.length + genusSamples.length;
   }
+}
+
+function isReferenceSet(x: Iterable<ReferenceRecord> | ReferenceSet): x is ReferenceSet {
+  return (x as ReferenceSet).seqAll instanceof Uint8Array;
 }
 
 function round4(x: number): number {

@@ -17,6 +17,21 @@ export interface KmerIndexOptions {
   maxPostings?: number;
 }
 
+/** Sequences concatenated: sequence i is seqAll[seqOffsets[i], seqOffsets[i + 1]) (a ReferenceSet is one). */
+export interface SequenceStore {
+  readonly seqAll: Uint8Array;
+  readonly seqOffsets: Uint32Array;
+}
+
+/** A SequenceStore holding copies of `seqs` (tests and small callers). */
+export function sequenceStore(seqs: readonly Uint8Array[]): SequenceStore {
+  const seqOffsets = new Uint32Array(seqs.length + 1);
+  for (let i = 0; i < seqs.length; i++) seqOffsets[i + 1] = seqOffsets[i] + seqs[i].length;
+  const seqAll = new Uint8Array(seqOffsets[seqs.length]);
+  seqs.forEach((s, i) => seqAll.set(s, seqOffsets[i]));
+  return { seqAll, seqOffsets };
+}
+
 export interface KmerIndex {
   readonly k: number;
   readonly sampling: number;
@@ -61,12 +76,14 @@ export function forEachKmer(
   }
 }
 
-export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptions = {}): KmerIndex {
+export function buildKmerIndex(store: SequenceStore, opts: KmerIndexOptions = {}): KmerIndex {
+  const { seqAll, seqOffsets } = store;
+  const nSeqs = seqOffsets.length - 1;
   let k = opts.k ?? 12;
   if (!Number.isInteger(k) || k < 6 || k > 15) throw new RangeError(`k must be an integer in 6..15, got ${k}`);
   // Upper bound of the k-mer count (k-mers holding N are fewer): enough to choose k and the sampling.
   let total = 0;
-  for (const s of seqs) total += Math.max(0, s.length - k + 1);
+  for (let i = 0; i < nSeqs; i++) total += Math.max(0, seqOffsets[i + 1] - seqOffsets[i] - k + 1);
   if (opts.k === undefined && total < 8_000_000) k = 11;
   const sampling = opts.sampling ?? Math.max(1, Math.ceil(total / (opts.maxPostings ?? 24_000_000)));
   const nk = 1 << (2 * k);
@@ -75,12 +92,12 @@ export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptio
   // counting sort below then reads those instead of re-scanning and re-hashing the sequences.
   let kmers = new Uint32Array(Math.ceil((total / sampling) * 1.25) + 1024);
   let kpos = new Uint16Array(kmers.length);
-  const seqStart = new Uint32Array(seqs.length + 1);
+  const seqStart = new Uint32Array(nSeqs + 1);
   let m = 0;
-  for (let id = 0; id < seqs.length; id++) {
-    const s = seqs[id];
+  for (let id = 0; id < nSeqs; id++) {
+    const s = seqAll.subarray(seqOffsets[id], seqOffsets[id + 1]);
     if (m + s.length > kmers.length) {
-      const grown = new Uint32Array(Math.max(2 * kmers.length, m + s.length));
+      const grown = new Uint32Array(Math.max(Math.ceil(1.5 * kmers.length), m + s.length));
       grown.set(kmers.subarray(0, m));
       kmers = grown;
       const grownPos = new Uint16Array(grown.length);
@@ -118,7 +135,7 @@ export function buildKmerIndex(seqs: readonly Uint8Array[], opts: KmerIndexOptio
   const partBits = k >= 10 ? 2 : 0;
   const shift = 2 * k - partBits;
   for (let part = 0; part < 1 << partBits; part++) {
-    for (let id = seqs.length - 1; id >= 0; id--) {
+    for (let id = nSeqs - 1; id >= 0; id--) {
       for (let e = seqStart[id]; e < seqStart[id + 1]; e++) {
         const kmer = kmers[e];
         if (kmer >>> shift !== part) continue;

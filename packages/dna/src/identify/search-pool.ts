@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { reverseComplement } from './clean.js';
-import type { KmerIndex } from './kmer-index.js';
+import type { KmerIndex, SequenceStore } from './kmer-index.js';
 import { Searcher, type Hit, type SearchOptions } from './search.js';
 
 export interface SharedSearchData {
@@ -21,7 +21,7 @@ export interface SharedSearchData {
   seqIds: Uint32Array;
   positions: Uint16Array;
   seqAll: Uint8Array;
-  seqOffsets: Int32Array;
+  seqOffsets: Uint32Array;
   acgt: Int32Array;
   options: SearchOptions;
 }
@@ -30,6 +30,8 @@ function shared<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(
   a: T,
   Ctor: new (b: SharedArrayBuffer) => T,
 ): T {
+  // Arrays already in shared memory (a loaded index file) are passed as they are.
+  if (a.buffer instanceof SharedArrayBuffer) return a;
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
   out.set(a as never);
   return out;
@@ -38,22 +40,18 @@ function shared<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(
 /** Copies what a search needs into shared memory. */
 export function shareSearchData(
   index: KmerIndex,
-  sequences: readonly Uint8Array[],
+  store: SequenceStore,
   acgt: Int32Array,
   options: SearchOptions,
 ): SharedSearchData {
-  const seqOffsets = new Int32Array(new SharedArrayBuffer(4 * (sequences.length + 1)));
-  for (let i = 0; i < sequences.length; i++) seqOffsets[i + 1] = seqOffsets[i] + sequences[i].length;
-  const seqAll = new Uint8Array(new SharedArrayBuffer(seqOffsets[sequences.length]));
-  sequences.forEach((s, i) => seqAll.set(s, seqOffsets[i]));
   return {
     k: index.k,
     sampling: index.sampling,
     offsets: shared(index.offsets, Uint32Array),
     seqIds: shared(index.seqIds, Uint32Array),
     positions: shared(index.positions, Uint16Array),
-    seqAll,
-    seqOffsets,
+    seqAll: shared(store.seqAll, Uint8Array),
+    seqOffsets: shared(store.seqOffsets, Uint32Array),
     acgt: shared(acgt, Int32Array),
     options,
   };
@@ -61,9 +59,6 @@ export function shareSearchData(
 
 /** A Searcher over shared data (used inside workers). */
 export function searcherFromShared(d: SharedSearchData): Searcher {
-  const sequences = Array.from({ length: d.seqOffsets.length - 1 }, (_, i) =>
-    d.seqAll.subarray(d.seqOffsets[i], d.seqOffsets[i + 1]),
-  );
   const index: KmerIndex = {
     k: d.k,
     sampling: d.sampling,
@@ -72,7 +67,7 @@ export function searcherFromShared(d: SharedSearchData): Searcher {
     positions: d.positions,
     size: d.seqIds.length,
   };
-  return new Searcher(index, sequences, d.acgt, d.options);
+  return new Searcher(index, d, d.acgt, d.options);
 }
 
 /**

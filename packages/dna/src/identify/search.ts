@@ -4,7 +4,7 @@
  */
 import { BASE_N } from './clean.js';
 import { BandedAligner, ungappedIdentity, type PairIdentity, type UngappedIdentity } from './align.js';
-import { keepKmer, type KmerIndex } from './kmer-index.js';
+import { keepKmer, type KmerIndex, type SequenceStore } from './kmer-index.js';
 
 export interface Hit {
   /** Reference group (distinct barcode). */
@@ -51,11 +51,11 @@ export class Searcher {
 
   constructor(
     private readonly index: KmerIndex,
-    private readonly sequences: readonly Uint8Array[],
+    private readonly store: SequenceStore,
     private readonly acgt: Int32Array,
     opts: SearchOptions = {},
   ) {
-    const n = sequences.length;
+    const n = store.seqOffsets.length - 1;
     this.counts = new Uint16Array(n);
     this.diagCand = new Int32Array(n);
     this.diagVotes = new Int32Array(n);
@@ -66,6 +66,10 @@ export class Searcher {
     this.maxOcc = opts.maxOcc ?? 128;
     this.verify = opts.verify ?? true;
     this.minVotes = opts.minVotes ?? 8;
+  }
+
+  private sequence(g: number): Uint8Array {
+    return this.store.seqAll.subarray(this.store.seqOffsets[g], this.store.seqOffsets[g + 1]);
   }
 
   /** Hits sorted best first; `exclude` leaves one group out (leave-one-out calibration). */
@@ -125,7 +129,7 @@ export class Searcher {
     let bestUngapped = 0;
     for (let c = 0; c < chosen.length; c++) {
       const g = chosen[c];
-      const u = ungappedIdentity(q, this.sequences[g], diags[c]);
+      const u = ungappedIdentity(q, this.sequence(g), diags[c]);
       ungapped.push(u);
       const sc = score(u, qAcgt, this.acgt[g]);
       if (sc > bestUngapped) bestUngapped = sc;
@@ -137,7 +141,7 @@ export class Searcher {
       // it could make this candidate competitive with the best ungapped hit.
       const u = ungapped[c];
       if (u.columns === 0 || (u.worstQuarter < this.indelSuspect && u.withoutWorst >= bestUngapped - 0.05)) {
-        const al = this.aligner.align(q, this.sequences[g], diags[c], this.band);
+        const al = this.aligner.align(q, this.sequence(g), diags[c], this.band);
         if (score(al, qAcgt, this.acgt[g]) > score(id, qAcgt, this.acgt[g])) id = al;
       }
       if (id.columns === 0) continue;
@@ -153,7 +157,7 @@ export class Searcher {
    * levels: a shuffled query has no k-mer diagonal to follow).
    */
   pairIdentity(q: Uint8Array, qAcgt: number, g: number): number {
-    const r = this.sequences[g];
+    const r = this.sequence(g);
     const u = ungappedIdentity(q, r, 0);
     const al = this.aligner.align(q, r, 0, this.band);
     return Math.max(score(u, qAcgt, this.acgt[g]), score(al, qAcgt, this.acgt[g]));
