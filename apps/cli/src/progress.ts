@@ -3,7 +3,12 @@
  * as a bar on an interactive terminal and as occasional plain lines otherwise (pipes, logs, CI, TERM=dumb),
  * always on stderr, so stdout stays clean for results and --json.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+
+// cli-progress is loaded when a bar is drawn (a terminal), not at start-up: `--help` and piped runs skip its ~30 ms.
+const require = createRequire(import.meta.url);
+const loadCliProgress = () => require('cli-progress') as typeof cliProgressModule;
 
 export interface ProgressSink {
   update(done: number, total?: number): void;
@@ -43,6 +48,7 @@ export function progressBar(label: string, opts: { quiet?: boolean } = {}): Prog
   const mode = progressMode(opts);
   if (mode === 'none') return { update() {}, stop() {} };
   if (mode === 'bar') {
+    const cliProgress = loadCliProgress();
     const bar = new cliProgress.SingleBar(
       {
         format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,

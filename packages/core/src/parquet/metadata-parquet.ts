@@ -3,8 +3,10 @@
  * Strings are written as nullable UTF8 (missing = null, read back as ''), numbers as nullable DOUBLE / INT32,
  * so a CSV -> Parquet -> records round trip gives the same records.
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
-import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+// hyparquet and hyparquet-writer are imported when a Parquet file is read or written: loading them costs ~100 ms,
+// which every command importing @bioscan5m/core paid at start-up before (`dna identify --help` among them).
+const hyparquet = () => import('hyparquet');
+const hyparquetWriter = () => import('hyparquet-writer');
 import { Bioscan5mError, skippedRow } from '../errors.js';
 import { TempFile } from '../io/atomic.js';
 import { mapColumns } from '../metadata/columns.js';
@@ -45,6 +47,7 @@ export async function writeMetadataParquet(
   opts: WriteParquetOptions = {},
 ): Promise<number> {
   const groupSize = opts.rowGroupSize ?? 100_000;
+  const { ParquetWriter, fileWriter } = await hyparquetWriter();
   const tmp = new TempFile(file);
   const schema = schemaFor();
   const writer = new ParquetWriter({
@@ -88,6 +91,7 @@ export async function* readMetadataParquetRecords(
   opts: ReadMetadataOptions,
   summary: ReadSummary,
 ): AsyncGenerator<MetadataRecord> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await hyparquet();
   let buffer;
   try {
     buffer = await asyncBufferFromFile(file);
