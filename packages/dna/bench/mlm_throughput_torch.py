@@ -3,10 +3,11 @@
 tokens, post-LN BERT encoder, 50% masking, loss on masked tokens, AdamW), timed the same way (sequences/s over
 the steps after one warm-up step). Debian python3-torch; installed here if missing.
 
-Usage: /usr/bin/python3 bench/mlm_throughput_torch.py SEQS.txt --k 6 --layers 2 --heads 4 --hidden 256 --batch 64 --steps 4
+Usage: /usr/bin/python3 bench/mlm_throughput_torch.py SEQS.txt --k 6 --layers 2 --heads 4 --hidden 256 --batch 64 --steps 4 --threads 2
+(--threads: torch.set_num_threads; 0 leaves torch's default.) Peak RSS (ru_maxrss) is in the JSON.
 Prints one JSON line.
 """
-import argparse, json, math, os, random, subprocess, sys, time
+import argparse, json, math, os, random, resource, subprocess, sys, time
 
 try:
     import torch
@@ -83,10 +84,12 @@ def main():
         loss.backward()
         opt.step()
         times.append(time.perf_counter() - t0)
+        print(f"  pytorch step {step + 1}: {times[-1]:.2f} s, loss {float(loss):.3f}", file=sys.stderr)
         losses.append(float(loss))
     timed = times[1:]
     print(json.dumps({"engine": f"pytorch {torch.__version__} cpu", "threads": torch.get_num_threads(), "steps": a.steps,
-                      "stepSeconds": timed, "sequencesPerSecond": a.batch * len(timed) / sum(timed), "losses": losses}))
+                      "stepSeconds": timed, "sequencesPerSecond": a.batch * len(timed) / sum(timed), "losses": losses,
+                      "maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

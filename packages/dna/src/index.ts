@@ -58,6 +58,7 @@ export type { EncoderConfig } from './model/config.js';
 export { runPretrainJob, runFinetuneJob, runProbeJob, runDnaEmbedJob, runExportOnnxJob } from './jobs/index.js';
 export type {
   BackendName,
+  TrainingEngine,
   PretrainJobOptions,
   PretrainJobSummary,
   FinetuneJobOptions,

@@ -35,7 +35,8 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect(s.backend).toBe('wasm');
+    // onnxruntime-node is installed here, so the fast engine trains by default, on every core.
+    expect(s.backend).toMatch(/^onnxruntime-node cpu, \d+ threads?$/);
     expect(s.sequencesPerSecond).toBeGreaterThan(0);
     expect(s.steps).toBe(3);
     expect(s.sequences.used).toBeGreaterThan(500);
@@ -46,6 +47,12 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
     expect(long).toBeGreaterThan(0);
     expect(s.sequences).toMatchObject({ skipped: 0, truncated: long, maxLen: 660 });
     expect(s.config).toMatchObject({ k: 4, layers: 1, hidden: 16, vocabSize: 258 });
+  });
+
+  it('pretrain --engine tfjs trains on tfjs and says so', async () => {
+    const r = await run(['dna', 'pretrain', '--data', small, ...tiny, '--steps', '2', '--engine', 'tfjs']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^training backend: tfjs wasm$/m);
   });
 
   it('embeds with tfjs and with the exported ONNX model to the same .npy values', async () => {

@@ -102,7 +102,17 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .option('--checkpoint <file>', 'checkpoint file (.safetensors), written atomically', pathArg)
     .option('--checkpoint-every <n>', 'steps between checkpoints', intArg(POSITIVE_INT), 50)
     .option('--resume', 'continue from --checkpoint if it exists')
-    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
+    .option(
+      '--engine <name>',
+      "'onnx' (onnxruntime-node on every core; default when it loads) or 'tfjs'",
+      choiceArg(ENGINES),
+    )
+    .option('--threads <n>', 'onnxruntime threads (default: every core)', intArg(POSITIVE_INT))
+    .option(
+      '--backend <name>',
+      "force a tfjs backend (implies --engine tfjs): 'tensorflow', 'wasm' or 'cpu'",
+      choiceArg(BACKENDS),
+    )
     .option('--json', 'print one JSON summary')
     .option('--quiet', 'no progress bar')
     .addHelpText(
@@ -130,13 +140,15 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         checkpointEvery: numberOption('checkpoint-every', o.checkpointEvery as string, { integer: true, min: 1 }),
         resume: Boolean(o.resume),
         backend: backendOpt(o.backend as string | undefined),
+        engine: choiceOption('engine', o.engine as string | undefined, ENGINES),
+        threads: numberOption('threads', o.threads as string | undefined, { integer: true, min: 1 }),
       };
       const { encoderConfig, runPretrainJob } = await dna();
       encoderConfig(options.config); // --hidden / --heads checked before any work
       const bar = progressBar('pretrain', { quiet: Boolean(o.quiet || o.json) });
       const s = await runPretrainJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
       if (o.json) return console.log(JSON.stringify(s));
-      console.log(`backend: ${s.backend}`);
+      console.log(`training backend: ${s.backend}`);
       console.log(`data: ${s.sequences.used} sequences from ${s.data}`);
       for (const l of sequenceLines(s.data, s.sequences)) console.log(l);
       console.log(

@@ -3,15 +3,51 @@
  * the tfjs side of the package on first call; embedding, probing with 1-NN and ONNX export need only
  * onnxruntime-node / onnx-proto.
  */
-import { checkOutputPaths } from '@bioscan5m/core';
-import { loadModelCode } from '../engines.js';
-import type { FinetuneJobOptions, FinetuneJobSummary, PretrainJobOptions, PretrainJobSummary } from './types.js';
+import { Bioscan5mError, checkOutputPaths } from '@bioscan5m/core';
+import { loadModelCode, loadOnnxProto, loadOrt } from '../engines.js';
+import { pretrainWithEngine } from './pretrain-job.js';
+import type {
+  FinetuneJobOptions,
+  FinetuneJobSummary,
+  PretrainJobOptions,
+  PretrainJobSummary,
+  TrainingEngine,
+} from './types.js';
 
-/** Masked-language-model pretraining of a BarcodeBERT-style encoder on a barcodes table (needs @tensorflow/tfjs). */
+/**
+ * Masked-language-model pretraining of a BarcodeBERT-style encoder on a barcodes table: on onnxruntime-node
+ * (every core) when it and onnx-proto are installed, else on tfjs (see PretrainJobOptions.engine).
+ */
 export async function runPretrainJob(options: PretrainJobOptions): Promise<PretrainJobSummary> {
-  // Before tfjs loads and training starts: an unwritable checkpoint folder is found now, not after N steps.
+  // Before an engine loads and training starts: an unwritable checkpoint folder is found now, not after N steps.
   checkOutputPaths({ inputs: { data: options.data }, outputs: { checkpoint: options.checkpoint } });
-  return (await loadModelCode()).pretrainJob(options);
+  const engine = options.engine ?? (options.backend ? 'tfjs' : await defaultTrainingEngine());
+  if (engine === 'tfjs') return (await loadModelCode()).pretrainJob(options);
+  const { createOrtMlmEngine } = await import('../train/ort-engine.js');
+  return pretrainWithEngine(
+    options,
+    (start) => createOrtMlmEngine(start, { threads: options.threads }),
+    (e) => e.dispose(),
+  );
+}
+
+const isMissing = (err: unknown) => Bioscan5mError.isInstance(err) && err.code === 'BIOSCAN5M_MISSING_DEPENDENCY';
+
+/** onnxruntime when onnxruntime-node and onnx-proto load; tfjs when they do not but tfjs does; else the error. */
+async function defaultTrainingEngine(): Promise<TrainingEngine> {
+  try {
+    await loadOrt();
+    await loadOnnxProto();
+    return 'onnx';
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+    try {
+      await loadModelCode();
+      return 'tfjs';
+    } catch (tfErr) {
+      throw isMissing(tfErr) ? err : tfErr; // neither: name the fast path's package
+    }
+  }
 }
 
 /** Fine-tunes a pretrained checkpoint with a species (or other rank) head (needs @tensorflow/tfjs). */

@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import { initBackend } from '../backend.js';
 import { readBarcodes } from '../data/barcodes.js';
 import { sequenceReport } from '../data/sequences.js';
-import { pretrainMlm } from '../model/mlm.js';
+import { createTfjsMlmEngine } from '../model/mlm.js';
+import { pretrainWithEngine } from './pretrain-job.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
 import { disposeParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
 import { embedSequences } from '../heads/embed.js';
@@ -27,34 +28,12 @@ import type {
 } from './types.js';
 
 export async function pretrainJob(o: PretrainJobOptions): Promise<PretrainJobSummary> {
-  const backend = await initBackend({ prefer: o.backend });
-  const set = await readBarcodes(o.data);
-  if (set.sequences.length === 0)
-    throw new InputError(
-      { file: o.data },
-      `no DNA sequences to train on (${set.skipped.length} rows without an A/C/G/T base)`,
-    );
-  throwIfAborted(o.signal);
-  const t0 = performance.now();
-  const { data: _data, backend: _b, signal, onProgress, ...train } = o;
-  const r = await pretrainMlm({ ...train, sequences: set.sequences, onProgress: withAbort(signal, onProgress) });
-  const summary: PretrainJobSummary = {
-    backend,
-    data: o.data,
-    sequences: sequenceReport(set, r.config.maxLen),
-    config: r.config,
-    steps: r.step,
-    startStep: r.startStep,
-    batchSize: o.batchSize ?? 64,
-    firstLoss: r.losses[0] ?? null,
-    finalLoss: r.losses.at(-1) ?? null,
-    sequencesPerSecond: r.sequencesPerSecond,
-    seconds: (performance.now() - t0) / 1000,
-    checkpoint: o.checkpoint ?? null,
-  };
-  disposeParams(r.params);
-  disposeParams(r.head);
-  return summary;
+  await initBackend({ prefer: o.backend });
+  return pretrainWithEngine(o, createTfjsMlmEngine, (engine) => {
+    engine.dispose();
+    disposeParams(engine.params);
+    disposeParams(engine.head);
+  });
 }
 
 /** Loads encoder weights (and the classifier head, if any) from a checkpoint as tfjs variables. */

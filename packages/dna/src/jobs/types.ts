@@ -14,10 +14,21 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export interface PretrainJobOptions extends Omit<PretrainOptions, 'sequences' | 'onProgress' | 'onStep'>, JobControl {
   /** Barcodes CSV/TSV with a dna_barcode column. */
   data: string;
+  /**
+   * 'onnx': the generated ONNX training step in onnxruntime-node on every core (default when
+   * onnxruntime-node and onnx-proto load); 'tfjs': the tfjs model (default when they do not, or with `backend`).
+   */
+  engine?: TrainingEngine;
+  /** onnxruntime intra-op threads (default: every core). */
+  threads?: number;
+  /** tfjs backend (implies engine 'tfjs' unless engine says otherwise). */
   backend?: BackendName;
 }
 
+export type TrainingEngine = 'onnx' | 'tfjs';
+
 export interface PretrainJobSummary {
+  /** What ran the steps: 'onnxruntime-node cpu, 2 threads', 'tfjs wasm', ... */
   backend: string;
   data: string;
   sequences: SequenceReport;

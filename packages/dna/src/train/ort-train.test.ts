@@ -1,14 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
 import { loadOrt } from '../engines.js';
+import { runPretrainJob } from '../jobs/index.js';
 import { encoderConfig } from '../model/config.js';
 import { makeMlmBatch } from '../model/mlm-batch.js';
 import { arraysToVariables } from '../model/encoder.js';
-import { createTfjsMlmEngine, mlmLoss } from '../model/mlm.js';
+import { readCheckpointFile } from '../model/checkpoint-file.js';
+import type { PretrainOptions } from '../model/config.js';
+import { createTfjsMlmEngine, mlmLoss, pretrainMlm } from '../model/mlm.js';
 import { encoderParamShapes, initArrays, mlmHeadShapes } from '../model/params.js';
-import type { TrainStart } from '../model/pretrain-loop.js';
+import { runPretrainLoop, type TrainStart } from '../model/pretrain-loop.js';
 import { batchFeeds, createOrtMlmEngine, sessionOptions } from './ort-engine.js';
 import { mlmStepGraph } from './mlm-step-graph.js';
 
@@ -111,5 +116,64 @@ describe('onnxruntime training step equals the tfjs step', () => {
     }
     a.dispose();
     await b.dispose();
+  });
+});
+
+describe('checkpoints are interchangeable between the engines', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dna-ort-ck-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const opts = {
+    sequences: seqs,
+    config: { k: 4, layers: 1, heads: 2, hidden: 16, intermediate: 32 },
+    steps: 8,
+    batchSize: 4,
+    maxLr: 1e-3,
+    seed: 9,
+    checkpointEvery: 100,
+  };
+  const tfjs = (o: PretrainOptions) => pretrainMlm(o);
+  const onnx = (o: PretrainOptions) => runPretrainLoop(o, (s) => createOrtMlmEngine(s, { threads: 2 }));
+
+  it.each([
+    ['tfjs', 'onnxruntime', tfjs, onnx],
+    ['onnxruntime', 'tfjs', onnx, tfjs],
+  ] as const)('%s for 4 steps, resumed on %s, ends where an uninterrupted run does', async (first, second, a, b) => {
+    const ck = path.join(dir, `${first}-${second}.safetensors`);
+    await a({ ...opts, checkpoint: ck, stopAfter: 4 });
+    const resumed = await b({ ...opts, checkpoint: ck, resume: true });
+    expect(resumed.startStep).toBe(4);
+    const ref = path.join(dir, `${first}-ref.safetensors`);
+    const whole = await a({ ...opts, checkpoint: ref });
+    for (let i = 0; i < 4; i++) expect(Math.abs(resumed.losses[i] - whole.losses[4 + i])).toBeLessThan(1e-4);
+    const x = readCheckpointFile(ck);
+    const y = readCheckpointFile(ref);
+    expect(x.step).toBe(8);
+    expect(x.config).toEqual(y.config);
+    for (const group of ['encoder', 'head'] as const)
+      for (const [name, t] of y[group])
+        // Within 1% of the size of 8 Adam steps at the peak learning rate (see the AdamW test above).
+        expect(maxAbsDiff(x[group].get(name)!.data, t.data), name).toBeLessThan(0.01 * 8 * 1e-3);
+  });
+});
+
+describe('runPretrainJob engine choice', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dna-ort-job-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trains on onnxruntime by default (every core) and on tfjs when asked, and says which', async () => {
+    const data = path.join(dir, 'barcodes.csv');
+    writeFileSync(data, 'processid,dna_barcode\n' + seqs.map((s, i) => `P${i},${s}`).join('\n') + '\n');
+    const base = { data, config: { k: 4, layers: 1, heads: 2, hidden: 16 }, steps: 3, batchSize: 4 };
+    const fast = await runPretrainJob(base);
+    expect(fast.backend).toBe(
+      `onnxruntime-node cpu, ${os.availableParallelism()} thread${os.availableParallelism() > 1 ? 's' : ''}`,
+    );
+    const one = await runPretrainJob({ ...base, threads: 1 });
+    expect(one.backend).toBe('onnxruntime-node cpu, 1 thread');
+    const slow = await runPretrainJob({ ...base, engine: 'tfjs' });
+    expect(slow.backend).toMatch(/^tfjs (wasm|cpu|tensorflow)$/);
+    expect(await runPretrainJob({ ...base, backend: 'cpu' })).toMatchObject({ backend: 'tfjs cpu' });
+    // Same seed, same first batch, same initial weights: the engines agree on the first loss.
+    expect(Math.abs(fast.firstLoss! - slow.firstLoss!)).toBeLessThan(1e-4);
   });
 });
