@@ -5,7 +5,9 @@
  * its peak RSS is that config's. Ours uses the default training engine (onnxruntime-node on every core;
  * `--engine tfjs` for the tfjs path); PyTorch runs with torch.set_num_threads(cores).
  *
- *   npm run bench:model -w @bioscan5m/dna [-- --configs 6-2-4-256,4-4-4-768 --steps 6,3 --engine tfjs]
+ *   npm run bench:model -w @bioscan5m/dna [-- --configs 6-2-4-256,4-4-4-768 --steps 5,2 --engine tfjs]
+ * Steps per config default to 5, 2, 2 (the first of each is warm-up): a 768-wide step takes minutes on a loaded
+ * 2-core machine.
  *   (run under: flock /tmp/bioscan-bench.lock nice -n 5 ...)
  */
 import { execFileSync } from 'node:child_process';
@@ -79,7 +81,7 @@ if (argv[0] === '--child') {
 }
 
 const configs = (opt('configs') ?? '6-2-4-256,4-4-4-768,8-4-4-768').split(',');
-const stepsList = (opt('steps') ?? '6,3,3').split(',').map(Number);
+const stepsList = (opt('steps') ?? '5,2,2').split(',').map(Number);
 const engine = (opt('engine') ?? 'onnx') as TrainingEngine;
 const set = await readBarcodes(dataFile);
 const tmp = path.join(os.tmpdir(), 'bioscan-bench');
