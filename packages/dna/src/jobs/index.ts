@@ -3,7 +3,7 @@
  * the tfjs side of the package on first call; embedding, probing with 1-NN and ONNX export need only
  * onnxruntime-node / onnx-proto.
  */
-import { Bioscan5mError, checkOutputPaths } from '@bioscan5m/core';
+import { Bioscan5mError, checkOutputPaths, MissingDependencyError } from '@bioscan5m/core';
 import { loadModelCode, loadOnnxProto, loadOrt } from '../engines.js';
 import { pretrainWithEngine } from './pretrain-job.js';
 import type {
@@ -45,7 +45,13 @@ async function defaultTrainingEngine(): Promise<TrainingEngine> {
       await loadModelCode();
       return 'tfjs';
     } catch (tfErr) {
-      throw isMissing(tfErr) ? err : tfErr; // neither: name the fast path's package
+      if (!isMissing(tfErr)) throw tfErr;
+      // Neither engine: name the fast one's package, and the alternative.
+      const pkg = (err as MissingDependencyError).packageName;
+      throw new MissingDependencyError(
+        pkg,
+        `DNA pretraining (onnxruntime-node with onnx-proto; or @tensorflow/tfjs for the slower tfjs engine)`,
+      );
     }
   }
 }
