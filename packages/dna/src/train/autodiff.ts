@@ -35,6 +35,11 @@ export class AdGraph extends GraphBuilder {
     return name;
   }
 
+  /** Whether `x` is the constant 1 (the loss's seed gradient), so a VJP can skip multiplying by it. */
+  isOne(x: string): boolean {
+    return this.constants.get('f1') === x;
+  }
+
   /** An int64 1-D constant (shared by value). */
   ints(values: number[]): string {
     const key = `i${values.join(',')}`;

@@ -1,12 +1,12 @@
 /**
- * The whole MLM training step as one ONNX graph, generated from the shared architecture (model/architecture.ts):
- * forward, backward (autodiff.ts) and the AdamW update (the rule of model/adamw.ts). Parameters and AdamW moments
- * are graph inputs and their updated values graph outputs, so a runner feeds step n's outputs to step n+1.
+ * The forward and backward pass of an MLM training step as one ONNX graph, generated from the shared
+ * architecture (model/architecture.ts) by the reverse-mode builder (autodiff.ts). The AdamW update runs on the
+ * returned gradients in place (adamw-arrays.ts; measured faster than the same update as ONNX nodes).
  *
  * Inputs: `ids` int64 [N] (N = batch * tokens, token-major), `mask_bias` float [B, 1, 1, tokens] (0 attended,
- * -1e4 padding), `positions` int64 [M] (loss rows), `labels` int64 [M], scalars `lr`, `decay` (1 - lr·wd),
- * `c1`, `c2` (bias corrections), and per parameter P: `P`, `m:P`, `v:P`.
- * Outputs: `loss`, and per parameter `new:P`, `new_m:P`, `new_v:P` (or `grad:P` with `optimizer: false`).
+ * -1e4 padding), `positions` int64 [M] (loss rows), `labels` int64 [M], and each parameter P by its name.
+ * Outputs: `loss` (mean cross-entropy over the M rows) and `grad:P`, the gradient of the SUMMED loss (M times
+ * the mean's): the 1/M is applied by the optimizer's pass instead of over the [M, vocabulary] logits.
  */
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { loadOnnxProto } from '../engines.js';
@@ -17,11 +17,6 @@ import { AdGraph } from './autodiff.js';
 export interface StepGraphOptions {
   /** Parameter names and shapes (encoder then head), in checkpoint order. */
   params: [string, number[]][];
-  /** true: emit the AdamW update; false: emit the gradients (for tests). */
-  optimizer: boolean;
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
 }
 
 /** ModelOps over an AdGraph: the architecture's ops as ONNX nodes with their backward nodes. */
@@ -55,12 +50,12 @@ function onnxModelOps(g: AdGraph, cfg: EncoderConfig): ModelOps<string> {
       const picked = g.node('GatherElements', [lsm, labelCol], { axis: 1 });
       const loss = g.node('Neg', [g.node('ReduceMean', [picked], { keepdims: 0 })]);
       return g.record([logits], loss, (dy) => {
-        // (softmax - onehot(labels)) * dy / M: the -1 at each label is a scatter-add (cheaper than OneHot + Sub
-        // over the [M, vocab] logits).
-        const count = g.node('Cast', [g.node('Shape', ['labels'])], { to: 1 });
-        const scale = g.node('Div', [dy, count]);
-        const soft = g.node('Mul', [g.node('Exp', [lsm]), scale]);
-        const minus = g.node('Expand', [g.node('Neg', [scale]), g.node('Shape', [labelCol])]);
+        // d(sum of the rows' losses)/dlogits = softmax - onehot(labels); the -1 at each label is a scatter-add
+        // (cheaper than OneHot + Sub over the [M, vocab] logits). dy is the seed (1): the mean's 1/M is left to
+        // the optimizer (see the file comment).
+        const exp = g.node('Exp', [lsm]);
+        const soft = g.isOne(dy) ? exp : g.node('Mul', [exp, dy]);
+        const minus = g.node('Expand', [g.node('Neg', [dy]), g.node('Shape', [labelCol])]);
         return [g.node('ScatterElements', [soft, labelCol, minus], { axis: 1, reduction: 'add' })];
       });
     },
@@ -119,35 +114,10 @@ export async function mlmStepGraph(cfg: EncoderConfig, o: StepGraphOptions): Pro
     value('labels', I64, [{ dimParam: 'rows' }]),
   ];
   const outputs = [value('loss', F32, [])];
-  if (o.optimizer) for (const s of ['lr', 'decay', 'c1', 'c2']) inputs.push(value(s, F32, []));
-  const b1 = g.f(o.beta1 ?? 0.9);
-  const b2 = g.f(o.beta2 ?? 0.999);
-  const nb1 = g.f(1 - (o.beta1 ?? 0.9));
-  const nb2 = g.f(1 - (o.beta2 ?? 0.999));
-  const eps = g.f(o.eps ?? 1e-8);
   for (const [name, shape] of o.params) {
     inputs.push(value(name, F32, fixed(shape)));
-    const grad = grads.get(name)!;
-    if (!o.optimizer) {
-      g.node('Identity', [grad], {}, `grad:${name}`);
-      outputs.push(value(`grad:${name}`, F32, fixed(shape)));
-      continue;
-    }
-    // AdamW exactly as model/adamw.ts orders it (so both paths round alike).
-    inputs.push(value(`m:${name}`, F32, fixed(shape)), value(`v:${name}`, F32, fixed(shape)));
-    const m = g.node('Add', [g.node('Mul', [`m:${name}`, b1]), g.node('Mul', [grad, nb1])], {}, `new_m:${name}`);
-    const v = g.node(
-      'Add',
-      [g.node('Mul', [`v:${name}`, b2]), g.node('Mul', [g.node('Mul', [grad, grad]), nb2])],
-      {},
-      `new_v:${name}`,
-    );
-    const update = g.node('Div', [
-      g.node('Div', [m, 'c1']),
-      g.node('Add', [g.node('Sqrt', [g.node('Div', [v, 'c2'])]), eps]),
-    ]);
-    g.node('Sub', [g.node('Mul', [name, 'decay']), g.node('Mul', [update, 'lr'])], {}, `new:${name}`);
-    for (const out of [`new:${name}`, `new_m:${name}`, `new_v:${name}`]) outputs.push(value(out, F32, fixed(shape)));
+    g.node('Identity', [grads.get(name)!], {}, `grad:${name}`);
+    outputs.push(value(`grad:${name}`, F32, fixed(shape)));
   }
   const model = onnx.ModelProto.create({
     irVersion: 8,

@@ -1,7 +1,8 @@
 /**
- * The fast CPU training engine: the generated training-step graph (mlm-step-graph.ts) run by onnxruntime-node
- * with one intra-op thread per core. Weights and AdamW moments stay ORT tensors between steps: step n's outputs
- * are step n+1's inputs. Needs onnxruntime-node and onnx-proto, not tfjs.
+ * The fast CPU training engine: the generated forward+backward graph (mlm-step-graph.ts) run by
+ * onnxruntime-node with one intra-op thread per core, then AdamW in place on the returned gradients
+ * (adamw-arrays.ts). Weights and moments stay in this engine's typed arrays between steps; the graph reads the
+ * weights without a copy. Needs onnxruntime-node and onnx-proto, not tfjs.
  */
 import os from 'node:os';
 import type { Tensor, InferenceSession } from 'onnxruntime-node';
@@ -11,6 +12,7 @@ import type { EncoderConfig } from '../model/config.js';
 import type { MlmBatch } from '../model/mlm-batch.js';
 import type { MlmEngine, TrainStart } from '../model/pretrain-loop.js';
 import { encoderParamShapes, mlmHeadShapes } from '../model/params.js';
+import { adamwInPlace } from './adamw-arrays.js';
 import { mlmStepGraph } from './mlm-step-graph.js';
 
 export interface OrtEngineOptions {
@@ -55,70 +57,55 @@ export function sessionOptions(threads: number): InferenceSession.SessionOptions
 export async function createOrtMlmEngine(start: TrainStart, o: OrtEngineOptions = {}): Promise<OrtMlmEngine> {
   const ort = await loadOrt();
   const cfg = start.config;
-  const b1 = o.beta1 ?? 0.9;
-  const b2 = o.beta2 ?? 0.999;
+  const hyper = { beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, eps: 1e-8, weightDecay: start.weightDecay };
   const shapes = [...encoderParamShapes(cfg), ...mlmHeadShapes(cfg)];
   const headNames = new Set(mlmHeadShapes(cfg).map(([n]) => n));
   const threads = o.threads ?? os.availableParallelism();
-  const session = await ort.InferenceSession.create(
-    await mlmStepGraph(cfg, { params: shapes, optimizer: true, beta1: b1, beta2: b2 }),
-    {
-      ...sessionOptions(threads),
-      ...(o.profilePrefix ? { enableProfiling: true, profileFilePrefix: o.profilePrefix } : {}),
-    },
-  );
-  // State: parameter P, and 'm:P' / 'v:P', as ORT tensors.
-  const state = new Map<string, Tensor>();
+  const session = await ort.InferenceSession.create(await mlmStepGraph(cfg, { params: shapes }), {
+    ...sessionOptions(threads),
+    ...(o.profilePrefix ? { enableProfiling: true, profileFilePrefix: o.profilePrefix } : {}),
+  });
+  // Weights and moments are this engine's own Float32Arrays (copies of the start), updated in place; the graph
+  // reads the weights through tensors that wrap the same memory.
+  const weights = new Map<string, { p: Float32Array; m: Float32Array; v: Float32Array; shape: number[]; t: Tensor }>();
   for (const [name, shape] of shapes) {
     const w = start.encoder.get(name) ?? start.head.get(name);
     if (!w) throw new Error(`checkpoint has no parameter ${name}`);
-    state.set(name, new ort.Tensor('float32', w.data as Float32Array, shape));
-    for (const k of ['m', 'v']) {
+    const p = Float32Array.from(w.data as Float32Array);
+    const moment = (k: 'm' | 'v') => {
       const s = start.optimizer.get(`${k}:${name}`);
-      const size = shape.reduce((a, b) => a * b, 1);
-      state.set(
-        `${k}:${name}`,
-        new ort.Tensor('float32', s ? (s.data as Float32Array) : new Float32Array(size), shape),
-      );
-    }
+      return s ? Float32Array.from(s.data as Float32Array) : new Float32Array(p.length);
+    };
+    weights.set(name, { p, m: moment('m'), v: moment('v'), shape, t: new ort.Tensor('float32', p, shape) });
   }
   let t = start.step;
-  const f32 = (v: number) => new ort.Tensor('float32', Float32Array.of(v), []);
   return {
     backend: `onnxruntime-node cpu, ${threads} thread${threads === 1 ? '' : 's'}`,
     async step(batch, lr) {
       t++;
-      const feeds: Record<string, Tensor> = {
-        ...batchFeeds(ort, cfg, batch),
-        lr: f32(lr),
-        decay: f32(1 - lr * start.weightDecay),
-        c1: f32(1 - b1 ** t),
-        c2: f32(1 - b2 ** t),
-      };
-      for (const [k, v] of state) feeds[k] = v;
+      const feeds: Record<string, Tensor> = { ...batchFeeds(ort, cfg, batch) };
+      for (const [name, w] of weights) feeds[name] = w.t;
       const out = await session.run(feeds);
-      for (const [name] of shapes) {
-        state.set(name, out[`new:${name}`] as Tensor);
-        state.set(`m:${name}`, out[`new_m:${name}`] as Tensor);
-        state.set(`v:${name}`, out[`new_v:${name}`] as Tensor);
-      }
+      const invRows = 1 / batch.positions.length;
+      for (const [name, w] of weights)
+        adamwInPlace(w.p, w.m, w.v, out[`grad:${name}`].data as Float32Array, invRows, lr, t, hyper);
       return (out.loss.data as Float32Array)[0];
     },
     arrays() {
       const encoder: WeightArrays = new Map();
       const head: WeightArrays = new Map();
       const optimizer: WeightArrays = new Map();
-      for (const [name, shape] of shapes) {
-        (headNames.has(name) ? head : encoder).set(name, { data: state.get(name)!.data as Float32Array, shape });
-        for (const k of ['m', 'v'])
-          optimizer.set(`${k}:${name}`, { data: state.get(`${k}:${name}`)!.data as Float32Array, shape });
+      for (const [name, w] of weights) {
+        (headNames.has(name) ? head : encoder).set(name, { data: w.p, shape: w.shape });
+        optimizer.set(`m:${name}`, { data: w.m, shape: w.shape });
+        optimizer.set(`v:${name}`, { data: w.v, shape: w.shape });
       }
       return { encoder, head, optimizer };
     },
     async dispose() {
       if (o.profilePrefix) session.endProfiling();
       await session.release();
-      state.clear();
+      weights.clear();
     },
   };
 }
