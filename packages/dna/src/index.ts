@@ -55,7 +55,15 @@ export { encoderConfig } from './model/config.js';
 export type { EncoderConfig } from './model/config.js';
 
 // File-level jobs.
-export { runPretrainJob, runFinetuneJob, runProbeJob, runDnaEmbedJob, runExportOnnxJob } from './jobs/index.js';
+export {
+  runPretrainJob,
+  runFinetuneJob,
+  runProbeJob,
+  runDnaEmbedJob,
+  runExportOnnxJob,
+  runDnaBenchmarkJob,
+  formatTable4,
+} from './jobs/index.js';
 export type {
   BackendName,
   TrainingEngine,
@@ -72,6 +80,9 @@ export type {
   DnaEmbedJobSummary,
   ExportOnnxJobOptions,
   ExportOnnxJobSummary,
+  DnaBenchmarkJobOptions,
+  DnaBenchmarkJobSummary,
+  DnaBenchmarkRow,
 } from './jobs/types.js';
 export { parseRank } from './jobs/labelled.js';
 export type { SequenceReport } from './data/sequences.js';
@@ -86,6 +97,9 @@ export type { KmerTokenizer, KmerTokenizerOptions, TokenizedSequence } from './t
 export { classificationMetrics, accuracy, balancedAccuracy, macroF1 } from './eval/metrics.js';
 export type { ClassificationMetrics } from './eval/metrics.js';
 export { closedWorldSplit, openWorldSplit } from './eval/protocols.js';
+export { table4Protocol } from './eval/table4-protocol.js';
+export type { Table4Protocol, Table4ProtocolInput, PretrainCorpus } from './eval/table4-protocol.js';
+export { kmerFrequencyMatrix } from './heads/kmer-features.js';
 export type { SplitIndices } from './eval/protocols.js';
 export { knnPredict, cosineNearest } from './heads/knn.js';
 export type { NearestResult } from './heads/knn.js';

@@ -1,7 +1,8 @@
 /**
- * `bioscan5m dna pretrain | finetune | probe | embed | export-onnx`: BarcodeBERT-style DNA models. Argument
+ * `bioscan5m dna pretrain | finetune | probe | embed | export-onnx | benchmark`: BarcodeBERT-style DNA models. Argument
  * parsing and printing only; the jobs are in @bioscan5m/dna (imported when a command runs).
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TAXONOMIC_RANKS, UsageError } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
@@ -15,6 +16,8 @@ const ENGINES = ['onnx', 'tfjs'] as const;
 const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 const LOSSES = ['masked', 'all'] as const;
 const METHODS = ['linear', 'knn', 'finetuned', 'cnn'] as const;
+const PRETRAIN_CORPORA = ['paper', 'non-test'] as const;
+const SKIPPABLE = ['cnn', 'finetune', 'identify'] as const;
 /** k-mer lengths the tokenizer supports (the vocabulary has 4^k + special tokens). */
 const K_RANGE = { min: 1, max: 12 };
 const POSITIVE_INT = { min: 1 };
@@ -299,5 +302,101 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       console.log(
         `wrote ${s.out} (k=${s.config.k}, ${s.config.layers} layers, hidden ${s.config.hidden}, opset 17, ${s.bytes} bytes)`,
       );
+    });
+
+  dnaCommand
+    .command('benchmark')
+    .description(
+      "the paper's Table 4 on a barcode table: pretrain, fine-tune and probe the encoder beside the CNN, 4-mer and identify baselines (resumable)",
+    )
+    .requiredOption('--data <file>', 'barcodes CSV/TSV with dna_barcode, genus and species columns', pathArg)
+    .requiredOption(
+      '--out <dir>',
+      'working folder: split files, checkpoint, resume state, table4.md and table4.json',
+      pathArg,
+    )
+    .option('--k <n>', 'k-mer length, 1..12', intArg(K_RANGE), 4)
+    .option('--layers <n>', 'transformer layers', intArg(POSITIVE_INT), 2)
+    .option('--heads <n>', 'attention heads (must divide --hidden)', intArg(POSITIVE_INT), 2)
+    .option('--hidden <n>', 'hidden size', intArg(POSITIVE_INT), 64)
+    .option('--intermediate <n>', 'feed-forward size (default 4 x hidden)', intArg(POSITIVE_INT))
+    .option('--steps <n>', 'pretraining steps', intArg(POSITIVE_INT), 1200)
+    .option('--batch <n>', 'pretraining sequences per step', intArg(POSITIVE_INT), 32)
+    .option('--lr <x>', 'pretraining peak learning rate', numberArg(LEARNING_RATE), 1e-3)
+    .option('--curve-points <n>', '1-NN probes (and checkpoints) along the pretraining', intArg(POSITIVE_INT), 4)
+    .option(
+      '--pretrain-on <which>',
+      "'paper' (pretrain + other_heldout partitions) or 'non-test' (every barcode outside the test sets)",
+      choiceArg(PRETRAIN_CORPORA),
+      'paper',
+    )
+    .option('--finetune-epochs <n>', 'fine-tuning epochs', intArg(POSITIVE_INT), 6)
+    .option(
+      '--encoder-lr <x>',
+      'fine-tuning peak learning rate of the encoder (default 3e-4)',
+      numberArg(LEARNING_RATE),
+    )
+    .option('--head-lr <x>', 'fine-tuning peak learning rate of the head (default 1e-3)', numberArg(LEARNING_RATE))
+    .option('--linear-epochs <n>', 'linear-probe epochs', intArg(POSITIVE_INT), 100)
+    .option('--cnn-epochs <n>', 'CNN baseline epochs', intArg(POSITIVE_INT), 5)
+    .option('--skip <parts>', "comma-separated parts to leave out: 'cnn', 'finetune', 'identify'", '')
+    .option('--seed <n>', 'random seed', intArg(SEED), 0)
+    .option('--fresh', "start over, discarding a previous run's state in --out (default: resume it)")
+    .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
+    .option('--json', 'print the JSON summary')
+    .option('--quiet', 'no progress bar or part lines')
+    .addHelpText(
+      'after',
+      EX(
+        `benchmark --data ${embedded.barcodes} --out bench-dna --layers 1 --hidden 32 --steps 20 --finetune-epochs 1 --cnn-epochs 1`,
+      ),
+    )
+    .action(async (o: Opts) => {
+      const skip = String(o.skip ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      for (const x of skip)
+        if (!SKIPPABLE.includes(x as (typeof SKIPPABLE)[number]))
+          throw new UsageError(`--skip: unknown part '${x}' (expected ${SKIPPABLE.join(', ')})`, '--skip');
+      const options = {
+        data: o.data as string,
+        outDir: o.out as string,
+        config: {
+          k: numberOption('k', o.k as string, { integer: true, ...K_RANGE })!,
+          layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
+          heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
+          hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
+          intermediate: numberOption('intermediate', o.intermediate as string | undefined, { integer: true, min: 1 }),
+        },
+        pretrainSteps: numberOption('steps', o.steps as string, { integer: true, min: 1 }),
+        batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
+        maxLr: numberOption('lr', o.lr as string, LEARNING_RATE),
+        curvePoints: numberOption('curve-points', o.curvePoints as string, { integer: true, min: 1 }),
+        pretrainOn: choiceOption('pretrain-on', o.pretrainOn as string, PRETRAIN_CORPORA),
+        finetuneEpochs: numberOption('finetune-epochs', o.finetuneEpochs as string, { integer: true, min: 1 }),
+        encoderLr: numberOption('encoder-lr', o.encoderLr as string | undefined, LEARNING_RATE),
+        headLr: numberOption('head-lr', o.headLr as string | undefined, LEARNING_RATE),
+        linearEpochs: numberOption('linear-epochs', o.linearEpochs as string, { integer: true, min: 1 }),
+        cnnEpochs: numberOption('cnn-epochs', o.cnnEpochs as string, { integer: true, min: 1 }),
+        skip: skip as (typeof SKIPPABLE)[number][],
+        seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
+        fresh: Boolean(o.fresh),
+        backend: backendOpt(o.backend as string | undefined),
+      };
+      const { encoderConfig, runDnaBenchmarkJob } = await dna();
+      encoderConfig(options.config); // --hidden / --heads checked before any work
+      const quiet = Boolean(o.quiet || o.json);
+      const bar = progressBar('table 4', { quiet });
+      const s = await runDnaBenchmarkJob({
+        ...options,
+        onProgress: (d, t) => bar.update(d, t),
+        onLog: quiet ? undefined : (line) => console.error(line),
+      }).finally(() => bar.stop());
+      if (o.json) return console.log(JSON.stringify(s));
+      if (s.resumed.length)
+        console.log(`resumed: ${s.resumed.join(', ')} taken from the previous run in ${options.outDir}`);
+      console.log(readFileSync(s.markdown, 'utf8').trimEnd());
+      console.log(`wrote ${s.markdown} and ${s.json} (${(s.seconds / 60).toFixed(1)} min)`);
     });
 }

@@ -96,7 +96,7 @@ describe('task heads on generated barcodes', () => {
       params,
       train.map((r) => r.seq),
       train.map((r) => r.species),
-      { epochs: 12, batchSize: 8, maxLr: 1e-2 },
+      { epochs: 12, batchSize: 8, encoderLr: 1e-2, headLr: 1e-2 },
     );
     expect(Array.from(params.get('layer0.qkv.w')!.dataSync())).not.toEqual(Array.from(before));
     const ft = predictWithHead(

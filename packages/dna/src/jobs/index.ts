@@ -68,3 +68,5 @@ export async function runFinetuneJob(options: FinetuneJobOptions): Promise<Finet
 export { runProbeJob } from './probe-job.js';
 export { runDnaEmbedJob } from './embed-job.js';
 export { runExportOnnxJob } from './export-onnx-job.js';
+export { runDnaBenchmarkJob } from './benchmark-job.js';
+export { formatTable4 } from './benchmark-format.js';

@@ -13,7 +13,13 @@ import { pretrainWithEngine } from './pretrain-job.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
 import { disposeParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
 import { embedSequences } from '../heads/embed.js';
-import { fineTune, predictWithHead, trainLinearProbe, type ClassifierHead } from '../heads/classifier.js';
+import {
+  fineTune,
+  predictWithHead,
+  trainLinearProbe,
+  type ClassifierHead,
+  type FineTuneOptions,
+} from '../heads/classifier.js';
 import { predictCnn, trainCnn } from '../heads/cnn.js';
 import { classificationMetrics, type ClassificationMetrics } from '../eval/metrics.js';
 import type { DnaEncoder } from '../encoder/create.js';
@@ -169,3 +175,72 @@ export function finetunedHeadPredict(
   disposeParams(classifier.params);
   return { pred, classes: classifier.classes.length };
 }
+
+// Steps of runDnaBenchmarkJob that need tfjs (the job itself stays in the main entry).
+
+/** One chunk of a pretraining schedule on in-memory sequences (resumes from the checkpoint when asked). */
+export async function pretrainChunk(
+  o: Omit<Parameters<typeof pretrainMlm>[0], 'onProgress'> & { onProgress?: (done: number, total: number) => void },
+): Promise<{ step: number; losses: number[]; config: EncoderConfig; sequencesPerSecond: number | null }> {
+  const r = await pretrainMlm(o);
+  disposeParams(r.params);
+  disposeParams(r.head);
+  return { step: r.step, losses: r.losses, config: r.config, sequencesPerSecond: r.sequencesPerSecond };
+}
+
+export interface ProbeAndFinetuneResult {
+  linear: { pred: string[]; seconds: number };
+  finetuned: { pred: string[]; seconds: number; epochLosses: number[] } | null;
+}
+
+/**
+ * The closed-world rows of a pretrained checkpoint: the linear probe (frozen embeddings), then fine-tuning
+ * started from that probe's head (LP-FT), so fine-tuning begins where the probe ends.
+ */
+export function probeAndFinetune(
+  checkpoint: string,
+  train: { sequences: string[]; labels: string[] },
+  testSequences: readonly string[],
+  o: FineTuneOptions & {
+    linearEpochs?: number;
+    finetune: boolean;
+    onFinetuneProgress?: (d: number, t: number) => void;
+  },
+): ProbeAndFinetuneResult {
+  const { config, params, classifier } = loadEncoder(checkpoint);
+  if (classifier) disposeParams(classifier.params);
+  const d = config.hidden;
+  try {
+    let t0 = performance.now();
+    const xTrain = embedSequences(config, params, train.sequences);
+    const probe = trainLinearProbe(xTrain, d, train.labels, { epochs: o.linearEpochs, seed: o.seed });
+    const linear = {
+      pred: predictWithHead(probe, embedSequences(config, params, testSequences), d),
+      seconds: (performance.now() - t0) / 1000,
+    };
+    if (!o.finetune) {
+      disposeParams(probe.params);
+      return { linear, finetuned: null };
+    }
+    t0 = performance.now();
+    const steps: number[] = [];
+    const head = fineTune(config, params, train.sequences, train.labels, {
+      ...o,
+      initHead: probe,
+      onStep: ({ loss }) => steps.push(loss),
+      onProgress: o.onFinetuneProgress,
+    });
+    disposeParams(probe.params);
+    const perEpoch = Math.max(1, Math.round(steps.length / (o.epochs ?? 1)));
+    const epochLosses: number[] = [];
+    for (let s = 0; s < steps.length; s += perEpoch)
+      epochLosses.push(steps.slice(s, s + perEpoch).reduce((a, b) => a + b, 0) / steps.slice(s, s + perEpoch).length);
+    const pred = predictWithHead(head, embedSequences(config, params, testSequences), d);
+    disposeParams(head.params);
+    return { linear, finetuned: { pred, seconds: (performance.now() - t0) / 1000, epochLosses } };
+  } finally {
+    disposeParams(params);
+  }
+}
+
+export { FINETUNE_DEFAULTS } from '../heads/classifier.js';

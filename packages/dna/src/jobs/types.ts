@@ -126,3 +126,89 @@ export interface ExportOnnxJobSummary {
   config: EncoderConfig;
   bytes: number;
 }
+
+/** One row of the Table 4 layout; accuracies are 0..1, null where the method has no such column. */
+export interface DnaBenchmarkRow {
+  method: string;
+  kind: 'ours' | 'baseline' | 'reference';
+  /** Species of the seen test set after supervised training (fine-tuning; for CNN/BLAST/identify: their own). */
+  finetuned: number | null;
+  /** Species of the seen test set, softmax regression on frozen embeddings. */
+  linearProbe: number | null;
+  /** Genus of unseen species, cosine 1-NN on embeddings (BLAST/identify: top hit's genus). */
+  knnGenus: number | null;
+  /** Training time, by part, in seconds (e.g. { pretrain: 900, finetune: 300 }). */
+  seconds: Record<string, number>;
+  note?: string;
+}
+
+export interface DnaBenchmarkJobOptions extends JobControl {
+  /** Barcodes CSV/TSV with dna_barcode, species and genus columns (the shared coi_barcodes.csv). */
+  data: string;
+  /** Working folder: split files, checkpoints, the resume state, table4.md and table4.json. */
+  outDir: string;
+  /** Encoder to pretrain (default k=4, 2 layers, 2 heads, hidden 64, feed-forward 256). */
+  config?: Partial<EncoderConfig>;
+  /**
+   * Probe a given ONNX encoder instead of pretraining one (e.g. the published BarcodeBERT exported with
+   * scripts/export-barcodebert-onnx.py; give its k-mer length): linear and 1-NN probes, no fine-tuning.
+   */
+  onnx?: { model: string; k?: number };
+  /** Pretraining steps (default 1,200) of `batchSize` barcodes (default 32), peak lr `maxLr` (default 1e-3). */
+  pretrainSteps?: number;
+  batchSize?: number;
+  maxLr?: number;
+  /** 1-NN probes along the pretraining (the learning curve; default 4). */
+  curvePoints?: number;
+  /** 'paper' (pretrain + other_heldout partitions, default) or 'non-test' (every barcode outside the test sets). */
+  pretrainOn?: 'paper' | 'non-test';
+  /** Fine-tuning recipe (defaults: FINETUNE_DEFAULTS of @bioscan5m/dna/model). */
+  finetuneEpochs?: number;
+  encoderLr?: number;
+  headLr?: number;
+  warmupFraction?: number;
+  linearEpochs?: number;
+  cnnEpochs?: number;
+  seed?: number;
+  /** Parts to leave out (their cells are empty). */
+  skip?: ('cnn' | 'finetune' | 'identify')[];
+  /** Rows measured elsewhere on this run's split files (the bench script's BLAST), put into the table. */
+  extraRows?: DnaBenchmarkRow[];
+  /** Start over, discarding a previous run's state in outDir (default: resume it). */
+  fresh?: boolean;
+  backend?: BackendName;
+  /** One line per finished part. */
+  onLog?: (line: string) => void;
+}
+
+export interface DnaBenchmarkJobSummary {
+  backend: string;
+  rows: DnaBenchmarkRow[];
+  protocol: {
+    pretrain: number;
+    train: number;
+    test: number;
+    keys: number;
+    queries: number;
+    trainSpecies: number;
+    pretrainOn: 'paper' | 'non-test';
+  };
+  /** The pretrained encoder's configuration; null when an ONNX encoder was probed. */
+  config: EncoderConfig | null;
+  pretrain: {
+    steps: number;
+    batchSize: number;
+    seconds: number;
+    /** Mean masked-token loss over each stretch between curve points, with the 1-NN genus accuracy after it. */
+    curve: { step: number; loss: number; knnGenus: number | null; seconds: number }[];
+    firstLoss: number | null;
+  };
+  finetune: { epochs: number; encoderLr: number; headLr: number; epochLosses: number[] } | null;
+  /** Parts taken from a previous, interrupted run. */
+  resumed: string[];
+  markdown: string;
+  json: string;
+  /** Split files (CSV, the input's columns) the bench script runs BLAST on. */
+  splitFiles: { train: string; test: string; keys: string; queries: string };
+  seconds: number;
+}

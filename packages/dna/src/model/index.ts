@@ -23,8 +23,16 @@ export { saveCheckpoint, loadCheckpoint, tensorArrays } from './checkpoint.js';
 export type { Checkpoint } from './checkpoint.js';
 export { embedSequences } from '../heads/embed.js';
 export type { EmbedOptions } from '../heads/embed.js';
-export { fineTune, trainLinearProbe, predictWithHead, buildClassLabels } from '../heads/classifier.js';
-export type { ClassifierHead, ClassLabels, TrainClassifierOptions } from '../heads/classifier.js';
+export {
+  fineTune,
+  trainLinearProbe,
+  predictWithHead,
+  buildClassLabels,
+  FINETUNE_DEFAULTS,
+} from '../heads/classifier.js';
+export type { ClassifierHead, ClassLabels, TrainClassifierOptions, FineTuneOptions } from '../heads/classifier.js';
+export { warmupCosineLr } from '../heads/lr-schedule.js';
+export type { WarmupCosineOptions } from '../heads/lr-schedule.js';
 export { trainCnn, predictCnn, oneHotDna } from '../heads/cnn.js';
 export type { CnnConfig, CnnModel, TrainCnnOptions } from '../heads/cnn.js';
 export { dense, sparseCrossEntropy } from './ops.js';
