@@ -1475,6 +1475,19 @@ const flagRows: [string, (p: (n: string) => string) => string[], string, Record<
   ['dna pretrain', (p) => ['dna', 'pretrain', '--data', p('in.csv'), '--backend', 'foo'], '--backend'],
   ['dna pretrain', (p) => ['dna', 'pretrain', '--data', p('in.csv'), '--lr', '-1'], '--lr'],
   ['dna pretrain', (p) => ['dna', 'pretrain', '--data', p('in.csv'), '--loss', 'some'], '--loss'],
+  ['dna benchmark', (p) => ['dna', 'benchmark', '--data', p('in.csv'), '--out', p('b'), '--steps', '0'], '--steps'],
+  ['dna benchmark', (p) => ['dna', 'benchmark', '--data', p('in.csv'), '--out', p('b'), '--skip', 'blast'], '--skip'],
+  [
+    'dna benchmark',
+    (p) => ['dna', 'benchmark', '--data', p('in.csv'), '--out', p('b'), '--pretrain-on', 'all'],
+    '--pretrain-on',
+  ],
+  [
+    'dna benchmark',
+    (p) => ['dna', 'benchmark', '--data', p('in.csv'), '--out', p('b'), '--hidden', '30', '--heads', '4'],
+    '--hidden',
+  ],
+  ['dna benchmark', (p) => ['dna', 'benchmark', '--data', p('in.csv'), '--out', p('b'), '--onnx-k', '4'], '--onnx-k'],
   [
     'dna finetune',
     (p) => ['dna', 'finetune', '--checkpoint', p('x'), '--train', p('in.csv'), '--out', p('o'), '--rank', 'kingdom'],

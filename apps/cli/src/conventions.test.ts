@@ -44,6 +44,7 @@ const CONVENTIONS: Record<string, Convention> = {
   'dna probe': { json: true, quiet: true, seed: true },
   'dna embed': { json: true, quiet: true },
   'dna export-onnx': { json: true, quiet: true },
+  'dna benchmark': { json: true, quiet: true, seed: true },
   'dna identify': { json: true, quiet: true, seed: true, threads: '--threads' },
   'dna index': { json: true, quiet: true, seed: true, threads: '--threads' },
   'vision crop': { json: true, quiet: true, threads: '--workers' },

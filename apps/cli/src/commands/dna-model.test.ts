@@ -234,4 +234,33 @@ describe('bioscan5m dna pretrain | export-onnx | embed | probe | finetune', () =
       expect(r.err).toContain(msg);
     }
   });
+
+  it('benchmark prints Table 4 and writes it; a second run resumes every part', async () => {
+    const out = path.join(dir, 'bench');
+    const args = ['dna', 'benchmark', '--data', embedded.barcodes, '--out', out, '--layers', '1', '--hidden', '16'];
+    const quick = [
+      '--intermediate',
+      '32',
+      '--steps',
+      '4',
+      '--batch',
+      '8',
+      '--curve-points',
+      '1',
+      '--finetune-epochs',
+      '1',
+    ];
+    const r = await run([...args, ...quick, '--linear-epochs', '5', '--skip', 'cnn', '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(
+      '| model | fine-tuned (species, seen) | linear probe (species, seen) | 1-NN probe (genus, unseen)',
+    );
+    expect(r.out).toContain('4-mer frequencies');
+    expect(readFileSync(path.join(out, 'table4.md'), 'utf8')).toContain('bioscan5m identify');
+    const again = await run([...args, ...quick, '--linear-epochs', '5', '--skip', 'cnn', '--quiet']);
+    expect(again.out).toContain('resumed: kmer, identify, pretrain-1, closed');
+    const bad = await run([...args, '--skip', 'blast']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("unknown part 'blast' (expected cnn, finetune, identify)");
+  }, 120_000);
 });

@@ -3,7 +3,7 @@
  * parsing and printing only; the jobs are in @bioscan5m/dna (imported when a command runs).
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { TAXONOMIC_RANKS, UsageError } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
@@ -18,6 +18,18 @@ const LOSSES = ['masked', 'all'] as const;
 const METHODS = ['linear', 'knn', 'finetuned', 'cnn'] as const;
 const PRETRAIN_CORPORA = ['paper', 'non-test'] as const;
 const SKIPPABLE = ['cnn', 'finetune', 'identify'] as const;
+
+/** Parser of --skip: a comma-separated subset of SKIPPABLE. */
+function skipArg(value: string): (typeof SKIPPABLE)[number][] {
+  const parts = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const x of parts)
+    if (!(SKIPPABLE as readonly string[]).includes(x))
+      throw new InvalidArgumentError(`unknown part '${x}' (expected ${SKIPPABLE.join(', ')})`);
+  return parts as (typeof SKIPPABLE)[number][];
+}
 /** k-mer lengths the tokenizer supports (the vocabulary has 4^k + special tokens). */
 const K_RANGE = { min: 1, max: 12 };
 const POSITIVE_INT = { min: 1 };
@@ -330,6 +342,16 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       choiceArg(PRETRAIN_CORPORA),
       'paper',
     )
+    .option(
+      '--onnx <file>',
+      'probe this ONNX encoder (e.g. an exported BarcodeBERT) instead of pretraining one',
+      pathArg,
+    )
+    .option(
+      '--onnx-k <n>',
+      "k-mer length of --onnx (when its metadata does not say; BarcodeBERT's does not)",
+      intArg(K_RANGE),
+    )
     .option('--finetune-epochs <n>', 'fine-tuning epochs', intArg(POSITIVE_INT), 6)
     .option(
       '--encoder-lr <x>',
@@ -339,7 +361,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .option('--head-lr <x>', 'fine-tuning peak learning rate of the head (default 1e-3)', numberArg(LEARNING_RATE))
     .option('--linear-epochs <n>', 'linear-probe epochs', intArg(POSITIVE_INT), 100)
     .option('--cnn-epochs <n>', 'CNN baseline epochs', intArg(POSITIVE_INT), 5)
-    .option('--skip <parts>', "comma-separated parts to leave out: 'cnn', 'finetune', 'identify'", '')
+    .option('--skip <parts>', "comma-separated parts to leave out: 'cnn', 'finetune', 'identify'", skipArg, [])
     .option('--seed <n>', 'random seed', intArg(SEED), 0)
     .option('--fresh', "start over, discarding a previous run's state in --out (default: resume it)")
     .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
@@ -352,16 +374,16 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       ),
     )
     .action(async (o: Opts) => {
-      const skip = String(o.skip ?? '')
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
-      for (const x of skip)
-        if (!SKIPPABLE.includes(x as (typeof SKIPPABLE)[number]))
-          throw new UsageError(`--skip: unknown part '${x}' (expected ${SKIPPABLE.join(', ')})`, '--skip');
+      if (o.onnxK !== undefined && !o.onnx) throw new UsageError('--onnx-k needs --onnx', '--onnx-k');
       const options = {
         data: o.data as string,
         outDir: o.out as string,
+        onnx: o.onnx
+          ? {
+              model: o.onnx as string,
+              k: numberOption('onnx-k', o.onnxK as string | undefined, { integer: true, ...K_RANGE }),
+            }
+          : undefined,
         config: {
           k: numberOption('k', o.k as string, { integer: true, ...K_RANGE })!,
           layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
@@ -379,7 +401,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         headLr: numberOption('head-lr', o.headLr as string | undefined, LEARNING_RATE),
         linearEpochs: numberOption('linear-epochs', o.linearEpochs as string, { integer: true, min: 1 }),
         cnnEpochs: numberOption('cnn-epochs', o.cnnEpochs as string, { integer: true, min: 1 }),
-        skip: skip as (typeof SKIPPABLE)[number][],
+        skip: o.skip as unknown as (typeof SKIPPABLE)[number][],
         seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         fresh: Boolean(o.fresh),
         backend: backendOpt(o.backend as string | undefined),

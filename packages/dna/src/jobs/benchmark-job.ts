@@ -109,6 +109,11 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
     { recordIds: set.recordIds, sequences: set.sequences, species, genus },
     { seed, pretrainOn },
   );
+  if (p.train.length === 0 || p.test.length === 0)
+    throw new Bioscan5mError(
+      `${o.data}: the paper's partitions give ${p.train.length} train and ${p.test.length} test barcodes of seen species ` +
+        '(test needs species with >= 2 barcodes and >= 8 samples under real, non-placeholder names)',
+    );
   const seqs = (rows: number[]) => rows.map((i) => set.sequences[i]);
   const labs = (rows: number[], l: readonly string[]) => rows.map((i) => l[i]);
   const train = { sequences: seqs(p.train), labels: labs(p.train, species) };
@@ -383,8 +388,11 @@ function identifyRows(
     }));
   const closed = BarcodeIdentifier.build(refs(p.train), { speciesThreshold: 0, seed: 0 });
   const sp = closed.identifyMany(p.test.map((i) => set.sequences[i])).map((r) => r.lineage[SPECIES]);
-  const open = BarcodeIdentifier.build(refs(p.keys), { speciesThreshold: 0, seed: 0 });
-  const ge = open.identifyMany(p.queries.map((i) => set.sequences[i])).map((r) => r.lineage[GENUS]);
+  const ge = p.keys.length
+    ? BarcodeIdentifier.build(refs(p.keys), { speciesThreshold: 0, seed: 0 })
+        .identifyMany(p.queries.map((i) => set.sequences[i]))
+        .map((r) => r.lineage[GENUS])
+    : [];
   return { species: acc(testY, sp), genus: acc(queryY, ge), seconds: (performance.now() - start) / 1000 };
 }
 
