@@ -20,7 +20,7 @@ export function formatTable4(s: DnaBenchmarkJobSummary): string {
         `| ${r.kind === 'ours' ? `**${r.method}**` : r.method} | ${pct(r.finetuned)} | ${pct(r.linearProbe)} | ${pct(r.knnGenus)} | ${dur(r.seconds)} | ${r.note ?? ''} |`,
     ),
     '',
-    `Pretraining curve (mean masked-token loss over each stretch; 1-NN genus of unseen species after it): ` +
+    `Pretraining curve (masked-token loss at the step; 1-NN genus of unseen species there): ` +
       `first-step loss ${s.pretrain.firstLoss?.toFixed(3) ?? '-'}; ` +
       s.pretrain.curve.map((c) => `step ${c.step}: ${c.loss.toFixed(3)} / ${pct(c.knnGenus)}%`).join('; ') +
       '.',

@@ -20,6 +20,7 @@ import { knnPredict } from '../heads/knn.js';
 import { kmerFrequencyMatrix } from '../heads/kmer-features.js';
 import { BarcodeIdentifier } from '../identify/identifier.js';
 import { loadModelCode } from '../engines.js';
+import { runPretrainJob } from './index.js';
 import { createDnaEncoder } from '../encoder/create.js';
 import { embedAll } from './embed.js';
 import { throwIfAborted } from '../abort.js';
@@ -123,7 +124,13 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
   const keyY = labs(p.keys, genus);
   const querySeqs = seqs(p.queries);
   const queryY = labs(p.queries, genus);
-  const splitFiles = writeSplitFiles(o.outDir, set, { train: p.train, test: p.test, keys: p.keys, queries: p.queries });
+  const splitFiles = writeSplitFiles(o.outDir, set, {
+    train: p.train,
+    test: p.test,
+    keys: p.keys,
+    queries: p.queries,
+    pretrain: p.pretrain,
+  });
   const protocol = {
     pretrain: p.pretrain.length,
     train: p.train.length,
@@ -175,6 +182,7 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
   if (cnn) log(`CNN baseline (${cnn.epochs} epochs, ${cnn.seconds.toFixed(0)} s): species ${pct(cnn.species)}`);
 
   const curve: DnaBenchmarkJobSummary['pretrain']['curve'] = [];
+  const engines = new Set<string>();
   let firstLoss: number | null = null;
   let ourRow: DnaBenchmarkRow;
   let closedLosses: number[] = [];
@@ -219,8 +227,9 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
       const stopAfter = Math.round((steps * c) / points);
       const point = await part(`pretrain-${c}`, async () => {
         const start = performance.now();
-        const r = await model.pretrainChunk({
-          sequences: seqs(p.pretrain),
+        // The public pretraining job (onnxruntime's training step when installed, else tfjs) on the corpus file.
+        const r = await runPretrainJob({
+          data: splitFiles.pretrain,
           config,
           steps,
           stopAfter,
@@ -230,10 +239,9 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
           seed,
           checkpoint: out.checkpoint,
           checkpointEvery: Math.max(10, Math.round(steps / (points * 4))),
-          onProgress: (d) => {
-            throwIfAborted(o.signal);
-            progress(d);
-          },
+          engine: o.engine,
+          signal: o.signal,
+          onProgress: (d) => progress(d),
         });
         const trainSeconds = (performance.now() - start) / 1000;
         // Embeddings through onnxruntime (the checkpoint exported in memory): several times faster than tfjs.
@@ -245,13 +253,21 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
           queryY,
           knnPredict(x.subarray(0, keySeqs.length * d), keyY, x.subarray(keySeqs.length * d), d),
         );
-        const loss = r.losses.reduce((a, b) => a + b, 0) / Math.max(1, r.losses.length);
-        return { step: r.step, loss, knnGenus, seconds: trainSeconds, firstLoss: r.losses[0] ?? null };
+        engines.add(r.backend);
+        return {
+          step: r.steps,
+          loss: r.finalLoss ?? NaN,
+          knnGenus,
+          seconds: trainSeconds,
+          firstLoss: r.firstLoss,
+          engine: r.backend,
+        };
       });
       firstLoss ??= point.firstLoss;
       curve.push({ step: point.step, loss: point.loss, knnGenus: point.knnGenus, seconds: point.seconds });
+      engines.add(point.engine);
       log(
-        `pretraining step ${point.step}/${steps}: mean masked-token loss ${point.loss.toFixed(3)}, 1-NN genus of unseen ${pct(point.knnGenus)} (${point.seconds.toFixed(0)} s)`,
+        `pretraining step ${point.step}/${steps}: masked-token loss ${point.loss.toFixed(3)}, 1-NN genus of unseen ${pct(point.knnGenus)} (${point.seconds.toFixed(0)} s)`,
       );
     }
     base = steps;
@@ -286,6 +302,7 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
     );
     closedLosses = closed.epochLosses;
     ourRow = {
+      note: `pretraining engine: ${[...engines].join(', ')}`,
       method: `ours k=${config.k} ${config.layers}-${config.heads}-${config.hidden} (pretrained ${steps} steps x ${batchSize})`,
       kind: 'ours',
       finetuned: closed.finetuned,
@@ -400,7 +417,7 @@ function identifyRows(
 function writeSplitFiles(
   dir: string,
   set: Awaited<ReturnType<typeof readBarcodes>>,
-  parts: Record<'train' | 'test' | 'keys' | 'queries', number[]>,
+  parts: Record<keyof DnaBenchmarkJobSummary['splitFiles'], number[]>,
 ): DnaBenchmarkJobSummary['splitFiles'] {
   const field = (f: string) => (/[",\n\r]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
   const files = {} as DnaBenchmarkJobSummary['splitFiles'];

@@ -178,16 +178,6 @@ export function finetunedHeadPredict(
 
 // Steps of runDnaBenchmarkJob that need tfjs (the job itself stays in the main entry).
 
-/** One chunk of a pretraining schedule on in-memory sequences (resumes from the checkpoint when asked). */
-export async function pretrainChunk(
-  o: Omit<Parameters<typeof pretrainMlm>[0], 'onProgress'> & { onProgress?: (done: number, total: number) => void },
-): Promise<{ step: number; losses: number[]; config: EncoderConfig; sequencesPerSecond: number | null }> {
-  const r = await pretrainMlm(o);
-  disposeParams(r.params);
-  disposeParams(r.head);
-  return { step: r.step, losses: r.losses, config: r.config, sequencesPerSecond: r.sequencesPerSecond };
-}
-
 export interface ProbeAndFinetuneResult {
   linear: { pred: string[]; seconds: number };
   finetuned: { pred: string[]; seconds: number; epochLosses: number[] } | null;

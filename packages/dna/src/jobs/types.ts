@@ -177,6 +177,8 @@ export interface DnaBenchmarkJobOptions extends JobControl {
   /** Start over, discarding a previous run's state in outDir (default: resume it). */
   fresh?: boolean;
   backend?: BackendName;
+  /** Pretraining engine (runPretrainJob's; default onnxruntime when installed). */
+  engine?: TrainingEngine;
   /** One line per finished part. */
   onLog?: (line: string) => void;
 }
@@ -199,7 +201,7 @@ export interface DnaBenchmarkJobSummary {
     steps: number;
     batchSize: number;
     seconds: number;
-    /** Mean masked-token loss over each stretch between curve points, with the 1-NN genus accuracy after it. */
+    /** Masked-token loss of the last step of each stretch between curve points, with the 1-NN genus accuracy after it. */
     curve: { step: number; loss: number; knnGenus: number | null; seconds: number }[];
     firstLoss: number | null;
   };
@@ -209,6 +211,6 @@ export interface DnaBenchmarkJobSummary {
   markdown: string;
   json: string;
   /** Split files (CSV, the input's columns) the bench script runs BLAST on. */
-  splitFiles: { train: string; test: string; keys: string; queries: string };
+  splitFiles: { train: string; test: string; keys: string; queries: string; pretrain: string };
   seconds: number;
 }
