@@ -94,6 +94,17 @@ const EX = (cmd: string) => `\nExample (embedded sample data):\n  $ bioscan5m dn
 
 type Opts = Record<string, string | number | boolean | undefined>;
 
+/** The encoder shape flags shared by pretrain and benchmark (--k, --layers, --heads, --hidden, --intermediate). */
+function modelConfigOptions(o: Opts) {
+  return {
+    k: numberOption('k', o.k as string, { integer: true, ...K_RANGE })!,
+    layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
+    heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
+    hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
+    intermediate: numberOption('intermediate', o.intermediate as string | undefined, { integer: true, min: 1 }),
+  };
+}
+
 export function registerDnaModelCommands(dnaCommand: Command): void {
   dnaCommand
     .command('pretrain')
@@ -139,13 +150,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .action(async (o: Opts) => {
       const options = {
         data: o.data as string,
-        config: {
-          k: numberOption('k', o.k as string, { integer: true, ...K_RANGE })!,
-          layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
-          heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
-          hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
-          intermediate: numberOption('intermediate', o.intermediate as string | undefined, { integer: true, min: 1 }),
-        },
+        config: modelConfigOptions(o),
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
         steps: numberOption('steps', o.steps as string, { integer: true, min: 1 })!,
         maxLr: numberOption('lr', o.lr as string | undefined, LEARNING_RATE),
@@ -384,13 +389,7 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
               k: numberOption('onnx-k', o.onnxK as string | undefined, { integer: true, ...K_RANGE }),
             }
           : undefined,
-        config: {
-          k: numberOption('k', o.k as string, { integer: true, ...K_RANGE })!,
-          layers: numberOption('layers', o.layers as string, { integer: true, min: 1 }),
-          heads: numberOption('heads', o.heads as string, { integer: true, min: 1 }),
-          hidden: numberOption('hidden', o.hidden as string, { integer: true, min: 1 }),
-          intermediate: numberOption('intermediate', o.intermediate as string | undefined, { integer: true, min: 1 }),
-        },
+        config: modelConfigOptions(o),
         pretrainSteps: numberOption('steps', o.steps as string, { integer: true, min: 1 }),
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
         maxLr: numberOption('lr', o.lr as string, LEARNING_RATE),
