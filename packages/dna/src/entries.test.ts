@@ -4,7 +4,7 @@
  * engine is a MissingDependencyError naming the package, and identification workers start from their own entry.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,6 +68,14 @@ describe('built entries', () => {
     const m = runEsm(`await import(${JSON.stringify(entry('model'))});`, true);
     expect(m.status).not.toBe(0);
     expect(m.err).toContain("Cannot find package '@tensorflow/tfjs'");
+  });
+
+  it('no declaration file names an engine: every entry type-checks without tfjs, onnxruntime or their typings', () => {
+    const decls = readdirSync(path.join(pkg, 'dist')).filter((f) => /\.d\.c?ts$/.test(f));
+    expect(decls).toContain('model.d.ts');
+    expect(decls).toContain('model.d.cts');
+    const engineImport = new RegExp(`(?:from|import|require)\\s*\\(?\\s*['"](?:${HEAVY})`);
+    for (const f of decls) expect(readFileSync(path.join(pkg, 'dist', f), 'utf8'), f).not.toMatch(engineImport);
   });
 
   it('the CommonJS main and identify entries require no engine; the model entry does', () => {

@@ -233,15 +233,11 @@ for (const short of Object.keys(PUBLISHED)) {
       return;
     }
 
-    // Pending (issue 15): clip's types still reach @bioscan5m/dna/model, which names tfjs types.
-    (short === 'clip' ? it.fails : it)(
-      'type-checks a strict consumer of its light entry points and its README example (no skipLibCheck), and the example runs',
-      async () => {
-        const example = readmeExample(path.join(dir, 'node_modules', pkg.name, 'README.md'));
-        expect(example, `${pkg.name} README: no example marked <!-- pack-install: example -->`).toBeDefined();
-        await typeCheckAndRun(dir, light, example);
-      },
-    );
+    it('type-checks a strict consumer of its light entry points and its README example (no skipLibCheck), and the example runs', async () => {
+      const example = readmeExample(path.join(dir, 'node_modules', pkg.name, 'README.md'));
+      expect(example, `${pkg.name} README: no example marked <!-- pack-install: example -->`).toBeDefined();
+      await typeCheckAndRun(dir, light, example);
+    });
   });
 
   // Known when tests are collected, before packing: the workspace package.json is the one packed.
@@ -250,25 +246,21 @@ for (const short of Object.keys(PUBLISHED)) {
   );
   if (peers.length === 0) continue;
   describe(`${short} with its optional peers (${peers.join(', ')})`, () => {
-    // Pending (issue 15): @bioscan5m/dna/model's .d.ts still imports @tensorflow/tfjs.
-    (short === 'dna' ? it.fails : it)(
-      'loads the entry points that need them, with import and require, and a strict consumer of every entry point type-checks',
-      async (ctx) => {
-        const specs = exportSpecifiers(packed[short].manifest);
-        const heavy = specs.filter((s) => !lightEntries[short]?.includes(s.specifier));
-        // Only worth a second (large) install when some entry point did not load alone.
-        if (lightEntries[short] === undefined || heavy.length === 0) ctx.skip();
-        const dir = path.join(root, `${short}+peers`);
-        const r = installAlone(packed, short, dir, peers);
-        sizes[`${short}+peers`] = { mb: r.bytes / 1e6, seconds: r.seconds };
-        await Promise.all(
-          heavy.flatMap((s) => [
-            ...(s.esm ? [load(dir, s.specifier, 'import')] : []),
-            ...(s.cjs ? [load(dir, s.specifier, 'require')] : []),
-          ]),
-        );
-        await typeCheckAndRun(dir, specs);
-      },
-    );
+    it('loads the entry points that need them, with import and require, and a strict consumer of every entry point type-checks', async (ctx) => {
+      const specs = exportSpecifiers(packed[short].manifest);
+      const heavy = specs.filter((s) => !lightEntries[short]?.includes(s.specifier));
+      // Only worth a second (large) install when some entry point did not load alone.
+      if (lightEntries[short] === undefined || heavy.length === 0) ctx.skip();
+      const dir = path.join(root, `${short}+peers`);
+      const r = installAlone(packed, short, dir, peers);
+      sizes[`${short}+peers`] = { mb: r.bytes / 1e6, seconds: r.seconds };
+      await Promise.all(
+        heavy.flatMap((s) => [
+          ...(s.esm ? [load(dir, s.specifier, 'import')] : []),
+          ...(s.cjs ? [load(dir, s.specifier, 'require')] : []),
+        ]),
+      );
+      await typeCheckAndRun(dir, specs);
+    });
   });
 }

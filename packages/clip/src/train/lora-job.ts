@@ -6,7 +6,8 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Bioscan5mError, checkOutputPaths, type JobControl } from '@bioscan5m/core';
-import { loadCheckpoint, saveCheckpoint, writeSafetensors, type NamedArray } from '@bioscan5m/dna/model';
+import { saveCheckpoint, writeSafetensors, type NamedArray } from '@bioscan5m/dna/model';
+import { loadCheckpoint } from './dna-model-tf.js';
 import { loadClipCheckpoint } from './checkpoint.js';
 import { mergeLora } from './lora.js';
 

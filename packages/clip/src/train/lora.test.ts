@@ -8,13 +8,12 @@ import { createKmerTokenizer } from '@bioscan5m/dna';
 import {
   encoderConfig,
   encoderParamShapes,
-  encoderPooled,
   initBackend,
   initParams,
-  loadCheckpoint,
   readSafetensors,
   saveCheckpoint,
 } from '@bioscan5m/dna/model';
+import { encoderPooled, loadCheckpoint } from './dna-model-tf.js';
 import { loadClipCheckpoint } from './checkpoint.js';
 import { withLora } from './lora.js';
 import type { PairedFeatures } from './paired-data.js';

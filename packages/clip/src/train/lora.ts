@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '@bioscan5m/core';
-import type { EncoderConfig, ParamMap } from '@bioscan5m/dna/model';
+import type { EncoderConfig } from '@bioscan5m/dna/model';
+import type { TfParamMap as ParamMap } from './dna-model-tf.js';
 
 export interface LoraSettings {
   rank: number;

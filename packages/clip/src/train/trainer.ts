@@ -9,15 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Bioscan5mError, type Modality } from '@bioscan5m/core';
 import path from 'node:path';
 import { createKmerTokenizer } from '@bioscan5m/dna';
-import {
-  createAdamW,
-  dense,
-  encoderPooled,
-  initBackend,
-  loadCheckpoint,
-  sparseCrossEntropy,
-  type EncoderConfig,
-} from '@bioscan5m/dna/model';
+import { createAdamW, initBackend, type EncoderConfig } from '@bioscan5m/dna/model';
+import { dense, encoderPooled, loadCheckpoint, sparseCrossEntropy } from './dna-model-tf.js';
 import { initLoraArrays, withLora, type LoraSettings } from './lora.js';
 import { loadClipCheckpoint, saveClipCheckpoint } from './checkpoint.js';
 import { INIT_LOGIT_SCALE, MAX_LOGIT_SCALE, initHeads, type ClipHeads } from './heads.js';
@@ -141,7 +134,7 @@ export async function trainClipNow(o: ClipTrainOptions): Promise<ClipTrainResult
       const st = opt.state();
       optimizer.set(`${prefix}t`, { data: Float32Array.of(st.t), shape: [1] });
       for (const [name, t] of st.tensors)
-        optimizer.set(prefix + name, { data: t.dataSync() as Float32Array, shape: t.shape });
+        optimizer.set(prefix + name, { data: t.dataSync() as Float32Array, shape: [...t.shape] });
     }
     const snap = snapshot();
     const loraOut = dnaTower?.lora && loraArrays ? { ...dnaTower.lora, tensors: loraArrays } : undefined;
