@@ -5,16 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderConfig, ParamMap } from './encoder.js';
+import type { Checkpoint as PublicCheckpoint } from './public-types.js';
 import { readCheckpointFile, writeCheckpointFile, type WeightArrays } from './checkpoint-file.js';
 
-export interface Checkpoint {
-  config: EncoderConfig;
+/** The public Checkpoint with its tensors as the tfjs variables and tensors they are. */
+export interface Checkpoint extends Omit<PublicCheckpoint, 'params' | 'head' | 'optimizer'> {
   params: ParamMap;
-  /** Head parameters (MLM head, classifier), by name. */
   head: ParamMap;
-  step: number;
   optimizer: Map<string, tf.Tensor>;
-  meta: Record<string, unknown>;
 }
 
 /** tfjs tensors as plain arrays (for checkpoints and the ONNX exporter). */

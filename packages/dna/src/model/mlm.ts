@@ -12,20 +12,14 @@ import { tensorArrays } from './checkpoint.js';
 import type { MlmBatch } from './mlm-batch.js';
 import { runPretrainLoop, type MlmEngine, type TrainStart } from './pretrain-loop.js';
 import type { PretrainOptions } from './config.js';
+import type { PretrainResult as PublicPretrainResult } from './public-types.js';
 
 export type { PretrainOptions };
 
-export interface PretrainResult {
-  config: EncoderConfig;
+/** The public PretrainResult with its parameters as the tfjs variables they are. */
+export interface PretrainResult extends Omit<PublicPretrainResult, 'params' | 'head'> {
   params: ParamMap;
   head: ParamMap;
-  /** Step count reached (the schedule's position). */
-  step: number;
-  startStep: number;
-  losses: number[];
-  /** Sequences per second over the steps after the first (warm-up) one of this run; null with < 2 steps. */
-  sequencesPerSecond: number | null;
-  backend: string;
 }
 
 export { mlmHeadShapes } from './params.js';
