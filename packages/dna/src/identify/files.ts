@@ -10,9 +10,10 @@ import {
   createTableWriter,
   type JobControl,
   type ProgressCallback,
+  throwIfAborted,
 } from '@bioscan5m/core';
 import { existsSync } from 'node:fs';
-import { throwIfAborted, withAbort } from '../abort.js';
+import { withAbort } from '../abort.js';
 import { readFasta, looksLikeFasta } from '../io/fasta.js';
 import { addCleaningCounts, cleanBarcode, emptyCleaningCounts, wasCleaned, type CleaningCounts } from './clean.js';
 import {

@@ -12,9 +12,8 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { Bioscan5mError, InputError, type ProgressCallback } from '@bioscan5m/core';
+import { Bioscan5mError, InputError, throwIfAborted, type ProgressCallback } from '@bioscan5m/core';
 import { AtomicFile } from '@bioscan5m/core/internal';
-import { throwIfAborted } from '../abort.js';
 import type { CleaningCounts } from './clean.js';
 import {
   BarcodeIdentifier,

@@ -11,7 +11,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Bioscan5mError, checkOutputPaths, TAXONOMIC_RANKS, UsageError, writeFileAtomic } from '@bioscan5m/core';
+import {
+  Bioscan5mError,
+  checkOutputPaths,
+  TAXONOMIC_RANKS,
+  throwIfAborted,
+  UsageError,
+  writeFileAtomic,
+} from '@bioscan5m/core';
 import { readBarcodes } from '../data/barcodes.js';
 import { encoderConfig } from '../model/config.js';
 import { classificationMetrics } from '../eval/metrics.js';
@@ -23,7 +30,6 @@ import { loadModelCode } from '../engines.js';
 import { runPretrainJob } from './index.js';
 import { createDnaEncoder } from '../encoder/create.js';
 import { embedAll } from './embed.js';
-import { throwIfAborted } from '../abort.js';
 import { formatTable4 } from './benchmark-format.js';
 import type { DnaBenchmarkJobOptions, DnaBenchmarkJobSummary, DnaBenchmarkRow } from './types.js';
 

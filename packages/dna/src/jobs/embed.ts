@@ -1,7 +1,6 @@
 /** Embedding a barcode set in chunks through any DnaEncoder, with progress and cancellation. */
-import { concatEmbeddings, type Embeddings, type JobControl } from '@bioscan5m/core';
+import { concatEmbeddings, throwIfAborted, type Embeddings, type JobControl } from '@bioscan5m/core';
 import type { DnaEncoder } from '../encoder/create.js';
-import { throwIfAborted } from '../abort.js';
 
 /** Sequences per encoder call: bounds memory and gives progress a useful grain. */
 const CHUNK = 256;

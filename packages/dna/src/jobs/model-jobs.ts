@@ -3,7 +3,7 @@
  * module imports @tensorflow/tfjs, so the rest of the package reaches it only through engines.ts' loadModelCode
  * (a lazy import that names the package to install when tfjs is missing).
  */
-import { Bioscan5mError, embeddings, InputError } from '@bioscan5m/core';
+import { Bioscan5mError, embeddings, InputError, throwIfAborted } from '@bioscan5m/core';
 import { basename } from 'node:path';
 import { initBackend } from '../backend.js';
 import { readBarcodes } from '../data/barcodes.js';
@@ -23,7 +23,7 @@ import {
 import { predictCnn, trainCnn } from '../heads/cnn.js';
 import { classificationMetrics, type ClassificationMetrics } from '../eval/metrics.js';
 import type { DnaEncoder } from '../encoder/create.js';
-import { throwIfAborted, withAbort } from '../abort.js';
+import { withAbort } from '../abort.js';
 import { fileReport, labelledAt, unseenClasses } from './labelled.js';
 import type {
   BackendName,

@@ -2,11 +2,11 @@
  * runPretrainJob's body for either training engine: read the barcodes, run the shared loop (model/pretrain-loop)
  * with the engine, summarise. No tfjs or onnxruntime import: the engine comes from the caller.
  */
-import { InputError } from '@bioscan5m/core';
+import { InputError, throwIfAborted } from '@bioscan5m/core';
 import { readBarcodes } from '../data/barcodes.js';
 import { sequenceReport } from '../data/sequences.js';
 import { runPretrainLoop, type MlmEngine, type TrainStart } from '../model/pretrain-loop.js';
-import { throwIfAborted, withAbort } from '../abort.js';
+import { withAbort } from '../abort.js';
 import type { PretrainJobOptions, PretrainJobSummary } from './types.js';
 
 export async function pretrainWithEngine<E extends MlmEngine>(
