@@ -1679,8 +1679,7 @@ for (const [command, args, flag, files] of flagRows) {
  * Rows whose fix belongs to a change not landed yet, matched on "command | kind | what". Remove a line when its
  * fix lands (`BAD_INPUT_PENDING=1` shows the pending rows that pass now as failures of `it.fails`).
  */
-const CORE_DATA = 'core-data: one table engine and one value rule per column type for every reader';
-const PENDING: [RegExp, string][] = [[/^paths \| header \| missing required column processid$/, CORE_DATA]];
+const PENDING: [RegExp, string][] = [];
 for (const row of rows) {
   const key = `${row.command} | ${row.kind} | ${row.what}`;
   row.pending ??= PENDING.find(([re]) => re.test(key))?.[1];

@@ -299,9 +299,15 @@ export function tableColumns(file: string, header: readonly string[]): TableColu
 }
 
 /** The error for columns a command needs and a file lacks: names the file and every missing column. */
-export function missingColumnsError(file: string, missing: readonly string[], header: readonly string[]): InputError {
+export function missingColumnsError(
+  file: string,
+  missing: readonly string[],
+  header: readonly string[],
+  /** Where the header is: line 1 of a text table; none for Parquet. */
+  line: number | undefined = 1,
+): InputError {
   return new InputError(
-    { file, line: 1 },
+    { file, line },
     `missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (header has: ${header.join(', ')})`,
   );
 }

@@ -10,6 +10,7 @@ const hyparquetWriter = () => import('hyparquet-writer');
 import { Bioscan5mError, skippedRow } from '../errors.js';
 import { TempFile } from '../io/atomic.js';
 import { mapColumns } from '../metadata/columns.js';
+import { missingColumnsError } from '../io/csv-file.js';
 import type { ReadMetadataOptions, ReadSummary } from '../metadata/read.js';
 import { emptyRecord, FIELD_SPECS, parseField, type MetadataField, type MetadataRecord } from '../schema.js';
 import { InputError } from '../errors.js';
@@ -109,6 +110,8 @@ export async function* readMetadataParquetRecords(
   }
   const header = meta.schema.slice(1).map((s) => s.name);
   const mapping = mapColumns(header);
+  const missing = (opts.required ?? []).filter((f) => mapping.index[f] < 0);
+  if (missing.length) throw missingColumnsError(file, missing, header, undefined);
   summary.format = 'parquet';
   summary.missingColumns = mapping.missing;
   summary.extraColumns = mapping.extra;

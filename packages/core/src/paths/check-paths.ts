@@ -50,6 +50,8 @@ export async function runImagePathsJob(opts: ImagePathsJobOptions): Promise<Imag
   throwIfAborted(opts.signal);
   const max = opts.maxListed ?? 20;
   const stream = readMetadata(opts.input, {
+    // No path without a processid: a file lacking the column is an InputError, not a run that finds nothing.
+    required: ['processid'],
     skipInvalid: opts.skipInvalid,
     onWarning: opts.onWarning,
     onProgress: opts.onProgress,

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Bioscan5mError } from '../errors.js';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { Bioscan5mError, InputError } from '../errors.js';
 import { METADATA_FIELDS, SPLITS } from '../schema.js';
 import { runImagePathsJob } from './check-paths.js';
 import { chunkDigits, imageChunk, imagePath } from './image-path.js';
@@ -83,5 +84,34 @@ describe('runImagePathsJob (paths --check)', () => {
     expect(r.withoutPath).toBe(1);
     expect(r.withoutPathExamples).toEqual(['A4: no split']);
     expect(seen[0]).toBe(present);
+  });
+
+  it('a metadata file without a processid column is an InputError naming the file and the column (CSV and Parquet)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bioscan-paths-'));
+    const csv = path.join(dir, 'no-pid.csv');
+    writeFileSync(csv, 'sampleid,split,species\nS1,train,Aedes aegypti\n');
+    const parquet = path.join(dir, 'no-pid.parquet');
+    writeFileSync(
+      parquet,
+      Buffer.from(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'sampleid', data: ['S1'], type: 'STRING' },
+            { name: 'split', data: ['train'], type: 'STRING' },
+          ],
+        }),
+      ),
+    );
+    for (const [input, where] of [
+      [csv, `${csv}:1`],
+      [parquet, parquet],
+    ]) {
+      const err = await runImagePathsJob({ input, root: dir, package: 'cropped_256' }).catch((e: unknown) => e);
+      expect(err, input).toBeInstanceOf(InputError);
+      expect((err as InputError).location).toMatchObject({ file: input });
+      expect((err as Error).message).toContain(where);
+      expect((err as Error).message).toContain("missing required column 'processid'");
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 });
