@@ -4,7 +4,7 @@
  * release; applications use the main entry.
  */
 export { formatLocation, isBioscan5mError, skippedRow } from './errors.js';
-export { missingPackage } from './optional.js';
+export { missingPackage, onnxRuntimeDefaults } from './optional.js';
 export {
   barcodeHashBytes,
   BARCODE_BYTE_CODES,

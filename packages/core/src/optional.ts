@@ -62,3 +62,14 @@ export function missingPackage(err: unknown): string | undefined {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
+
+/**
+ * Call before loading onnxruntime-node. Its native library starts Microsoft's 1DS telemetry, which keeps a device
+ * id and an event database under ~/.cache/Microsoft/DeveloperTools; where HOME is not a writable folder it falls
+ * back to an in-memory database whose session file, `:memory:.ses`, lands in the working directory (a stray file
+ * next to the user's data). Telemetry stays off unless the user has set ORT_DISABLE_TELEMETRY themselves.
+ * process.env writes the process environment, which the native library reads when it starts.
+ */
+export function onnxRuntimeDefaults(): void {
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
+}

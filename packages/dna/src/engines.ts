@@ -4,15 +4,15 @@
  * dependencies, so identification installs without them; a missing one is a MissingDependencyError naming it.
  */
 import { optionalPackage } from '@bioscan5m/core';
+import { onnxRuntimeDefaults } from '@bioscan5m/core/internal';
 
 export type Ort = typeof import('onnxruntime-node');
 export type OnnxProto = (typeof import('onnx-proto'))['onnx'];
 
-export const loadOrt = optionalPackage<Ort>(
-  'onnxruntime-node',
-  'running an ONNX DNA encoder',
-  () => import('onnxruntime-node'),
-);
+export const loadOrt = optionalPackage<Ort>('onnxruntime-node', 'running an ONNX DNA encoder', () => {
+  onnxRuntimeDefaults();
+  return import('onnxruntime-node');
+});
 
 // onnx-proto is CommonJS: Node's ESM loader sees only its default export.
 export const loadOnnxProto = optionalPackage<OnnxProto>(

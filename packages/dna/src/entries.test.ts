@@ -117,6 +117,27 @@ console.log(JSON.stringify({ threads: s.threads, identified: s.identified, genus
     expect(s.species).toBe(1);
   });
 
+  it('running an ONNX encoder leaves no file behind where HOME is not a writable folder (onnxruntime telemetry off)', () => {
+    // onnxruntime-node's telemetry falls back to an in-memory store whose session file, `:memory:.ses`, it writes
+    // into the working directory when it cannot make ~/.cache; HOME here is a plain file, so that fallback is taken.
+    const cwd = mkdtempSync(path.join(dir, 'cwd-'));
+    const home = path.join(dir, 'home-is-a-file');
+    writeFileSync(home, '');
+    const model = fileURLToPath(new URL('./onnx/fixtures/tiny-bert-k4.onnx', import.meta.url));
+    const script = `const { createDnaEncoder } = await import(${JSON.stringify(entry('index'))});
+const enc = await createDnaEncoder({ kind: 'onnx', model: ${JSON.stringify(model)}, k: 4 });
+const e = await enc.embed(['ACGTACGTACGTAACCGGTT']);
+await enc.dispose();
+console.log(e.rows, e.dim);`;
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.XDG_CACHE_HOME;
+    delete env.ORT_DISABLE_TELEMETRY;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toMatch(/^1 \d+$/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   it('a missing engine is a MissingDependencyError naming the package to install', () => {
     const r = runEsm(
       `const dna = await import(${JSON.stringify(entry('index'))});

@@ -4,11 +4,11 @@
  * missing onnxruntime-node is a MissingDependencyError that names it.
  */
 import { optionalPackage } from '@bioscan5m/core';
+import { onnxRuntimeDefaults } from '@bioscan5m/core/internal';
 
 export type Ort = typeof import('onnxruntime-node');
 
-export const loadOrt = optionalPackage<Ort>(
-  'onnxruntime-node',
-  'running an ONNX detector or image encoder',
-  () => import('onnxruntime-node'),
-);
+export const loadOrt = optionalPackage<Ort>('onnxruntime-node', 'running an ONNX detector or image encoder', () => {
+  onnxRuntimeDefaults();
+  return import('onnxruntime-node');
+});

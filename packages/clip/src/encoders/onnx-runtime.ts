@@ -1,16 +1,16 @@
 /** onnxruntime-node, an optional peer loaded on first use; model files that do not load are a clear error. */
 import { createRequire } from 'node:module';
 import { Bioscan5mError, optionalPackage } from '@bioscan5m/core';
+import { onnxRuntimeDefaults } from '@bioscan5m/core/internal';
 import type * as Ort from 'onnxruntime-node';
 
 const req = createRequire(import.meta.url);
 
 /** Required (not imported) so test transforms and bundlers leave the native addon alone. */
-export const loadOrt = optionalPackage(
-  'onnxruntime-node',
-  'ONNX encoders',
-  async () => req('onnxruntime-node') as typeof Ort,
-);
+export const loadOrt = optionalPackage('onnxruntime-node', 'ONNX encoders', async () => {
+  onnxRuntimeDefaults();
+  return req('onnxruntime-node') as typeof Ort;
+});
 
 export async function createOnnxSession(model: string | Uint8Array, threads?: number): Promise<Ort.InferenceSession> {
   const ort = await loadOrt();
