@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Bioscan5mError, createRng } from '@bioscan5m/core';
 import { createKmerTokenizer } from '../tokenizer/kmer.js';
 import { encoderPooled, initParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
+import type { FineTuneOptions as PublicFineTuneOptions } from '../model/public-types.js';
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
@@ -38,18 +39,8 @@ export interface TrainClassifierOptions {
   onStep?: (info: { step: number; loss: number }) => void;
 }
 
-/** Fine-tuning's recipe on top of the shared options (see FINETUNE_DEFAULTS for the chosen values and why). */
-export interface FineTuneOptions extends TrainClassifierOptions {
-  /** Peak learning rate of the encoder (default FINETUNE_DEFAULTS.encoderLr; `maxLr` is its older name). */
-  encoderLr?: number;
-  /** Peak learning rate of the classifier head (default FINETUNE_DEFAULTS.headLr). */
-  headLr?: number;
-  /** Share of the steps spent in linear warm-up before the cosine decay (default 0.1). */
-  warmupFraction?: number;
-  /**
-   * Start the head from these weights (LP-FT: the linear probe's head, same classes in the same order) instead of
-   * a random one, so that the encoder's first updates follow a useful gradient rather than a random head's.
-   */
+/** The public FineTuneOptions (public-types.ts) with its initial head as tfjs variables. */
+export interface FineTuneOptions extends Omit<PublicFineTuneOptions, 'initHead'> {
   initHead?: ClassifierHead;
 }
 

@@ -22,7 +22,7 @@ import type { MlmBatch } from './mlm.js';
 import type { AdamWOptions } from './adamw.js';
 import type { NamedArray } from './safetensors.js';
 import type { EmbedOptions } from '../heads/embed.js';
-import type { FineTuneOptions, TrainClassifierOptions } from '../heads/classifier.js';
+import type { TrainClassifierOptions } from '../heads/classifier.js';
 import type { TrainCnnOptions } from '../heads/cnn.js';
 import * as tf from '@tensorflow/tfjs';
 import { tfParams, tfTensor, tfTensors } from './engine-tensors.js';
@@ -32,6 +32,7 @@ import type {
   CheckpointInput,
   ClassifierHead,
   CnnModel,
+  FineTuneOptions,
   ModelTensor,
   ParamMap,
   PretrainResult,
@@ -43,6 +44,7 @@ export type {
   CheckpointInput,
   ClassifierHead,
   CnnModel,
+  FineTuneOptions,
   ModelTensor,
   ModelVariable,
   ParamMap,
@@ -58,7 +60,7 @@ export { oneCycleLr } from './adamw.js';
 export type { AdamWOptions, OneCycleOptions } from './adamw.js';
 export type { EmbedOptions } from '../heads/embed.js';
 export { buildClassLabels, FINETUNE_DEFAULTS } from '../heads/classifier.js';
-export type { ClassLabels, FineTuneOptions, TrainClassifierOptions } from '../heads/classifier.js';
+export type { ClassLabels, TrainClassifierOptions } from '../heads/classifier.js';
 export { warmupCosineLr } from '../heads/lr-schedule.js';
 export type { WarmupCosineOptions } from '../heads/lr-schedule.js';
 export { oneHotDna } from '../heads/cnn.js';
@@ -147,7 +149,8 @@ export function fineTune(
   labels: readonly string[],
   opts?: FineTuneOptions,
 ): ClassifierHead {
-  return classifier.fineTune(config, tfParams(params, 'params', true), sequences, labels, opts);
+  const initHead = opts?.initHead && { ...opts.initHead, params: tfParams(opts.initHead.params, 'initHead.params') };
+  return classifier.fineTune(config, tfParams(params, 'params', true), sequences, labels, { ...opts, initHead });
 }
 
 /** Softmax regression on fixed features X [n, d] (the linear probe). */

@@ -5,6 +5,7 @@
  * tf.Variable) of the tfjs this package loads: a program that uses tfjs itself passes its tensors in as they are
  * and casts what comes out (`t as unknown as tf.Tensor2D`).
  */
+import type { TrainClassifierOptions } from '../heads/classifier.js';
 import type { CnnConfig } from '../heads/cnn.js';
 import type { EncoderConfig } from './config.js';
 
@@ -86,4 +87,19 @@ export interface ClassifierHead {
 export interface CnnModel {
   config: CnnConfig;
   params: ParamMap;
+}
+
+/** Fine-tuning's recipe on top of the shared options (see FINETUNE_DEFAULTS for the chosen values and why). */
+export interface FineTuneOptions extends TrainClassifierOptions {
+  /** Peak learning rate of the encoder (default FINETUNE_DEFAULTS.encoderLr; `maxLr` is its older name). */
+  encoderLr?: number;
+  /** Peak learning rate of the classifier head (default FINETUNE_DEFAULTS.headLr). */
+  headLr?: number;
+  /** Share of the steps spent in linear warm-up before the cosine decay (default 0.1). */
+  warmupFraction?: number;
+  /**
+   * Start the head from these weights (LP-FT: the linear probe's head, same classes in the same order) instead of
+   * a random one, so that the encoder's first updates follow a useful gradient rather than a random head's.
+   */
+  initHead?: ClassifierHead;
 }
