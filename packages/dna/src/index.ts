@@ -33,6 +33,7 @@ export type {
   Identification,
   IdentificationStatus,
   IdentifierInfo,
+  NovelSpecies,
   ReferenceRecord,
   SkippedReference,
   Lineage,

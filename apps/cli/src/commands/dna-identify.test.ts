@@ -97,8 +97,9 @@ describe('bioscan5m dna identify', async () => {
       const c = Number(row[8]);
       expect(c >= 0 && c <= 1).toBe(true);
       expect(['true', 'false']).toContain(row[9]);
-      if (row[9] === 'true') expect(row[7]).toBe('');
     }
+    // A query called novel still gets the nearest species of its voted genus by default (flagged novel).
+    expect(pred.rows.some((row) => row[9] === 'true' && row[7] !== '')).toBe(true);
   });
 
   it('reads FASTA queries; record_id comes from the FASTA id', async () => {
@@ -189,6 +190,24 @@ describe('bioscan5m dna identify', async () => {
       '--json',
     ]);
     expect(JSON.parse(r.out).novel).toBe(0);
+  });
+
+  it('--open-world leaves species empty for the queries called novel; with --closed-world it is a usage error', async () => {
+    const out = path.join(dir, 'pred-ow.csv');
+    const args = ['dna', 'identify', '--reference', ref, '--queries', path.join(dir, 'q.csv'), '--out', out];
+    const r = await run([...args, '--open-world', '--json']);
+    expect(r.code).toBe(0);
+    const pred = await readTable(out);
+    const novel = pred.rows.filter((row) => row[9] === 'true');
+    expect(novel.length).toBe(JSON.parse(r.out).novel);
+    expect(novel.length).toBeGreaterThan(0);
+    for (const row of novel) {
+      expect(row[7]).toBe('');
+      expect(row[6]).not.toBe('');
+    }
+    const both = await run([...args, '--open-world', '--closed-world']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--open-world');
   });
 
   it('fails with a clear message on bad input', async () => {

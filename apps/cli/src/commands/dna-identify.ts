@@ -37,6 +37,7 @@ interface IdentifyOpts extends BuildOpts {
   index?: string;
   queries: string;
   out: string;
+  openWorld?: boolean;
   minConfidence?: number;
   threads?: number;
   json?: boolean;
@@ -181,6 +182,10 @@ export function registerDnaIdentifyCommands(dna: Command): void {
       pathArg,
     )
     .option(
+      '--open-world',
+      'leave species empty for a query called novel (default: the nearest species of its voted genus, flagged novel)',
+    )
+    .option(
       '--min-confidence <p>',
       'leave the deepest rank empty when its confidence is below p, 0..1 (default 0)',
       numberArg(UNIT),
@@ -206,6 +211,8 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
   addBuildOptions(identifyCmd).action(async (opts: IdentifyOpts) => {
     if ((opts.reference === undefined) === (opts.index === undefined))
       throw new UsageError('give --reference <file> or --index <file> (one of them)', '--reference/--index');
+    if (opts.closedWorld && opts.openWorld)
+      throw new UsageError('give at most one of --closed-world or --open-world', '--open-world');
     const build = buildOptions(opts);
     if (opts.index !== undefined && Object.keys(build).length)
       throw new UsageError(
@@ -218,6 +225,7 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
       ...build,
       reference: opts.reference,
       index: opts.index,
+      novelSpecies: opts.openWorld ? 'empty' : 'nearest',
       minConfidence: numberOption('min-confidence', opts.minConfidence, UNIT),
       threads: numberOption('threads', opts.threads, { integer: true, ...THREADS }),
     };

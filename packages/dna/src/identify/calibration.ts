@@ -54,6 +54,17 @@ export function heuristicCalibrator(identityScale: number): Calibrator {
   };
 }
 
+/**
+ * Constant probability: the rule's success rate on its samples with Laplace's add-one correction, for outcomes a
+ * regression cannot be fitted on (too few, or all alike: e.g. a species named for a query flagged novel, when
+ * every such leave-one-out case was a species absent from the reference).
+ */
+export function rateCalibrator(samples: readonly { correct: boolean }[]): Calibrator {
+  const p = (samples.filter((s) => s.correct).length + 1) / (samples.length + 2);
+  // A logistic model with its bias alone: saved and restored like any fitted one.
+  return logisticCalibrator([Math.log(p / (1 - p)), 0, 0, 0], samples.length);
+}
+
 /** Solves A x = b (n small) by Gaussian elimination with partial pivoting; A is modified. */
 function solve(A: number[][], b: number[]): number[] | null {
   const n = b.length;

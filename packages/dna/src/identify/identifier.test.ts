@@ -66,7 +66,18 @@ describe('BarcodeIdentifier on generated barcodes', () => {
     const genus = preds.filter((p, i) => p.lineage[GENUS] === open[i].genus).length / open.length;
     expect(novel).toBeGreaterThan(0.9);
     expect(genus).toBeGreaterThan(0.9);
-    for (const p of preds.filter((x) => x.novel)) expect(p.lineage[SPECIES]).toBe('');
+    // Default: a novel query still names the nearest species of its genus, with a low confidence; 'empty'
+    // leaves it out and gives the same genus.
+    const empty = BarcodeIdentifier.build(toReference(reference), { seed: 1, novelSpecies: 'empty' });
+    const bare = empty.identifyMany(open.map((r) => r.dna_barcode));
+    preds.forEach((p, i) => {
+      if (!p.novel) return;
+      expect(p.lineage[SPECIES]).not.toBe('');
+      expect(p.confidence).toBeLessThan(0.5);
+      expect(bare[i].novel).toBe(true);
+      expect(bare[i].lineage[SPECIES]).toBe('');
+      expect(bare[i].lineage.slice(0, 6)).toEqual(p.lineage.slice(0, 6));
+    });
   });
 
   it('confidence is higher for correct answers than for wrong ones, and within 0..1', () => {
@@ -77,7 +88,8 @@ describe('BarcodeIdentifier on generated barcodes', () => {
     preds.forEach((p, i) => {
       expect(p.confidence).toBeGreaterThanOrEqual(0);
       expect(p.confidence).toBeLessThanOrEqual(1);
-      const ok = p.novel ? p.lineage[GENUS] === all[i].genus : p.lineage[SPECIES] === all[i].species;
+      // Right at the deepest rank given (species, or genus when species is empty).
+      const ok = p.lineage[SPECIES] ? p.lineage[SPECIES] === all[i].species : p.lineage[GENUS] === all[i].genus;
       (ok ? right : wrong).push(p.confidence);
     });
     const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / Math.max(1, x.length);
@@ -112,9 +124,10 @@ describe('BarcodeIdentifier on generated barcodes', () => {
   });
 
   it('minConfidence declines the deepest rank when its confidence is too low, keeping the coarser ones', () => {
-    const strict = BarcodeIdentifier.build(toReference(reference), { seed: 1, minConfidence: 0.999 });
+    const opts = { seed: 1, novelSpecies: 'empty' } as const;
+    const strict = BarcodeIdentifier.build(toReference(reference), { ...opts, minConfidence: 0.999 });
     const qs = open.map((r) => r.dna_barcode);
-    const loose = identifier.identifyMany(qs);
+    const loose = BarcodeIdentifier.build(toReference(reference), opts).identifyMany(qs);
     const preds = strict.identifyMany(qs);
     let declined = 0;
     preds.forEach((p, i) => {

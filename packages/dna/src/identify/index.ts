@@ -20,6 +20,7 @@ export type {
   Identification,
   IdentificationStatus,
   IdentifierInfo,
+  NovelSpecies,
 } from './identifier.js';
 export { buildIdentifyIndex, runIdentifyIndexJob } from './index-job.js';
 export type { BuildIdentifyIndexOptions, IdentifyIndexJobOptions, IdentifyIndexJobSummary } from './index-job.js';
