@@ -28,9 +28,7 @@ describe('identification on the committed real-barcode fixture', async () => {
     p.reference.map((r) => ({ id: r[0], barcode: r[seq], lineage: ranks.map((c) => r[c]) })),
   );
   const right = (rows: string[][], rank: number) =>
-    identifier
-      .identifyMany(rows.map((r) => r[seq]))
-      .filter((x, i) => x.lineage[rank] === rows[i][ranks[rank]]).length;
+    identifier.identifyMany(rows.map((r) => r[seq])).filter((x, i) => x.lineage[rank] === rows[i][ranks[rank]]).length;
 
   it('splits the fixture as when the golden values were made', () => {
     expect({ reference: p.reference.length, closed: p.closed.length, open: p.open.length }).toEqual(golden.protocol);
