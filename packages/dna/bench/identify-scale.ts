@@ -46,6 +46,7 @@ const SIZES = arg('sizes', '300000,1000000,5150850').split(',').map(Number);
 const QUERIES = arg('queries', '1000,100000').split(',').map(Number);
 const THREADS = Number(arg('threads', String(Math.min(8, os.availableParallelism()))));
 const CAP = Number(arg('vsearch-cap', '900'));
+const OURS_CAP = Number(arg('ours-cap', '1200'));
 const NO_VSEARCH = args.includes('--no-vsearch');
 mkdirSync(OUT, { recursive: true });
 
@@ -101,6 +102,15 @@ function ensureVsearch(): boolean {
 
 const BASES = 'ACGT';
 
+/** Upper case, alignment gaps and padding dropped, other non-ACGT characters as N, end N trimmed. */
+function cleanForFasta(raw: string): string {
+  return raw
+    .replace(/[-.~\s]/g, '')
+    .toUpperCase()
+    .replace(/[^ACGT]/g, 'N')
+    .replace(/^N+|N+$/g, '');
+}
+
 /**
  * One streaming pass over the synthetic reference: the vsearch FASTA of its distinct barcodes (first record's
  * labels in the header) and `maxQ` query records sampled (seeded reservoir), 1% of bases substituted.
@@ -118,10 +128,7 @@ async function prepare(synth: string, fasta: string, queryCsv: (n: number) => st
   let buf = '';
   for await (const row of table) {
     const f = row.fields;
-    const seq = f[seqCol]
-      .replace(/[^ACGTacgt]/g, (c) => (/[-.~\s]/.test(c) ? '' : 'N'))
-      .toUpperCase()
-      .replace(/^N+|N+$/g, '');
+    const seq = cleanForFasta(f[seqCol]);
     const key = barcodeHash(f[seqCol]);
     const labels = ranks.map((c) => f[c]);
     if (!seen.has(key) && labels.some((x) => x)) {
@@ -145,13 +152,12 @@ async function prepare(synth: string, fasta: string, queryCsv: (n: number) => st
   renameSync(tmp, fasta);
   // 1% substitutions per query (a new specimen of the sampled record's species).
   const mutated = reservoir.map((r, i) => {
-    const s = r[r.length - 1]
-      .replace(/[^ACGTacgt]/g, '')
-      .toUpperCase()
-      .split('');
+    // the record's barcode as a sequencer would give it again (gaps dropped, ambiguity codes as N), with 1% of its
+    // A/C/G/T bases substituted
+    const s = cleanForFasta(r[r.length - 1]).split('');
     for (let k = 0; k < Math.max(1, Math.round(s.length / 100)); k++) {
       const p = rng.int(0, s.length - 1);
-      s[p] = BASES[(BASES.indexOf(s[p]) + rng.int(1, 3)) % 4];
+      if (s[p] !== 'N') s[p] = BASES[(BASES.indexOf(s[p]) + rng.int(1, 3)) % 4];
     }
     return [`q${i}`, ...r.slice(1, -1), s.join('')];
   });
@@ -216,7 +222,15 @@ interface Row {
   buildRssMiB?: number;
   runs: {
     queries: number;
-    ours: { loadS: number; searchS: number; totalS: number; qps: number; rssMiB: number; acc: Accuracy };
+    ours: {
+      loadS: number;
+      searchS: number;
+      totalS: number;
+      qps: number;
+      rssMiB: number;
+      acc?: Accuracy;
+      note: string;
+    };
     vs?: { totalS: number; loadS: number; qps: number; rssMiB: number; acc?: Accuracy; note: string };
   }[];
 }
@@ -290,39 +304,59 @@ async function main() {
       vsLoad = timed('vsearch', vsearchArgs(one, fasta, path.join(dir, 'one.b6')), CAP);
     }
     let vsRate: number | undefined;
+    let oursRate: number | undefined;
     for (const q of QUERIES) {
       const pred = path.join(dir, `pred-${q}.csv`);
-      const o = must(
-        timed(process.execPath, [
-          CLI,
-          'dna',
-          'identify',
-          '--index',
-          idx,
-          '--queries',
-          queryCsv(q),
-          '--out',
-          pred,
-          '--threads',
-          String(THREADS),
-          '--json',
-        ]),
-        'dna identify',
-      );
-      const s = JSON.parse(o.out);
-      const run: Row['runs'][number] = {
-        queries: q,
-        ours: {
-          loadS: s.reference.loadSeconds,
-          searchS: s.querySeconds,
-          totalS: o.seconds,
-          qps: q / s.querySeconds,
-          rssMiB: o.rssMiB,
-          acc: { species: s.accuracy.species.accuracy, genus: s.accuracy.genus.accuracy },
-        },
-      };
+      let run: Row['runs'][number];
+      const prev = row.runs[row.runs.length - 1]?.ours;
+      if (oursRate && prev && q / oursRate > OURS_CAP) {
+        const searchS = q / oursRate;
+        run = {
+          queries: q,
+          ours: {
+            loadS: prev.loadS,
+            searchS,
+            totalS: prev.totalS - prev.searchS + searchS,
+            qps: oursRate,
+            rssMiB: NaN,
+            note: `extrapolated from the ${QUERIES[0]}-query rate (estimate over the ${OURS_CAP} s cap)`,
+          },
+        };
+      } else {
+        const o = must(
+          timed(process.execPath, [
+            CLI,
+            'dna',
+            'identify',
+            '--index',
+            idx,
+            '--queries',
+            queryCsv(q),
+            '--out',
+            pred,
+            '--threads',
+            String(THREADS),
+            '--json',
+          ]),
+          'dna identify',
+        );
+        const s = JSON.parse(o.out);
+        oursRate = q / s.querySeconds;
+        run = {
+          queries: q,
+          ours: {
+            loadS: s.reference.loadSeconds,
+            searchS: s.querySeconds,
+            totalS: o.seconds,
+            qps: q / s.querySeconds,
+            rssMiB: o.rssMiB,
+            acc: { species: s.accuracy.species.accuracy, genus: s.accuracy.genus.accuracy },
+            note: 'measured',
+          },
+        };
+      }
       console.log(
-        `[${size}] ours ${q} queries: load ${f1(run.ours.loadS, 2)} s, search ${f1(run.ours.searchS)} s (${f1(run.ours.qps, 0)}/s), total ${f1(o.seconds)} s, RSS ${f1(o.rssMiB, 0)} MiB, species ${pct(run.ours.acc.species)}, genus ${pct(run.ours.acc.genus)}`,
+        `[${size}] ours ${q} queries (${run.ours.note}): load ${f1(run.ours.loadS, 2)} s, search ${f1(run.ours.searchS)} s (${f1(run.ours.qps, 0)}/s), total ${f1(run.ours.totalS)} s, RSS ${f1(run.ours.rssMiB, 0)} MiB, species ${pct(run.ours.acc?.species)}, genus ${pct(run.ours.acc?.genus)}`,
       );
       if (vs && vsLoad) {
         const loadS = vsLoad.capped ? NaN : vsLoad.seconds;
@@ -395,8 +429,9 @@ function printTable(results: Row[], load: string) {
     for (const x of r.runs) {
       const v = x.vs;
       const note = v && v.note !== 'measured' ? ` (${v.note})` : '';
+      const oursNote = x.ours.note !== 'measured' ? ' (extrapolated)' : '';
       console.log(
-        `| ${r.size.toLocaleString('en-US')} | ${r.barcodes?.toLocaleString('en-US')} | ${f1(r.indexMiB, 0)} | ${f1(r.buildS)} | ${f1(r.buildRssMiB, 0)} | ${x.queries.toLocaleString('en-US')} | ${f1(x.ours.loadS, 2)} | ${f1(x.ours.searchS, 1)} | ${f1(x.ours.qps, 0)} | ${f1(x.ours.totalS, 1)} | ${f1(x.ours.rssMiB, 0)} | ${pct(x.ours.acc.species)} / ${pct(x.ours.acc.genus)} | ${v ? `${f1(v.totalS)} (${f1(v.loadS)})${note}` : '-'} | ${v ? f1(v.qps, 0) : '-'} | ${v ? f1(v.rssMiB, 0) : '-'} | ${v?.acc ? `${pct(v.acc.species)} / ${pct(v.acc.genus)}` : '-'} | ${v ? f1(x.ours.qps / v.qps, 2) + 'x' : '-'} | ${v ? f1(v.totalS / x.ours.totalS, 2) + 'x' : '-'} |`,
+        `| ${r.size.toLocaleString('en-US')} | ${r.barcodes?.toLocaleString('en-US')} | ${f1(r.indexMiB, 0)} | ${f1(r.buildS)} | ${f1(r.buildRssMiB, 0)} | ${x.queries.toLocaleString('en-US')} | ${f1(x.ours.loadS, 2)} | ${f1(x.ours.searchS, 1)} | ${f1(x.ours.qps, 0)}${oursNote} | ${f1(x.ours.totalS, 1)} | ${f1(x.ours.rssMiB, 0)} | ${x.ours.acc ? `${pct(x.ours.acc.species)} / ${pct(x.ours.acc.genus)}` : '-'} | ${v ? `${f1(v.totalS)} (${f1(v.loadS)})${note}` : '-'} | ${v ? f1(v.qps, 0) : '-'} | ${v ? f1(v.rssMiB, 0) : '-'} | ${v?.acc ? `${pct(v.acc.species)} / ${pct(v.acc.genus)}` : '-'} | ${v ? f1(x.ours.qps / v.qps, 2) + 'x' : '-'} | ${v ? f1(v.totalS / x.ours.totalS, 2) + 'x' : '-'} |`,
       );
     }
 }
