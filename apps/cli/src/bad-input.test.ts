@@ -620,6 +620,23 @@ for (const [command, args] of [
   });
 }
 
+// The service reads its reference before it listens: a bad one stops it with the file named, no server left.
+for (const [what, files] of [
+  ['missing reference file', {}],
+  ['a folder as the reference', { 'in.csv': { dir: true } }],
+  ['a reference without the species column', { 'in.csv': lf(dropColumn(BARCODES, 'species')) }],
+] as [string, Record<string, FileContent>][]) {
+  add({
+    command: 'dna serve',
+    kind: 'files',
+    what,
+    files,
+    args: (p) => ['dna', 'serve', '--reference', p('in.csv'), '--port', '0', '--quiet'],
+    code: 1,
+    mentions: ['in.csv'],
+  });
+}
+
 // DNA sequences: rows with no A/C/G/T are skipped and counted; a file with none usable is an error.
 const badSeq = lf(setField(setField(BARCODES, 'dna_barcode', 2, 'NNNNNNNN-----NNNN'), 'dna_barcode', 3, '1234567890'));
 const noSeq = lf(BARCODES.map((l, i) => (i === 0 ? l : setField(BARCODES, 'dna_barcode', i, 'NNNN----RYKM')[i])));
@@ -1456,6 +1473,11 @@ add({
 // ------------------------------------------------------------------------------------------- flag values
 
 const flagRows: [string, (p: (n: string) => string) => string[], string, Record<string, FileContent>?][] = [
+  ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--port', '70000'], '--port'],
+  ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--workers', '0'], '--workers'],
+  ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--max-queries', '0'], '--max-queries'],
+  ['dna serve', () => ['dna', 'serve', '--port', '0'], '--reference'],
+  ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--host', 'http://x'], '--host'],
   ['stats', (p) => ['stats', '--metadata', p('in.csv'), '--threads', '0'], '--threads'],
   ['stats', () => ['stats'], '--metadata'],
   ['paths', (p) => ['paths', '--metadata', p('in.csv'), '--root', p('.'), '--limit', '-3'], '--limit'],

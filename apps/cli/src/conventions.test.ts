@@ -47,6 +47,7 @@ const CONVENTIONS: Record<string, Convention> = {
   'dna benchmark': { json: true, quiet: true, seed: true },
   'dna identify': { json: true, quiet: true, seed: true, threads: '--threads' },
   'dna index': { json: true, quiet: true, seed: true, threads: '--threads' },
+  'dna serve': { json: false, quiet: true, seed: true, threads: '--workers' },
   'vision crop': { json: true, quiet: true, threads: '--workers' },
   'vision embed': { json: true, quiet: true },
   'vision quality': { json: true, quiet: true },

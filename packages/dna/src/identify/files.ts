@@ -25,6 +25,7 @@ import {
 } from './identifier.js';
 import { loadIdentifyIndex } from './index-file.js';
 import { IDENTIFY_RANKS, ReferenceSetBuilder, type ReferenceRecord, type ReferenceSet } from './reference.js';
+import { PREDICTION_COLUMNS, predictionCells, predictionRecord } from './predictions.js';
 
 export interface QueryRecord {
   /** record_id from the file, else the FASTA id, else the 0-based row index. */
@@ -36,15 +37,7 @@ export interface QueryRecord {
   lineage?: string[];
 }
 
-export const PREDICTION_COLUMNS = [
-  'record_id',
-  ...IDENTIFY_RANKS,
-  'confidence',
-  'novel',
-  'identity',
-  'nearest_record_id',
-  'note',
-] as const;
+export { PREDICTION_COLUMNS } from './predictions.js';
 
 function assertExists(file: string, what: string): void {
   if (!existsSync(file)) throw new Bioscan5mError(`${what} file not found: ${file}`, 'BIOSCAN5M_IO');
@@ -256,21 +249,12 @@ export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<Identify
       const q = queries[i];
       addCleaningCounts(cleaning, p.cleaning);
       if (wasCleaned(p.cleaning)) cleanedQueries++;
-      let note = '';
-      if (p.status === 'no-sequence') {
-        noSequence++;
-        note = q.barcode.trim() ? `too few A/C/G/T bases (${cleaned[i].acgt})` : 'empty barcode';
-        problems.push({ id: q.id, line: q.line, reason: note });
-      } else if (p.status === 'no-hit') {
-        noHit++;
-        note =
-          p.identity > 0
-            ? `no similar reference barcode (best identity ${p.identity} is no better than the query shuffled)`
-            : 'no similar reference barcode';
-        problems.push({ id: q.id, line: q.line, reason: note });
-      }
+      const rec = predictionRecord(q.id, q.barcode, cleaned[i], p);
+      if (p.status === 'no-sequence') noSequence++;
+      else if (p.status === 'no-hit') noHit++;
+      if (rec.note) problems.push({ id: q.id, line: q.line, reason: rec.note });
       if (p.novel) novel++;
-      writer.write([q.id, ...p.lineage, p.status === 'ok' ? p.confidence : 0, p.novel, p.identity, p.nearest, note]);
+      writer.write(predictionCells(rec));
     });
     writer.close();
   } catch (err) {

@@ -155,8 +155,33 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
+/** A batch waiting for, or running on, a worker. */
+interface PoolTask {
+  batch: SearchBatch;
+  resolve: (hits: Float64Array) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Worker threads that answer search batches. Batches of every run() wait in one FIFO queue and go to whichever
+ * worker is idle, so concurrent callers (the identification service's requests) share the workers safely and a
+ * one-query request does not wait behind another worker's batch.
+ */
 export class SearchPool {
-  private constructor(private readonly workers: Worker[]) {}
+  private readonly idle: Worker[];
+  private readonly queue: PoolTask[] = [];
+  private readonly running = new Map<Worker, PoolTask>();
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(private readonly workers: Worker[]) {
+    this.idle = [...workers];
+    for (const w of workers) {
+      w.on('message', (m: { id: number; hits: Float64Array }) => this.done(w, null, m.hits));
+      w.on('error', (err) => this.done(w, err, null));
+      w.on('exit', (code) => this.closed || this.done(w, new Error(`search worker exited (code ${code})`), null));
+    }
+  }
 
   /**
    * Starts `threads` workers over `data`; resolves to null when the worker entry is not there (TypeScript sources
@@ -186,7 +211,11 @@ export class SearchPool {
       await Promise.all(workers.map((w) => w.terminate()));
       return null;
     }
-    for (const w of workers) w.unref();
+    for (const w of workers) {
+      w.removeAllListeners('message');
+      w.removeAllListeners('error');
+      w.unref();
+    }
     return new SearchPool(workers);
   }
 
@@ -194,55 +223,86 @@ export class SearchPool {
     return this.workers.length;
   }
 
-  /** Runs the jobs in batches across the workers; results in job order. */
+  /** Runs the jobs in batches across the workers; results in job order. Safe to call concurrently. */
   async run(jobs: readonly SearchJob[], onProgress?: (done: number, total: number) => void): Promise<Hit[][]> {
     const results: Hit[][] = new Array(jobs.length);
-    const batch = Math.max(16, Math.min(256, Math.ceil(jobs.length / (this.workers.length * 8))));
-    let next = 0;
+    // Enough batches to keep every worker busy and balanced; a batch still amortises its message (~50 us).
+    const batch = Math.max(1, Math.min(256, Math.ceil(jobs.length / (this.workers.length * 8))));
     let done = 0;
-    let id = 0;
-    const runOn = async (w: Worker) => {
-      while (next < jobs.length) {
-        const start = next;
-        const end = Math.min(jobs.length, start + batch);
-        next = end;
-        const n = end - start;
-        const off = new Int32Array(n + 1);
-        for (let i = 0; i < n; i++) off[i + 1] = off[i] + jobs[start + i].codes.length;
-        const seq = new Uint8Array(off[n]);
-        const acgt = new Int32Array(n);
-        const exclude = new Int32Array(n);
-        const both = new Uint8Array(n);
-        for (let i = 0; i < n; i++) {
-          const j = jobs[start + i];
-          seq.set(j.codes, off[i]);
-          acgt[i] = j.acgt;
-          exclude[i] = j.exclude;
-          both[i] = j.bothStrands ? 1 : 0;
-        }
-        const myId = id++;
-        const hits = await new Promise<Float64Array>((resolve, reject) => {
-          const onMessage = (m: { id: number; hits: Float64Array }) => {
-            if (m.id !== myId) return;
-            w.off('message', onMessage);
-            w.off('error', reject);
-            resolve(m.hits);
-          };
-          w.on('message', onMessage);
-          w.once('error', reject);
-          w.postMessage({ id: myId, seq, off, acgt, exclude, both } satisfies SearchBatch, [seq.buffer, off.buffer]);
-        });
-        const lists = unpackHits(hits);
-        for (let i = 0; i < n; i++) results[start + i] = lists[i];
-        done += n;
-        onProgress?.(done, jobs.length);
-      }
-    };
-    await Promise.all(this.workers.map((w) => runOn(w)));
+    const runs: Promise<void>[] = [];
+    for (let start = 0; start < jobs.length; start += batch) {
+      const n = Math.min(batch, jobs.length - start);
+      runs.push(
+        this.submit(packBatch(jobs, start, n, this.nextId++)).then((hits) => {
+          const lists = unpackHits(hits);
+          for (let i = 0; i < n; i++) results[start + i] = lists[i];
+          done += n;
+          onProgress?.(done, jobs.length);
+        }),
+      );
+    }
+    await Promise.all(runs);
     return results;
   }
 
+  private submit(batch: SearchBatch): Promise<Float64Array> {
+    if (this.closed) return Promise.reject(new Error('the search pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length && this.queue.length) {
+      const w = this.idle.pop()!;
+      const task = this.queue.shift()!;
+      this.running.set(w, task);
+      const b = task.batch;
+      w.postMessage(b, [b.seq.buffer as ArrayBuffer, b.off.buffer as ArrayBuffer]);
+    }
+  }
+
+  /** A worker answered (or failed): settle its task, then give it the next batch. A failed worker is dropped. */
+  private done(w: Worker, err: unknown, hits: Float64Array | null): void {
+    const task = this.running.get(w);
+    this.running.delete(w);
+    if (err) {
+      task?.reject(err);
+      if (!this.workers.includes(w)) return;
+      const i = this.workers.indexOf(w);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (this.workers.length === 0) for (const t of this.queue.splice(0)) t.reject(err);
+      return;
+    }
+    task?.resolve(hits!);
+    this.idle.push(w);
+    this.dispatch();
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    const closedErr = new Error('the search pool is closed');
+    for (const t of [...this.queue.splice(0), ...this.running.values()]) t.reject(closedErr);
+    this.running.clear();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Jobs start..start+n as one message: sequences concatenated, with offsets and per-query settings. */
+function packBatch(jobs: readonly SearchJob[], start: number, n: number, id: number): SearchBatch {
+  const off = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) off[i + 1] = off[i] + jobs[start + i].codes.length;
+  const seq = new Uint8Array(off[n]);
+  const acgt = new Int32Array(n);
+  const exclude = new Int32Array(n);
+  const both = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = jobs[start + i];
+    seq.set(j.codes, off[i]);
+    acgt[i] = j.acgt;
+    exclude[i] = j.exclude;
+    both[i] = j.bothStrands ? 1 : 0;
+  }
+  return { id, seq, off, acgt, exclude, both };
 }

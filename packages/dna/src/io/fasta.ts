@@ -32,48 +32,82 @@ function checkInputFile(file: string, expected: string): void {
   }
 }
 
+/**
+ * FASTA records from lines pushed one by one (a file's lines, or a request body's): push() returns the record a
+ * header line completes, end() the last one. `where` names the input in errors ("request body", a file path).
+ */
+export class FastaLineParser {
+  private lineNo = 0;
+  private current: FastaRecord | null = null;
+  private parts: string[] = [];
+
+  constructor(private readonly where: string) {}
+
+  push(raw: string): FastaRecord | undefined {
+    this.lineNo++;
+    const line = this.lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (line.startsWith('>')) {
+      const done = this.end();
+      const header = line.slice(1).trim();
+      const space = header.search(/\s/);
+      this.current = {
+        id: space < 0 ? header : header.slice(0, space),
+        description: space < 0 ? '' : header.slice(space + 1).trim(),
+        sequence: '',
+        line: this.lineNo,
+      };
+      return done;
+    }
+    if (line.startsWith(';')) return undefined;
+    const text = line.trim();
+    if (!text) return undefined;
+    if (!this.current)
+      throw new InputError(
+        { file: this.where, line: this.lineNo },
+        'sequence text before the first FASTA header (">id")',
+      );
+    this.parts.push(text);
+    return undefined;
+  }
+
+  /** The record in progress, finished (undefined when there is none). */
+  end(): FastaRecord | undefined {
+    const done = this.current ?? undefined;
+    if (done) done.sequence = this.parts.join('');
+    this.current = null;
+    this.parts = [];
+    return done;
+  }
+}
+
 /** Reads FASTA records one by one. Throws an InputError for sequence text before the first header. */
 export async function* readFasta(file: string): AsyncGenerator<FastaRecord> {
   checkInputFile(file, 'a FASTA file');
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let lineNo = 0;
-  let current: FastaRecord | null = null;
-  let parts: string[] = [];
+  const parser = new FastaLineParser(file);
   try {
     for await (const raw of rl) {
-      lineNo++;
-      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (line.startsWith('>')) {
-        if (current) {
-          current.sequence = parts.join('');
-          yield current;
-        }
-        const header = line.slice(1).trim();
-        const space = header.search(/\s/);
-        current = {
-          id: space < 0 ? header : header.slice(0, space),
-          description: space < 0 ? '' : header.slice(space + 1).trim(),
-          sequence: '',
-          line: lineNo,
-        };
-        parts = [];
-      } else if (line.startsWith(';')) {
-        continue;
-      } else {
-        const text = line.trim();
-        if (!text) continue;
-        if (!current)
-          throw new InputError({ file, line: lineNo }, 'sequence text before the first FASTA header (">id")');
-        parts.push(text);
-      }
+      const rec = parser.push(raw);
+      if (rec) yield rec;
     }
-    if (current) {
-      current.sequence = parts.join('');
-      yield current;
-    }
+    const last = parser.end();
+    if (last) yield last;
   } finally {
     rl.close();
   }
+}
+
+/** FASTA records of a text held in memory (a request body); `where` names it in errors. */
+export function parseFastaText(text: string, where: string): FastaRecord[] {
+  const parser = new FastaLineParser(where);
+  const out: FastaRecord[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const rec = parser.push(line);
+    if (rec) out.push(rec);
+  }
+  const last = parser.end();
+  if (last) out.push(last);
+  return out;
 }
 
 /** Whether a file looks like FASTA: its first non-blank character is `>`. */
