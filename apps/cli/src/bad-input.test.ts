@@ -636,6 +636,29 @@ for (const [what, files] of [
     mentions: ['in.csv'],
   });
 }
+add({
+  command: 'dna index',
+  kind: 'files',
+  what: 'missing reference file',
+  files: {},
+  args: (p) => ['dna', 'index', '--reference', p('in.csv'), '--out', p('out.idx'), '--quiet'],
+  code: 1,
+  mentions: ['in.csv'],
+});
+for (const [what, files] of [
+  ['missing index file', {}],
+  ['a CSV given as the index', { 'in.idx': lf(BARCODES) }],
+] as [string, Record<string, FileContent>][]) {
+  add({
+    command: 'dna serve',
+    kind: 'files',
+    what,
+    files,
+    args: (p) => ['dna', 'serve', '--index', p('in.idx'), '--port', '0', '--quiet'],
+    code: 1,
+    mentions: ['in.idx'],
+  });
+}
 
 // DNA sequences: rows with no A/C/G/T are skipped and counted; a file with none usable is an error.
 const badSeq = lf(setField(setField(BARCODES, 'dna_barcode', 2, 'NNNNNNNN-----NNNN'), 'dna_barcode', 3, '1234567890'));
@@ -1477,6 +1500,7 @@ const flagRows: [string, (p: (n: string) => string) => string[], string, Record<
   ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--workers', '0'], '--workers'],
   ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--max-queries', '0'], '--max-queries'],
   ['dna serve', () => ['dna', 'serve', '--port', '0'], '--reference'],
+  ['dna serve', (p) => ['dna', 'serve', '--index', p('in.csv'), '--k', '11'], '--index'],
   ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--host', 'http://x'], '--host'],
   ['stats', (p) => ['stats', '--metadata', p('in.csv'), '--threads', '0'], '--threads'],
   ['stats', () => ['stats'], '--metadata'],

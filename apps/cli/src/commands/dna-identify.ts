@@ -23,7 +23,7 @@ const UNIT = { min: 0, max: 1 };
 const K_RANGE = { min: 8, max: 15 };
 const THREADS = { min: 1, max: 64 };
 
-interface BuildOpts {
+export interface BuildOpts {
   k?: number;
   sampling?: number;
   candidates?: number;
@@ -85,8 +85,28 @@ const BUILD_FLAGS: Partial<Record<keyof IdentifierBuildOptions, string>> = {
   seed: '--seed',
 };
 
+/**
+ * --reference or --index, with the build flags (refused beside --index: they are fixed in it): the source
+ * options of runIdentifyJob and of the identification service (`dna identify`, `dna serve`).
+ */
+export function identifierSource(
+  opts: BuildOpts & { reference?: string; index?: string },
+): IdentifierBuildOptions & Pick<IdentifyJobOptions, 'reference' | 'index'> {
+  if ((opts.reference === undefined) === (opts.index === undefined))
+    throw new UsageError('give --reference <file> or --index <file> (one of them)', '--reference/--index');
+  const build = buildOptions(opts);
+  if (opts.index !== undefined && Object.keys(build).length)
+    throw new UsageError(
+      `${Object.keys(build)
+        .map((k) => BUILD_FLAGS[k as keyof IdentifierBuildOptions] ?? k)
+        .join(', ')}: fixed when the index is built; pass them to \`bioscan5m dna index\``,
+      '--index',
+    );
+  return { ...build, reference: opts.reference, index: opts.index };
+}
+
 /** The flags that shape the index and what is learned from the reference (`dna identify` and `dna index`). */
-function addBuildOptions(cmd: CommandType): CommandType {
+export function addBuildOptions(cmd: CommandType): CommandType {
   return cmd
     .option(
       '--species-threshold <identity>',
@@ -209,22 +229,10 @@ Example on the embedded sample data (its barcodes against themselves, a smoke te
     --queries ${embedded.barcodes} --out predictions.csv --json`,
     );
   addBuildOptions(identifyCmd).action(async (opts: IdentifyOpts) => {
-    if ((opts.reference === undefined) === (opts.index === undefined))
-      throw new UsageError('give --reference <file> or --index <file> (one of them)', '--reference/--index');
     if (opts.closedWorld && opts.openWorld)
       throw new UsageError('give at most one of --closed-world or --open-world', '--open-world');
-    const build = buildOptions(opts);
-    if (opts.index !== undefined && Object.keys(build).length)
-      throw new UsageError(
-        `${Object.keys(build)
-          .map((k) => BUILD_FLAGS[k as keyof IdentifierBuildOptions] ?? k)
-          .join(', ')}: fixed when the index is built; pass them to \`bioscan5m dna index\``,
-        '--index',
-      );
     const options: Omit<IdentifyJobOptions, 'queries' | 'out'> = {
-      ...build,
-      reference: opts.reference,
-      index: opts.index,
+      ...identifierSource(opts),
       novelSpecies: opts.openWorld ? 'empty' : 'nearest',
       minConfidence: numberOption('min-confidence', opts.minConfidence, UNIT),
       threads: numberOption('threads', opts.threads, { integer: true, ...THREADS }),

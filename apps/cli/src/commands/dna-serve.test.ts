@@ -1,7 +1,7 @@
 /**
  * `bioscan5m dna serve` as a user runs it (the built CLI in a child process, worker threads from the built worker
  * entry), on 127.0.0.1 with an ephemeral port: it prints its URL and backend, answers concurrent requests with
- * exactly `dna identify`'s rows, and on SIGTERM with a request in flight answers it in full and exits 0.
+ * exactly `dna identify --index`'s rows, and on SIGTERM with a request in flight answers it in full and exits 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,16 +61,19 @@ const seqCol = table.header.indexOf('dna_barcode');
 const queries = table.rows.filter((_, i) => i % 3 === 0).map((r) => ({ id: r[idCol], sequence: r[seqCol] }));
 const queryFile = path.join(dir, 'queries.fasta');
 const predFile = path.join(dir, 'pred.csv');
+const indexFile = path.join(dir, 'barcodes.idx');
 let batch: string;
 let serve: Started;
 
 beforeAll(async () => {
   writeFileSync(queryFile, queries.map((q) => `>${q.id}\n${q.sequence}\n`).join(''));
+  const built = await runBuiltCli(['dna', 'index', '--reference', embedded.barcodes, '--out', indexFile, '--quiet']);
+  expect(built.code, built.err).toBe(0);
   const r = await runBuiltCli([
     'dna',
     'identify',
-    '--reference',
-    embedded.barcodes,
+    '--index',
+    indexFile,
     '--queries',
     queryFile,
     '--out',
@@ -79,7 +82,7 @@ beforeAll(async () => {
   ]);
   expect(r.code).toBe(0);
   batch = readFileSync(predFile, 'utf8');
-  serve = await startServe(['--reference', embedded.barcodes, '--workers', '2']);
+  serve = await startServe(['--index', indexFile, '--workers', '2']);
 }, 120_000);
 
 const identify = (body: unknown[], url = serve.url) =>
@@ -92,7 +95,7 @@ const identify = (body: unknown[], url = serve.url) =>
 describe('bioscan5m dna serve (built CLI)', () => {
   it('prints its URL on 127.0.0.1 and its backend', () => {
     expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(serve.out()).toMatch(/index: .*barcodes\.csv: 598 records, \d+ distinct barcodes, k=\d+/);
+    expect(serve.out()).toMatch(/index: .*barcodes\.idx: 598 records, \d+ distinct barcodes, k=\d+/);
     expect(serve.out()).toContain('search: 2 worker threads');
   });
 
@@ -108,7 +111,12 @@ describe('bioscan5m dna serve (built CLI)', () => {
       expect(lines.slice(1)).toEqual(slices[i].map((q) => byId.get(q.id)));
     });
     const health = await (await fetch(new URL('health', serve.url))).json();
-    expect(health).toMatchObject({ status: 'ok', workers: 2, index: { records: 598 }, answered: queries.length });
+    expect(health).toMatchObject({
+      status: 'ok',
+      workers: 2,
+      index: { file: indexFile, formatVersion: 1, records: 598 },
+      answered: queries.length,
+    });
     expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 

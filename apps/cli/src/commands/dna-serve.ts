@@ -5,9 +5,10 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { embedded } from '../data.js';
-import { intArg, numberOption, pathArg } from '../options.js';
+import { intArg, numberArg, numberOption, pathArg } from '../options.js';
 import { progressBar } from '../progress.js';
 import { VERSION } from '../version.js';
+import { addBuildOptions, identifierSource, type BuildOpts } from './dna-identify.js';
 
 // The service entry (Fastify loaded inside it), imported when the command runs.
 const serve = () => import('@bioscan5m/dna/serve');
@@ -17,14 +18,15 @@ const WORKERS = { min: 1, max: 64 };
 const PORT = { min: 0, max: 65535 };
 const DEFAULT_PORT = 8080;
 
-interface ServeOpts {
-  reference: string;
+interface ServeOpts extends BuildOpts {
+  reference?: string;
+  index?: string;
+  minConfidence?: number;
   port: number;
   host: string;
   workers?: number;
   maxBodyMb: number;
   maxQueries: number;
-  seed: number;
   quiet?: boolean;
 }
 
@@ -37,16 +39,22 @@ function hostArg(value: string): string {
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export function registerDnaServeCommand(dna: Command): void {
-  dna
+  const cmd = dna
     .command('serve')
     .description(
       'local identification service: POST /identify with a JSON list of {id, sequence} or FASTA, answered with the ' +
         'rows `dna identify` writes for the same queries; GET /health. One index shared by worker threads',
     )
-    .requiredOption(
+    .option('--index <file>', 'a saved index (`bioscan5m dna index`): loads in one read', pathArg)
+    .option(
       '--reference <file>',
-      'labelled reference CSV/TSV (as dna identify): the index is built and calibrated at start-up',
+      'or a labelled reference CSV/TSV (as dna identify): indexed and calibrated at start-up (small references)',
       pathArg,
+    )
+    .option(
+      '--min-confidence <p>',
+      'leave the deepest rank empty when its confidence is below p, 0..1 (default 0; as dna identify)',
+      numberArg({ min: 0, max: 1 }),
     )
     .option('--port <n>', `TCP port, 0 = any free port (default ${DEFAULT_PORT})`, intArg(PORT), DEFAULT_PORT)
     .option('--host <address>', 'interface to listen on (default 127.0.0.1: this machine only)', hostArg, '127.0.0.1')
@@ -62,7 +70,6 @@ export function registerDnaServeCommand(dna: Command): void {
       16,
     )
     .option('--max-queries <n>', 'most queries in one request; more: 413 (default 10000)', intArg({ min: 1 }), 10_000)
-    .option('--seed <n>', 'seed of the leave-one-out calibration sample (as dna identify)', intArg({ min: 0 }), 1)
     .option('--quiet', 'no progress bar while the index is built')
     .addHelpText(
       'after',
@@ -78,64 +85,66 @@ Requests (answers in request order; errors are JSON {statusCode, error, code, me
 SIGINT/SIGTERM stop it gracefully: no new connection, requests in flight are answered, then exit 0 (a second
 signal exits at once). It listens on 127.0.0.1 unless --host says otherwise; it has no authentication.
 
+The answers are those of \`dna identify\` with the same --index (or --reference and build flags) and --min-confidence.
+
 Example on the embedded sample data:
-  bioscan5m dna serve --reference ${embedded.barcodes} --port 8080
+  bioscan5m dna index --reference ${embedded.barcodes} --out barcodes.idx
+  bioscan5m dna serve --index barcodes.idx --port 8080
   # from another terminal:
   curl -s localhost:8080/identify -H 'content-type: application/json' \\
-    -d '[{"id":"q1","sequence":"AACTTTATATTTTATTTTTGGAATTTGAGCAGGAATAGTAGGAACTTCTTTAAGTTTATTAATTCGAGCAGAATTAGGTAACCCTGG"}]'`,
-    )
-    .action(async (opts: ServeOpts) => {
-      const { startIdentifyServer, openIdentifier } = await serve();
-      const workers =
-        numberOption('workers', opts.workers, { integer: true, ...WORKERS }) ?? (await identify()).defaultThreads();
-      const bar = progressBar('calibrating on the reference', { quiet: opts.quiet });
-      const t0 = performance.now();
-      let identifier;
-      try {
-        identifier = await openIdentifier(
-          { reference: opts.reference },
-          { workers, seed: opts.seed, onProgress: (d, t) => bar.update(d, t) },
-        );
-      } finally {
-        bar.stop();
-      }
-      const loadSeconds = (performance.now() - t0) / 1000;
-      let server;
-      try {
-        server = await startIdentifyServer({
-          identifier,
-          host: opts.host,
-          port: opts.port,
-          bodyLimit: opts.maxBodyMb * 1024 * 1024,
-          maxQueries: opts.maxQueries,
-          about: { source: opts.reference, version: VERSION },
-        });
-      } catch (err) {
-        await identifier.close();
-        throw err;
-      }
-      const signal = new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
+    -d '[{"id":"q1","sequence":"GGATTTGAGCTGGATAGTAGGAACTTCATTAAGATTATTAATTCGTGCTGAATTAGGCACCCCTGGATCTTTAATCGGAGATGATCAAATTTACAATACTATTG"}]'`,
+    );
+  addBuildOptions(cmd).action(async (opts: ServeOpts) => {
+    const source = identifierSource(opts);
+    const minConfidence = numberOption('min-confidence', opts.minConfidence, { min: 0, max: 1 });
+    const { startIdentifyServer, openIdentifier } = await serve();
+    const threads =
+      numberOption('workers', opts.workers, { integer: true, ...WORKERS }) ?? (await identify()).defaultThreads();
+    const bar = progressBar('calibrating on the reference', { quiet: opts.quiet });
+    const t0 = performance.now();
+    let identifier;
+    try {
+      identifier = await openIdentifier({ ...source, minConfidence, threads, onProgress: (d, t) => bar.update(d, t) });
+    } finally {
+      bar.stop();
+    }
+    const loadSeconds = (performance.now() - t0) / 1000;
+    let server;
+    try {
+      server = await startIdentifyServer({
+        identifier,
+        host: opts.host,
+        port: opts.port,
+        bodyLimit: opts.maxBodyMb * 1024 * 1024,
+        maxQueries: opts.maxQueries,
+        about: { source: opts.index ?? opts.reference, version: VERSION },
       });
-      const info = identifier.info;
-      console.log(`bioscan5m dna serve: listening on ${server.url}`);
-      console.log(
-        `index: ${opts.reference}: ${info.referenceRecords.toLocaleString('en-US')} records, ` +
-          `${info.referenceBarcodes.toLocaleString('en-US')} distinct barcodes, k=${info.k}, species threshold ` +
-          `${(100 * info.speciesThreshold).toFixed(2)}% (${info.thresholdSource}); ready in ${loadSeconds.toFixed(2)} s`,
-      );
-      console.log(
-        `search: ${identifier.threads ? `${identifier.threads} worker threads` : 'the main thread'}; limits: ` +
-          `${opts.maxBodyMb} MiB body, ${opts.maxQueries.toLocaleString('en-US')} queries per request`,
-      );
-      console.log('POST /identify (JSON list of {id, sequence}, or FASTA), GET /health; Ctrl-C stops');
-      const sig = await signal;
-      // A second signal: stop now, without waiting for the requests in flight.
-      process.once(sig, () => process.exit(SIGNAL_EXIT[sig as keyof typeof SIGNAL_EXIT] ?? 1));
-      console.log(`${sig}: no new requests; answering the ${server.inFlight} in flight, then stopping`);
-      await server.close();
+    } catch (err) {
       await identifier.close();
-      console.log('stopped');
+      throw err;
+    }
+    const signal = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    const info = identifier.info;
+    console.log(`bioscan5m dna serve: listening on ${server.url}`);
+    console.log(
+      `${opts.index ? 'index' : 'reference'}: ${opts.index ?? opts.reference}: ${info.referenceRecords.toLocaleString('en-US')} records, ` +
+        `${info.referenceBarcodes.toLocaleString('en-US')} distinct barcodes, k=${info.k}, species threshold ` +
+        `${(100 * info.speciesThreshold).toFixed(2)}% (${info.thresholdSource}); ready in ${loadSeconds.toFixed(2)} s`,
+    );
+    console.log(
+      `search: ${identifier.threads ? `${identifier.threads} worker threads` : 'the main thread'}; limits: ` +
+        `${opts.maxBodyMb} MiB body, ${opts.maxQueries.toLocaleString('en-US')} queries per request`,
+    );
+    console.log('POST /identify (JSON list of {id, sequence}, or FASTA), GET /health; Ctrl-C stops');
+    const sig = await signal;
+    // A second signal: stop now, without waiting for the requests in flight.
+    process.once(sig, () => process.exit(SIGNAL_EXIT[sig as keyof typeof SIGNAL_EXIT] ?? 1));
+    console.log(`${sig}: no new requests; answering the ${server.inFlight} in flight, then stopping`);
+    await server.close();
+    await identifier.close();
+    console.log('stopped');
+  });
 }

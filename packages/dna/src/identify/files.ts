@@ -192,6 +192,41 @@ export interface IdentifyJobOptions extends Omit<IdentifierOptions, 'onProgress'
   onQueryProgress?: JobControl['onProgress'];
 }
 
+export interface OpenIdentifierOptions extends Omit<IdentifierOptions, 'onProgress'>, Pick<JobControl, 'signal'> {
+  /** Labelled reference CSV/TSV: built and calibrated now. Exactly one of `reference` and `index` is given. */
+  reference?: string;
+  /** Index file (bioscan5m dna index): loaded in one read; its build options are fixed (passing one is a UsageError). */
+  index?: string;
+  /** Progress of the leave-one-out calibration (reference only: an index loads in one read). */
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * The identifier of a reference file (index built and calibrated now) or of a saved index (loaded): what
+ * runIdentifyJob and the identification service identify with. Close it when done (worker threads).
+ */
+export async function openIdentifier(opts: OpenIdentifierOptions): Promise<BarcodeIdentifier> {
+  const { reference: referenceFile, index: indexFile } = opts;
+  if ((referenceFile === undefined) === (indexFile === undefined))
+    throw new UsageError('give either a reference file or an index file (not both)', '--reference/--index');
+  if (indexFile !== undefined) {
+    const fixed = BUILD_OPTION_KEYS.filter((key) => opts[key] !== undefined);
+    if (fixed.length)
+      throw new UsageError(
+        `${fixed.join(', ')} ${fixed.length > 1 ? 'are' : 'is'} fixed when the index is built (bioscan5m dna index)`,
+        '--index',
+      );
+    return loadIdentifyIndex(indexFile, { threads: opts.threads, minConfidence: opts.minConfidence });
+  }
+  const ref = await readReferenceSet(referenceFile!, { minBases: opts.minBases, signal: opts.signal });
+  try {
+    return await BarcodeIdentifier.buildAsync(ref, { ...opts, onProgress: withAbort(opts.signal, opts.onProgress) });
+  } catch (err) {
+    if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** Reference + queries -> predictions file (atomic) and summary. Rows stay in query order; none is dropped. */
 export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<IdentifyJobSummary> {
   const { reference: referenceFile, index: indexFile, queries: queryFile, out: outFile } = opts;
@@ -205,27 +240,7 @@ export async function runIdentifyJob(opts: IdentifyJobOptions): Promise<Identify
   else assertExists(indexFile!, 'index');
   const t0 = performance.now();
   const queries = await readQueryFile(queryFile);
-  let identifier: BarcodeIdentifier;
-  if (indexFile !== undefined) {
-    const fixed = BUILD_OPTION_KEYS.filter((key) => opts[key] !== undefined);
-    if (fixed.length)
-      throw new UsageError(
-        `${fixed.join(', ')} ${fixed.length > 1 ? 'are' : 'is'} fixed when the index is built (bioscan5m dna index)`,
-        '--index',
-      );
-    identifier = await loadIdentifyIndex(indexFile, { threads: opts.threads, minConfidence: opts.minConfidence });
-  } else {
-    const ref = await readReferenceSet(referenceFile!, { minBases: opts.minBases, signal: opts.signal });
-    try {
-      identifier = await BarcodeIdentifier.buildAsync(ref, {
-        ...opts,
-        onProgress: withAbort(opts.signal, opts.onProgress),
-      });
-    } catch (err) {
-      if (err instanceof RangeError) throw new Bioscan5mError(`${referenceFile}: ${err.message}`);
-      throw err;
-    }
-  }
+  const identifier = await openIdentifier(opts);
   const threads = identifier.threads;
   const cleaned = queries.map((q) => cleanBarcode(q.barcode));
   let preds: Identification[];

@@ -4,6 +4,7 @@
  */
 export {
   runIdentifyJob,
+  openIdentifier,
   readReferenceFile,
   iterateReferenceFile,
   readReferenceSet,
@@ -11,7 +12,13 @@ export {
   scoreIdentifications,
   PREDICTION_COLUMNS,
 } from './files.js';
-export type { IdentifyJobOptions, IdentifyJobSummary, QueryRecord, RankAccuracy } from './files.js';
+export type {
+  IdentifyJobOptions,
+  IdentifyJobSummary,
+  OpenIdentifierOptions,
+  QueryRecord,
+  RankAccuracy,
+} from './files.js';
 export { BarcodeIdentifier, WEAK_HIT_BELOW, CHANCE_MARGIN, SCORING_VERSION, BUILD_OPTION_KEYS } from './identifier.js';
 export type {
   IdentifierOptions,

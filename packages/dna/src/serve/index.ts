@@ -4,8 +4,9 @@
  */
 export { startIdentifyServer, FASTA_CONTENT_TYPES, DEFAULT_BODY_LIMIT, DEFAULT_MAX_QUERIES } from './server.js';
 export type { IdentifyServer, IdentifyServerOptions, IdentifyResponse } from './server.js';
-export { openIdentifier } from './engine.js';
-export type { ServiceIdentifier, IdentifierSource, OpenIdentifierOptions } from './engine.js';
+export type { ServiceIdentifier } from './engine.js';
+export { openIdentifier } from '../identify/files.js';
+export type { OpenIdentifierOptions } from '../identify/files.js';
 export { queriesFromJson, queriesFromFasta, RequestError } from './requests.js';
 export type { ServiceQuery, QueryLimits, RequestErrorCode } from './requests.js';
 export { PREDICTION_COLUMNS } from '../identify/predictions.js';

@@ -12,7 +12,8 @@ import { createTableWriter, TAXONOMIC_RANKS, readTable } from '@bioscan5m/core';
 import { runIdentifyJob } from '../identify/files.js';
 import { syntheticSplit } from '../identify/fixtures/data.js';
 import type { CleanedBarcode } from '../identify/clean.js';
-import { openIdentifier, type ServiceIdentifier } from './engine.js';
+import { openIdentifier } from '../identify/files.js';
+import type { ServiceIdentifier } from './engine.js';
 import { startIdentifyServer, type IdentifyServer } from './server.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dna-serve-'));
@@ -57,7 +58,7 @@ beforeAll(async () => {
   q.close();
   await runIdentifyJob({ reference: refFile, queries: queryFile, out: predFile, seed: 1 });
   batchCsv = readFileSync(predFile, 'utf8');
-  identifier = await openIdentifier({ reference: refFile }, { seed: 1 });
+  identifier = await openIdentifier({ reference: refFile, seed: 1 });
   server = await startIdentifyServer({ identifier, port: 0, about: { version: 'test' } });
 }, 60_000);
 

@@ -18,6 +18,7 @@ import {
   predictionRecord,
   type PredictionRecord,
 } from '../identify/predictions.js';
+import { INDEX_FORMAT_VERSION } from '../identify/index-file.js';
 import type { ServiceIdentifier } from './engine.js';
 import { loadFastify } from './fastify.js';
 import { queriesFromFasta, queriesFromJson, RequestError, type QueryLimits } from './requests.js';
@@ -109,6 +110,9 @@ export async function startIdentifyServer(opts: IdentifyServerOptions): Promise<
     status: 'ok',
     ...opts.about,
     index: {
+      // The index file and its format version when the identifier was loaded from one (else built at start-up).
+      file: identifier.info.indexFile ?? null,
+      formatVersion: identifier.info.indexFile ? INDEX_FORMAT_VERSION : null,
       records: identifier.info.referenceRecords,
       barcodes: identifier.info.referenceBarcodes,
       k: identifier.info.k,
