@@ -27,22 +27,8 @@ import {
   type IdentifyJobOptions,
   type IdentifyJobSummary,
 } from '../src/identify/index.js';
+import { arg, args, repoRoot } from './bench-args.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
-/** Repository root: the nearest folder above the working directory whose package.json declares workspaces. */
-function repoRoot(): string {
-  let dir = process.cwd();
-  while (dir !== path.dirname(dir)) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && JSON.parse(readFileSync(pj, 'utf8')).workspaces) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
 const DATA = arg('data', path.resolve(repoRoot(), '../shared/data/dna/coi_barcodes.csv'));
 const OUT = arg('out', '/tmp/bioscan-bench/identify');
 const SYNTH = Number(arg('synthetic', '300000'));

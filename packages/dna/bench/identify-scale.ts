@@ -24,21 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { barcodeHash, createRng, openTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
+import { arg, args, repoRoot } from './bench-args.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
-function repoRoot(): string {
-  let dir = process.cwd();
-  while (dir !== path.dirname(dir)) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && JSON.parse(readFileSync(pj, 'utf8')).workspaces) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
 const ROOT = repoRoot();
 const CLI = path.join(ROOT, 'apps/cli/bin/bioscan5m.js');
 const OUT = arg('out', '/tmp/bioscan-bench/scale');

@@ -20,22 +20,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createRng, createTableWriter, openTable } from '@bioscan5m/core';
 import { buildIdentifyProtocol } from '../src/identify/protocol.js';
+import { arg, args, repoRoot } from './bench-args.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
-/** Repository root: the nearest folder above the working directory whose package.json declares workspaces. */
-function repoRoot(): string {
-  let dir = process.cwd();
-  while (dir !== path.dirname(dir)) {
-    const pj = path.join(dir, 'package.json');
-    if (existsSync(pj) && JSON.parse(readFileSync(pj, 'utf8')).workspaces) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
 const ROOT = repoRoot();
 const CLI = path.join(ROOT, 'apps/cli/bin/bioscan5m.js');
 const DATA = arg('data', path.resolve(ROOT, '../shared/data/dna/coi_barcodes.csv'));
