@@ -3,11 +3,10 @@
  * module imports @tensorflow/tfjs, so the rest of the package reaches it only through engines.ts' loadModelCode
  * (a lazy import that names the package to install when tfjs is missing).
  */
-import { Bioscan5mError, embeddings, InputError, throwIfAborted } from '@bioscan5m/core';
+import { Bioscan5mError, embeddings, InputError } from '@bioscan5m/core';
 import { basename } from 'node:path';
 import { initBackend } from '../backend.js';
 import { readBarcodes } from '../data/barcodes.js';
-import { sequenceReport } from '../data/sequences.js';
 import { createTfjsMlmEngine } from '../model/mlm.js';
 import { pretrainWithEngine } from './pretrain-job.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
