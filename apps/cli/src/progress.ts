@@ -44,6 +44,23 @@ export function colorEnabled(
 /** Time between plain progress lines in pipes and logs; a job shorter than this prints none. */
 const LINE_INTERVAL_MS = 5000;
 
+/**
+ * Runs one job with a progress bar fed by its `onProgress` callback, and stops the bar however the job ends (the
+ * try/finally every command needs around a job).
+ */
+export async function withProgressBar<T>(
+  label: string,
+  opts: { quiet?: boolean },
+  job: (onProgress: (done: number, total?: number) => void) => Promise<T>,
+): Promise<T> {
+  const bar = progressBar(label, opts);
+  try {
+    return await job((done, total) => bar.update(done, total));
+  } finally {
+    bar.stop();
+  }
+}
+
 export function progressBar(label: string, opts: { quiet?: boolean } = {}): ProgressSink {
   const mode = progressMode(opts);
   if (mode === 'none') return { update() {}, stop() {} };

@@ -13,7 +13,7 @@ import {
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import { choiceArg, intArg, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { progressBar, withProgressBar } from '../progress.js';
 
 const rel = (p: string) => path.relative(process.cwd(), p) || p;
 
@@ -41,22 +41,17 @@ interface StatsCliOptions {
 const PROGRESS_MIN_BYTES = 32 << 20;
 
 async function runStats(opts: StatsCliOptions): Promise<void> {
-  const bar = progressBar('stats (bytes)', {
-    quiet: opts.quiet || opts.json || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES,
-  });
-  let report: StatsJobSummary;
-  try {
-    report = await runStatsJob({
+  const quiet = opts.quiet || opts.json || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES;
+  const report: StatsJobSummary = await withProgressBar('stats (bytes)', { quiet }, (onProgress) =>
+    runStatsJob({
       input: opts.metadata,
       threads: opts.threads,
       skipInvalid: opts.skipInvalid,
       // --json prints Table 2 only, so only its columns are counted.
       tables: opts.json ? 'table2' : 'all',
-      onProgress: (done, total) => bar.update(done, total),
-    });
-  } finally {
-    bar.stop();
-  }
+      onProgress,
+    }),
+  );
   if (report.missingColumns.length)
     console.error(`${opts.metadata}: missing columns: ${report.missingColumns.join(', ')}`);
   reportSkipped(report);

@@ -13,7 +13,7 @@ import {
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import { choiceArg, choiceOption, intArg, numberArg, numberOption, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 
 const FRACTION = { min: 0, exclusiveMin: true, max: 1 };
 const SHARE = { min: 0, max: 1 };
@@ -75,21 +75,17 @@ export function registerCorePartitionCommands(program: Command): void {
         quiet?: boolean;
       }) => {
         const majority = numberOption('majority', opts.majority, FRACTION)!;
-        const bar = progressBar('clean', { quiet: opts.quiet || opts.json });
         const t0 = Date.now();
-        let summary;
-        try {
-          summary = await runCleanJob({
+        const summary = await withProgressBar('clean', { quiet: opts.quiet || opts.json }, (onProgress) =>
+          runCleanJob({
             input: opts.metadata,
             out: opts.out,
             changes: opts.changes,
             majority,
             fillAllHoles: opts.fillAllHoles,
-            onProgress: (d, t) => bar.update(d, t),
-          });
-        } finally {
-          bar.stop();
-        }
+            onProgress,
+          }),
+        );
         if (opts.json) {
           console.log(JSON.stringify(summary));
           return;
@@ -135,20 +131,10 @@ export function registerCorePartitionCommands(program: Command): void {
       }) => {
         const seed = numberOption('seed', opts.seed, { integer: true, ...SEED })!;
         const placeholderRule = choiceOption('placeholder-rule', opts.placeholderRule, PLACEHOLDER_RULES)!;
-        const bar = progressBar('split', { quiet: opts.quiet || opts.json });
         const t0 = Date.now();
-        let summary;
-        try {
-          summary = await runSplitJob({
-            input: opts.metadata,
-            out: opts.out,
-            seed,
-            placeholderRule,
-            onProgress: (d, t) => bar.update(d, t),
-          });
-        } finally {
-          bar.stop();
-        }
+        const summary = await withProgressBar('split', { quiet: opts.quiet || opts.json }, (onProgress) =>
+          runSplitJob({ input: opts.metadata, out: opts.out, seed, placeholderRule, onProgress }),
+        );
         if (opts.json) {
           console.log(JSON.stringify(summary));
           return;
@@ -192,13 +178,10 @@ export function registerCorePartitionCommands(program: Command): void {
         const rows = numberOption('rows', opts.rows, { integer: true, min: 1 })!;
         const seed = numberOption('seed', opts.seed, { integer: true, ...SEED })!;
         const noise = numberOption('noise', opts.noise, SHARE)!;
-        const bar = progressBar('synth', { quiet: opts.quiet || opts.json });
         const t0 = Date.now();
-        try {
-          await runSynthJob({ out: opts.out, rows, seed, noise, onProgress: (d, t) => bar.update(d, t) });
-        } finally {
-          bar.stop();
-        }
+        await withProgressBar('synth', { quiet: opts.quiet || opts.json }, (onProgress) =>
+          runSynthJob({ out: opts.out, rows, seed, noise, onProgress }),
+        );
         if (opts.json)
           return console.log(JSON.stringify({ out: opts.out, rows, seed, noise, seconds: (Date.now() - t0) / 1000 }));
         console.log(`wrote ${rows.toLocaleString('en-US')} rows to ${opts.out} in ${seconds(t0)} (seed ${seed})`);
