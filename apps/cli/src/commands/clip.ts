@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '@bioscan5m/core';
 import type * as ClipPackage from '@bioscan5m/clip';
 import { choiceArg, collect, intArg, numberArg, numberOption, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 import { evalReport, formatRetrievalTable } from './clip-format.js';
 
 let clip: Promise<typeof ClipPackage> | undefined;
@@ -202,10 +202,8 @@ Examples:
         ).filter(([, f]) => f !== undefined),
       ) as Partial<Record<ModalityName, string>>;
       const { runClipTrainJob } = await loadClip();
-      const bar = progressBar('train', { quiet: opts.quiet || opts.json });
-      let s;
-      try {
-        s = await runClipTrainJob({
+      const s = await withProgressBar('train', { quiet: opts.quiet || opts.json }, (onProgress) =>
+        runClipTrainJob({
           labels: opts.labels,
           features,
           text,
@@ -234,11 +232,9 @@ Examples:
           checkpoint: opts.checkpoint,
           checkpointEvery: int('checkpoint-every', opts.checkpointEvery),
           resume: opts.resume,
-          onProgress: (d, t) => bar.update(d, t),
-        });
-      } finally {
-        bar.stop();
-      }
+          onProgress,
+        }),
+      );
       if (opts.json) console.log(JSON.stringify(s, null, 2));
       else {
         console.log(
@@ -370,10 +366,8 @@ Examples:
         throw new UsageError(`expected auto, onnx, exact or faiss, got '${opts.search}'`, '--search');
       const ks = parseKs(opts.k);
       const { runClipEvalJob, DEFAULT_RANKS, DEFAULT_KS } = await loadClip();
-      const bar = progressBar('search', { quiet: opts.quiet || opts.json });
-      let summary;
-      try {
-        summary = await runClipEvalJob({
+      const summary = await withProgressBar('search', { quiet: opts.quiet || opts.json }, (onProgress) =>
+        runClipEvalJob({
           keys: opts.keys,
           keyLabels: opts.keyLabels,
           queries: opts.queries,
@@ -382,11 +376,9 @@ Examples:
           ks,
           search: opts.search as 'auto' | 'exact' | 'onnx' | 'faiss',
           normalize: opts.normalize,
-          onProgress: (d, t) => bar.update(d, t),
-        });
-      } finally {
-        bar.stop();
-      }
+          onProgress,
+        }),
+      );
       if (opts.json) {
         console.log(JSON.stringify(evalReport(summary), null, 2));
         return;

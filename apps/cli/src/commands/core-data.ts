@@ -13,7 +13,7 @@ import {
 } from '@bioscan5m/core';
 import { embedded } from '../data.js';
 import { choiceArg, intArg, pathArg } from '../options.js';
-import { progressBar, withProgressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 
 const rel = (p: string) => path.relative(process.cwd(), p) || p;
 
@@ -79,17 +79,15 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
     if (out.length) process.stdout.write(`${out.join('\n')}\n`);
     out.length = 0;
   };
-  const bar = progressBar(opts.check ? 'paths --check (bytes)' : 'paths (bytes)', {
-    quiet: opts.quiet || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES,
-  });
-  let report;
-  try {
-    report = await runImagePathsJob({
+  const quiet = opts.quiet || inputFileSize(opts.metadata) < PROGRESS_MIN_BYTES;
+  const label = opts.check ? 'paths --check (bytes)' : 'paths (bytes)';
+  const report = await withProgressBar(label, { quiet }, async (onProgress) => {
+    const summary = await runImagePathsJob({
       input: opts.metadata,
       root: opts.root,
       package: opts.package as ImagePackage,
       check: opts.check,
-      onProgress: (done, total) => bar.update(done, total),
+      onProgress,
       skipInvalid: opts.skipInvalid,
       maxListed: opts.limit,
       onWarning: (w) => console.error(w),
@@ -100,10 +98,10 @@ async function runPaths(opts: PathsCliOptions): Promise<void> {
             if (out.length >= 4096) flush();
           },
     });
+    // The last paths go out before the bar stops, as every earlier batch did.
     flush();
-  } finally {
-    bar.stop();
-  }
+    return summary;
+  });
   if (report.read.skipped) console.error(describeSummary(report.read));
   if (report.withoutPath) {
     console.error(

@@ -8,7 +8,7 @@ import { TAXONOMIC_RANKS, UsageError } from '@bioscan5m/core';
 import type { BackendName, DnaEncoderSpec, DnaEvalSummary, SequenceReport } from '@bioscan5m/dna';
 import { embedded } from '../data.js';
 import { choiceArg, choiceOption, intArg, numberArg, numberOption, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 
 const dna = () => import('@bioscan5m/dna');
 
@@ -165,8 +165,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       };
       const { encoderConfig, runPretrainJob } = await dna();
       encoderConfig(options.config); // --hidden / --heads checked before any work
-      const bar = progressBar('pretrain', { quiet: Boolean(o.quiet || o.json) });
-      const s = await runPretrainJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
+      const s = await withProgressBar('pretrain', { quiet: Boolean(o.quiet || o.json) }, (onProgress) =>
+        runPretrainJob({ ...options, onProgress }),
+      );
       if (o.json) return console.log(JSON.stringify(s));
       console.log(`training backend: ${s.backend}`);
       console.log(`data: ${s.sequences.used} sequences from ${s.data}`);
@@ -216,8 +217,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         backend: backendOpt(o.backend as string | undefined),
       };
-      const bar = progressBar('finetune', { quiet: Boolean(o.quiet || o.json) });
-      const s = await runFinetuneJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
+      const s = await withProgressBar('finetune', { quiet: Boolean(o.quiet || o.json) }, (onProgress) =>
+        runFinetuneJob({ ...options, onProgress }),
+      );
       if (o.json) return console.log(JSON.stringify(s));
       printEval(s, options);
       console.log(`wrote ${s.out}`);
@@ -263,8 +265,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         backend: backendOpt(o.backend as string | undefined),
       };
-      const bar = progressBar('probe', { quiet: Boolean(o.quiet || o.json) });
-      const s = await runProbeJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
+      const s = await withProgressBar('probe', { quiet: Boolean(o.quiet || o.json) }, (onProgress) =>
+        runProbeJob({ ...options, onProgress }),
+      );
       if (o.json) return console.log(JSON.stringify(s));
       printEval(s, options);
     });
@@ -295,8 +298,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         backend: backendOpt(o.backend as string | undefined),
       };
       const { runDnaEmbedJob } = await dna();
-      const bar = progressBar('embed', { quiet: Boolean(o.quiet || o.json) });
-      const s = await runDnaEmbedJob({ ...options, onProgress: (d, t) => bar.update(d, t) }).finally(() => bar.stop());
+      const s = await withProgressBar('embed', { quiet: Boolean(o.quiet || o.json) }, (onProgress) =>
+        runDnaEmbedJob({ ...options, onProgress }),
+      );
       if (o.json) return console.log(JSON.stringify(s));
       console.log(`encoder: ${s.encoder} (${s.engine})`);
       for (const l of sequenceLines(options.data, s.sequences)) console.log(l);
@@ -408,12 +412,9 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       const { encoderConfig, runDnaBenchmarkJob } = await dna();
       encoderConfig(options.config); // --hidden / --heads checked before any work
       const quiet = Boolean(o.quiet || o.json);
-      const bar = progressBar('table 4', { quiet });
-      const s = await runDnaBenchmarkJob({
-        ...options,
-        onProgress: (d, t) => bar.update(d, t),
-        onLog: quiet ? undefined : (line) => console.error(line),
-      }).finally(() => bar.stop());
+      const s = await withProgressBar('table 4', { quiet }, (onProgress) =>
+        runDnaBenchmarkJob({ ...options, onProgress, onLog: quiet ? undefined : (line) => console.error(line) }),
+      );
       if (o.json) return console.log(JSON.stringify(s));
       if (s.resumed.length)
         console.log(`resumed: ${s.resumed.join(', ')} taken from the previous run in ${options.outDir}`);

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { embedded } from '../data.js';
 import { intArg, numberArg, numberOption, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 import { VERSION } from '../version.js';
 import { addBuildOptions, identifierSource, type BuildOpts } from './dna-identify.js';
 
@@ -100,14 +100,10 @@ Example on the embedded sample data:
     const { startIdentifyServer, openIdentifier } = await serve();
     const threads =
       numberOption('workers', opts.workers, { integer: true, ...WORKERS }) ?? (await identify()).defaultThreads();
-    const bar = progressBar('calibrating on the reference', { quiet: opts.quiet });
     const t0 = performance.now();
-    let identifier;
-    try {
-      identifier = await openIdentifier({ ...source, minConfidence, threads, onProgress: (d, t) => bar.update(d, t) });
-    } finally {
-      bar.stop();
-    }
+    const identifier = await withProgressBar('calibrating on the reference', { quiet: opts.quiet }, (onProgress) =>
+      openIdentifier({ ...source, minConfidence, threads, onProgress }),
+    );
     const loadSeconds = (performance.now() - t0) / 1000;
     let server;
     try {

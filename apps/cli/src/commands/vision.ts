@@ -11,7 +11,7 @@ import type * as VisionPackage from '@bioscan5m/vision';
 import { DEFAULT_TRAINING, MM_PER_PIXEL, parseDetectorArg } from '@bioscan5m/vision/args';
 import { embedded } from '../data.js';
 import { choiceArg, intArg, numberArg, numberListArg, pathArg } from '../options.js';
-import { progressBar } from '../progress.js';
+import { withProgressBar } from '../progress.js';
 
 let loading: Promise<typeof VisionPackage> | undefined;
 const vision = (): Promise<typeof VisionPackage> => (loading ??= import('@bioscan5m/vision'));
@@ -64,21 +64,17 @@ interface CropOpts {
 async function cropCommand(o: CropOpts): Promise<void> {
   const v = await vision();
   const crop = { ratio: o.ratio, quality: o.jpegQuality };
-  const bar = progressBar('crop', { quiet: o.quiet || o.json });
-  let s: VisionPackage.CropJobSummary;
-  try {
-    s = await v.runCropJob({
+  const s = await withProgressBar('crop', { quiet: o.quiet || o.json }, (onProgress) =>
+    v.runCropJob({
       imagesDir: o.images,
       outDir: o.out,
       boxesCsv: o.boxes,
       detector: v.parseDetectorArg(o.detector),
       workers: o.workers,
       crop,
-      onProgress: (d, t) => bar.update(d, t),
-    });
-  } finally {
-    bar.stop();
-  }
+      onProgress,
+    }),
+  );
   const out = path.resolve(o.out);
   report(o.json, s, () => {
     console.log(
@@ -114,13 +110,9 @@ async function embedCommand(o: EmbedOpts, explicit: (key: string) => boolean): P
     std: given('std', o.std),
     normalize: given('raw', o.raw ? false : undefined),
   });
-  const bar = progressBar('embed', { quiet: o.quiet || o.json });
-  let s: VisionPackage.ImageEmbedJobSummary;
-  try {
-    s = await v.runImageEmbedJob({ imagesDir: o.images, out: o.out, encoder, onProgress: (d, t) => bar.update(d, t) });
-  } finally {
-    bar.stop();
-  }
+  const s = await withProgressBar('embed', { quiet: o.quiet || o.json }, (onProgress) =>
+    v.runImageEmbedJob({ imagesDir: o.images, out: o.out, encoder, onProgress }),
+  );
   report(o.json, s, () => {
     console.log(
       `embedded ${s.embedded} of ${s.total} images with ${s.encoder} (${s.dim} dims${s.resumed ? `; ${s.resumed} taken over from an interrupted run` : ''})`,
@@ -141,18 +133,14 @@ interface QualityOpts {
 async function qualityCommand(o: QualityOpts): Promise<void> {
   checkOutputPaths({ inputs: { '--images': o.images, '--labels': o.labels }, outputs: { '--out': o.out } });
   const v = await vision();
-  const bar = progressBar('quality', { quiet: o.quiet || o.json });
-  let s: VisionPackage.QualityJobSummary;
-  try {
-    s = await v.runQualityJob({
+  const s = await withProgressBar('quality', { quiet: o.quiet || o.json }, (onProgress) =>
+    v.runQualityJob({
       imagesDir: o.images,
       out: o.out,
       labels: o.labels,
-      onProgress: (d, t) => bar.update(d, t),
-    });
-  } finally {
-    bar.stop();
-  }
+      onProgress,
+    }),
+  );
   report(o.json, s, () => {
     console.log(
       `${s.assessed} images: ${s.flagged.noSpecimen} without a specimen, ${s.flagged.blurred} blurred, ${s.flagged.fragmented} fragmented -> ${s.out}`,
@@ -179,18 +167,14 @@ interface EvalOpts {
 async function evaluateCommand(o: EvalOpts): Promise<void> {
   const v = await vision();
   const detector = v.parseDetectorArg(o.detector);
-  const bar = progressBar('evaluate', { quiet: o.quiet || o.json });
-  let s: VisionPackage.DetectorEvalJobSummary;
-  try {
-    s = await v.runDetectorEvalJob({
+  const s = await withProgressBar('evaluate', { quiet: o.quiet || o.json }, (onProgress) =>
+    v.runDetectorEvalJob({
       imagesDir: o.images,
       coco: o.coco,
       detector,
-      onProgress: (d, t) => bar.update(d, t),
-    });
-  } finally {
-    bar.stop();
-  }
+      onProgress,
+    }),
+  );
   const { metrics: m, bestBox: top1 } = s;
   report(o.json, s, () => {
     console.log(
@@ -222,10 +206,8 @@ interface TrainOpts {
 async function trainCommand(o: TrainOpts): Promise<void> {
   checkOutputPaths({ inputs: { '--images': o.images, '--coco': o.coco }, outputs: { '--out': o.out } });
   const v = await vision();
-  const bar = progressBar('candidates', { quiet: o.quiet || o.json });
-  let s: VisionPackage.DetectorTrainJobSummary;
-  try {
-    s = await v.runDetectorTrainJob({
+  const s = await withProgressBar('candidates', { quiet: o.quiet || o.json }, (onProgress) =>
+    v.runDetectorTrainJob({
       imagesDir: o.images,
       coco: o.coco,
       out: o.out,
@@ -233,11 +215,9 @@ async function trainCommand(o: TrainOpts): Promise<void> {
       epochs: o.epochs,
       seed: o.seed,
       crossValidateFolds: o.cv ? 5 : undefined,
-      onProgress: (d, t) => bar.update(d, t),
-    });
-  } finally {
-    bar.stop();
-  }
+      onProgress,
+    }),
+  );
   const cv = s.crossValidation;
   report(o.json, s, () => {
     if (cv)
