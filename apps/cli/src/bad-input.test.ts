@@ -838,36 +838,27 @@ const badImages = (): Record<string, FileContent> => ({
   'img/empty.jpg': '',
 });
 const imageMentions = ['text.jpg', 'truncated.jpg', 'empty.jpg'];
-add({
-  command: 'vision crop',
-  kind: 'images',
-  what: 'unreadable images are listed, the rest cropped, exit 1',
-  files: badImages(),
-  args: (p) => ['vision', 'crop', '--images', p('img'), '--out', p('out'), '--workers', '0', '--quiet'],
-  code: 1,
-  mentions: imageMentions,
-  outputs: ['out/', 'out/**'],
-});
-add({
-  command: 'vision quality',
-  kind: 'images',
-  what: 'unreadable images are listed, exit 1',
-  files: badImages(),
-  args: (p) => ['vision', 'quality', '--images', p('img'), '--out', p('q.csv'), '--quiet'],
-  code: 1,
-  mentions: imageMentions,
-  outputs: ['q.csv'],
-});
-add({
-  command: 'vision embed',
-  kind: 'images',
-  what: 'unreadable images are listed, exit 1',
-  files: badImages(),
-  args: (p) => ['vision', 'embed', '--images', p('img'), '--out', p('e.npy'), '--quiet'],
-  code: 1,
-  mentions: imageMentions,
-  outputs: ['e.npy', 'e.files.txt'],
-});
+for (const [sub, what, out, outputs] of [
+  [
+    'crop',
+    'unreadable images are listed, the rest cropped, exit 1',
+    ['--out', 'out', '--workers', '0'],
+    ['out/', 'out/**'],
+  ],
+  ['quality', 'unreadable images are listed, exit 1', ['--out', 'q.csv'], ['q.csv']],
+  ['embed', 'unreadable images are listed, exit 1', ['--out', 'e.npy'], ['e.npy', 'e.files.txt']],
+] as const) {
+  add({
+    command: `vision ${sub}`,
+    kind: 'images',
+    what,
+    files: badImages(),
+    args: (p) => ['vision', sub, '--images', p('img'), out[0], p(out[1]), ...out.slice(2), '--quiet'],
+    code: 1,
+    mentions: imageMentions,
+    outputs: [...outputs],
+  });
+}
 for (const command of ['vision crop', 'vision quality', 'vision embed']) {
   const sub = command.split(' ')[1];
   const args = (p: (n: string) => string) => [
@@ -924,48 +915,32 @@ for (const command of ['vision evaluate', 'vision train']) {
     });
   }
 }
-add({
-  command: 'vision crop',
-  kind: 'model files',
-  what: 'detector weights that are not',
-  files: { 'img/a.jpg': goodJpeg(), 'w.json': '{"features": ["x"]}' },
-  args: (p) => [
-    'vision',
-    'crop',
-    '--images',
-    p('img'),
-    '--out',
-    p('out'),
-    '--detector',
-    p('w.json'),
-    '--workers',
-    '0',
-    '--quiet',
-  ],
-  code: 1,
-  mentions: ['w.json'],
-});
-add({
-  command: 'vision crop',
-  kind: 'model files',
-  what: 'binary .onnx detector',
-  files: { 'img/a.jpg': goodJpeg(), 'd.onnx': BINARY },
-  args: (p) => [
-    'vision',
-    'crop',
-    '--images',
-    p('img'),
-    '--out',
-    p('out'),
-    '--detector',
-    p('d.onnx'),
-    '--workers',
-    '0',
-    '--quiet',
-  ],
-  code: 1,
-  mentions: ['d.onnx'],
-});
+for (const [what, detector, content] of [
+  ['detector weights that are not', 'w.json', '{"features": ["x"]}'],
+  ['binary .onnx detector', 'd.onnx', BINARY],
+] as const) {
+  add({
+    command: 'vision crop',
+    kind: 'model files',
+    what,
+    files: { 'img/a.jpg': goodJpeg(), [detector]: content },
+    args: (p) => [
+      'vision',
+      'crop',
+      '--images',
+      p('img'),
+      '--out',
+      p('out'),
+      '--detector',
+      p(detector),
+      '--workers',
+      '0',
+      '--quiet',
+    ],
+    code: 1,
+    mentions: [detector],
+  });
+}
 add({
   command: 'vision embed',
   kind: 'model files',
@@ -1060,109 +1035,61 @@ add({
     p('labels.csv'),
     '--quiet',
   ];
-  add({
-    command: 'clip eval',
-    kind: 'npy',
-    what: 'binary key embeddings',
-    files: { ...keys, 'keys.npy': BINARY },
-    args: evalArgs,
-    code: 1,
-    mentions: ['keys.npy'],
-  });
-  add({
-    command: 'clip eval',
-    kind: 'npy',
-    what: 'queries of another dimension',
-    files: { ...keys, 'q.npy': npy(EMBED_ROWS, 5, () => 1) },
-    args: evalArgs,
-    code: 1,
-    mentions: ['q.npy'],
-  });
-  add({
-    command: 'clip eval',
-    kind: 'files',
-    what: 'missing key labels',
-    files: { 'keys.npy': goodNpy(), 'q.npy': goodNpy() },
-    args: evalArgs,
-    code: 1,
-    mentions: ['labels.csv'],
-  });
-  add({
-    command: 'clip embed',
-    kind: 'model files',
-    what: 'binary checkpoint',
-    files: { 'ck.safetensors': BINARY, 'f.npy': goodNpy() },
-    args: (p) => [
-      'clip',
-      'embed',
-      '--checkpoint',
-      p('ck.safetensors'),
-      '--modality',
-      'image',
-      '--features',
-      p('f.npy'),
-      '--out',
-      p('e.npy'),
-    ],
-    code: 1,
-    mentions: ['ck.safetensors'],
-  });
-  add({
-    command: 'clip lora',
-    kind: 'files',
-    what: 'missing checkpoint',
-    files: { 'enc.safetensors': CK() },
-    args: (p) => [
-      'clip',
-      'lora',
-      '--checkpoint',
-      p('ck.safetensors'),
-      '--dna-encoder',
-      p('enc.safetensors'),
-      '--merged-out',
-      p('m.safetensors'),
-    ],
-    code: 1,
-    mentions: ['ck.safetensors'],
-  });
-  add({
-    command: 'clip lora',
-    kind: 'model files',
-    what: 'binary alignment checkpoint',
-    files: { 'ck.safetensors': BINARY, 'enc.safetensors': CK() },
-    args: (p) => [
-      'clip',
-      'lora',
-      '--checkpoint',
-      p('ck.safetensors'),
-      '--dna-encoder',
-      p('enc.safetensors'),
-      '--merged-out',
-      p('m.safetensors'),
-    ],
-    code: 1,
-    mentions: ['ck.safetensors'],
-  });
-  add({
-    command: 'clip embed',
-    kind: 'files',
-    what: 'missing checkpoint',
-    files: { 'f.npy': goodNpy() },
-    args: (p) => [
-      'clip',
-      'embed',
-      '--checkpoint',
-      p('ck.safetensors'),
-      '--modality',
-      'image',
-      '--features',
-      p('f.npy'),
-      '--out',
-      p('e.npy'),
-    ],
-    code: 1,
-    mentions: ['ck.safetensors'],
-  });
+  for (const [kind, what, files, mention] of [
+    ['npy', 'binary key embeddings', { ...keys, 'keys.npy': BINARY }, 'keys.npy'],
+    ['npy', 'queries of another dimension', { ...keys, 'q.npy': npy(EMBED_ROWS, 5, () => 1) }, 'q.npy'],
+    ['files', 'missing key labels', { 'keys.npy': goodNpy(), 'q.npy': goodNpy() }, 'labels.csv'],
+  ] as const) {
+    add({ command: 'clip eval', kind, what, files, args: evalArgs, code: 1, mentions: [mention] });
+  }
+  // A missing and a binary checkpoint for the two commands that read an alignment checkpoint beside other inputs.
+  const checkpointReaders: {
+    command: string;
+    binaryWhat: string;
+    others: Record<string, FileContent>;
+    args: Row['args'];
+  }[] = [
+    {
+      command: 'clip embed',
+      binaryWhat: 'binary checkpoint',
+      others: { 'f.npy': goodNpy() },
+      args: (p) => [
+        'clip',
+        'embed',
+        '--checkpoint',
+        p('ck.safetensors'),
+        '--modality',
+        'image',
+        '--features',
+        p('f.npy'),
+        '--out',
+        p('e.npy'),
+      ],
+    },
+    {
+      command: 'clip lora',
+      binaryWhat: 'binary alignment checkpoint',
+      others: { 'enc.safetensors': CK() },
+      args: (p) => [
+        'clip',
+        'lora',
+        '--checkpoint',
+        p('ck.safetensors'),
+        '--dna-encoder',
+        p('enc.safetensors'),
+        '--merged-out',
+        p('m.safetensors'),
+      ],
+    },
+  ];
+  for (const { command, binaryWhat, others, args } of checkpointReaders) {
+    const cases: [string, string, Record<string, FileContent>][] = [
+      ['model files', binaryWhat, { 'ck.safetensors': BINARY, ...others }],
+      ['files', 'missing checkpoint', others],
+    ];
+    for (const [kind, what, files] of cases)
+      add({ command, kind, what, files, args, code: 1, mentions: ['ck.safetensors'] });
+  }
 }
 
 // ------------------------------------------------------------------------------------------- output paths
@@ -1495,6 +1422,18 @@ add({
 
 // ------------------------------------------------------------------------------------------- flag values
 
+const clipEvalArgs = (p: (n: string) => string) => [
+  'clip',
+  'eval',
+  '--keys',
+  p('k'),
+  '--key-labels',
+  p('in.csv'),
+  '--queries',
+  p('q'),
+  '--query-labels',
+  p('in.csv'),
+];
 const flagRows: [string, (p: (n: string) => string) => string[], string, Record<string, FileContent>?][] = [
   ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--port', '70000'], '--port'],
   ['dna serve', (p) => ['dna', 'serve', '--reference', p('in.csv'), '--workers', '0'], '--workers'],
@@ -1669,42 +1608,8 @@ const flagRows: [string, (p: (n: string) => string) => string[], string, Record<
     (p) => ['clip', 'train', '--labels', p('in.csv'), '--checkpoint', p('c'), '--lora-rank', '-1'],
     '--lora-rank',
   ],
-  [
-    'clip eval',
-    (p) => [
-      'clip',
-      'eval',
-      '--keys',
-      p('k'),
-      '--key-labels',
-      p('in.csv'),
-      '--queries',
-      p('q'),
-      '--query-labels',
-      p('in.csv'),
-      '--k',
-      '0',
-    ],
-    '--k',
-  ],
-  [
-    'clip eval',
-    (p) => [
-      'clip',
-      'eval',
-      '--keys',
-      p('k'),
-      '--key-labels',
-      p('in.csv'),
-      '--queries',
-      p('q'),
-      '--query-labels',
-      p('in.csv'),
-      '--search',
-      'annoy',
-    ],
-    '--search',
-  ],
+  ['clip eval', (p) => [...clipEvalArgs(p), '--k', '0'], '--k'],
+  ['clip eval', (p) => [...clipEvalArgs(p), '--search', 'annoy'], '--search'],
   ['bioscan5m', () => ['--bogus'], '--bogus'],
 ];
 for (const [command, args, flag, files] of flagRows) {

@@ -85,6 +85,17 @@ interface Job {
   signal: 'SIGINT' | 'SIGTERM';
 }
 
+/** Signal once the job's journal `name` in `out` has more than `lines` lines (work done, more in flight). */
+const journalLonger = (name: string, lines: number) => (out: string) => () => {
+  const file = path.join(out, name);
+  return existsSync(file) && readFileSync(file, 'utf8').split('\n').length > lines;
+};
+/** Signal `ms` after the run starts (jobs whose temp file lives too briefly to catch). */
+const afterMs = (ms: number) => () => {
+  const t0 = Date.now();
+  return () => Date.now() - t0 > ms;
+};
+
 let synthCsv = '';
 let queriesCsv = '';
 let embedCsv = '';
@@ -181,9 +192,7 @@ const jobs: Job[] = [
     args: (o) => ['vision', 'crop', '--images', path.join(DATA, 'images'), '--out', o, '--workers', '2', '--quiet'],
     outputs: ['boxes.csv'],
     // two crops done (journal rows), others in flight in the worker threads
-    when: (o) => () =>
-      existsSync(path.join(o, 'boxes.csv.partial')) &&
-      readFileSync(path.join(o, 'boxes.csv.partial'), 'utf8').split('\n').length > 3,
+    when: journalLonger('boxes.csv.partial', 3),
     signal: 'SIGINT',
   },
   {
@@ -200,9 +209,7 @@ const jobs: Job[] = [
       '--quiet',
     ],
     outputs: ['img.npy', 'img.files.txt'],
-    when: (o) => () =>
-      existsSync(path.join(o, 'img.npy.partial.txt')) &&
-      readFileSync(path.join(o, 'img.npy.partial.txt'), 'utf8').split('\n').length > 3,
+    when: journalLonger('img.npy.partial.txt', 3),
     signal: 'SIGTERM',
   },
   {
@@ -220,10 +227,7 @@ const jobs: Job[] = [
       '--quiet',
     ],
     outputs: ['dna.npy'],
-    when: () => {
-      const t0 = Date.now();
-      return () => Date.now() - t0 > 1000;
-    },
+    when: afterMs(1000),
     signal: 'SIGINT',
   },
   {
@@ -247,10 +251,7 @@ const jobs: Job[] = [
       '--quiet',
     ],
     outputs: ['pred.csv'],
-    when: () => {
-      const t0 = Date.now();
-      return () => Date.now() - t0 > 1000;
-    },
+    when: afterMs(1000),
     signal: 'SIGINT',
   },
 ];
