@@ -1,25 +1,43 @@
 /**
  * BLAST for the benchmark scripts (never the library): Debian's ncbi-blast+, installed with apt-get when missing;
- * blastn defaults (megablast), the top hit's label, no hit = wrong; makeblastdb not timed.
+ * blastn defaults (megablast); makeblastdb not timed. Sequences are named `<prefix><index>` in the FASTA files so
+ * hits map back to rows.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDebianTool } from './debian-tool.js';
 
-export function ensureBlast(): boolean {
-  const has = () => spawnSync('blastn', ['-version']).status === 0;
-  if (has()) return true;
-  console.log('installing ncbi-blast+ (Debian) ...');
-  const root = process.getuid?.() === 0;
-  spawnSync(root ? 'apt-get' : 'sudo', [...(root ? [] : ['apt-get']), 'install', '-y', 'ncbi-blast+'], {
-    stdio: 'inherit',
-  });
-  if (!has()) console.log('BLAST unavailable: its row is left out');
-  return has();
+export const ensureBlast = (): boolean => ensureDebianTool('blastn', '-version', 'ncbi-blast+');
+
+/** Writes `seqs` as FASTA records `<prefix><index>`; BLAST reads IUPAC codes itself, gaps and padding are removed. */
+export function writeFastaRecords(file: string, seqs: readonly string[], prefix: string): void {
+  writeFileSync(file, seqs.map((s, i) => `>${prefix}${i}\n${s.replace(/[-.~\s]/g, '').toUpperCase()}\n`).join(''));
 }
 
-const fasta = (seqs: readonly string[], prefix: string) =>
-  seqs.map((s, i) => `>${prefix}${i}\n${s.replace(/[-.~\s]/g, '').toUpperCase()}\n`).join('');
+/** Builds the nucleotide database `db` from FASTA file `fasta` (not timed). */
+export function makeBlastDb(fasta: string, db: string): void {
+  mkdirSync(path.dirname(db), { recursive: true });
+  execFileSync('makeblastdb', ['-in', fasta, '-dbtype', 'nucl', '-out', db], { stdio: 'ignore' });
+}
+
+/** blastn of FASTA `query` against `db` into tabular `out` (-outfmt 6 with `fields`); returns its seconds. */
+export function blastn(query: string, db: string, out: string, fields: string, threads = 2): number {
+  const t0 = performance.now();
+  execFileSync('blastn', [
+    '-query',
+    query,
+    '-db',
+    db,
+    '-num_threads',
+    String(threads),
+    '-outfmt',
+    `6 ${fields}`,
+    '-out',
+    out,
+  ]);
+  return (performance.now() - t0) / 1000;
+}
 
 /** Index of each query's top BLAST hit among `reference` (-1: no hit), and the blastn seconds. */
 export function blastTopHits(
@@ -33,23 +51,10 @@ export function blastTopHits(
   const qfa = path.join(dir, 'queries.fa');
   const db = path.join(dir, 'db');
   const out = path.join(dir, 'hits.tsv');
-  writeFileSync(ref, fasta(reference, 'r'));
-  writeFileSync(qfa, fasta(queries, 'q'));
-  execFileSync('makeblastdb', ['-in', ref, '-dbtype', 'nucl', '-out', db], { stdio: 'ignore' });
-  const t0 = performance.now();
-  execFileSync('blastn', [
-    '-query',
-    qfa,
-    '-db',
-    db,
-    '-num_threads',
-    String(threads),
-    '-outfmt',
-    '6 qseqid sseqid',
-    '-out',
-    out,
-  ]);
-  const seconds = (performance.now() - t0) / 1000;
+  writeFastaRecords(ref, reference, 'r');
+  writeFastaRecords(qfa, queries, 'q');
+  makeBlastDb(ref, db);
+  const seconds = blastn(qfa, db, out, 'qseqid sseqid', threads);
   const top = new Int32Array(queries.length).fill(-1);
   for (const line of readFileSync(out, 'utf8').split('\n')) {
     if (!line) continue;

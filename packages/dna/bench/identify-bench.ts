@@ -16,7 +16,7 @@
  * Usage: npm run bench:identify -w @bioscan5m/dna [-- --synthetic 300000 --synthetic-queries 1000 --no-blast
  *   --no-vsearch --seeds 7,20261203 --baseline OLD/dist/identify.js]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,8 @@ import {
   type IdentifyJobSummary,
 } from '../src/identify/index.js';
 import { arg, args, repoRoot } from './bench-args.js';
+import { blastn, ensureBlast, makeBlastDb, writeFastaRecords } from './blast.js';
+import { ensureDebianTool } from './debian-tool.js';
 
 const DATA = arg('data', path.resolve(repoRoot(), '../shared/data/dna/coi_barcodes.csv'));
 const OUT = arg('out', '/tmp/bioscan-bench/identify');
@@ -40,23 +42,6 @@ const HOLDOUT_SEED = 20261203;
 const SEEDS = arg('seeds', `7,${HOLDOUT_SEED}`).split(',').map(Number);
 const SKIP_REAL = args.includes('--skip-real');
 mkdirSync(OUT, { recursive: true });
-
-/** True when `bin` runs; otherwise installs Debian package `pkg` (apt-get, after an update if needed), saying so. */
-function ensureTool(bin: string, versionArg: string, pkg: string): boolean {
-  const has = () => spawnSync(bin, [versionArg]).status === 0;
-  if (has()) return true;
-  console.log(`installing ${pkg} (Debian) for the reference figures ...`);
-  const aptGet = (...a: string[]) =>
-    process.getuid?.() === 0
-      ? spawnSync('apt-get', a, { stdio: 'inherit' })
-      : spawnSync('sudo', ['apt-get', ...a], { stdio: 'inherit' });
-  if (aptGet('install', '-y', pkg).status !== 0) {
-    aptGet('update');
-    aptGet('install', '-y', pkg);
-  }
-  if (!has()) console.log(`${bin} unavailable: its reference figures are skipped`);
-  return has();
-}
 
 type Rows = string[][];
 
@@ -75,8 +60,11 @@ function writeCsv(file: string, header: string[], rows: Rows): void {
 
 function writeFasta(file: string, header: string[], rows: Rows, prefix: string): void {
   const seq = header.indexOf('dna_barcode');
-  // BLAST reads IUPAC codes itself; alignment gaps and padding are removed.
-  writeFileSync(file, rows.map((r, i) => `>${prefix}${i}\n${r[seq].replace(/[-.~\s]/g, '').toUpperCase()}\n`).join(''));
+  writeFastaRecords(
+    file,
+    rows.map((r) => r[seq]),
+    prefix,
+  );
 }
 
 interface Scores {
@@ -165,26 +153,13 @@ function runBlast(name: string, side: Side, kind: 'closed' | 'open'): { top: Sco
   const db = path.join(dir, 'blastdb', 'ref');
   if (!existsSync(`${db}.nsq`) && !existsSync(`${db}.00.nsq`) && !existsSync(`${db}.nal`)) {
     writeFasta(path.join(dir, 'ref.fa'), side.header, side.reference, 'r');
-    mkdirSync(path.dirname(db), { recursive: true });
-    execFileSync('makeblastdb', ['-in', path.join(dir, 'ref.fa'), '-dbtype', 'nucl', '-out', db], { stdio: 'ignore' });
+    makeBlastDb(path.join(dir, 'ref.fa'), db);
   }
   const qfa = path.join(dir, `${kind}.fa`);
   writeFasta(qfa, side.header, side[kind], 'q');
   const out = path.join(dir, `${kind}.blast.tsv`);
-  const t0 = performance.now();
-  execFileSync('blastn', [
-    '-query',
-    qfa,
-    '-db',
-    db,
-    '-num_threads',
-    '2',
-    '-outfmt',
-    '6 qseqid sseqid bitscore pident length evalue',
-    '-out',
-    out,
-  ]);
-  return scoreTool(side, kind, readToolHits(out, 2), (performance.now() - t0) / 1000);
+  const seconds = blastn(qfa, db, out, 'qseqid sseqid bitscore pident length evalue');
+  return scoreTool(side, kind, readToolHits(out, 2), seconds);
 }
 
 /** vsearch settings compared: its defaults, and more accepted/rejected targets per query. */
@@ -396,8 +371,8 @@ function toolRows(label: string, c: { top: Scores; majority: Scores }, o: { top:
 }
 
 async function main() {
-  const blast = !NO_BLAST && ensureTool('blastn', '-version', 'ncbi-blast+');
-  const vsearch = !NO_VSEARCH && ensureTool('vsearch', '--version', 'vsearch');
+  const blast = !NO_BLAST && ensureBlast();
+  const vsearch = !NO_VSEARCH && ensureDebianTool('vsearch', '--version', 'vsearch');
   log(`# identification benchmark (${new Date().toISOString()}, ${os.cpus().length} cores, Node ${process.version})`);
   // 1. Real data.
   if (!SKIP_REAL) for (const seed of SEEDS) await realData(seed, blast, vsearch);

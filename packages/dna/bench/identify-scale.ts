@@ -25,6 +25,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { barcodeHash, createRng, openTable, TAXONOMIC_RANKS } from '@bioscan5m/core';
 import { arg, args, repoRoot } from './bench-args.js';
+import { ensureDebianTool } from './debian-tool.js';
 
 const ROOT = repoRoot();
 const CLI = path.join(ROOT, 'apps/cli/bin/bioscan5m.js');
@@ -73,19 +74,7 @@ function must(t: Timed, what: string): Timed {
   return t;
 }
 
-function ensureVsearch(): boolean {
-  if (NO_VSEARCH) return false;
-  const has = () => spawnSync('vsearch', ['--version']).status === 0;
-  if (has()) return true;
-  console.log('vsearch not found: installing it with apt-get (Debian package vsearch) ...');
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const apt = (a: string[]) =>
-    spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...a], { stdio: 'inherit' });
-  apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', 'vsearch']);
-  if (!has()) console.log('vsearch unavailable: its figures are skipped');
-  return has();
-}
+const ensureVsearch = (): boolean => !NO_VSEARCH && ensureDebianTool('vsearch', '--version', 'vsearch');
 
 const BASES = 'ACGT';
 
