@@ -6,9 +6,9 @@
  * argmax in JS for the backward pass.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Bioscan5mError, createRng } from '@bioscan5m/core';
+import { Bioscan5mError, createRng, throwIfAborted } from '@bioscan5m/core';
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
-import { initParams, type ParamMap } from '../model/encoder.js';
+import { disposeParams, initParams, type ParamMap } from '../model/encoder.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
 import { buildClassLabels } from './classifier.js';
 
@@ -156,13 +156,19 @@ export interface TrainCnnOptions {
   maxLr?: number;
   seed?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops training between steps (a Bioscan5mError 'BIOSCAN5M_INTERRUPTED'; the weights are freed). */
+  signal?: AbortSignal;
 }
 
-export function trainCnn(
+/**
+ * Trains the CNN on (sequence, label) pairs. Async so that it yields between steps: an abort of `signal`, and
+ * SIGINT/SIGTERM (which remove the temp files and exit), take effect after the step in flight, not after training.
+ */
+export async function trainCnn(
   sequences: readonly string[],
   labels: readonly string[],
   opts: TrainCnnOptions = {},
-): CnnModel {
+): Promise<CnnModel> {
   if (sequences.length === 0 || sequences.length !== labels.length)
     throw new Bioscan5mError('the CNN needs as many labels as sequences (at least one)');
   const { classes, index } = buildClassLabels(labels);
@@ -174,7 +180,8 @@ export function trainCnn(
   };
   const model: CnnModel = { config, params: initParams(cnnShapes(config), (opts.seed ?? 0) + 303) };
   // He initialisation suits ReLU better than BERT's N(0, 0.02).
-  for (const [name, v] of model.params) if (name.endsWith('.w')) v.assign(tf.mul(v, Math.sqrt(2 / v.shape[0]) / 0.02));
+  for (const [name, v] of model.params)
+    if (name.endsWith('.w')) tf.tidy(() => v.assign(tf.mul(v, Math.sqrt(2 / v.shape[0]) / 0.02)));
   const rng = createRng(opts.seed ?? 0);
   const bs = opts.batchSize ?? 32;
   const epochs = opts.epochs ?? 10;
@@ -182,27 +189,37 @@ export function trainCnn(
   const opt = createAdamW(model.params, { weightDecay: 1e-4 });
   const vars = [...model.params.values()];
   let step = 0;
-  for (let e = 0; e < epochs; e++) {
-    const order = rng.shuffle(Array.from({ length: sequences.length }, (_, i) => i));
-    for (let s = 0; s < order.length; s += bs) {
-      const rows = order.slice(s, s + bs);
-      const x = oneHotDna(
-        rows.map((r) => sequences[r]),
-        config.length,
-      );
-      const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-      const { value, grads } = tf.variableGrads(
-        () => sparseCrossEntropy(cnnForward(model, tf.tensor3d(x, [rows.length, config.length, 5])), y),
-        vars,
-      );
-      opt.step(grads, oneCycleLr(step, { maxLr: opts.maxLr ?? 1e-3, totalSteps: steps }));
-      value.dispose();
-      for (const g of Object.values(grads)) g.dispose();
-      step++;
-      opts.onProgress?.(step, steps);
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const order = rng.shuffle(Array.from({ length: sequences.length }, (_, i) => i));
+      for (let s = 0; s < order.length; s += bs) {
+        throwIfAborted(opts.signal);
+        const rows = order.slice(s, s + bs);
+        const x = oneHotDna(
+          rows.map((r) => sequences[r]),
+          config.length,
+        );
+        const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
+        const { value, grads } = tf.variableGrads(
+          () => sparseCrossEntropy(cnnForward(model, tf.tensor3d(x, [rows.length, config.length, 5])), y),
+          vars,
+        );
+        opt.step(grads, oneCycleLr(step, { maxLr: opts.maxLr ?? 1e-3, totalSteps: steps }));
+        value.dispose();
+        for (const g of Object.values(grads)) g.dispose();
+        step++;
+        opts.onProgress?.(step, steps);
+        // A macrotask per step: signal handlers and abort() run here, between steps.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
+    throwIfAborted(opts.signal);
+  } catch (err) {
+    disposeParams(model.params);
+    throw err;
+  } finally {
+    opt.dispose();
   }
-  opt.dispose();
   return model;
 }
 

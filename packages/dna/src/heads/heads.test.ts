@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '@bioscan5m/core';
 import { initBackend } from '../backend.js';
@@ -116,11 +117,11 @@ describe('task heads on generated barcodes', () => {
     ).toBeGreaterThan(0.5);
   });
 
-  it('CNN baseline (im2col convolutions) learns species from one-hot DNA', () => {
+  it('CNN baseline (im2col convolutions) learns species from one-hot DNA', async () => {
     const x = oneHotDna(['ACGTN-'], 8);
     expect(Array.from(x.subarray(0, 10))).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
     expect(Array.from(x.subarray(20, 40))).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
-    const model = trainCnn(
+    const model = await trainCnn(
       train.map((r) => r.seq),
       train.map((r) => r.species),
       { length: 240, channels: [16, 16], dense: 32, epochs: 20, batchSize: 8, maxLr: 5e-3 },
@@ -134,5 +135,29 @@ describe('task heads on generated barcodes', () => {
         ),
       ),
     ).toBeGreaterThan(0.7);
+  });
+
+  it('CNN training stops a step after its signal is aborted (from the event loop, as a signal handler does) and frees its weights', async () => {
+    const ac = new AbortController();
+    const done: number[] = [];
+    const tensorsBefore = tf.memory().numTensors;
+    const training = trainCnn(
+      train.map((r) => r.seq),
+      train.map((r) => r.species),
+      {
+        ...{ length: 240, channels: [8], dense: 16, epochs: 50, batchSize: 8 },
+        signal: ac.signal,
+        onProgress: (d, total) => {
+          done.push(d);
+          expect(total).toBe(300);
+          // A timer, not an abort inside the step: the training must yield to the event loop for it to run.
+          if (d === 3) setTimeout(() => ac.abort(), 0);
+        },
+      },
+    );
+    await expect(training).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
+    expect(done.at(-1)).toBeGreaterThanOrEqual(3);
+    expect(done.at(-1)).toBeLessThanOrEqual(5);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });

@@ -84,6 +84,26 @@ describe('runDnaBenchmarkJob', () => {
     await expect(runDnaBenchmarkJob({ ...base, outDir, pretrainSteps: 6 })).rejects.toThrow(/--fresh/);
   }, 120_000);
 
+  it('stops in the CNN baseline once its signal is aborted, leaves no temp file, and the rerun resumes the parts done', async () => {
+    const outDir = path.join(dir, 'abort');
+    const settings = { ...base, skip: [], cnnEpochs: 2, outDir };
+    const ac = new AbortController();
+    const stopped = runDnaBenchmarkJob({
+      ...settings,
+      signal: ac.signal,
+      // The CNN part starts right after this line: the timer fires between its first training steps.
+      onLog: (l) => l.startsWith('identify') && setTimeout(() => ac.abort(), 0),
+    });
+    await expect(stopped).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
+    const state = JSON.parse(readFileSync(path.join(outDir, 'state.json'), 'utf8')) as { parts: object };
+    expect(Object.keys(state.parts)).toEqual(['kmer', 'identify']);
+    expect(readdirSync(outDir).filter((f) => f.includes('.tmp'))).toEqual([]);
+
+    const again = await runDnaBenchmarkJob(settings);
+    expect(again.resumed).toEqual(['kmer', 'identify']);
+    expect(again.rows.map((r) => r.method)).toContain('CNN baseline (2 epochs)');
+  }, 120_000);
+
   it('probes a given ONNX encoder (no pretraining, no fine-tuning)', async () => {
     const s = await runDnaBenchmarkJob({ ...base, outDir: path.join(dir, 'onnx'), onnx: { model: tinyBert, k: 4 } });
     expect(s.config).toBeNull();

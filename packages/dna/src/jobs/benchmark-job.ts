@@ -180,9 +180,9 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
     log(`identify (closed world): species ${pct(identify.species)}, genus of unseen ${pct(identify.genus)}`);
   const cnn = skip.has('cnn')
     ? null
-    : await part('cnn', () => {
+    : await part('cnn', async () => {
         const start = performance.now();
-        const pred = model.cnnProbe(train, testSeqs, { epochs: o.cnnEpochs ?? 5, seed });
+        const pred = await model.cnnProbe(train, testSeqs, { epochs: o.cnnEpochs ?? 5, seed, signal: o.signal });
         return { species: acc(testY, pred), seconds: (performance.now() - start) / 1000, epochs: o.cnnEpochs ?? 5 };
       });
   if (cnn) log(`CNN baseline (${cnn.epochs} epochs, ${cnn.seconds.toFixed(0)} s): species ${pct(cnn.species)}`);

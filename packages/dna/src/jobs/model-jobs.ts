@@ -150,12 +150,12 @@ export function linearProbe(
   return pred;
 }
 
-export function cnnProbe(
+export async function cnnProbe(
   train: { sequences: string[]; labels: string[] },
   test: readonly string[],
-  o: { epochs?: number; seed?: number; onProgress?: (d: number, t: number) => void },
-): string[] {
-  const model = trainCnn(train.sequences, train.labels, o);
+  o: { epochs?: number; seed?: number; onProgress?: (d: number, t: number) => void; signal?: AbortSignal },
+): Promise<string[]> {
+  const model = await trainCnn(train.sequences, train.labels, o);
   const pred = predictCnn(model, test);
   disposeParams(model.params);
   return pred;

@@ -36,7 +36,12 @@ export async function runProbeJob(o: ProbeJobOptions): Promise<ProbeJobSummary> 
   let maxLen: number | null = null;
   const onProgress = withAbort(o.signal, o.onProgress);
   if (o.method === 'cnn') {
-    pred = model!.cnnProbe(train, test.sequences, { epochs: o.epochs, seed: o.seed, onProgress });
+    pred = await model!.cnnProbe(train, test.sequences, {
+      epochs: o.epochs,
+      seed: o.seed,
+      onProgress,
+      signal: o.signal,
+    });
   } else {
     const spec: DnaEncoderSpec = o.encoder!.kind === 'checkpoint' ? { backend: o.backend, ...o.encoder! } : o.encoder!;
     const encoder = await createDnaEncoder(spec);

@@ -30,9 +30,16 @@ export function createAdamW(params: Map<string, tf.Variable>, opts: AdamWOptions
   const wd = opts.weightDecay ?? 0.01;
   const m = new Map<string, tf.Variable>();
   const v = new Map<string, tf.Variable>();
+  // The moments start at zero; the zeros tensor is freed once a variable holds it (dispose drops one reference).
+  const zeros = (p: tf.Variable) => {
+    const z = tf.zerosLike(p);
+    const x = tf.variable(z, false);
+    z.dispose();
+    return x;
+  };
   for (const [name, p] of params) {
-    m.set(name, tf.variable(tf.zerosLike(p), false));
-    v.set(name, tf.variable(tf.zerosLike(p), false));
+    m.set(name, zeros(p));
+    v.set(name, zeros(p));
   }
   const byVarName = new Map<string, string>();
   for (const [name, p] of params) byVarName.set(p.name, name);

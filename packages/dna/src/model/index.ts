@@ -169,7 +169,11 @@ export function predictWithHead(head: ClassifierHead, x: Float32Array, d: number
 }
 
 /** Trains the CNN baseline of the paper's Table 4 on (sequence, label) pairs. */
-export function trainCnn(sequences: readonly string[], labels: readonly string[], opts?: TrainCnnOptions): CnnModel {
+export function trainCnn(
+  sequences: readonly string[],
+  labels: readonly string[],
+  opts?: TrainCnnOptions,
+): Promise<CnnModel> {
   return cnn.trainCnn(sequences, labels, opts);
 }
 
