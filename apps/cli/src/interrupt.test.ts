@@ -33,15 +33,20 @@ interface Exit {
   early: boolean;
 }
 
-/** Runs the CLI in `cwd`; sends `signal` once `trigger()` holds (polled every 5 ms). */
-function run(cwd: string, args: string[], signal?: NodeJS.Signals, trigger: () => boolean = () => true): Promise<Exit> {
+/** Runs the CLI in `cwd`; sends `signal` once `trigger(stderr so far)` holds (polled every 5 ms). */
+function run(
+  cwd: string,
+  args: string[],
+  signal?: NodeJS.Signals,
+  trigger: (err: string) => boolean = () => true,
+): Promise<Exit> {
   const proc = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (c) => (err += c));
   let sent = false;
   const poll = signal
     ? setInterval(() => {
-        if (!sent && trigger()) {
+        if (!sent && trigger(err)) {
           sent = true;
           proc.kill(signal);
         }
@@ -287,6 +292,48 @@ describe('interrupting the long jobs (built CLI)', () => {
         expect(read(path.join(dirs.kill, f)).equals(read(path.join(dirs.ref, f))), f).toBe(true);
     });
   }
+
+  it('dna benchmark: SIGTERM during fine-tuning exits after the step in flight, with no temp file', async () => {
+    const out = path.join(root, 'dna-benchmark');
+    // 8 pretraining steps, then 40 epochs of 13 fine-tuning steps (about a minute and a half uninterrupted).
+    const args = [
+      'dna',
+      'benchmark',
+      '--data',
+      path.join(DATA, 'barcodes.csv'),
+      '--out',
+      out,
+      '--layers',
+      '1',
+      '--hidden',
+      '16',
+      '--steps',
+      '8',
+      '--curve-points',
+      '1',
+      '--linear-epochs',
+      '10',
+      '--finetune-epochs',
+      '40',
+      '--skip',
+      'cnn,identify',
+    ];
+    // Progress counts the 8 pretraining steps, then one unit per fine-tuning step.
+    let sentAt = 0;
+    const duringFinetuning = (err: string) => {
+      const done = [...err.matchAll(/table 4: (\d+)\//g)].map((m) => Number(m[1]));
+      if (!done.some((d) => d > 10)) return false;
+      sentAt = performance.now();
+      return true;
+    };
+    const e = await run(root, args, 'SIGTERM', duringFinetuning);
+    const seconds = (performance.now() - sentAt) / 1000;
+    interruptedBy(e, 'SIGTERM');
+    expect(seconds, 'seconds from SIGTERM to exit').toBeLessThan(10);
+    expect(temps(out)).toEqual([]);
+    const state = JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { parts: object };
+    expect(Object.keys(state.parts)).toEqual(['kmer', 'pretrain-1']);
+  });
 
   it('the next synth of the same output removes the temp file a SIGKILLed one left', async () => {
     const d = path.join(root, 'stale');

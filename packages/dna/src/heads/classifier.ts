@@ -4,13 +4,14 @@
  * once and a softmax regression is trained on them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Bioscan5mError, createRng } from '@bioscan5m/core';
+import { Bioscan5mError, createRng, throwIfAborted } from '@bioscan5m/core';
 import { createKmerTokenizer } from '../tokenizer/kmer.js';
-import { encoderPooled, initParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
+import { disposeParams, encoderPooled, initParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
 import type { FineTuneOptions as PublicFineTuneOptions } from '../model/public-types.js';
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
+import { nextTurn } from '../abort.js';
 
 export interface ClassLabels {
   classes: string[];
@@ -37,6 +38,8 @@ export interface TrainClassifierOptions {
   seed?: number;
   onProgress?: (done: number, total: number) => void;
   onStep?: (info: { step: number; loss: number }) => void;
+  /** Stops training between steps (a Bioscan5mError 'BIOSCAN5M_INTERRUPTED'; the head being trained is freed). */
+  signal?: AbortSignal;
 }
 
 /** The public FineTuneOptions (public-types.ts) with its initial head as tfjs variables. */
@@ -80,18 +83,22 @@ function batches(n: number, bs: number, epochs: number, seed: number): number[][
 
 /**
  * Fine-tunes encoder + linear head on (sequence, label) pairs (FINETUNE_DEFAULTS for the recipe). The encoder
- * params are updated in place; the returned head is new (initHead is copied, not changed).
+ * params are updated in place; the returned head is new (initHead is copied, not changed). Async so that it yields
+ * after each step: an abort of `signal` (a Bioscan5mError 'BIOSCAN5M_INTERRUPTED'; the new head and the optimizer
+ * state are freed, the encoder keeps the updates made so far), and SIGINT/SIGTERM, take effect after the step in
+ * flight, not after training.
  */
-export function fineTune(
+export async function fineTune(
   config: EncoderConfig,
   params: ParamMap,
   sequences: readonly string[],
   labels: readonly string[],
   opts: FineTuneOptions = {},
-): ClassifierHead {
+): Promise<ClassifierHead> {
   if (sequences.length !== labels.length)
     throw new Bioscan5mError(`${sequences.length} sequences but ${labels.length} labels`);
   if (sequences.length === 0) throw new Bioscan5mError('fine-tuning needs labelled sequences');
+  throwIfAborted(opts.signal);
   const { classes, index } = buildClassLabels(labels);
   const head = opts.initHead
     ? copyHead(opts.initHead, classes)
@@ -112,29 +119,44 @@ export function fineTune(
   const schedule = (peak: number, step: number) => warmupCosineLr(step, { peak, totalSteps: plan.length, warmupSteps });
   const encoderLr = opts.encoderLr ?? opts.maxLr ?? FINETUNE_DEFAULTS.encoderLr;
   const headLr = opts.headLr ?? FINETUNE_DEFAULTS.headLr;
-  plan.forEach((rows, step) => {
-    const enc = tok.encodeBatch(rows.map((r) => sequences[r]));
-    const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-    const { value, grads } = tf.variableGrads(() => {
-      const pooled = encoderPooled(config, params, {
-        ids: enc.ids,
-        attentionMask: enc.attentionMask,
-        batch: rows.length,
-      });
-      return sparseCrossEntropy(
-        dense(pooled, head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D),
-        y,
-      );
-    }, vars);
-    optEncoder.step(grads, schedule(encoderLr, step));
-    optHead.step(grads, schedule(headLr, step));
-    opts.onStep?.({ step: step + 1, loss: value.dataSync()[0] });
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
-    opts.onProgress?.(step + 1, plan.length);
-  });
-  optEncoder.dispose();
-  optHead.dispose();
+  try {
+    for (let step = 0; step < plan.length; step++) {
+      throwIfAborted(opts.signal);
+      const rows = plan[step];
+      const enc = tok.encodeBatch(rows.map((r) => sequences[r]));
+      const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
+      const { value, grads } = tf.variableGrads(() => {
+        const pooled = encoderPooled(config, params, {
+          ids: enc.ids,
+          attentionMask: enc.attentionMask,
+          batch: rows.length,
+        });
+        return sparseCrossEntropy(
+          dense(pooled, head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D),
+          y,
+        );
+      }, vars);
+      let loss: number;
+      try {
+        optEncoder.step(grads, schedule(encoderLr, step));
+        optHead.step(grads, schedule(headLr, step));
+        loss = value.dataSync()[0];
+      } finally {
+        value.dispose();
+        for (const g of Object.values(grads)) g.dispose();
+      }
+      opts.onStep?.({ step: step + 1, loss });
+      opts.onProgress?.(step + 1, plan.length);
+      await nextTurn();
+    }
+    throwIfAborted(opts.signal);
+  } catch (err) {
+    disposeParams(head.params);
+    throw err;
+  } finally {
+    optEncoder.dispose();
+    optHead.dispose();
+  }
   return head;
 }
 
@@ -142,10 +164,14 @@ export function fineTune(
 function copyHead(h: ClassifierHead, classes: string[]): ClassifierHead {
   if (h.classes.length !== classes.length || h.classes.some((c, i) => c !== classes[i]))
     throw new Bioscan5mError('initHead was trained on other classes than the fine-tuning labels');
-  return {
-    classes,
-    params: new Map([...h.params].map(([n, v]) => [n, tf.variable(v.clone(), true, `${n}_ft_${variableSerial++}`)])),
+  // The clone is freed once the variable holds its values (dispose drops one reference), as AdamW's zeros are.
+  const copy = (n: string, v: tf.Tensor) => {
+    const c = v.clone();
+    const x = tf.variable(c, true, `${n}_ft_${variableSerial++}`);
+    c.dispose();
+    return x;
   };
+  return { classes, params: new Map([...h.params].map(([n, v]) => [n, copy(n, v)])) };
 }
 let variableSerial = 0;
 
@@ -153,16 +179,17 @@ let variableSerial = 0;
  * Softmax regression on fixed features X [n, d] (the linear probe). As the reference probe
  * (BarcodeBERT baselines/linear_probing.py) it trains on features standardised by one mean and one standard
  * deviation over all of X (`standardize: false` to train on X as given); the scaling is folded into the returned
- * head, so it applies to raw features like any other head.
+ * head, so it applies to raw features like any other head. Async and abortable between steps as fineTune is.
  */
-export function trainLinearProbe(
+export async function trainLinearProbe(
   x: Float32Array,
   d: number,
   labels: readonly string[],
   opts: TrainClassifierOptions & { standardize?: boolean } = {},
-): ClassifierHead {
+): Promise<ClassifierHead> {
   const n = labels.length;
   if (x.length !== n * d) throw new RangeError(`features hold ${x.length / d} rows for ${n} labels`);
+  throwIfAborted(opts.signal);
   const { mean, std } = opts.standardize === false ? { mean: 0, std: 1 } : globalMoments(x);
   const { classes, index } = buildClassLabels(labels);
   const head = newHead(d, classes, (opts.seed ?? 0) + 202);
@@ -170,29 +197,42 @@ export function trainLinearProbe(
   const opt = createAdamW(head.params, { weightDecay: opts.weightDecay ?? 1e-4 });
   const vars = [...head.params.values()];
   const maxLr = opts.maxLr ?? 1e-2;
-  plan.forEach((rows, step) => {
-    const xb = new Float32Array(rows.length * d);
-    rows.forEach((r, i) => xb.set(x.subarray(r * d, r * d + d), i * d));
-    for (let i = 0; i < xb.length; i++) xb[i] = (xb[i] - mean) / std;
-    const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-    const { value, grads } = tf.variableGrads(
-      () =>
-        sparseCrossEntropy(
-          dense(
-            tf.tensor2d(xb, [rows.length, d]),
-            head.params.get('cls.w') as tf.Tensor2D,
-            head.params.get('cls.b') as tf.Tensor1D,
+  try {
+    for (let step = 0; step < plan.length; step++) {
+      throwIfAborted(opts.signal);
+      const rows = plan[step];
+      const xb = new Float32Array(rows.length * d);
+      rows.forEach((r, i) => xb.set(x.subarray(r * d, r * d + d), i * d));
+      for (let i = 0; i < xb.length; i++) xb[i] = (xb[i] - mean) / std;
+      const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          sparseCrossEntropy(
+            dense(
+              tf.tensor2d(xb, [rows.length, d]),
+              head.params.get('cls.w') as tf.Tensor2D,
+              head.params.get('cls.b') as tf.Tensor1D,
+            ),
+            y,
           ),
-          y,
-        ),
-      vars,
-    );
-    opt.step(grads, oneCycleLr(step, { maxLr, totalSteps: plan.length }));
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
-    opts.onProgress?.(step + 1, plan.length);
-  });
-  opt.dispose();
+        vars,
+      );
+      try {
+        opt.step(grads, oneCycleLr(step, { maxLr, totalSteps: plan.length }));
+      } finally {
+        value.dispose();
+        for (const g of Object.values(grads)) g.dispose();
+      }
+      opts.onProgress?.(step + 1, plan.length);
+      await nextTurn();
+    }
+    throwIfAborted(opts.signal);
+  } catch (err) {
+    disposeParams(head.params);
+    throw err;
+  } finally {
+    opt.dispose();
+  }
   // ((x - m) / s) W + b = x (W / s) + (b - (m / s) 1ᵀW)
   if (mean !== 0 || std !== 1) {
     const w = head.params.get('cls.w')!;

@@ -11,6 +11,7 @@ import { createAdamW, oneCycleLr } from '../model/adamw.js';
 import { disposeParams, initParams, type ParamMap } from '../model/encoder.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
 import { buildClassLabels } from './classifier.js';
+import { nextTurn } from '../abort.js';
 
 const customGrad = tf.customGrad as unknown as (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -209,8 +210,7 @@ export async function trainCnn(
         for (const g of Object.values(grads)) g.dispose();
         step++;
         opts.onProgress?.(step, steps);
-        // A macrotask per step: signal handlers and abort() run here, between steps.
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     }
     throwIfAborted(opts.signal);

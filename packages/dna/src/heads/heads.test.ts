@@ -41,7 +41,7 @@ describe('task heads on generated barcodes', () => {
     expect(similarity[1]).toBeCloseTo(Math.cos(Math.PI / 4 - Math.atan2(2.9, 3)), 5);
   });
 
-  it('fine-tuning, linear probe and 1-NN genus probe beat chance', () => {
+  it('fine-tuning, linear probe and 1-NN genus probe beat chance', async () => {
     const cfg = encoderConfig({ k: 4, layers: 1, heads: 2, hidden: 16, intermediate: 32, maxLen: 240 });
     const params = initParams(encoderParamShapes(cfg), 5);
     const before = params.get('layer0.qkv.w')!.dataSync().slice();
@@ -56,7 +56,7 @@ describe('task heads on generated barcodes', () => {
       params,
       test.map((r) => r.seq),
     );
-    const probe = trainLinearProbe(
+    const probe = await trainLinearProbe(
       xTrain,
       cfg.hidden,
       train.map((r) => r.species),
@@ -92,7 +92,7 @@ describe('task heads on generated barcodes', () => {
       ),
     ).toBeGreaterThan(0.6);
     // Fine-tuning updates the encoder and learns the species.
-    const head = fineTune(
+    const head = await fineTune(
       cfg,
       params,
       train.map((r) => r.seq),

@@ -161,15 +161,16 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
   const progress = (done: number) => o.onProgress?.(Math.min(total, base + done), total);
 
   // Baselines that need no pretraining.
-  const kmer = await part('kmer', () => {
+  const kmer = await part('kmer', async () => {
     const start = performance.now();
     const f = (s: string[]) => kmerFrequencyMatrix(s, 4);
     const kq = f(querySeqs);
     const kk = f(keySeqs);
     const knnGenus = acc(queryY, knnPredict(kk.data, keyY, kq.data, kk.dim));
-    const lin = model.linearProbe(f(train.sequences).data, 256, train.labels, f(testSeqs).data, {
+    const lin = await model.linearProbe(f(train.sequences).data, 256, train.labels, f(testSeqs).data, {
       epochs: o.linearEpochs,
       seed,
+      signal: o.signal,
     });
     const nnSpecies = acc(testY, knnPredict(f(train.sequences).data, train.labels, f(testSeqs).data, 256));
     return { knnGenus, linearProbe: acc(testY, lin), nnSpecies, seconds: (performance.now() - start) / 1000 };
@@ -207,9 +208,10 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
         const nq = querySeqs.length;
         const nt = train.sequences.length;
         const knnGenus = acc(queryY, knnPredict(at(0, nk), keyY, at(nk, nq), d));
-        const lin = model.linearProbe(at(nk + nq, nt), d, train.labels, at(nk + nq + nt, testSeqs.length), {
+        const lin = await model.linearProbe(at(nk + nq, nt), d, train.labels, at(nk + nq + nt, testSeqs.length), {
           epochs: o.linearEpochs,
           seed,
+          signal: o.signal,
         });
         return { knnGenus, linear: acc(testY, lin), dim: d, seconds: (performance.now() - start) / 1000 };
       } finally {
@@ -280,8 +282,8 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
     const pretrainSeconds = curve.reduce((a, c) => a + c.seconds, 0);
 
     // Linear probe and fine-tuning (LP-FT) of the pretrained encoder.
-    const closed = await part('closed', () => {
-      const r = model.probeAndFinetune(out.checkpoint, train, testSeqs, {
+    const closed = await part('closed', async () => {
+      const r = await model.probeAndFinetune(out.checkpoint, train, testSeqs, {
         finetune: !skip.has('finetune'),
         linearEpochs: o.linearEpochs,
         epochs: ftEpochs,
@@ -289,10 +291,8 @@ export async function runDnaBenchmarkJob(o: DnaBenchmarkJobOptions): Promise<Dna
         headLr: o.headLr,
         warmupFraction: o.warmupFraction,
         seed,
-        onFinetuneProgress: (d) => {
-          throwIfAborted(o.signal);
-          progress(d);
-        },
+        signal: o.signal,
+        onFinetuneProgress: (d) => progress(d),
       });
       return {
         linear: acc(testY, r.linear.pred),

@@ -3,7 +3,7 @@
  * module imports @tensorflow/tfjs, so the rest of the package reaches it only through engines.ts' loadModelCode
  * (a lazy import that names the package to install when tfjs is missing).
  */
-import { Bioscan5mError, embeddings, InputError } from '@bioscan5m/core';
+import { Bioscan5mError, embeddings, InputError, throwIfAborted } from '@bioscan5m/core';
 import { basename } from 'node:path';
 import { initBackend } from '../backend.js';
 import { readBarcodes } from '../data/barcodes.js';
@@ -22,7 +22,7 @@ import {
 import { predictCnn, trainCnn } from '../heads/cnn.js';
 import { classificationMetrics, type ClassificationMetrics } from '../eval/metrics.js';
 import type { DnaEncoder } from '../encoder/create.js';
-import { withAbort } from '../abort.js';
+import { nextTurn } from '../abort.js';
 import { fileReport, labelledAt, unseenClasses } from './labelled.js';
 import type {
   BackendName,
@@ -95,32 +95,38 @@ export async function finetuneJob(o: FinetuneJobOptions): Promise<FinetuneJobSum
     throw new InputError({ file: o.train, column: rank }, `no row with a DNA sequence is labelled at ${rank}`);
   const { config, params, classifier: old } = loadEncoder(o.checkpoint);
   if (old) disposeParams(old.params);
-  const head = fineTune(config, params, train.sequences, train.labels, {
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    maxLr: o.maxLr,
-    seed: o.seed,
-    onProgress: withAbort(o.signal, o.onProgress),
-  });
-  saveCheckpoint(o.out, {
-    config,
-    params,
-    head: head.params,
-    meta: { classes: head.classes, rank, finetunedFrom: o.checkpoint },
-  });
+  let head: ClassifierHead | null = null;
   let metrics: ClassificationMetrics | null = null;
   let testReport: FinetuneJobSummary['test'] = null;
-  if (testSet) {
-    const test = labelledAt(testSet, rank);
-    const pred = predictWithHead(head, embedSequences(config, params, test.sequences), config.hidden);
-    metrics = test.sequences.length ? classificationMetrics(test.labels, pred) : null;
-    testReport = {
-      ...fileReport(testSet, test, config.maxLen),
-      unseenClasses: unseenClasses(head.classes, test.labels),
-    };
+  try {
+    head = await fineTune(config, params, train.sequences, train.labels, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      maxLr: o.maxLr,
+      seed: o.seed,
+      onProgress: o.onProgress,
+      signal: o.signal,
+    });
+    saveCheckpoint(o.out, {
+      config,
+      params,
+      head: head.params,
+      meta: { classes: head.classes, rank, finetunedFrom: o.checkpoint },
+    });
+    if (testSet) {
+      const test = labelledAt(testSet, rank);
+      const x = await embedBetweenTurns(config, params, test.sequences, o.signal);
+      const pred = predictWithHead(head, x, config.hidden);
+      metrics = test.sequences.length ? classificationMetrics(test.labels, pred) : null;
+      testReport = {
+        ...fileReport(testSet, test, config.maxLen),
+        unseenClasses: unseenClasses(head.classes, test.labels),
+      };
+    }
+  } finally {
+    disposeParams(params);
+    if (head) disposeParams(head.params);
   }
-  disposeParams(params);
-  disposeParams(head.params);
   return {
     backend,
     method: 'finetune',
@@ -133,18 +139,39 @@ export async function finetuneJob(o: FinetuneJobOptions): Promise<FinetuneJobSum
   };
 }
 
+/**
+ * embedSequences in its own batches (64 sequences), with a turn of the event loop between them: the same values,
+ * but an abort of `signal` and SIGINT/SIGTERM take effect between batches rather than after all of them.
+ */
+async function embedBetweenTurns(
+  config: EncoderConfig,
+  params: ParamMap,
+  sequences: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<Float32Array> {
+  const bs = 64;
+  const out = new Float32Array(sequences.length * config.hidden);
+  for (let s = 0; s < sequences.length; s += bs) {
+    throwIfAborted(signal);
+    out.set(embedSequences(config, params, sequences.slice(s, s + bs), { batchSize: bs }), s * config.hidden);
+    await nextTurn();
+  }
+  throwIfAborted(signal);
+  return out;
+}
+
 // Trained-head steps of the probes (linear, the CNN baseline, a fine-tuned checkpoint's head); the caller has
 // initialised the backend with initTfjs.
 export const initTfjs = (backend?: BackendName): Promise<string> => initBackend({ prefer: backend });
 
-export function linearProbe(
+export async function linearProbe(
   xTrain: Float32Array,
   d: number,
   labels: readonly string[],
   xTest: Float32Array,
-  o: { epochs?: number; seed?: number },
-): string[] {
-  const head = trainLinearProbe(xTrain, d, labels, o);
+  o: { epochs?: number; seed?: number; signal?: AbortSignal },
+): Promise<string[]> {
+  const head = await trainLinearProbe(xTrain, d, labels, o);
   const pred = predictWithHead(head, xTest, d);
   disposeParams(head.params);
   return pred;
@@ -186,7 +213,7 @@ export interface ProbeAndFinetuneResult {
  * The closed-world rows of a pretrained checkpoint: the linear probe (frozen embeddings), then fine-tuning
  * started from that probe's head (LP-FT), so fine-tuning begins where the probe ends.
  */
-export function probeAndFinetune(
+export async function probeAndFinetune(
   checkpoint: string,
   train: { sequences: string[]; labels: string[] },
   testSequences: readonly string[],
@@ -195,39 +222,39 @@ export function probeAndFinetune(
     finetune: boolean;
     onFinetuneProgress?: (d: number, t: number) => void;
   },
-): ProbeAndFinetuneResult {
+): Promise<ProbeAndFinetuneResult> {
   const { config, params, classifier } = loadEncoder(checkpoint);
   if (classifier) disposeParams(classifier.params);
   const d = config.hidden;
+  const embedAll = (sequences: readonly string[]) => embedBetweenTurns(config, params, sequences, o.signal);
+  let probe: ClassifierHead | null = null;
+  let head: ClassifierHead | null = null;
   try {
     let t0 = performance.now();
-    const xTrain = embedSequences(config, params, train.sequences);
-    const probe = trainLinearProbe(xTrain, d, train.labels, { epochs: o.linearEpochs, seed: o.seed });
-    const linear = {
-      pred: predictWithHead(probe, embedSequences(config, params, testSequences), d),
-      seconds: (performance.now() - t0) / 1000,
-    };
-    if (!o.finetune) {
-      disposeParams(probe.params);
-      return { linear, finetuned: null };
-    }
+    probe = await trainLinearProbe(await embedAll(train.sequences), d, train.labels, {
+      epochs: o.linearEpochs,
+      seed: o.seed,
+      signal: o.signal,
+    });
+    const linearPred = predictWithHead(probe, await embedAll(testSequences), d);
+    const linear = { pred: linearPred, seconds: (performance.now() - t0) / 1000 };
+    if (!o.finetune) return { linear, finetuned: null };
     t0 = performance.now();
     const steps: number[] = [];
-    const head = fineTune(config, params, train.sequences, train.labels, {
+    head = await fineTune(config, params, train.sequences, train.labels, {
       ...o,
       initHead: probe,
       onStep: ({ loss }) => steps.push(loss),
       onProgress: o.onFinetuneProgress,
     });
-    disposeParams(probe.params);
     const perEpoch = Math.max(1, Math.round(steps.length / (o.epochs ?? 1)));
     const epochLosses: number[] = [];
     for (let s = 0; s < steps.length; s += perEpoch)
       epochLosses.push(steps.slice(s, s + perEpoch).reduce((a, b) => a + b, 0) / steps.slice(s, s + perEpoch).length);
-    const pred = predictWithHead(head, embedSequences(config, params, testSequences), d);
-    disposeParams(head.params);
+    const pred = predictWithHead(head, await embedAll(testSequences), d);
     return { linear, finetuned: { pred, seconds: (performance.now() - t0) / 1000, epochLosses } };
   } finally {
+    for (const h of [probe, head]) if (h) disposeParams(h.params);
     disposeParams(params);
   }
 }

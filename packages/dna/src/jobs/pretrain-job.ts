@@ -26,6 +26,7 @@ export async function pretrainWithEngine<E extends MlmEngine>(
   const r = await runPretrainLoop(
     { ...train, sequences: set.sequences, onProgress: withAbort(signal, onProgress) },
     createEngine,
+    release,
   );
   await release(r.engine);
   return {

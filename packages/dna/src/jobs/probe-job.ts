@@ -65,7 +65,11 @@ export async function runProbeJob(o: ProbeJobOptions): Promise<ProbeJobSummary> 
         pred =
           o.method === 'knn'
             ? knnPredict(xTrain, train.labels, xTest, all.dim)
-            : model!.linearProbe(xTrain, all.dim, train.labels, xTest, { epochs: o.epochs, seed: o.seed });
+            : await model!.linearProbe(xTrain, all.dim, train.labels, xTest, {
+                epochs: o.epochs,
+                seed: o.seed,
+                signal: o.signal,
+              });
       }
     } finally {
       await encoder.dispose();

@@ -141,25 +141,28 @@ export function embedSequences(
   return embed.embedSequences(config, tfParams(params), sequences, opts);
 }
 
-/** Fine-tunes encoder + linear head on (sequence, label) pairs. The encoder params are updated in place. */
+/**
+ * Fine-tunes encoder + linear head on (sequence, label) pairs. The encoder params are updated in place. Yields
+ * between steps; `signal` stops it after the step in flight.
+ */
 export function fineTune(
   config: EncoderConfig,
   params: ParamMap,
   sequences: readonly string[],
   labels: readonly string[],
   opts?: FineTuneOptions,
-): ClassifierHead {
+): Promise<ClassifierHead> {
   const initHead = opts?.initHead && { ...opts.initHead, params: tfParams(opts.initHead.params, 'initHead.params') };
   return classifier.fineTune(config, tfParams(params, 'params', true), sequences, labels, { ...opts, initHead });
 }
 
-/** Softmax regression on fixed features X [n, d] (the linear probe). */
+/** Softmax regression on fixed features X [n, d] (the linear probe); yields between steps, stops on `signal`. */
 export function trainLinearProbe(
   x: Float32Array,
   d: number,
   labels: readonly string[],
   opts?: TrainClassifierOptions,
-): ClassifierHead {
+): Promise<ClassifierHead> {
   return classifier.trainLinearProbe(x, d, labels, opts);
 }
 

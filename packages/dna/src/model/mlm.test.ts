@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bioscan5mError } from '@bioscan5m/core';
 import { initBackend } from '../backend.js';
 import { pretrainMlm, makeMlmBatch } from './mlm.js';
 import { loadCheckpoint } from './checkpoint.js';
@@ -88,5 +90,18 @@ describe('MLM pretraining', () => {
     await expect(
       pretrainMlm({ sequences: seqs, config: tiny, steps: 9, batchSize: 4, seed: 11, checkpoint: ck, resume: true }),
     ).rejects.toThrow(/same settings/);
+  });
+
+  it('a pretraining stopped by its progress callback frees its weights and optimizer state', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const stop = new Bioscan5mError('stopped', 'BIOSCAN5M_INTERRUPTED');
+    const run = pretrainMlm({
+      ...{ sequences: seqs, config: tiny, steps: 20, batchSize: 4, seed: 5 },
+      onProgress: (done) => {
+        if (done === 2) throw stop;
+      },
+    });
+    await expect(run).rejects.toBe(stop);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });

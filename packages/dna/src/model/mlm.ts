@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createAdamW } from './adamw.js';
-import { arraysToVariables, tfjsModelOps, type EncoderConfig, type ParamMap } from './encoder.js';
+import { arraysToVariables, disposeParams, tfjsModelOps, type EncoderConfig, type ParamMap } from './encoder.js';
 import { mlmLossGraph } from './architecture.js';
 import { tensorArrays } from './checkpoint.js';
 import type { MlmBatch } from './mlm-batch.js';
@@ -70,7 +70,11 @@ export async function createTfjsMlmEngine(
 
 /** MLM pretraining on the tfjs backend in use (see runPretrainLoop for the loop itself). */
 export async function pretrainMlm(o: PretrainOptions): Promise<PretrainResult> {
-  const r = await runPretrainLoop(o, createTfjsMlmEngine);
+  const r = await runPretrainLoop(o, createTfjsMlmEngine, (engine) => {
+    engine.dispose();
+    disposeParams(engine.params);
+    disposeParams(engine.head);
+  });
   r.engine.dispose();
   const { engine, ...rest } = r;
   return { ...rest, params: engine.params, head: engine.head, backend: tf.getBackend() };

@@ -10,6 +10,7 @@ import { encoderConfig, type EncoderConfig, type PretrainOptions } from './confi
 import { makeMlmBatch, type MlmBatch } from './mlm-batch.js';
 import { encoderParamShapes, initArrays, mlmHeadShapes } from './params.js';
 import { oneCycleLr } from './schedule.js';
+import { nextTurn } from '../abort.js';
 
 /** Where training starts: weights, AdamW moments ('m:NAME', 'v:NAME'; empty at step 0) and the step. */
 export interface TrainStart {
@@ -39,9 +40,11 @@ export interface LoopResult {
   backend: string;
 }
 
+/** Runs the loop; when it fails or is stopped (a throwing onProgress/onStep), `release` frees the engine first. */
 export async function runPretrainLoop<E extends MlmEngine>(
   o: PretrainOptions,
   createEngine: (start: TrainStart) => Promise<E>,
+  release?: (engine: E) => void | Promise<void>,
 ): Promise<LoopResult & { engine: E }> {
   if (o.sequences.length === 0) throw new Bioscan5mError('pretraining needs at least one sequence');
   if (!(o.steps >= 1)) throw new Bioscan5mError(`steps must be >= 1, got ${o.steps}`);
@@ -92,25 +95,30 @@ export async function runPretrainLoop<E extends MlmEngine>(
       writeCheckpointFile(o.checkpoint, { config: cfg, ...engine.arrays(), step, meta: { train: trainOpts } });
   };
   let step = startStep;
-  for (; step < end; step++) {
-    const t0 = performance.now();
-    const batch = makeMlmBatch(o.sequences, cfg, { ...trainOpts, step });
-    const lr = oneCycleLr(step, { maxLr, totalSteps: o.steps });
-    const loss = await engine.step(batch, lr);
-    const ms = performance.now() - t0;
-    if (step > startStep) {
-      timedMs += ms;
-      timedSteps++;
+  try {
+    for (; step < end; step++) {
+      const t0 = performance.now();
+      const batch = makeMlmBatch(o.sequences, cfg, { ...trainOpts, step });
+      const lr = oneCycleLr(step, { maxLr, totalSteps: o.steps });
+      const loss = await engine.step(batch, lr);
+      const ms = performance.now() - t0;
+      if (step > startStep) {
+        timedMs += ms;
+        timedSteps++;
+      }
+      losses.push(loss);
+      o.onStep?.({ step: step + 1, loss, lr, ms });
+      o.onProgress?.(step + 1, o.steps);
+      if (o.checkpoint && (step + 1) % every === 0 && step + 1 < end) save(step + 1);
+      // A macrotask per step (some engines resolve in a microtask): without it SIGINT/SIGTERM would wait for the
+      // end of training, and their temp-file removal with them.
+      await nextTurn();
     }
-    losses.push(loss);
-    o.onStep?.({ step: step + 1, loss, lr, ms });
-    o.onProgress?.(step + 1, o.steps);
-    if (o.checkpoint && (step + 1) % every === 0 && step + 1 < end) save(step + 1);
-    // A macrotask per step (some engines resolve in a microtask): without it SIGINT/SIGTERM would wait for the
-    // end of training, and their temp-file removal with them.
-    await new Promise((resolve) => setImmediate(resolve));
+    save(step);
+  } catch (err) {
+    await release?.(engine);
+    throw err;
   }
-  save(step);
   return {
     engine,
     config: cfg,
