@@ -4,14 +4,14 @@
  * once and a softmax regression is trained on them).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Bioscan5mError, createRng, throwIfAborted } from '@bioscan5m/core';
+import { Bioscan5mError, throwIfAborted } from '@bioscan5m/core';
 import { createKmerTokenizer } from '../tokenizer/kmer.js';
-import { disposeParams, encoderPooled, initParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
+import { encoderPooled, initParams, type EncoderConfig, type ParamMap } from '../model/encoder.js';
 import type { FineTuneOptions as PublicFineTuneOptions } from '../model/public-types.js';
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
 import { warmupCosineLr } from './lr-schedule.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
-import { nextTurn } from '../abort.js';
+import { batches, runSteps, withGrads } from './train-steps.js';
 
 export interface ClassLabels {
   classes: string[];
@@ -71,16 +71,6 @@ function newHead(d: number, classes: string[], seed: number): ClassifierHead {
   };
 }
 
-function batches(n: number, bs: number, epochs: number, seed: number): number[][] {
-  const rng = createRng(seed);
-  const out: number[][] = [];
-  for (let e = 0; e < epochs; e++) {
-    const idx = rng.shuffle(Array.from({ length: n }, (_, i) => i));
-    for (let s = 0; s < n; s += bs) out.push(idx.slice(s, s + bs));
-  }
-  return out;
-}
-
 /**
  * Fine-tunes encoder + linear head on (sequence, label) pairs (FINETUNE_DEFAULTS for the recipe). The encoder
  * params are updated in place; the returned head is new (initHead is copied, not changed). Async so that it yields
@@ -119,44 +109,27 @@ export async function fineTune(
   const schedule = (peak: number, step: number) => warmupCosineLr(step, { peak, totalSteps: plan.length, warmupSteps });
   const encoderLr = opts.encoderLr ?? opts.maxLr ?? FINETUNE_DEFAULTS.encoderLr;
   const headLr = opts.headLr ?? FINETUNE_DEFAULTS.headLr;
-  try {
-    for (let step = 0; step < plan.length; step++) {
-      throwIfAborted(opts.signal);
-      const rows = plan[step];
-      const enc = tok.encodeBatch(rows.map((r) => sequences[r]));
-      const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-      const { value, grads } = tf.variableGrads(() => {
-        const pooled = encoderPooled(config, params, {
-          ids: enc.ids,
-          attentionMask: enc.attentionMask,
-          batch: rows.length,
-        });
-        return sparseCrossEntropy(
-          dense(pooled, head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D),
-          y,
-        );
-      }, vars);
-      let loss: number;
-      try {
-        optEncoder.step(grads, schedule(encoderLr, step));
-        optHead.step(grads, schedule(headLr, step));
-        loss = value.dataSync()[0];
-      } finally {
-        value.dispose();
-        for (const g of Object.values(grads)) g.dispose();
-      }
-      opts.onStep?.({ step: step + 1, loss });
-      opts.onProgress?.(step + 1, plan.length);
-      await nextTurn();
-    }
-    throwIfAborted(opts.signal);
-  } catch (err) {
-    disposeParams(head.params);
-    throw err;
-  } finally {
-    optEncoder.dispose();
-    optHead.dispose();
-  }
+  await runSteps(plan, { ...opts, made: head.params, optimizers: [optEncoder, optHead] }, (rows, step) => {
+    const enc = tok.encodeBatch(rows.map((r) => sequences[r]));
+    const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
+    const pass = tf.variableGrads(() => {
+      const pooled = encoderPooled(config, params, {
+        ids: enc.ids,
+        attentionMask: enc.attentionMask,
+        batch: rows.length,
+      });
+      return sparseCrossEntropy(
+        dense(pooled, head.params.get('cls.w') as tf.Tensor2D, head.params.get('cls.b') as tf.Tensor1D),
+        y,
+      );
+    }, vars);
+    const loss = withGrads(pass, (grads, value) => {
+      optEncoder.step(grads, schedule(encoderLr, step));
+      optHead.step(grads, schedule(headLr, step));
+      return value.dataSync()[0];
+    });
+    opts.onStep?.({ step: step + 1, loss });
+  });
   return head;
 }
 
@@ -197,42 +170,25 @@ export async function trainLinearProbe(
   const opt = createAdamW(head.params, { weightDecay: opts.weightDecay ?? 1e-4 });
   const vars = [...head.params.values()];
   const maxLr = opts.maxLr ?? 1e-2;
-  try {
-    for (let step = 0; step < plan.length; step++) {
-      throwIfAborted(opts.signal);
-      const rows = plan[step];
-      const xb = new Float32Array(rows.length * d);
-      rows.forEach((r, i) => xb.set(x.subarray(r * d, r * d + d), i * d));
-      for (let i = 0; i < xb.length; i++) xb[i] = (xb[i] - mean) / std;
-      const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-      const { value, grads } = tf.variableGrads(
-        () =>
-          sparseCrossEntropy(
-            dense(
-              tf.tensor2d(xb, [rows.length, d]),
-              head.params.get('cls.w') as tf.Tensor2D,
-              head.params.get('cls.b') as tf.Tensor1D,
-            ),
-            y,
+  await runSteps(plan, { ...opts, made: head.params, optimizers: [opt] }, (rows, step) => {
+    const xb = new Float32Array(rows.length * d);
+    rows.forEach((r, i) => xb.set(x.subarray(r * d, r * d + d), i * d));
+    for (let i = 0; i < xb.length; i++) xb[i] = (xb[i] - mean) / std;
+    const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
+    const pass = tf.variableGrads(
+      () =>
+        sparseCrossEntropy(
+          dense(
+            tf.tensor2d(xb, [rows.length, d]),
+            head.params.get('cls.w') as tf.Tensor2D,
+            head.params.get('cls.b') as tf.Tensor1D,
           ),
-        vars,
-      );
-      try {
-        opt.step(grads, oneCycleLr(step, { maxLr, totalSteps: plan.length }));
-      } finally {
-        value.dispose();
-        for (const g of Object.values(grads)) g.dispose();
-      }
-      opts.onProgress?.(step + 1, plan.length);
-      await nextTurn();
-    }
-    throwIfAborted(opts.signal);
-  } catch (err) {
-    disposeParams(head.params);
-    throw err;
-  } finally {
-    opt.dispose();
-  }
+          y,
+        ),
+      vars,
+    );
+    withGrads(pass, (grads) => opt.step(grads, oneCycleLr(step, { maxLr, totalSteps: plan.length })));
+  });
   // ((x - m) / s) W + b = x (W / s) + (b - (m / s) 1ᵀW)
   if (mean !== 0 || std !== 1) {
     const w = head.params.get('cls.w')!;

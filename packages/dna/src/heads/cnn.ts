@@ -6,12 +6,12 @@
  * argmax in JS for the backward pass.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Bioscan5mError, createRng, throwIfAborted } from '@bioscan5m/core';
+import { Bioscan5mError } from '@bioscan5m/core';
 import { createAdamW, oneCycleLr } from '../model/adamw.js';
-import { disposeParams, initParams, type ParamMap } from '../model/encoder.js';
+import { initParams, type ParamMap } from '../model/encoder.js';
 import { dense, sparseCrossEntropy } from '../model/ops.js';
 import { buildClassLabels } from './classifier.js';
-import { nextTurn } from '../abort.js';
+import { batches, runSteps, withGrads } from './train-steps.js';
 
 const customGrad = tf.customGrad as unknown as (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -183,43 +183,23 @@ export async function trainCnn(
   // He initialisation suits ReLU better than BERT's N(0, 0.02).
   for (const [name, v] of model.params)
     if (name.endsWith('.w')) tf.tidy(() => v.assign(tf.mul(v, Math.sqrt(2 / v.shape[0]) / 0.02)));
-  const rng = createRng(opts.seed ?? 0);
-  const bs = opts.batchSize ?? 32;
-  const epochs = opts.epochs ?? 10;
-  const steps = epochs * Math.ceil(sequences.length / bs);
+  const plan = batches(sequences.length, opts.batchSize ?? 32, opts.epochs ?? 10, opts.seed ?? 0);
   const opt = createAdamW(model.params, { weightDecay: 1e-4 });
   const vars = [...model.params.values()];
-  let step = 0;
-  try {
-    for (let e = 0; e < epochs; e++) {
-      const order = rng.shuffle(Array.from({ length: sequences.length }, (_, i) => i));
-      for (let s = 0; s < order.length; s += bs) {
-        throwIfAborted(opts.signal);
-        const rows = order.slice(s, s + bs);
-        const x = oneHotDna(
-          rows.map((r) => sequences[r]),
-          config.length,
-        );
-        const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
-        const { value, grads } = tf.variableGrads(
-          () => sparseCrossEntropy(cnnForward(model, tf.tensor3d(x, [rows.length, config.length, 5])), y),
-          vars,
-        );
-        opt.step(grads, oneCycleLr(step, { maxLr: opts.maxLr ?? 1e-3, totalSteps: steps }));
-        value.dispose();
-        for (const g of Object.values(grads)) g.dispose();
-        step++;
-        opts.onProgress?.(step, steps);
-        await nextTurn();
-      }
-    }
-    throwIfAborted(opts.signal);
-  } catch (err) {
-    disposeParams(model.params);
-    throw err;
-  } finally {
-    opt.dispose();
-  }
+  await runSteps(plan, { ...opts, made: model.params, optimizers: [opt] }, (rows, step) => {
+    const x = oneHotDna(
+      rows.map((r) => sequences[r]),
+      config.length,
+    );
+    const y = Int32Array.from(rows, (r) => index.get(labels[r])!);
+    const pass = tf.variableGrads(
+      () => sparseCrossEntropy(cnnForward(model, tf.tensor3d(x, [rows.length, config.length, 5])), y),
+      vars,
+    );
+    withGrads(pass, (grads) =>
+      opt.step(grads, oneCycleLr(step, { maxLr: opts.maxLr ?? 1e-3, totalSteps: plan.length })),
+    );
+  });
   return model;
 }
 

@@ -67,15 +67,16 @@ describe('fine-tuning recipe', () => {
   });
 
   /**
-   * Trains with `train`, aborting from a timer set at step 3 (not inside the step: the training must yield to the
-   * event loop for the timer, as for a signal handler, to run). Returns the steps reported.
+   * Trains with `train`, aborting from a macrotask queued at step 3 (not inside the step: the training must yield
+   * to the event loop for it, as for a signal handler, to run; setImmediate rather than a timer, whose 1 ms can
+   * outlast several linear-probe steps). Returns the steps reported.
    */
   async function abortedAtStep3(train: (signal: AbortSignal, onProgress: (d: number) => void) => Promise<unknown>) {
     const ac = new AbortController();
     const done: number[] = [];
     const run = train(ac.signal, (d) => {
       done.push(d);
-      if (d === 3) setTimeout(() => ac.abort(), 0);
+      if (d === 3) setImmediate(() => ac.abort());
     });
     await expect(run).rejects.toMatchObject({ code: 'BIOSCAN5M_INTERRUPTED' });
     return done;
@@ -95,7 +96,7 @@ describe('fine-tuning recipe', () => {
     const initHead = await trainLinearProbe(x, cfg.hidden, species, { epochs: 2, batchSize: 16 });
     const withHead = tf.memory().numTensors;
 
-    // 96 barcodes, batch 8, 20 epochs: 240 steps; the abort lands after step 3 or 4.
+    // 96 barcodes, batch 8, 20 epochs: 240 steps; the abort runs in the turn after step 3.
     const ft = await abortedAtStep3((signal, onProgress) =>
       fineTune(
         cfg,
