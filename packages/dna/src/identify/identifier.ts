@@ -137,7 +137,7 @@ export interface Identification {
  * per-species floors, calibrators), so any change to search.ts, the vote/decide rules or learn() that changes
  * answers must bump it: indexes built before then are refused as stale instead of answering differently.
  */
-export const SCORING_VERSION = 2;
+export const SCORING_VERSION = 3;
 
 /**
  * Options fixed when the reference is indexed (they shape the index or what is learned from it); a saved index
