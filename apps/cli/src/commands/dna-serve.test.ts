@@ -65,23 +65,29 @@ const indexFile = path.join(dir, 'barcodes.idx');
 let batch: string;
 let serve: Started;
 
-beforeAll(async () => {
-  writeFileSync(queryFile, queries.map((q) => `>${q.id}\n${q.sequence}\n`).join(''));
-  const built = await runBuiltCli(['dna', 'index', '--reference', embedded.barcodes, '--out', indexFile, '--quiet']);
-  expect(built.code, built.err).toBe(0);
+/** `dna identify --index` on a query file: its predictions CSV. */
+async function identifyBatch(queryPath: string, out: string, extra: string[] = []): Promise<string> {
   const r = await runBuiltCli([
     'dna',
     'identify',
     '--index',
     indexFile,
     '--queries',
-    queryFile,
+    queryPath,
     '--out',
-    predFile,
+    out,
     '--quiet',
+    ...extra,
   ]);
-  expect(r.code).toBe(0);
-  batch = readFileSync(predFile, 'utf8');
+  expect(r.code, r.err).toBe(0);
+  return readFileSync(out, 'utf8');
+}
+
+beforeAll(async () => {
+  writeFileSync(queryFile, queries.map((q) => `>${q.id}\n${q.sequence}\n`).join(''));
+  const built = await runBuiltCli(['dna', 'index', '--reference', embedded.barcodes, '--out', indexFile, '--quiet']);
+  expect(built.code, built.err).toBe(0);
+  batch = await identifyBatch(queryFile, predFile);
   serve = await startServe(['--index', indexFile, '--workers', '2']);
 }, 120_000);
 
@@ -139,4 +145,53 @@ describe('bioscan5m dna serve (built CLI)', () => {
     expect(await serve.exit).toEqual({ code: 0, signal: null });
     expect(serve.out()).toMatch(/SIGTERM: no new requests; answering the 1 in flight, then stopping\nstopped\n$/);
   });
+});
+
+describe('bioscan5m dna serve --open-world (built CLI)', () => {
+  // Novel queries: embedded barcodes with every 12th base changed (~92% identical to their nearest reference, below
+  // any species threshold), so each is called novel and gets the nearest species of its genus unless --open-world.
+  const swap: Record<string, string> = { A: 'C', C: 'G', G: 'T', T: 'A' };
+  const novel = queries.slice(0, 6).map((q) => ({
+    id: `novel-${q.id}`,
+    sequence: [...q.sequence.toUpperCase()].map((b, i) => (i % 12 === 5 ? (swap[b] ?? b) : b)).join(''),
+  }));
+  const novelFile = path.join(dir, 'novel.fasta');
+
+  it('answers a novel query exactly as `dna identify --index --open-world`: species left empty', async () => {
+    writeFileSync(novelFile, novel.map((q) => `>${q.id}\n${q.sequence}\n`).join(''));
+    const [openWorld, nearest] = await Promise.all([
+      identifyBatch(novelFile, path.join(dir, 'novel-open.csv'), ['--open-world']),
+      identifyBatch(novelFile, path.join(dir, 'novel-nearest.csv')),
+    ]);
+    const speciesOf = (csv: string) => {
+      const [header, ...rows] = csv
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(','));
+      return rows.map((r) => ({ species: r[header.indexOf('species')], novel: r[header.indexOf('novel')] }));
+    };
+    // The case: novel queries whose species is named by default and left empty in the open world.
+    expect(speciesOf(nearest).some((r) => r.novel === 'true' && r.species !== '')).toBe(true);
+    expect(
+      speciesOf(openWorld)
+        .filter((r) => r.novel === 'true')
+        .map((r) => r.species),
+    ).toEqual(
+      speciesOf(openWorld)
+        .filter((r) => r.novel === 'true')
+        .map(() => ''),
+    );
+    const served = await startServe(['--index', indexFile, '--workers', '1', '--open-world']);
+    try {
+      expect(served.out()).toContain('species of a query called novel: empty (--open-world)');
+      const res = await identify(novel, served.url);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(openWorld);
+      const health = await (await fetch(new URL('health', served.url))).json();
+      expect(health.novelSpecies).toBe('empty');
+    } finally {
+      served.proc.kill('SIGTERM');
+      expect(await served.exit).toEqual({ code: 0, signal: null });
+    }
+  }, 120_000);
 });

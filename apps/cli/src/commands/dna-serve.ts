@@ -22,6 +22,7 @@ interface ServeOpts extends BuildOpts {
   reference?: string;
   index?: string;
   minConfidence?: number;
+  openWorld?: boolean;
   port: number;
   host: string;
   workers?: number;
@@ -50,6 +51,11 @@ export function registerDnaServeCommand(dna: Command): void {
       '--reference <file>',
       'or a labelled reference CSV/TSV (as dna identify): indexed and calibrated at start-up (small references)',
       pathArg,
+    )
+    .option(
+      '--open-world',
+      'leave species empty for a query called novel (default: the nearest species of its voted genus, flagged ' +
+        'novel; as dna identify)',
     )
     .option(
       '--min-confidence <p>',
@@ -81,11 +87,13 @@ Requests (answers in request order; errors are JSON {statusCode, error, code, me
                      note}, ...]}, the columns of dna identify's predictions; Accept: text/csv gives that CSV.
                   400 invalid JSON or FASTA, empty sequence, a character that is no nucleotide code;
                   413 body over --max-body-mb or more than --max-queries queries; 415 other content types.
-  GET  /health    status, index (records, distinct barcodes, k, species threshold), workers, version.
+  GET  /health    status, index (records, distinct barcodes, k, species threshold), novelSpecies ("empty"
+                  with --open-world, else "nearest"), workers, version.
 SIGINT/SIGTERM stop it gracefully: no new connection, requests in flight are answered, then exit 0 (a second
 signal exits at once). It listens on 127.0.0.1 unless --host says otherwise; it has no authentication.
 
-The answers are those of \`dna identify\` with the same --index (or --reference and build flags) and --min-confidence.
+The answers are those of \`dna identify\` with the same --index (or --reference and build flags), --open-world and
+--min-confidence.
 
 Example on the embedded sample data:
   bioscan5m dna index --reference ${embedded.barcodes} --out barcodes.idx
@@ -97,12 +105,13 @@ Example on the embedded sample data:
   addBuildOptions(cmd).action(async (opts: ServeOpts) => {
     const source = identifierSource(opts);
     const minConfidence = numberOption('min-confidence', opts.minConfidence, { min: 0, max: 1 });
+    const novelSpecies = opts.openWorld ? 'empty' : 'nearest';
     const { startIdentifyServer, openIdentifier } = await serve();
     const threads =
       numberOption('workers', opts.workers, { integer: true, ...WORKERS }) ?? (await identify()).defaultThreads();
     const t0 = performance.now();
     const identifier = await withProgressBar('calibrating on the reference', { quiet: opts.quiet }, (onProgress) =>
-      openIdentifier({ ...source, minConfidence, threads, onProgress }),
+      openIdentifier({ ...source, minConfidence, novelSpecies, threads, onProgress }),
     );
     const loadSeconds = (performance.now() - t0) / 1000;
     let server;
@@ -132,7 +141,8 @@ Example on the embedded sample data:
     );
     console.log(
       `search: ${identifier.threads ? `${identifier.threads} worker threads` : 'the main thread'}; limits: ` +
-        `${opts.maxBodyMb} MiB body, ${opts.maxQueries.toLocaleString('en-US')} queries per request`,
+        `${opts.maxBodyMb} MiB body, ${opts.maxQueries.toLocaleString('en-US')} queries per request; species of ` +
+        `a query called novel: ${opts.openWorld ? 'empty (--open-world)' : 'the nearest in its genus'}`,
     );
     console.log('POST /identify (JSON list of {id, sequence}, or FASTA), GET /health; Ctrl-C stops');
     const sig = await signal;

@@ -216,7 +216,9 @@ export async function openIdentifier(opts: OpenIdentifierOptions): Promise<Barco
         `${fixed.join(', ')} ${fixed.length > 1 ? 'are' : 'is'} fixed when the index is built (bioscan5m dna index)`,
         '--index',
       );
-    return loadIdentifyIndex(indexFile, { threads: opts.threads, minConfidence: opts.minConfidence });
+    // Per-run options (the rest are fixed in the index).
+    const { threads, minConfidence, novelSpecies } = opts;
+    return loadIdentifyIndex(indexFile, { threads, minConfidence, novelSpecies });
   }
   const ref = await readReferenceSet(referenceFile!, { minBases: opts.minBases, signal: opts.signal });
   try {

@@ -377,6 +377,11 @@ export class BarcodeIdentifier {
     return id;
   }
 
+  /** What a query called novel gets at species (the `novelSpecies` option; default 'nearest'). */
+  get novelSpecies(): NovelSpecies {
+    return this.opts.novelSpecies ?? 'nearest';
+  }
+
   /** Worker threads in use (0 = searching on the calling thread). */
   get threads(): number {
     return this.pool?.size ?? 0;

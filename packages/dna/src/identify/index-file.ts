@@ -208,7 +208,7 @@ export async function writeIdentifyIndex(
   return fileSize;
 }
 
-export interface LoadIndexOptions extends Pick<IdentifierOptions, 'minConfidence' | 'threads'> {
+export interface LoadIndexOptions extends Pick<IdentifierOptions, 'minConfidence' | 'novelSpecies' | 'threads'> {
   /** Bytes read of the file size. */
   onProgress?: ProgressCallback;
 }
@@ -372,7 +372,7 @@ export async function loadIdentifyIndex(file: string, opts: LoadIndexOptions = {
     ref,
     index,
     h.calibration,
-    { ...h.build, minConfidence: opts.minConfidence, threads: opts.threads },
+    { ...h.build, minConfidence: opts.minConfidence, novelSpecies: opts.novelSpecies, threads: opts.threads },
     { indexFile: file, loadSeconds: (performance.now() - t0) / 1000 },
   );
 }

@@ -3,7 +3,7 @@
  * start-up; see openIdentifier), shared by every request. `ServiceIdentifier` is all the service needs of it.
  */
 import type { CleanedBarcode } from '../identify/clean.js';
-import type { Identification, IdentifierInfo } from '../identify/identifier.js';
+import type { Identification, IdentifierInfo, NovelSpecies } from '../identify/identifier.js';
 
 /** The identifier interface the service uses (BarcodeIdentifier has it). */
 export interface ServiceIdentifier {
@@ -11,6 +11,8 @@ export interface ServiceIdentifier {
     IdentifierInfo,
     'referenceRecords' | 'referenceBarcodes' | 'k' | 'speciesThreshold' | 'thresholdSource' | 'indexFile'
   >;
+  /** Species of a query called novel: the nearest in its genus, or empty (open world); reported by /health. */
+  readonly novelSpecies?: NovelSpecies;
   /** Worker threads searching (0: the calling thread). */
   readonly threads: number;
   /** Identifies in input order; safe to call concurrently (the workers take batches from one queue). */

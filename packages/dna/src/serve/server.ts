@@ -4,7 +4,8 @@
  *   POST /identify   JSON list of {id, sequence} (application/json) or FASTA (text/x-fasta, text/plain, ...);
  *                    answers {results: [PredictionRecord...]} in request order, the rows `dna identify` writes for
  *                    the same queries, or that CSV itself when the client accepts text/csv.
- *   GET  /health     status, index (records, distinct barcodes, k, species threshold), workers, requests in flight.
+ *   GET  /health     status, index (records, distinct barcodes, k, species threshold), novel-species mode, workers,
+ *                    requests in flight.
  *
  * Requests are searched concurrently on the identifier's worker threads. Errors are JSON {statusCode, error, code,
  * message}: 400 bad record (message names it), 413 body or query count over the limit, 415 other content types.
@@ -119,6 +120,8 @@ export async function startIdentifyServer(opts: IdentifyServerOptions): Promise<
       speciesThreshold: identifier.info.speciesThreshold,
       thresholdSource: identifier.info.thresholdSource,
     },
+    // 'empty' when the identifier was opened with novelSpecies 'empty' (`dna serve --open-world`).
+    novelSpecies: identifier.novelSpecies ?? 'nearest',
     workers: identifier.threads,
     limits: { bodyBytes: bodyLimit, queries: limits.maxQueries },
     inFlight,
