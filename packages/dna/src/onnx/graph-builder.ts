@@ -7,6 +7,8 @@ export class GraphBuilder {
   nodes: OnnxTypes.INodeProto[] = [];
   inits: OnnxTypes.ITensorProto[] = [];
   private n = 0;
+  /** Constants by value, so each is one initializer however often it is used. */
+  protected readonly constants = new Map<string, string>();
   fresh(prefix: string): string {
     return `${prefix}_${this.n++}`;
   }
@@ -52,6 +54,20 @@ export class GraphBuilder {
       dims: [values.length],
       rawData: new Uint8Array(data.buffer),
     });
+    return name;
+  }
+  /** A float scalar constant (shared by value). */
+  f(v: number): string {
+    const key = `f${v}`;
+    let name = this.constants.get(key);
+    if (!name) this.constants.set(key, (name = this.scalar(this.fresh('c'), v)));
+    return name;
+  }
+  /** An int64 1-D constant (shared by value). */
+  ints(values: number[]): string {
+    const key = `i${values.join(',')}`;
+    let name = this.constants.get(key);
+    if (!name) this.constants.set(key, (name = this.intInit(this.fresh('ci'), values)));
     return name;
   }
   scalar(name: string, v: number): string {

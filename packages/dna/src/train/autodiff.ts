@@ -5,17 +5,16 @@
  * not published for Node), and the model needs only a dozen ops.
  */
 import type { OnnxProto } from '../engines.js';
-import { GraphBuilder } from '../onnx/graph-builder.js';
+import { LayerGraph } from '../onnx/layer-graph.js';
 
 /** Given the output's gradient and which inputs need one, the inputs' gradients (undefined where not needed). */
 export type Vjp = (dy: string, need: boolean[]) => (string | undefined)[];
 
-export class AdGraph extends GraphBuilder {
+export class AdGraph extends LayerGraph {
   private readonly requires = new Set<string>();
   private readonly contributions = new Map<string, string[]>();
   private readonly summed = new Map<string, string>();
   private readonly tape: (() => void)[] = [];
-  private readonly constants = new Map<string, string>();
 
   constructor(onnx: OnnxProto) {
     super(onnx);
@@ -27,25 +26,9 @@ export class AdGraph extends GraphBuilder {
     return name;
   }
 
-  /** A float scalar constant (shared by value). */
-  f(v: number): string {
-    const key = `f${v}`;
-    let name = this.constants.get(key);
-    if (!name) this.constants.set(key, (name = this.scalar(this.fresh('c'), v)));
-    return name;
-  }
-
   /** Whether `x` is the constant 1 (the loss's seed gradient), so a VJP can skip multiplying by it. */
   isOne(x: string): boolean {
     return this.constants.get('f1') === x;
-  }
-
-  /** An int64 1-D constant (shared by value). */
-  ints(values: number[]): string {
-    const key = `i${values.join(',')}`;
-    let name = this.constants.get(key);
-    if (!name) this.constants.set(key, (name = this.intInit(this.fresh('ci'), values)));
-    return name;
   }
 
   /** Records `out = op(inputs)` for the backward pass; a no-op when no input depends on a parameter. */
@@ -94,13 +77,13 @@ export class AdGraph extends GraphBuilder {
 
   // Differentiable primitives ------------------------------------------------------------------------------
 
-  add(a: string, b: string): string {
-    return this.record([a, b], this.node('Add', [a, b]), (dy) => [dy, dy]);
+  override add(a: string, b: string): string {
+    return this.record([a, b], super.add(a, b), (dy) => [dy, dy]);
   }
 
   /** x [N, in] · w [in, out] + b [out], as Gemm; backward as two Gemms with transpose flags and a column sum. */
-  dense(x: string, w: string, b: string): string {
-    return this.record([x, w, b], this.node('Gemm', [x, w, b]), (dy, need) => [
+  override dense(x: string, w: string, b: string): string {
+    return this.record([x, w, b], super.dense(x, w, b), (dy, need) => [
       need[0] ? this.node('Gemm', [dy, w], { transB: 1 }) : undefined,
       need[1] ? this.node('Gemm', [x, dy], { transA: 1 }) : undefined,
       need[2] ? this.colSum(dy) : undefined,
@@ -112,8 +95,8 @@ export class AdGraph extends GraphBuilder {
   }
 
   /** LayerNormalization over the last axis; backward from its saved mean and inverse deviation. */
-  layerNorm(x: string, gamma: string, beta: string, eps: number): string {
-    const [y, mean, inv] = this.nodeN('LayerNormalization', [x, gamma, beta], 3, { axis: -1, epsilon: eps });
+  override layerNorm(x: string, gamma: string, beta: string, eps: number): string {
+    const [y, mean, inv] = this.layerNormWithStats(x, gamma, beta, eps);
     return this.record([x, gamma, beta], y, (dy, need) => {
       const xhat = this.node('Mul', [this.node('Sub', [x, mean]), inv]);
       let dx: string | undefined;
@@ -133,11 +116,8 @@ export class AdGraph extends GraphBuilder {
   }
 
   /** Exact GELU x·Φ(x); backward Φ(x) + x·φ(x). */
-  gelu(x: string): string {
-    const cdf = this.node('Mul', [
-      this.node('Add', [this.node('Erf', [this.node('Mul', [x, this.f(Math.SQRT1_2)])]), this.f(1)]),
-      this.f(0.5),
-    ]);
+  override gelu(x: string): string {
+    const cdf = this.normalCdf(x);
     return this.record([x], this.node('Mul', [x, cdf]), (dy) => {
       const pdf = this.node('Mul', [
         this.node('Exp', [this.node('Mul', [this.node('Mul', [x, x]), this.f(-0.5)])]),

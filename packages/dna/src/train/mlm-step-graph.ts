@@ -62,31 +62,19 @@ function onnxModelOps(g: AdGraph, cfg: EncoderConfig): ModelOps<string> {
   };
 }
 
-/** Scaled dot-product attention with the additive padding mask, and its backward (softmax VJP inline). */
+/** Scaled dot-product attention (layer-graph.ts) with the additive padding mask, and its backward (softmax VJP inline). */
 function selfAttention(g: AdGraph, qkv: string, heads: number, d: number, L: number): string {
-  const dh = d / heads;
-  const scale = g.f(1 / Math.sqrt(dh));
-  const [q, k, v] = g.nodeN('Split', [qkv, g.ints([d, d, d])], 3, { axis: 1 });
-  const split = g.ints([-1, L, heads, dh]);
-  const toHeads = (x: string, perm: number[]) => g.node('Transpose', [g.node('Reshape', [x, split])], { perm });
-  const qh = toHeads(q, [0, 2, 1, 3]);
-  const kh = toHeads(k, [0, 2, 1, 3]);
-  const vh = toHeads(v, [0, 2, 1, 3]);
-  const kt = g.node('Transpose', [kh], { perm: [0, 1, 3, 2] });
-  const scores = g.node('Add', [g.node('Mul', [g.node('MatMul', [qh, kt]), scale]), 'mask_bias']);
-  const probs = g.node('Softmax', [scores], { axis: -1 });
-  const merge = (x: string) => g.node('Reshape', [g.node('Transpose', [x], { perm: [0, 2, 1, 3] }), g.ints([-1, d])]);
-  const ctx = merge(g.node('MatMul', [probs, vh]));
-  return g.record([qkv], ctx, (dctx) => {
-    const dO = toHeads(dctx, [0, 2, 1, 3]);
+  const a = g.attention(qkv, heads, d, g.ints([-1, L, heads, d / heads]), 'mask_bias');
+  return g.record([qkv], a.ctx, (dctx) => {
+    const dO = a.toHeads(dctx);
     const T = (x: string) => g.node('Transpose', [x], { perm: [0, 1, 3, 2] });
-    const dP = g.node('MatMul', [dO, T(vh)]);
-    const dV = g.node('MatMul', [T(probs), dO]);
-    const rowDot = g.node('ReduceSum', [g.node('Mul', [dP, probs]), g.ints([-1])], { keepdims: 1 });
-    const dS = g.node('Mul', [g.node('Mul', [probs, g.node('Sub', [dP, rowDot])]), scale]);
-    const dQ = g.node('MatMul', [dS, kh]);
-    const dK = g.node('MatMul', [T(dS), qh]);
-    return [g.node('Concat', [merge(dQ), merge(dK), merge(dV)], { axis: 1 })];
+    const dP = g.node('MatMul', [dO, T(a.vh)]);
+    const dV = g.node('MatMul', [T(a.probs), dO]);
+    const rowDot = g.node('ReduceSum', [g.node('Mul', [dP, a.probs]), g.ints([-1])], { keepdims: 1 });
+    const dS = g.node('Mul', [g.node('Mul', [a.probs, g.node('Sub', [dP, rowDot])]), a.scale]);
+    const dQ = g.node('MatMul', [dS, a.kh]);
+    const dK = g.node('MatMul', [T(dS), a.qh]);
+    return [g.node('Concat', [a.merge(dQ), a.merge(dK), a.merge(dV)], { axis: 1 })];
   });
 }
 
