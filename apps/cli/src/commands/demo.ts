@@ -155,7 +155,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--quiet', 'print nothing but errors')
     .addHelpText(
       'after',
-      '\nExamples:\n  bioscan5m demo                         # the full demo, about 6 min on 2 cores\n  bioscan5m demo --quick --out demo-out  # small budgets, about a minute\n  bioscan5m report --from demo-out       # the HTML report again\n',
+      '\nExamples:\n  bioscan5m demo                         # the full demo, about 3 min on 2 cores\n  bioscan5m demo --quick --out demo-out  # small budgets, about a minute\n  bioscan5m report --from demo-out       # the HTML report again\n',
     )
     .action(async (opts: DemoOptions) => {
       const manifest = await runDemo(opts);

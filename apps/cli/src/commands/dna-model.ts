@@ -194,7 +194,13 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
     .requiredOption('--out <file>', 'fine-tuned checkpoint (.safetensors)', pathArg)
     .option('--epochs <n>', 'epochs', intArg(POSITIVE_INT), 3)
     .option('--batch <n>', 'batch size', intArg(POSITIVE_INT), 32)
-    .option('--lr <x>', 'peak learning rate', numberArg(LEARNING_RATE), 1e-4)
+    .option(
+      '--lr <x>',
+      'peak learning rate of the encoder (the head starts from a linear probe: LP-FT)',
+      numberArg(LEARNING_RATE),
+      3e-4,
+    )
+    .option('--head-lr <x>', 'peak learning rate of the classifier head', numberArg(LEARNING_RATE), 1e-3)
     .option('--seed <n>', 'random seed', intArg(SEED), 0)
     .option('--backend <name>', "force a tfjs backend: 'tensorflow', 'wasm' or 'cpu'", choiceArg(BACKENDS))
     .option('--json', 'print one JSON summary')
@@ -213,7 +219,8 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
         out: o.out as string,
         epochs: numberOption('epochs', o.epochs as string, { integer: true, min: 1 }),
         batchSize: numberOption('batch', o.batch as string, { integer: true, min: 1 }),
-        maxLr: numberOption('lr', o.lr as string, LEARNING_RATE),
+        encoderLr: numberOption('lr', o.lr as string, LEARNING_RATE),
+        headLr: numberOption('head-lr', o.headLr as string, LEARNING_RATE),
         seed: numberOption('seed', o.seed as string, { integer: true, ...SEED }),
         backend: backendOpt(o.backend as string | undefined),
       };

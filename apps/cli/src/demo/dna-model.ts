@@ -46,7 +46,7 @@ function csv(header: readonly string[], rows: readonly string[][]): string {
 export const dnaModelStage: DemoStage = {
   name: 'dna-model',
   title: 'DNA encoder: masked-k-mer pretraining, fine-tuning and probes (Table 4) beside the k-mer and CNN baselines',
-  seconds: { quick: 15, full: 340 },
+  seconds: { quick: 15, full: 180 },
   async run(ctx): Promise<DnaModelResult> {
     const budget = ctx.quick ? BUDGET.quick : BUDGET.full;
     const dir = path.join(ctx.outDir, 'dna-model');
@@ -134,7 +134,6 @@ export const dnaModelStage: DemoStage = {
       test: paths.closedTest,
       out: path.join(dir, 'finetuned.safetensors'),
       epochs: budget.finetuneEpochs,
-      maxLr: 5e-3,
       seed: SEED,
     });
     ctx.onProgress?.(totalSteps + 1, progressTotal);

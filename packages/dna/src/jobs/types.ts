@@ -53,7 +53,14 @@ export interface FinetuneJobOptions extends JobControl {
   out: string;
   epochs?: number;
   batchSize?: number;
+  /** Peak learning rate of the encoder (older name of encoderLr; encoderLr wins). */
   maxLr?: number;
+  /** Peak learning rate of the encoder (default 3e-4). */
+  encoderLr?: number;
+  /** Peak learning rate of the classifier head (default 1e-3). */
+  headLr?: number;
+  /** Start the head from a linear probe on the frozen encoder (LP-FT; default true). */
+  linearInit?: boolean;
   seed?: number;
   backend?: BackendName;
 }
