@@ -94,6 +94,19 @@ const EX = (cmd: string) => `\nExample (embedded sample data):\n  $ bioscan5m dn
 
 type Opts = Record<string, string | number | boolean | undefined>;
 
+/** Declares the encoder shape flags that modelConfigOptions parses, with the command's own defaults. */
+function withModelConfigFlags(
+  cmd: Command,
+  defaults: { k: number; layers: number; heads: number; hidden: number },
+): Command {
+  return cmd
+    .option('--k <n>', 'k-mer length, 1..12', intArg(K_RANGE), defaults.k)
+    .option('--layers <n>', 'transformer layers', intArg(POSITIVE_INT), defaults.layers)
+    .option('--heads <n>', 'attention heads (must divide --hidden)', intArg(POSITIVE_INT), defaults.heads)
+    .option('--hidden <n>', 'hidden size', intArg(POSITIVE_INT), defaults.hidden)
+    .option('--intermediate <n>', 'feed-forward size (default 4 x hidden)', intArg(POSITIVE_INT));
+}
+
 /** The encoder shape flags shared by pretrain and benchmark (--k, --layers, --heads, --hidden, --intermediate). */
 function modelConfigOptions(o: Opts) {
   return {
@@ -106,15 +119,13 @@ function modelConfigOptions(o: Opts) {
 }
 
 export function registerDnaModelCommands(dnaCommand: Command): void {
-  dnaCommand
-    .command('pretrain')
-    .description('masked-language-model pretraining of a BarcodeBERT-style encoder (50% masking, AdamW + OneCycle)')
-    .requiredOption('--data <file>', 'barcodes CSV/TSV with a dna_barcode column', pathArg)
-    .option('--k <n>', 'k-mer length, 1..12', intArg(K_RANGE), 6)
-    .option('--layers <n>', 'transformer layers', intArg(POSITIVE_INT), 2)
-    .option('--heads <n>', 'attention heads (must divide --hidden)', intArg(POSITIVE_INT), 4)
-    .option('--hidden <n>', 'hidden size', intArg(POSITIVE_INT), 256)
-    .option('--intermediate <n>', 'feed-forward size (default 4 x hidden)', intArg(POSITIVE_INT))
+  withModelConfigFlags(
+    dnaCommand
+      .command('pretrain')
+      .description('masked-language-model pretraining of a BarcodeBERT-style encoder (50% masking, AdamW + OneCycle)')
+      .requiredOption('--data <file>', 'barcodes CSV/TSV with a dna_barcode column', pathArg),
+    { k: 6, layers: 2, heads: 4, hidden: 256 },
+  )
     .option('--batch <n>', 'sequences per step', intArg(POSITIVE_INT), 64)
     .option('--steps <n>', 'optimizer steps', intArg(POSITIVE_INT), 100)
     .option('--lr <x>', 'peak learning rate (default 1e-4 per 64 sequences of batch)', numberArg(LEARNING_RATE))
@@ -332,22 +343,20 @@ export function registerDnaModelCommands(dnaCommand: Command): void {
       );
     });
 
-  dnaCommand
-    .command('benchmark')
-    .description(
-      "the paper's Table 4 on a barcode table: pretrain, fine-tune and probe the encoder beside the CNN, 4-mer and identify baselines (resumable)",
-    )
-    .requiredOption('--data <file>', 'barcodes CSV/TSV with dna_barcode, genus and species columns', pathArg)
-    .requiredOption(
-      '--out <dir>',
-      'working folder: split files, checkpoint, resume state, table4.md and table4.json',
-      pathArg,
-    )
-    .option('--k <n>', 'k-mer length, 1..12', intArg(K_RANGE), 4)
-    .option('--layers <n>', 'transformer layers', intArg(POSITIVE_INT), 2)
-    .option('--heads <n>', 'attention heads (must divide --hidden)', intArg(POSITIVE_INT), 2)
-    .option('--hidden <n>', 'hidden size', intArg(POSITIVE_INT), 64)
-    .option('--intermediate <n>', 'feed-forward size (default 4 x hidden)', intArg(POSITIVE_INT))
+  withModelConfigFlags(
+    dnaCommand
+      .command('benchmark')
+      .description(
+        "the paper's Table 4 on a barcode table: pretrain, fine-tune and probe the encoder beside the CNN, 4-mer and identify baselines (resumable)",
+      )
+      .requiredOption('--data <file>', 'barcodes CSV/TSV with dna_barcode, genus and species columns', pathArg)
+      .requiredOption(
+        '--out <dir>',
+        'working folder: split files, checkpoint, resume state, table4.md and table4.json',
+        pathArg,
+      ),
+    { k: 4, layers: 2, heads: 2, hidden: 64 },
+  )
     .option('--steps <n>', 'pretraining steps', intArg(POSITIVE_INT), 1200)
     .option('--batch <n>', 'pretraining sequences per step', intArg(POSITIVE_INT), 32)
     .option('--lr <x>', 'pretraining peak learning rate', numberArg(LEARNING_RATE), 1e-3)
